@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs, from Debian's archive, everything Gatehouse needs to build, run
+# and test. Idempotent: only missing packages are installed, so it is cheap to
+# run before every build. Needs root (or sudo) when something is missing.
+set -euo pipefail
+
+PKGS=(
+  # build
+  build-essential cmake pkg-config
+  # core
+  libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcsv-dev libcurl4-openssl-dev
+  # kiosk
+  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
+  # lock control
+  libusb-1.0-0-dev
+  # appliance
+  libsystemd-dev
+  # tests: unit runner, real SMTP server, simulated USB, real window
+  libcmocka-dev python3-aiosmtpd openssl
+  umockdev libumockdev-dev libglib2.0-dev
+  xvfb xauth xdotool x11-apps imagemagick
+  usbrelay msmtp
+  # packaging tests
+  dpkg-dev file lintian fakeroot systemd
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}" >&2
+  SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
