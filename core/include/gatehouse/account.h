@@ -1,0 +1,174 @@
+/*
+ * account.h: occupants and staff, their identifiers and every state change
+ * of SPEC "Accounts and identifiers" and "Occupant states".
+ *
+ * Each function validates its input, does its work in one transaction, logs
+ * what it did or refused (audit.h) with the given actor, queues the mails the
+ * SPEC asks for (outbox.h), and emits events after commit. A refusal returns
+ * a status and leaves a sentence in gh_store_errmsg() that names the field or
+ * the rule; nothing in the database changes on a refusal except the log.
+ *
+ * Actors are short strings for the log: "cli", "kiosk", "import",
+ * "staff:<id>:<email>" (gh_account_actor builds that), "occupant:<id>".
+ */
+#ifndef GATEHOUSE_ACCOUNT_H
+#define GATEHOUSE_ACCOUNT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "gatehouse/status.h"
+
+struct gh_store;
+
+#define GH_EMAIL_MAX 254
+#define GH_NAME_MAX_CHARS 100
+#define GH_NAME_BUF 404          /* 100 UTF-8 characters + NUL */
+#define GH_PHONE_BUF 64
+#define GH_REQ_BUF 404           /* organisation / unit request text */
+
+enum gh_kind { GH_KIND_OCCUPANT = 0, GH_KIND_STAFF = 1 };
+enum gh_state {
+    GH_STATE_ACTIVE = 0, GH_STATE_PENDING = 1,
+    GH_STATE_INACTIVE = 2, GH_STATE_BLOCKED = 3
+};
+enum gh_access {
+    GH_ACCESS_NONE = 0, GH_ACCESS_ALL = 1,
+    GH_ACCESS_GROUP = 2, GH_ACCESS_SPECIFIC = 3
+};
+
+/* Staff permissions (bits); admin implies all. */
+#define GH_PERM_APPROVE     0x01u
+#define GH_PERM_MANAGE      0x02u
+#define GH_PERM_OPEN_COMMON 0x04u
+#define GH_PERM_OPEN_VACANT 0x08u
+#define GH_PERM_OPEN_SHARED 0x10u
+#define GH_PERM_ADMIN       0x20u
+
+struct gh_account {
+    int64_t id;
+    enum gh_kind kind;
+    enum gh_state state;
+    enum gh_access access;
+    int64_t group_id;              /* 0 = none */
+    char group_name[GH_NAME_BUF];
+    char email[GH_EMAIL_MAX + 1];
+    char name[GH_NAME_BUF];
+    char phone[GH_PHONE_BUF];      /* as typed, "" = none */
+    unsigned perms;                /* staff */
+    int has_pin;
+    char req_org[GH_REQ_BUF];      /* sign-up request */
+    char req_unit[GH_REQ_BUF];
+    int64_t domain_group_id;       /* joined by email domain at sign-up */
+    int64_t created_at, updated_at, signed_up_at, last_seen_at;
+    int64_t locked_until;
+};
+
+/* ---- names of enum values, and parsing ------------------------------- */
+const char *gh_state_name(enum gh_state s);           /* "active" ... */
+int gh_state_parse(const char *s, enum gh_state *out); /* 0 ok, -1 bad */
+const char *gh_access_name(enum gh_access a);
+const char *gh_kind_name(enum gh_kind k);
+/* "approve,manage" <-> bits; unknown name: -1 and err names it */
+int gh_perms_parse(const char *list, unsigned *out, char *err, size_t errlen);
+void gh_perms_format(unsigned perms, char *buf, size_t len);
+int gh_perms_has(unsigned perms, unsigned need);        /* admin implies all */
+
+/* ---- identifiers (SPEC rules; messages name the field) -------------- */
+/* 0 if valid, else -1 with a sentence in err ("email: ..."). */
+int gh_ident_check_email(const char *email, char *err, size_t errlen);
+int gh_ident_check_name(const char *name, char *err, size_t errlen);
+/* Normalises into out ('+' kept if leading, digits only; 7..15 digits). */
+int gh_ident_normalize_phone(const char *phone, char *out, size_t outlen,
+                             char *err, size_t errlen);
+void gh_ident_email_key(const char *email, char *out, size_t outlen);
+/* "a…@example.com": for showing an address on a public screen */
+void gh_ident_mask_email(const char *email, char *out, size_t outlen);
+
+/* ---- lookup ----------------------------------------------------------- */
+/* WHO: an email (any case), a phone (any format) or a numeric id. */
+enum gh_status gh_account_find(struct gh_store *st, const char *who,
+                               struct gh_account *out);
+enum gh_status gh_account_get(struct gh_store *st, int64_t id,
+                              struct gh_account *out);
+void gh_account_actor(const struct gh_account *a, char *buf, size_t len);
+
+struct gh_account_query {
+    int kind;               /* -1 any, else enum gh_kind */
+    int state;              /* -1 any, else enum gh_state */
+    const char *prefix;     /* NULL/"": all; else prefix of name, email or phone,
+                               case-insensitive, served by indexes */
+    int64_t group_id;       /* 0: any */
+    int oldest_first;       /* by sign-up time (the approval queue) */
+    int limit;              /* 0: no limit */
+    int offset;
+};
+typedef int (*gh_account_fn)(void *ud, const struct gh_account *a); /* !0 stops */
+enum gh_status gh_account_list(struct gh_store *st, const struct gh_account_query *q,
+                               gh_account_fn fn, void *ud);
+enum gh_status gh_account_count(struct gh_store *st, const struct gh_account_query *q,
+                                int64_t *out);
+
+/* ---- creation --------------------------------------------------------- */
+struct gh_account_new {
+    const char *email;          /* required */
+    const char *name;           /* optional */
+    const char *phone;          /* optional */
+    enum gh_access access;      /* occupants: ALL, GROUP, SPECIFIC (NONE ok) */
+    const char *group;          /* for GH_ACCESS_GROUP: group name */
+    const char *const *locations; /* for GH_ACCESS_SPECIFIC: names */
+    int n_locations;
+    int no_welcome;             /* import --no-welcome */
+};
+/* Staff-created occupant: active at once, welcome email queued. */
+enum gh_status gh_occupant_create(struct gh_store *st, const char *actor,
+                                  const struct gh_account_new *in, int64_t *id_out);
+/* Staff account with a PIN (4-8 digits) and permissions. */
+enum gh_status gh_staff_create(struct gh_store *st, const char *actor,
+                               const struct gh_account_new *in, const char *pin,
+                               unsigned perms, int64_t *id_out);
+
+/* ---- self sign-up (SPEC "Occupant states", "What a self sign-up may ask for") */
+struct gh_signup {
+    const char *email, *name, *phone;
+    const char *org, *unit;     /* the request shown to the approver */
+};
+enum gh_signup_outcome {
+    GH_SIGNUP_PENDING = 0,      /* new account, waiting for approval */
+    GH_SIGNUP_ACTIVE = 1,       /* new account, active, welcome queued */
+    GH_SIGNUP_REACTIVATED_PENDING = 2,
+    GH_SIGNUP_REACTIVATED_ACTIVE = 3
+};
+struct gh_signup_result {
+    enum gh_signup_outcome outcome;
+    int64_t account_id;
+    int64_t joined_group_id;    /* email-domain auto-join, 0 if none */
+    char field[16];             /* on GH_E_INVALID/GH_E_EXISTS: "email", "phone", "name", ... */
+};
+/* Refusals: GH_E_REFUSED (self sign-up off; blocked: the neutral message),
+ * GH_E_EXISTS (email/phone of an active, pending or staff account; field set),
+ * GH_E_INVALID (field set). Message in gh_store_errmsg, fit for the screen. */
+enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
+                                  const struct gh_signup *in,
+                                  struct gh_signup_result *out);
+
+/* ---- state changes ---------------------------------------------------- */
+enum gh_status gh_occupant_approve(struct gh_store *st, const char *actor, int64_t id);
+enum gh_status gh_occupant_reject(struct gh_store *st, const char *actor, int64_t id);
+/* active | inactive | blocked, with the SPEC's allowed transitions
+ * (blocked -> active is "unblock"; pending -> blocked allowed). */
+enum gh_status gh_occupant_set_state(struct gh_store *st, const char *actor,
+                                     int64_t id, enum gh_state to);
+/* Access: ALL, GROUP (group name), SPECIFIC (location names) or NONE. */
+enum gh_status gh_occupant_set_access(struct gh_store *st, const char *actor,
+                                      int64_t id, enum gh_access access,
+                                      const char *group,
+                                      const char *const *locations, int n);
+/* Name and phone; NULL leaves a field as it is, "" clears it. */
+enum gh_status gh_account_update(struct gh_store *st, const char *actor, int64_t id,
+                                 const char *name, const char *phone);
+/* New setup code (old one voided) and a welcome email; active accounts only. */
+enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
+                                         int64_t id);
+/* Records activity (log-in, unlock) for "last activity". */
+void gh_account_touch(struct gh_store *st, int64_t id);
+
+#endif

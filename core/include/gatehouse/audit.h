@@ -1,0 +1,43 @@
+/*
+ * audit.h: the activity log (SPEC "Activity log"). Append-only; each entry's
+ * hash is SHA-256 over the previous entry's hash and its own content, so
+ * gh_audit_verify finds the first entry changed, removed or reordered.
+ */
+#ifndef GATEHOUSE_AUDIT_H
+#define GATEHOUSE_AUDIT_H
+#include <stdint.h>
+#include "gatehouse/status.h"
+
+struct gh_store;
+
+enum gh_outcome { GH_OUTCOME_OK = 0, GH_OUTCOME_REFUSED = 1, GH_OUTCOME_FAILED = 2 };
+
+struct gh_audit_entry {
+    int64_t seq;
+    int64_t at;              /* unix ms */
+    char actor[128];
+    char action[64];         /* "account.create", "door.unlock", "mail.sent" ... */
+    char target[256];
+    enum gh_outcome outcome;
+    char reason[512];
+    char hash[65];
+};
+
+/* Appends inside the caller's transaction if one is open. Never fails
+ * silently: an error is returned and set on the handle. */
+enum gh_status gh_audit_append(struct gh_store *st, const char *actor, const char *action,
+                               const char *target, enum gh_outcome outcome,
+                               const char *reason);
+/* printf-style reason. */
+enum gh_status gh_audit_appendf(struct gh_store *st, const char *actor, const char *action,
+                                const char *target, enum gh_outcome outcome,
+                                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+typedef int (*gh_audit_fn)(void *ud, const struct gh_audit_entry *e);
+/* Newest first, at most limit (0: all). */
+enum gh_status gh_audit_list(struct gh_store *st, int limit, gh_audit_fn fn, void *ud);
+/* GH_OK when intact (*bad_seq = 0, *count = entries). GH_E_TAMPERED with
+ * *bad_seq = the first entry that does not verify, and errmsg explaining. */
+enum gh_status gh_audit_verify(struct gh_store *st, int64_t *bad_seq, int64_t *count);
+const char *gh_outcome_name(enum gh_outcome o);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * config.h: the deployment settings from the INI file (SPEC "Settings": the
+ * database path, plugins, mail relay, screen). Product settings live in the
+ * database (store.h). A missing file gives built-in defaults; a malformed
+ * one is an error naming the file and line.
+ */
+#ifndef GATEHOUSE_CONFIG_H
+#define GATEHOUSE_CONFIG_H
+#include <stddef.h>
+#include "gatehouse/status.h"
+
+#define GH_CONFIG_MAX_PLUGINS 32
+
+struct gh_config {
+    char path[512];              /* the file read, "" when defaults */
+    /* [store] */
+    char store_path[512];        /* default ./gatehouse.db */
+    /* [plugins] */
+    char plugin_dir[512];        /* default GH_DEFAULT_PLUGIN_DIR */
+    char enable[GH_CONFIG_MAX_PLUGINS][64];  /* in load order */
+    int n_enable;
+    int enable_set;              /* 0: load every plugin found in dir */
+    /* [mail] */
+    char mail_relay[512];        /* smtp://host:port or smtps://...; "" = no mail */
+    char mail_from[256];         /* address */
+    char mail_username[256];
+    char mail_password[256];
+    int mail_starttls;           /* 1: require STARTTLS */
+    char mail_cafile[512];       /* "" = system CAs */
+    int mail_connect_timeout_s;  /* default 10 */
+    int mail_timeout_s;          /* default 30, whole transfer */
+    /* [screen] */
+    int width, height;           /* default 1080 x 1920 */
+    int rotation;                /* 0, 90, 180, 270 */
+    int fullscreen;              /* default 0 */
+    double scale;                /* default 1.0 */
+    char font[512];              /* "" = find DejaVuSans.ttf */
+};
+
+void gh_config_defaults(struct gh_config *cfg);
+/* path NULL or a missing file: defaults (GH_OK). A bad line: GH_E_CONFIG,
+ * err = "FILE:LINE: what is wrong". */
+enum gh_status gh_config_load(const char *path, struct gh_config *cfg,
+                              char *err, size_t errlen);
+
+#endif

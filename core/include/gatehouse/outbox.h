@@ -1,0 +1,61 @@
+/*
+ * outbox.h: mail waiting for the relay (SPEC "Mail"). The core composes
+ * messages from the templates in assets/mail/ (embedded at build time) and
+ * queues them in the same transaction as the change that caused them; the
+ * mailer (mailer.h) delivers them. State: queued -> sent | failed.
+ */
+#ifndef GATEHOUSE_OUTBOX_H
+#define GATEHOUSE_OUTBOX_H
+#include <stddef.h>
+#include <stdint.h>
+#include "gatehouse/status.h"
+
+struct gh_store;
+
+enum gh_mail_state { GH_MAIL_QUEUED = 0, GH_MAIL_SENT = 1, GH_MAIL_FAILED = 2 };
+
+struct gh_mail {
+    int64_t id;
+    int64_t created_at;
+    char kind[32];               /* "welcome", "signup_notify" */
+    int64_t account_id;
+    char to_addr[256];
+    char to_name[404];
+    char subject[512];
+    char *body;                  /* owned; free with gh_mail_clear */
+    char message_id[128];        /* "<...@host>", fixed at queue time */
+    enum gh_mail_state state;
+    int attempts;
+    int64_t next_attempt_at, first_fail_at, sent_at;
+    char last_error[512];
+};
+void gh_mail_clear(struct gh_mail *m);
+const char *gh_mail_state_name(enum gh_mail_state s);
+
+/* Composes from template `kind` ("welcome.txt": first line "Subject: ...",
+ * a blank line, then the body; {{name}}, {{code}}, {{kiosk}}, {{email}},
+ * {{org}}, {{unit}} are replaced) and queues. vars: NULL-terminated
+ * key,value,key,value,... */
+enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t account_id,
+                                 const char *to_addr, const char *to_name,
+                                 const char *const *vars, int64_t *id_out);
+
+typedef int (*gh_mail_fn)(void *ud, const struct gh_mail *m);
+/* state -1: all. Newest first. */
+enum gh_status gh_outbox_list(struct gh_store *st, int state, gh_mail_fn fn, void *ud);
+enum gh_status gh_outbox_get(struct gh_store *st, int64_t id, struct gh_mail *out);
+/* Queued messages due at `now`, oldest first (keeps order per recipient). */
+enum gh_status gh_outbox_due(struct gh_store *st, int64_t now, int limit,
+                             gh_mail_fn fn, void *ud);
+/* Earliest next_attempt_at of a queued message, or 0 if none. */
+int64_t gh_outbox_next_due(struct gh_store *st);
+enum gh_status gh_outbox_mark_sent(struct gh_store *st, int64_t id);
+/* Transient failure: attempts++, next attempt by backoff (1 min doubling,
+ * cap 1 h, jitter); after 72 h of failures -> failed. Logged. */
+enum gh_status gh_outbox_mark_deferred(struct gh_store *st, int64_t id, const char *why);
+enum gh_status gh_outbox_mark_failed(struct gh_store *st, int64_t id, const char *why);
+/* Makes a failed or deferred message due now. */
+enum gh_status gh_outbox_retry(struct gh_store *st, const char *actor, int64_t id);
+int64_t gh_outbox_count(struct gh_store *st, int state);
+
+#endif

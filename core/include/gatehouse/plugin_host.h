@@ -1,0 +1,71 @@
+/*
+ * plugin_host.h: the program's side of plugins (gatehouse and gatehousectl;
+ * plugins themselves see only plugin.h).
+ *
+ * The host loads the configured plugins (dlopen RTLD_NOW|RTLD_LOCAL, in the
+ * configured order), checks each descriptor, gives it the host table and
+ * keeps what it registers: screens, tiles, commands, hooks and pollers. A
+ * refused plugin leaves one operational log line and one activity-log entry
+ * naming it and why, and nothing it registered. Built-in parts of the
+ * programs (the kiosk's home and staff screens) register through the same
+ * registry with gh_plugin_host_add_static, so there is one way in.
+ */
+#ifndef GATEHOUSE_PLUGIN_HOST_H
+#define GATEHOUSE_PLUGIN_HOST_H
+#include <stddef.h>
+#include <stdint.h>
+#include "gatehouse/plugin.h"
+
+struct gh_plugin_host;
+
+struct gh_reg_screen { const struct gh_screen *screen; void *state; const char *plugin; };
+struct gh_reg_tile { const struct gh_tile *tile; void *state; const char *plugin; };
+struct gh_reg_command { const struct gh_command *cmd; void *state; const char *plugin; };
+
+enum gh_plugin_load_state { GH_PLUGIN_LOADED = 0, GH_PLUGIN_REFUSED = 1 };
+struct gh_plugin_info {
+    char name[64];
+    char path[512];
+    enum gh_plugin_load_state state;
+    char reason[256];            /* why refused */
+};
+
+/* ui: the toolkit table in the kiosk, NULL in gatehousectl. */
+struct gh_plugin_host *gh_plugin_host_new(struct gh_store *st, const struct gh_config *cfg,
+                                          const struct gh_ui_api *ui, int is_kiosk);
+/* Loads cfg's enabled plugins from cfg->plugin_dir (all *.so there, sorted,
+ * when no list is set). Returns how many loaded; refusals are logged and
+ * listed by gh_plugin_host_info. */
+int gh_plugin_host_load_all(struct gh_plugin_host *h);
+enum gh_status gh_plugin_host_load_file(struct gh_plugin_host *h, const char *path,
+                                        char *err, size_t errlen);
+enum gh_status gh_plugin_host_add_static(struct gh_plugin_host *h,
+                                         const struct gh_plugin *desc,
+                                         char *err, size_t errlen);
+/* Calls every plugin's shutdown, last loaded first. Safe to call twice. */
+void gh_plugin_host_shutdown(struct gh_plugin_host *h);
+void gh_plugin_host_free(struct gh_plugin_host *h);
+
+int gh_plugin_host_info_count(const struct gh_plugin_host *h);
+const struct gh_plugin_info *gh_plugin_host_info(const struct gh_plugin_host *h, int i);
+
+const struct gh_reg_screen *gh_plugin_host_screen(const struct gh_plugin_host *h,
+                                                  const char *id);
+/* Tiles of one area, sorted by order then load order. */
+int gh_plugin_host_tile_count(const struct gh_plugin_host *h, enum gh_tile_area area);
+const struct gh_reg_tile *gh_plugin_host_tile(const struct gh_plugin_host *h,
+                                              enum gh_tile_area area, int i);
+int gh_plugin_host_command_count(const struct gh_plugin_host *h);
+const struct gh_reg_command *gh_plugin_host_command(const struct gh_plugin_host *h, int i);
+/* Finds the longest command whose words match argv's first words; *consumed
+ * = how many. NULL if none. */
+const struct gh_reg_command *gh_plugin_host_match(const struct gh_plugin_host *h,
+                                                  int argc, char **argv, int *consumed);
+/* Passes an event to every hook registered for its kind. */
+void gh_plugin_host_emit(struct gh_plugin_host *h, const struct gh_event *ev);
+/* Runs every poller; returns the smallest "call me again in" ms, or -1. */
+int gh_plugin_host_poll(struct gh_plugin_host *h, int64_t mono_now_ms);
+/* The host table given to plugins (the core table inside is static). */
+const struct gh_core_api *gh_core_api_table(void);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * ui.h: the kiosk's immediate-mode UI toolkit, as plugins see it.
+ *
+ * A screen is a plain function of its state: the kiosk calls its draw()
+ * whenever something changed, and draw() calls the widget functions below in
+ * order. Widgets lay themselves out top to bottom in the content area (rows
+ * split the width); each has a stable string id, unique on its screen, which
+ * the test harness and --dump-ui use. A button returns 1 in the frame its
+ * release happened inside it (pressed look on finger-down, action on
+ * release). Text fields show the right on-screen keyboard when focused, and
+ * the content scrolls so the keyboard never hides the focused field.
+ *
+ * Functions are reached through struct gh_ui_api (host->ui), so plugins need
+ * no link-time symbols from the kiosk.
+ */
+#ifndef GATEHOUSE_UI_H
+#define GATEHOUSE_UI_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct gh_ui;
+struct gh_account;
+
+enum gh_kb {
+    GH_KB_TEXT = 0,     /* full keyboard, for names and free text */
+    GH_KB_EMAIL = 1,    /* full keyboard with @ . .com first */
+    GH_KB_PHONE = 2,    /* numeric pad with + */
+    GH_KB_PIN = 3       /* numeric pad; field shows dots */
+};
+
+/* text styles */
+enum gh_ui_style {
+    GH_UI_NORMAL = 0, GH_UI_MUTED = 1, GH_UI_ERROR = 2, GH_UI_SUCCESS = 3,
+    GH_UI_BIG = 4, GH_UI_PRIMARY = 5, GH_UI_DANGER = 6
+};
+
+/* dialog results */
+enum { GH_UI_DIALOG_OPEN = 0, GH_UI_DIALOG_OK = 1, GH_UI_DIALOG_CANCEL = 2 };
+
+struct gh_ui_api {
+    size_t size;                 /* sizeof(struct gh_ui_api) of the host */
+    /* content */
+    void (*heading)(struct gh_ui *ui, const char *text);
+    void (*text)(struct gh_ui *ui, const char *id, const char *text, int style);
+    int (*button)(struct gh_ui *ui, const char *id, const char *label, int style);
+    /* Edits buf in place; returns 1 in a frame where the text changed.
+     * error: shown under the field in plain words (NULL = none). */
+    int (*field)(struct gh_ui *ui, const char *id, const char *label, char *buf,
+                 size_t cap, enum gh_kb kb, const char *error);
+    int (*toggle)(struct gh_ui *ui, const char *id, const char *label, int *on);
+    void (*row_begin)(struct gh_ui *ui, int columns);
+    void (*row_end)(struct gh_ui *ui);
+    void (*spacer)(struct gh_ui *ui, int px);
+    /* A list that scrolls by dragging; items return 1 when tapped. */
+    void (*list_begin)(struct gh_ui *ui, const char *id, int height_px);
+    int (*list_item)(struct gh_ui *ui, const char *id, const char *title,
+                     const char *subtitle, int selected);
+    void (*list_end)(struct gh_ui *ui);
+    /* A modal dialog drawn over the screen while open. */
+    int (*dialog)(struct gh_ui *ui, const char *id, const char *title, const char *text,
+                  const char *ok_label, const char *cancel_label);
+    void (*toast)(struct gh_ui *ui, const char *text);
+    void (*busy)(struct gh_ui *ui, int on);
+    /* navigation: the screen stack */
+    void (*push)(struct gh_ui *ui, const char *screen_id, const void *arg);
+    void (*pop)(struct gh_ui *ui);
+    void (*home)(struct gh_ui *ui);
+    void (*focus)(struct gh_ui *ui, const char *field_id);
+    /* Ask for a redraw now, or after ms (countdowns, polling results). */
+    void (*invalidate)(struct gh_ui *ui);
+    void (*wake_in)(struct gh_ui *ui, int ms);
+    /* The staff member logged in at the kiosk, or NULL. The shell owns the
+     * staff session: it ends on Done, idle time-out and return home. */
+    const struct gh_account *(*staff)(struct gh_ui *ui);
+    /* appended members go here; check size before using them */
+};
+
+#endif
