@@ -1,0 +1,382 @@
+/*
+ * store.c: the kiosk's one SQLite connection (see store.h, store_internal.h).
+ *
+ * Opening sets the connection up the same way every time (WAL, foreign keys,
+ * busy timeout, synchronous=FULL), then migrates. The handle carries a
+ * person-readable errmsg, a statement cache, the nesting of transactions, and
+ * the events raised inside a transaction, which are handed to the listener
+ * only once the outermost transaction has committed: a listener (a plugin, the
+ * mail thread) must never hear of a change that was then rolled back.
+ *
+ * Why synchronous=FULL and not NORMAL: in WAL mode NORMAL keeps the database
+ * consistent across power loss but may lose the last committed transactions.
+ * A kiosk in a lobby loses power now and then, and what it commits is a PIN
+ * set, an approval, a log entry: things a person was told had happened. FULL
+ * costs one fsync of the WAL per commit, and commits here come at human pace
+ * (a few per minute), so durability wins.
+ */
+#include "store_internal.h"
+#include "gatehouse/i18n.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+enum gh_status gh_store_fail(struct gh_store *st, enum gh_status s, const char *fmt, ...)
+{
+    if (!st)
+        return s;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+enum gh_status gh_store_sqlfail(struct gh_store *st, const char *what)
+{
+    int xrc = sqlite3_extended_errcode(st->db);
+    enum gh_status s = GH_E_STORE;
+    if (xrc == SQLITE_CONSTRAINT_UNIQUE || xrc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        s = GH_E_EXISTS;
+    else if ((xrc & 0xff) == SQLITE_NOMEM)
+        s = GH_E_NOMEM;
+    else if ((xrc & 0xff) == SQLITE_BUSY || (xrc & 0xff) == SQLITE_LOCKED)
+        s = GH_E_TRANSIENT;
+    return gh_store_fail(st, s, "%s: %s", what ? what : _("database"),
+                         sqlite3_errmsg(st->db));
+}
+
+sqlite3 *gh_store_db(struct gh_store *st) { return st->db; }
+int gh_store_in_tx(const struct gh_store *st) { return st->depth; }
+const char *gh_store_path(const struct gh_store *st) { return st->path; }
+const char *gh_store_errmsg(const struct gh_store *st)
+{
+    return st ? st->errmsg : "no database";
+}
+int gh_store_schema_version(const struct gh_store *st) { return st->schema_version; }
+
+const char *gh_store_col_text(sqlite3_stmt *q, int col)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    return t ? (const char *)t : "";
+}
+
+void gh_store_copy(char *dst, size_t n, const char *src)
+{
+    if (!dst || n == 0)
+        return;
+    if (!src)
+        src = "";
+    size_t len = strlen(src);
+    if (len >= n) {
+        len = n - 1;
+        /* Back off to the start of a UTF-8 sequence (not a continuation byte). */
+        while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+/* ---- statement cache --------------------------------------------------- */
+
+sqlite3_stmt *gh_store_prepare(struct gh_store *st, const char *sql)
+{
+    size_t i;
+    for (i = 0; i < st->n_stmts; i++)
+        if (st->stmts[i].sql == sql || strcmp(st->stmts[i].sql, sql) == 0)
+            break;
+    if (i < st->n_stmts) {
+        sqlite3_stmt *q = st->stmts[i].stmt;
+        if (!sqlite3_stmt_busy(q)) {
+            sqlite3_reset(q);
+            sqlite3_clear_bindings(q);
+            return q;
+        }
+        /* In use further up the stack: hand out a private one. */
+        sqlite3_stmt *fresh = NULL;
+        if (sqlite3_prepare_v2(st->db, sql, -1, &fresh, NULL) != SQLITE_OK) {
+            sqlite3_finalize(fresh);
+            return NULL;
+        }
+        return fresh;
+    }
+
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return NULL;
+    }
+    if (st->n_stmts == st->cap_stmts) {
+        size_t cap = st->cap_stmts ? st->cap_stmts * 2 : 64;
+        struct gh_stmt_slot *ns = realloc(st->stmts, cap * sizeof *ns);
+        if (!ns)
+            return q;   /* still usable, just not cached; done() finalizes it */
+        st->stmts = ns;
+        st->cap_stmts = cap;
+    }
+    char *copy = strdup(sql);
+    if (!copy)
+        return q;
+    st->stmts[st->n_stmts].sql = copy;
+    st->stmts[st->n_stmts].stmt = q;
+    st->n_stmts++;
+    return q;
+}
+
+void gh_store_done(struct gh_store *st, sqlite3_stmt *stmt)
+{
+    if (!stmt)
+        return;
+    for (size_t i = 0; i < st->n_stmts; i++) {
+        if (st->stmts[i].stmt == stmt) {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            return;
+        }
+    }
+    sqlite3_finalize(stmt);
+}
+
+enum gh_status gh_store_exec(struct gh_store *st, const char *sql, const char *what)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        enum gh_status s = gh_store_sqlfail(st, what);
+        if (msg) {
+            gh_store_fail(st, s, "%s: %s", what, msg);
+            sqlite3_free(msg);
+        }
+        return s;
+    }
+    return GH_OK;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+void gh_store_set_listener(struct gh_store *st, gh_event_fn fn, void *ud)
+{
+    st->listener = fn;
+    st->listener_ud = ud;
+}
+
+static void drop_events(struct gh_store *st, size_t keep)
+{
+    for (size_t i = keep; i < st->n_events; i++)
+        free(st->events[i].text);
+    if (keep < st->n_events)
+        st->n_events = keep;
+}
+
+void gh_store_emit(struct gh_store *st, const struct gh_event *ev)
+{
+    if (!st || !ev)
+        return;
+    if (st->depth == 0) {
+        if (st->listener)
+            st->listener(st->listener_ud, ev);
+        return;
+    }
+    if (st->n_events == st->cap_events) {
+        size_t cap = st->cap_events ? st->cap_events * 2 : 16;
+        struct gh_queued_event *ne = realloc(st->events, cap * sizeof *ne);
+        if (!ne)
+            return;   /* an event is a hint (wake-up, refresh), never the record */
+        st->events = ne;
+        st->cap_events = cap;
+    }
+    struct gh_queued_event *q = &st->events[st->n_events];
+    q->kind = ev->kind;
+    q->id = ev->id;
+    q->text = ev->text ? strdup(ev->text) : NULL;
+    st->n_events++;
+}
+
+/* Hands the queued events to the listener after the outermost commit. The
+ * queue is taken off the handle first: a listener may itself open
+ * transactions and emit. */
+static void deliver_events(struct gh_store *st)
+{
+    struct gh_queued_event *evs = st->events;
+    size_t n = st->n_events;
+    st->events = NULL;
+    st->n_events = st->cap_events = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (st->listener) {
+            struct gh_event ev = { evs[i].kind, evs[i].id, evs[i].text };
+            st->listener(st->listener_ud, &ev);
+        }
+        free(evs[i].text);
+    }
+    free(evs);
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+enum gh_status gh_store_begin(struct gh_store *st)
+{
+    if (st->depth >= GH_STORE_MAX_DEPTH)
+        return gh_store_fail(st, GH_E_INTERNAL, "transactions nested too deeply");
+    char sql[64];
+    if (st->depth == 0)
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+    else
+        snprintf(sql, sizeof sql, "SAVEPOINT gh_%d", st->depth);
+    enum gh_status s = gh_store_exec(st, sql, _("starting a transaction"));
+    if (s != GH_OK)
+        return s;
+    st->ev_mark[st->depth] = st->n_events;
+    st->depth++;
+    return GH_OK;
+}
+
+enum gh_status gh_store_commit(struct gh_store *st)
+{
+    if (st->depth == 0)
+        return gh_store_fail(st, GH_E_INTERNAL, "commit without a transaction");
+    if (st->depth == 1) {
+        enum gh_status s = gh_store_exec(st, "COMMIT", _("saving the change"));
+        if (s != GH_OK) {
+            /* A failed COMMIT (disk full, I/O) leaves the transaction open:
+             * undo it so the handle is usable and nothing half-done stays. */
+            char keep[GH_STORE_ERRMSG_LEN];
+            memcpy(keep, st->errmsg, sizeof keep);
+            gh_store_rollback(st);
+            memcpy(st->errmsg, keep, sizeof keep);
+            return s;
+        }
+        st->depth = 0;
+        deliver_events(st);
+        return GH_OK;
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "RELEASE gh_%d", st->depth - 1);
+    enum gh_status s = gh_store_exec(st, sql, _("saving the change"));
+    if (s != GH_OK)
+        return s;
+    st->depth--;
+    return GH_OK;
+}
+
+void gh_store_rollback(struct gh_store *st)
+{
+    if (!st || st->depth == 0)
+        return;
+    char keep[GH_STORE_ERRMSG_LEN];
+    memcpy(keep, st->errmsg, sizeof keep);   /* the reason for rolling back */
+    if (st->depth == 1) {
+        if (!sqlite3_get_autocommit(st->db))
+            gh_store_exec(st, "ROLLBACK", "rollback");
+        drop_events(st, 0);
+        st->depth = 0;
+    } else {
+        char sql[96];
+        snprintf(sql, sizeof sql, "ROLLBACK TO gh_%d; RELEASE gh_%d",
+                 st->depth - 1, st->depth - 1);
+        gh_store_exec(st, sql, "rollback");
+        drop_events(st, st->ev_mark[st->depth - 1]);
+        st->depth--;
+    }
+    memcpy(st->errmsg, keep, sizeof keep);
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+static enum gh_status setup(struct gh_store *st)
+{
+    enum gh_status s;
+    sqlite3_busy_timeout(st->db, 5000);
+    s = gh_store_exec(st, "PRAGMA foreign_keys = ON", "foreign keys");
+    if (s != GH_OK)
+        return s;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return gh_store_sqlfail(st, _("setting the journal mode"));
+    }
+    int rc = sqlite3_step(q);
+    char mode[16] = "";
+    if (rc == SQLITE_ROW)
+        gh_store_copy(mode, sizeof mode, gh_store_col_text(q, 0));
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW)
+        return gh_store_sqlfail(st, _("setting the journal mode"));
+    /* An in-memory database (tests of pure rules) can't do WAL; a file must. */
+    if (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
+        return gh_store_fail(st, GH_E_STORE,
+                             _("%s: can't switch the database to WAL (journal mode is %s)"),
+                             st->path, mode);
+    return gh_store_exec(st, "PRAGMA synchronous = FULL", "synchronous");
+}
+
+enum gh_status gh_store_open(const char *path, struct gh_store **out, char *err, size_t errlen)
+{
+    enum gh_status s;
+    *out = NULL;
+    if (!path || !*path) {
+        set_err(err, errlen, "%s", _("no database path given"));
+        return GH_E_INVALID;
+    }
+    struct gh_store *st = calloc(1, sizeof *st);
+    if (!st || !(st->path = strdup(path))) {
+        free(st);
+        set_err(err, errlen, "%s", _("out of memory"));
+        return GH_E_NOMEM;
+    }
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                             SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        gh_store_fail(st, GH_E_STORE, _("%s: can't open the database: %s"), path,
+                      st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        s = GH_E_STORE;
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    s = setup(st);
+    if (s != GH_OK)
+        goto fail;
+    s = gh_store_migrate(st);
+    if (s != GH_OK)
+        goto fail;
+    st->errmsg[0] = '\0';
+    *out = st;
+    return GH_OK;
+
+fail:
+    set_err(err, errlen, "%s", st->errmsg);
+    gh_store_close(st);
+    return s;
+}
+
+void gh_store_close(struct gh_store *st)
+{
+    if (!st)
+        return;
+    while (st->depth > 0)
+        gh_store_rollback(st);
+    drop_events(st, 0);
+    free(st->events);
+    for (size_t i = 0; i < st->n_stmts; i++) {
+        sqlite3_finalize(st->stmts[i].stmt);
+        free(st->stmts[i].sql);
+    }
+    free(st->stmts);
+    if (st->db)
+        sqlite3_close_v2(st->db);   /* v2: never leaves the file open on a stray statement */
+    free(st->path);
+    free(st);
+}
