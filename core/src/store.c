@@ -18,6 +18,7 @@
 #include "store_internal.h"
 #include "gatehouse/i18n.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,11 @@ enum gh_status gh_store_open(const char *path, struct gh_store **out, char *err,
     if (!path || !*path) {
         set_err(err, errlen, "%s", _("no database path given"));
         return GH_E_INVALID;
+    }
+    /* Every module after this may hash or draw random numbers. */
+    if (sodium_init() < 0) {
+        set_err(err, errlen, "%s", _("the crypto library could not start"));
+        return GH_E_INTERNAL;
     }
     struct gh_store *st = calloc(1, sizeof *st);
     if (!st || !(st->path = strdup(path))) {

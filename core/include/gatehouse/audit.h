@@ -40,4 +40,9 @@ enum gh_status gh_audit_list(struct gh_store *st, int limit, gh_audit_fn fn, voi
 enum gh_status gh_audit_verify(struct gh_store *st, int64_t *bad_seq, int64_t *count);
 const char *gh_outcome_name(enum gh_outcome o);
 
+/* The newest entry's seq (0: empty log) and hash (64 zeros when empty): an
+ * anchor to keep outside the database, since deleting the newest entries
+ * leaves a chain that still verifies. */
+enum gh_status gh_audit_head(struct gh_store *st, int64_t *count, char hash_out[65]);
+
 #endif
