@@ -171,4 +171,15 @@ enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
 /* Records activity (log-in, unlock) for "last activity". */
 void gh_account_touch(struct gh_store *st, int64_t id);
 
+/* ---- appended (core rules) -------------------------------------------- */
+int gh_access_parse(const char *s, enum gh_access *out); /* 0 ok, -1 bad */
+int gh_kind_parse(const char *s, enum gh_kind *out);     /* 0 ok, -1 bad */
+/* A group's sign-up domain ("example.com"): 0 or -1 with err "domain: ...". */
+int gh_ident_check_domain(const char *domain, char *err, size_t errlen);
+/* The EXPLAIN QUERY PLAN of the query gh_account_list runs for q, one step a
+ * line ("SEARCH accounts USING INDEX ..."), so a test can check that a
+ * search is served by indexes. */
+enum gh_status gh_account_search_plan(struct gh_store *st, const struct gh_account_query *q,
+                                      char *buf, size_t len);
+
 #endif

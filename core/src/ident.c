@@ -1,0 +1,403 @@
+/*
+ * ident.c: the identifiers of an account (SPEC "Accounts and identifiers")
+ * and the names of the account enums.
+ *
+ * Everything here is a pure function of its input: no store, no SQL. That is
+ * on purpose: the same checks run on the kiosk's sign-up form while the person
+ * types, in the command line, in the CSV import and in the account module
+ * before anything is written, so they must agree and be cheap. Every
+ * message names the field it is about ("email: ...") because it is shown
+ * as-is next to that field on the screen.
+ *
+ * Email and phone are unique across all accounts; the keys that make them
+ * comparable are made here too: an email's key is the address lower-cased
+ * (ASCII letters only, as SQLite's lower() does, so keys made in C and in SQL
+ * agree), a phone's key is its normalised form ("+" and digits).
+ */
+#include "gatehouse/account.h"
+#include "gatehouse/i18n.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Writes a message into a caller's buffer that may be NULL or empty. */
+static int seterr(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+    return -1;
+}
+
+/* Decodes one UTF-8 sequence at s (len bytes left). Returns its length and
+ * the code point, or 0 for an invalid sequence (overlong, surrogate, beyond
+ * U+10FFFF, truncated). Strict, so that "one character" means the same in
+ * the name rule, on the screen and in the mail headers. */
+static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    uint32_t c;
+    size_t n, i;
+
+    if (len == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 2;
+        c = s[0] & 0x1F;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 3;
+        c = s[0] & 0x0F;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 4;
+        c = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* Control characters in any script: C0, DEL, C1, and the Unicode line and
+ * paragraph separators, which break a line on screens and in mail headers
+ * just as CR/LF do. */
+static int is_control(uint32_t c)
+{
+    return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) ||
+           c == 0x2028 || c == 0x2029;
+}
+
+/* ---- email ------------------------------------------------------------ */
+
+/* Characters that are legal only inside quotes in RFC 5322. An address with
+ * them is almost always a typing slip or an attempt to smuggle a second
+ * recipient into a header, so the kiosk refuses them outright. */
+static int is_email_special(unsigned char c)
+{
+    return c && strchr("()<>,;:\\\"[]", c) != NULL;
+}
+
+int gh_ident_check_email(const char *email, char *err, size_t errlen)
+{
+    const unsigned char *s = (const unsigned char *)email;
+    const char *at, *dom, *p;
+    size_t len, i, n;
+    uint32_t cp;
+    int ats = 0;
+
+    if (!email || !*email)
+        return seterr(err, errlen, _("email: an email address is required"));
+    len = strlen(email);
+    if (len > GH_EMAIL_MAX)
+        return seterr(err, errlen, _("email: must be at most 254 characters long"));
+    for (i = 0; i < len; i += n) {
+        n = utf8_next(s + i, len - i, &cp);
+        if (n == 0)
+            return seterr(err, errlen, _("email: contains a character that is not valid text"));
+        if (cp == ' ' || cp == 0xA0 || is_control(cp))
+            return seterr(err, errlen,
+                          _("email: must not contain spaces or control characters"));
+        if (cp == '@')
+            ats++;
+        else if (cp < 0x80 && is_email_special((unsigned char)cp))
+            return seterr(err, errlen,
+                          _("email: must not contain ( ) < > , ; : \\ \" [ or ]"));
+    }
+    if (ats != 1)
+        return seterr(err, errlen, _("email: must contain one @"));
+    at = strchr(email, '@');
+    if (at == email)
+        return seterr(err, errlen, _("email: the part before the @ must not be empty"));
+    dom = at + 1;
+    if (!*dom || !strchr(dom, '.'))
+        return seterr(err, errlen,
+                      _("email: the part after the @ must be a domain with a dot, like example.com"));
+    if (dom[0] == '.' || dom[strlen(dom) - 1] == '.')
+        return seterr(err, errlen,
+                      _("email: the domain must not begin or end with a dot"));
+    for (p = dom; *p; p++)
+        if (p[0] == '.' && p[1] == '.')
+            return seterr(err, errlen, _("email: the domain must not contain two dots in a row"));
+    return 0;
+}
+
+int gh_ident_check_domain(const char *domain, char *err, size_t errlen)
+{
+    const char *p;
+    size_t len;
+
+    if (!domain || !*domain)
+        return seterr(err, errlen, _("domain: a domain is required, like example.com"));
+    len = strlen(domain);
+    if (len > 253)
+        return seterr(err, errlen, _("domain: must be at most 253 characters long"));
+    for (p = domain; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!(isalnum(c) || c == '-' || c == '.' || c >= 0x80))
+            return seterr(err, errlen,
+                          _("domain: may contain only letters, digits, dashes and dots, like example.com"));
+    }
+    if (!strchr(domain, '.'))
+        return seterr(err, errlen, _("domain: must contain a dot, like example.com"));
+    if (domain[0] == '.' || domain[len - 1] == '.')
+        return seterr(err, errlen, _("domain: must not begin or end with a dot"));
+    if (strstr(domain, ".."))
+        return seterr(err, errlen, _("domain: must not contain two dots in a row"));
+    return 0;
+}
+
+void gh_ident_email_key(const char *email, char *out, size_t outlen)
+{
+    size_t i;
+
+    if (!out || !outlen)
+        return;
+    for (i = 0; email && email[i] && i + 1 < outlen; i++) {
+        unsigned char c = (unsigned char)email[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+    }
+    out[i] = '\0';
+}
+
+void gh_ident_mask_email(const char *email, char *out, size_t outlen)
+{
+    const char *at;
+    size_t first = 0;
+    uint32_t cp;
+
+    if (!out || !outlen)
+        return;
+    at = email ? strchr(email, '@') : NULL;
+    if (!at || at == email) {
+        /* Not an address we can show in part: show nothing of it. */
+        snprintf(out, outlen, "\xE2\x80\xA6");
+        return;
+    }
+    first = utf8_next((const unsigned char *)email, (size_t)(at - email), &cp);
+    if (first == 0)
+        first = 1;
+    snprintf(out, outlen, "%.*s\xE2\x80\xA6%s", (int)first, email, at);
+}
+
+/* ---- name ------------------------------------------------------------- */
+
+int gh_ident_check_name(const char *name, char *err, size_t errlen)
+{
+    const unsigned char *s = (const unsigned char *)name;
+    size_t len, i, n, chars = 0;
+    uint32_t cp;
+
+    if (!name)
+        return 0;                /* optional */
+    len = strlen(name);
+    for (i = 0; i < len; i += n) {
+        n = utf8_next(s + i, len - i, &cp);
+        if (n == 0)
+            return seterr(err, errlen, _("name: contains a character that is not valid text"));
+        if (is_control(cp))
+            return seterr(err, errlen,
+                          _("name: must not contain control characters or line breaks"));
+        chars++;
+    }
+    if (chars > GH_NAME_MAX_CHARS)
+        return seterr(err, errlen, _("name: must be at most 100 characters long"));
+    return 0;
+}
+
+/* ---- phone ------------------------------------------------------------ */
+
+int gh_ident_normalize_phone(const char *phone, char *out, size_t outlen,
+                             char *err, size_t errlen)
+{
+    char buf[GH_PHONE_BUF];
+    size_t o = 0, digits = 0;
+    const char *p;
+
+    if (out && outlen)
+        out[0] = '\0';
+    if (!phone || !*phone)
+        return 0;                /* optional: no phone, empty key */
+    for (p = phone; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= '0' && c <= '9') {
+            if (++digits > 15)
+                return seterr(err, errlen, _("phone: must have 7 to 15 digits"));
+            buf[o++] = (char)c;
+        } else if (c == '+') {
+            /* Only before the first digit, once: "+44 20 ..." */
+            if (o != 0)
+                return seterr(err, errlen, _("phone: a + may only come first"));
+            buf[o++] = '+';
+        } else if (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')') {
+            continue;
+        } else {
+            return seterr(err, errlen,
+                          _("phone: may contain only digits, spaces, dots, dashes, brackets and a leading +"));
+        }
+    }
+    buf[o] = '\0';
+    if (digits < 7)
+        return seterr(err, errlen, _("phone: must have 7 to 15 digits"));
+    if (!out || outlen <= o)
+        return seterr(err, errlen, _("phone: too long"));
+    memcpy(out, buf, o + 1);
+    return 0;
+}
+
+/* ---- enum names ------------------------------------------------------- */
+
+static const char *const state_names[] = {
+    [GH_STATE_ACTIVE] = "active", [GH_STATE_PENDING] = "pending",
+    [GH_STATE_INACTIVE] = "inactive", [GH_STATE_BLOCKED] = "blocked",
+};
+static const char *const access_names[] = {
+    [GH_ACCESS_NONE] = "none", [GH_ACCESS_ALL] = "all",
+    [GH_ACCESS_GROUP] = "group", [GH_ACCESS_SPECIFIC] = "specific",
+};
+static const char *const kind_names[] = {
+    [GH_KIND_OCCUPANT] = "occupant", [GH_KIND_STAFF] = "staff",
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static int parse_name(const char *const *names, size_t n, const char *s)
+{
+    size_t i;
+
+    if (!s)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (names[i] && strcasecmp(names[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *gh_state_name(enum gh_state s)
+{
+    return (unsigned)s < NELEM(state_names) ? state_names[s] : "?";
+}
+
+int gh_state_parse(const char *s, enum gh_state *out)
+{
+    int i = parse_name(state_names, NELEM(state_names), s);
+    if (i < 0)
+        return -1;
+    *out = (enum gh_state)i;
+    return 0;
+}
+
+const char *gh_access_name(enum gh_access a)
+{
+    return (unsigned)a < NELEM(access_names) ? access_names[a] : "?";
+}
+
+int gh_access_parse(const char *s, enum gh_access *out)
+{
+    int i = parse_name(access_names, NELEM(access_names), s);
+    if (i < 0)
+        return -1;
+    *out = (enum gh_access)i;
+    return 0;
+}
+
+const char *gh_kind_name(enum gh_kind k)
+{
+    return (unsigned)k < NELEM(kind_names) ? kind_names[k] : "?";
+}
+
+int gh_kind_parse(const char *s, enum gh_kind *out)
+{
+    int i = parse_name(kind_names, NELEM(kind_names), s);
+    if (i < 0)
+        return -1;
+    *out = (enum gh_kind)i;
+    return 0;
+}
+
+/* ---- permissions ------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} perm_names[] = {
+    {"approve", GH_PERM_APPROVE},         {"manage", GH_PERM_MANAGE},
+    {"open_common", GH_PERM_OPEN_COMMON}, {"open_vacant", GH_PERM_OPEN_VACANT},
+    {"open_shared", GH_PERM_OPEN_SHARED}, {"admin", GH_PERM_ADMIN},
+};
+
+int gh_perms_parse(const char *list, unsigned *out, char *err, size_t errlen)
+{
+    unsigned bits = 0;
+    const char *p = list, *end;
+    size_t i, n;
+
+    while (p && *p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        end = p;
+        while (*end && *end != ',' && *end != ' ')
+            end++;
+        n = (size_t)(end - p);
+        if (n == 4 && strncasecmp(p, "none", 4) == 0) {
+            p = end;
+            continue;
+        }
+        for (i = 0; i < NELEM(perm_names); i++)
+            if (strlen(perm_names[i].name) == n && strncasecmp(perm_names[i].name, p, n) == 0)
+                break;
+        if (i == NELEM(perm_names)) {
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("permissions: unknown permission \"%.*s\" (known: approve, "
+                           "manage, open_common, open_vacant, open_shared, admin)"),
+                         (int)(n > 64 ? 64 : n), p);
+            return -1;
+        }
+        bits |= perm_names[i].bit;
+        p = end;
+    }
+    *out = bits;
+    return 0;
+}
+
+void gh_perms_format(unsigned perms, char *buf, size_t len)
+{
+    size_t i, o = 0;
+
+    if (!buf || !len)
+        return;
+    buf[0] = '\0';
+    for (i = 0; i < NELEM(perm_names); i++) {
+        if (!(perms & perm_names[i].bit))
+            continue;
+        int w = snprintf(buf + o, len - o, "%s%s", o ? "," : "", perm_names[i].name);
+        if (w < 0 || (size_t)w >= len - o)
+            return;
+        o += (size_t)w;
+    }
+    if (o == 0)
+        snprintf(buf, len, "none");
+}
+
+int gh_perms_has(unsigned perms, unsigned need)
+{
+    if (perms & GH_PERM_ADMIN)
+        return 1;
+    return (perms & need) == need;
+}
