@@ -1,0 +1,334 @@
+/*
+ * config.c: the deployment settings from the INI file (see config.h and
+ * kiosk/gatehouse.conf.example).
+ *
+ * inih does the tokenising; a table of the known [section] keys says where
+ * each value goes and how it is checked, so the file and the struct can't
+ * drift apart. Anything unknown or malformed is an error naming FILE:LINE
+ * (a typo in "relay" must not quietly leave a kiosk without mail). inih does
+ * not pass line numbers to the handler in Debian's build, so lines are read
+ * through our own reader, which counts them and also catches lines longer
+ * than inih accepts instead of letting it split them.
+ *
+ * A missing file is not an error: a kiosk with no config runs on defaults
+ * (database ./gatehouse.db, plugins from the installed folder, no mail).
+ */
+#include "gatehouse/config.h"
+#include "gatehouse/i18n.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#ifndef GH_DEFAULT_PLUGIN_DIR
+#define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
+#endif
+
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION };
+
+struct key {
+    const char *section, *name;
+    enum vtype type;
+    size_t off, size;     /* where in struct gh_config, and the buffer size */
+    long lo, hi;          /* V_INT range */
+};
+
+#define STR(sec, nm, field) { sec, nm, V_STR, offsetof(struct gh_config, field), \
+                              sizeof ((struct gh_config *)0)->field, 0, 0 }
+#define INT(sec, nm, field, lo, hi) { sec, nm, V_INT, offsetof(struct gh_config, field), \
+                                      sizeof(int), lo, hi }
+#define BOOL(sec, nm, field) { sec, nm, V_BOOL, offsetof(struct gh_config, field), \
+                               sizeof(int), 0, 1 }
+
+static const struct key keys[] = {
+    STR("store", "path", store_path),
+    STR("plugins", "dir", plugin_dir),
+    { "plugins", "enable", V_ENABLE, 0, 0, 0, 0 },
+    { "mail", "relay", V_RELAY, offsetof(struct gh_config, mail_relay),
+      sizeof ((struct gh_config *)0)->mail_relay, 0, 0 },
+    STR("mail", "from", mail_from),
+    STR("mail", "username", mail_username),
+    STR("mail", "password", mail_password),
+    BOOL("mail", "starttls", mail_starttls),
+    STR("mail", "cafile", mail_cafile),
+    INT("mail", "connect_timeout_s", mail_connect_timeout_s, 1, 600),
+    INT("mail", "timeout_s", mail_timeout_s, 1, 3600),
+    INT("screen", "width", width, 64, 16384),
+    INT("screen", "height", height, 64, 16384),
+    { "screen", "rotation", V_ROTATION, offsetof(struct gh_config, rotation), sizeof(int), 0, 0 },
+    BOOL("screen", "fullscreen", fullscreen),
+    { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
+    STR("screen", "font", font),
+};
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+struct parse {
+    struct gh_config *cfg;
+    FILE *f;
+    const char *file;
+    int line;                 /* the line being parsed */
+    int err_line;             /* first error found by us, 0 = none */
+    char err[512];
+    int seen[N_KEYS];         /* line a key was set on */
+    char *buf;                /* getline buffer */
+    size_t bufcap;
+};
+
+static void fail_at(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_at(struct parse *p, const char *fmt, ...)
+{
+    if (p->err_line)
+        return;               /* the first error is the one to report */
+    p->err_line = p->line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err, sizeof p->err, fmt, ap);
+    va_end(ap);
+}
+
+void gh_config_defaults(struct gh_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->store_path, sizeof cfg->store_path, "./gatehouse.db");
+    snprintf(cfg->plugin_dir, sizeof cfg->plugin_dir, "%s", GH_DEFAULT_PLUGIN_DIR);
+    cfg->mail_connect_timeout_s = 10;
+    cfg->mail_timeout_s = 30;
+    cfg->width = 1080;
+    cfg->height = 1920;
+    cfg->rotation = 0;
+    cfg->fullscreen = 0;
+    cfg->scale = 1.0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = { "yes", "on", "true", "1" };
+    static const char *const no[] = { "no", "off", "false", "0" };
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i])) { *out = 1; return 0; }
+        if (!strcasecmp(v, no[i])) { *out = 0; return 0; }
+    }
+    return -1;
+}
+
+static int parse_long(const char *v, long *out)
+{
+    if (!*v)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || !end || *end)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/* "signup, approvals lockctl" -> cfg->enable[], in order. */
+static void parse_enable(struct parse *p, const char *v)
+{
+    struct gh_config *cfg = p->cfg;
+    cfg->n_enable = 0;
+    cfg->enable_set = 1;
+    const char *s = v;
+    while (*s) {
+        while (*s == ',' || isspace((unsigned char)*s))
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ',' && !isspace((unsigned char)*e))
+            e++;
+        size_t len = (size_t)(e - s);
+        for (const char *c = s; c < e; c++)
+            if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
+                fail_at(p, _("enable: \"%.*s\" is not a plugin name (letters, digits, _ and - only)"),
+                        (int)len, s);
+                return;
+            }
+        if (len >= sizeof cfg->enable[0]) {
+            fail_at(p, _("enable: plugin name \"%.*s...\" is too long"), 20, s);
+            return;
+        }
+        for (int i = 0; i < cfg->n_enable; i++)
+            if (strlen(cfg->enable[i]) == len && !memcmp(cfg->enable[i], s, len)) {
+                fail_at(p, _("enable: plugin \"%.*s\" is listed twice"), (int)len, s);
+                return;
+            }
+        if (cfg->n_enable >= GH_CONFIG_MAX_PLUGINS) {
+            fail_at(p, _("enable: more than %d plugins"), GH_CONFIG_MAX_PLUGINS);
+            return;
+        }
+        memcpy(cfg->enable[cfg->n_enable], s, len);
+        cfg->enable[cfg->n_enable][len] = '\0';
+        cfg->n_enable++;
+        s = e;
+    }
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    const struct key *k = NULL;
+    int known_section = 0;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        if (strcmp(keys[i].section, section) != 0)
+            continue;
+        known_section = 1;
+        if (strcmp(keys[i].name, name) == 0) {
+            k = &keys[i];
+            break;
+        }
+    }
+    if (!*section) {
+        fail_at(p, _("\"%s\" is outside any [section]"), name);
+        return 0;
+    }
+    if (!known_section) {
+        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen)"), section);
+        return 0;
+    }
+    if (!k) {
+        fail_at(p, _("unknown key \"%s\" in [%s]"), name, section);
+        return 0;
+    }
+    size_t idx = (size_t)(k - keys);
+    if (p->seen[idx]) {
+        fail_at(p, _("%s: set twice (first on line %d)"), name, p->seen[idx]);
+        return 0;
+    }
+    p->seen[idx] = p->line;
+
+    char *field = (char *)p->cfg + k->off;
+    switch (k->type) {
+    case V_RELAY:
+        if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
+            strncasecmp(value, "smtps://", 8) != 0) {
+            fail_at(p, _("relay: must start with smtp:// or smtps://"));
+            return 0;
+        }
+        __attribute__((fallthrough));   /* stored as a string */
+    case V_STR:
+        if (strlen(value) >= k->size) {
+            fail_at(p, _("%s: longer than %zu characters"), name, k->size - 1);
+            return 0;
+        }
+        for (const char *c = value; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+                fail_at(p, _("%s: contains a control character"), name);
+                return 0;
+            }
+        memcpy(field, value, strlen(value) + 1);
+        return 1;
+    case V_INT: {
+        long n;
+        if (parse_long(value, &n) != 0 || n < k->lo || n > k->hi) {
+            fail_at(p, _("%s: must be a whole number from %ld to %ld"), name, k->lo, k->hi);
+            return 0;
+        }
+        *(int *)field = (int)n;
+        return 1;
+    }
+    case V_BOOL:
+        if (parse_bool(value, (int *)field) != 0) {
+            fail_at(p, _("%s: must be yes or no"), name);
+            return 0;
+        }
+        return 1;
+    case V_ROTATION: {
+        long n;
+        if (parse_long(value, &n) != 0 || (n != 0 && n != 90 && n != 180 && n != 270)) {
+            fail_at(p, _("rotation: must be 0, 90, 180 or 270"));
+            return 0;
+        }
+        *(int *)field = (int)n;
+        return 1;
+    }
+    case V_DOUBLE: {
+        char *end = NULL;
+        errno = 0;
+        double d = strtod(value, &end);
+        if (!*value || errno || !end || *end || !(d >= 0.25 && d <= 8.0)) {
+            fail_at(p, _("%s: must be a number from 0.25 to 8"), name);
+            return 0;
+        }
+        *(double *)field = d;
+        return 1;
+    }
+    case V_ENABLE:
+        parse_enable(p, value);
+        return p->err_line == 0;
+    }
+    return 0;
+}
+
+/* fgets-style reader for inih that counts lines and refuses ones too long
+ * for it (inih would otherwise parse the rest of the line as a new one). */
+static char *reader(char *str, int num, void *stream)
+{
+    struct parse *p = stream;
+    ssize_t n = getline(&p->buf, &p->bufcap, p->f);
+    if (n < 0)
+        return NULL;
+    p->line++;
+    if (n >= num) {
+        fail_at(p, _("line longer than %d characters"), num - 2);
+        snprintf(str, (size_t)num, "\n");   /* parsed as blank */
+        return str;
+    }
+    memcpy(str, p->buf, (size_t)n + 1);
+    return str;
+}
+
+enum gh_status gh_config_load(const char *path, struct gh_config *cfg, char *err,
+                              size_t errlen)
+{
+    gh_config_defaults(cfg);
+    if (err && errlen)
+        err[0] = '\0';
+    if (!path || !*path)
+        return GH_OK;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return GH_OK;
+        if (err)
+            snprintf(err, errlen, _("%s: can't read: %s"), path, strerror(errno));
+        return GH_E_CONFIG;
+    }
+    struct parse p;
+    memset(&p, 0, sizeof p);
+    p.cfg = cfg;
+    p.f = f;
+    p.file = path;
+    int rc = ini_parse_stream(reader, &p, handler, &p);
+    free(p.buf);
+    int rerr = ferror(f);
+    fclose(f);
+
+    if (rc == 0 && p.err_line == 0 && !rerr) {
+        snprintf(cfg->path, sizeof cfg->path, "%s", path);
+        return GH_OK;
+    }
+    if (rerr) {
+        if (err)
+            snprintf(err, errlen, _("%s: read error"), path);
+    } else if (rc > 0 && (p.err_line == 0 || rc < p.err_line)) {
+        /* inih found a line it could not parse before any of our errors. */
+        if (err)
+            snprintf(err, errlen, _("%s:%d: not a [section] or a key = value line"), path, rc);
+    } else if (p.err_line) {
+        if (err)
+            snprintf(err, errlen, "%s:%d: %s", path, p.err_line, p.err);
+    } else {
+        if (err)
+            snprintf(err, errlen, _("%s: could not be parsed"), path);
+    }
+    gh_config_defaults(cfg);   /* no half-read config escapes */
+    return GH_E_CONFIG;
+}
