@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""Plays systemd's side of the sd_notify protocol for notify_probe.
+
+Binds a unix datagram socket, starts the probe with NOTIFY_SOCKET pointing at
+it and WATCHDOG_USEC set, timestamps every message, and judges them the way
+systemd would: READY=1 first, then WATCHDOG=1 never more than the interval
+apart (a longer gap is a hung service, which systemd would kill), and not
+faster than every half interval either.
+
+Modes:
+  cadence      the probe runs normally: pings must arrive in time, at the
+               half-interval cadence, then STOPPING=1.
+  hang         the probe's loop blocks after HANG ms: the gap must be seen
+               (and only after the loop stopped), then the probe is killed.
+  parent-pid   WATCHDOG_PID is this script (the probe's parent), as under
+               cage: the watchdog must be on and pinging.
+  foreign-pid  WATCHDOG_PID names an unrelated process: the variables are not
+               meant for the probe, so it must not ping at all.
+Exit 0 when the probe behaved, 1 (with the reason) when not.
+"""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+INTERVAL_MS = 300
+RUN_MS = 1800
+HANG_MS = 700
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def main():
+    probe, mode = sys.argv[1], sys.argv[2]
+    tmp = tempfile.mkdtemp(prefix="gh-notify-")
+    path = os.path.join(tmp, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(0.02)
+
+    env = dict(os.environ)
+    env["NOTIFY_SOCKET"] = path
+    env["WATCHDOG_USEC"] = str(INTERVAL_MS * 1000)
+    env.pop("WATCHDOG_PID", None)
+    if mode == "parent-pid":
+        env["WATCHDOG_PID"] = str(os.getpid())
+    elif mode == "foreign-pid":
+        env["WATCHDOG_PID"] = "1"
+    hang = HANG_MS if mode == "hang" else -1
+
+    t0 = time.monotonic()
+    proc = subprocess.Popen([probe, str(RUN_MS), str(hang)], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    msgs = []           # (ms since start, text)
+    hung_at = None
+    deadline = t0 + (RUN_MS + 3000) / 1000
+    try:
+        while time.monotonic() < deadline:
+            try:
+                data = sock.recv(4096)
+                msgs.append(((time.monotonic() - t0) * 1000, data.decode()))
+            except socket.timeout:
+                pass
+            now = (time.monotonic() - t0) * 1000
+            pings = [t for t, m in msgs if "WATCHDOG=1" in m.split("\n")]
+            if mode == "hang" and pings and now - pings[-1] > INTERVAL_MS:
+                hung_at = now
+                proc.kill()      # what systemd does (SIGABRT) to a hung service
+                break
+            if proc.poll() is not None:
+                # drain what is still queued
+                try:
+                    while True:
+                        data = sock.recv(4096)
+                        msgs.append(((time.monotonic() - t0) * 1000, data.decode()))
+                except (socket.timeout, BlockingIOError):
+                    pass
+                break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        out = proc.communicate(timeout=5)[0]
+        sock.close()
+        os.unlink(path)
+        os.rmdir(tmp)
+
+    for t, m in msgs:
+        print("%7.1f ms  %s" % (t, m.replace("\n", " | ")))
+    lines = [m.split("\n") for _, m in msgs]
+    if not msgs or "READY=1" not in lines[0]:
+        fail("the first message is not READY=1")
+    ready_t = msgs[0][0]
+    pings = [t for t, m in msgs if "WATCHDOG=1" in m.split("\n")]
+    interval = None
+    for line in out.splitlines():
+        if line.startswith("interval_ms="):
+            interval = int(line.split("=", 1)[1])
+
+    if mode == "foreign-pid":
+        if interval != 0:
+            fail("watchdog taken as on (interval_ms=%s) for another process's WATCHDOG_PID" % interval)
+        if pings:
+            fail("%d WATCHDOG=1 sent although the watchdog is not ours" % len(pings))
+        print("ok: watchdog off for a foreign WATCHDOG_PID, READY=1 still sent")
+        return
+
+    if interval != INTERVAL_MS:
+        fail("probe read interval_ms=%s, expected %d" % (interval, INTERVAL_MS))
+    if not pings:
+        fail("no WATCHDOG=1 at all")
+    gaps = [b - a for a, b in zip([ready_t] + pings, pings)]
+    # The first ping may come with READY=1; after that, the cadence.
+    steady = [b - a for a, b in zip(pings, pings[1:])]
+    if mode in ("cadence", "parent-pid"):
+        if max(gaps) >= INTERVAL_MS:
+            fail("a gap of %.0f ms between pings: systemd would have killed it" % max(gaps))
+        if steady and min(steady) < INTERVAL_MS / 2 - 15:
+            fail("pings %.0f ms apart: faster than half the interval" % min(steady))
+        expect = RUN_MS // (INTERVAL_MS // 2)
+        if len(pings) < expect - 2:
+            fail("%d pings in %d ms, expected about %d" % (len(pings), RUN_MS, expect))
+        if not any("STOPPING=1" in l for l in lines):
+            fail("no STOPPING=1 at the end")
+        print("ok: %d pings, gaps %.0f..%.0f ms for a %d ms watchdog" %
+              (len(pings), min(steady or gaps), max(gaps), INTERVAL_MS))
+    elif mode == "hang":
+        if hung_at is None:
+            fail("the blocked loop was not seen as hung")
+        if hung_at < HANG_MS:
+            fail("seen as hung at %.0f ms, before the loop stopped (%d ms)" % (hung_at, HANG_MS))
+        before = [g for g in gaps if g is not None]
+        if max(before) >= INTERVAL_MS:
+            fail("a %.0f ms gap before the loop stopped" % max(before))
+        if any("STOPPING=1" in l for l in lines):
+            fail("STOPPING=1 from a loop that was stuck")
+        print("ok: pings until %.0f ms, then silence; hung at %.0f ms (loop blocked at %d ms)" %
+              (pings[-1], hung_at, HANG_MS))
+    else:
+        fail("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()
