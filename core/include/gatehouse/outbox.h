@@ -58,4 +58,12 @@ enum gh_status gh_outbox_mark_failed(struct gh_store *st, int64_t id, const char
 enum gh_status gh_outbox_retry(struct gh_store *st, const char *actor, int64_t id);
 int64_t gh_outbox_count(struct gh_store *st, int state);
 
+/* ---- the SPEC's two emails, for the account module ---------------------- */
+/* Issues a new setup code (gh_auth_issue_code, voiding the old one) and
+ * queues the welcome email carrying it, in one transaction. */
+enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id);
+/* Queues one "signup_notify" email to each active staff account with the
+ * approve (or admin) permission, about the pending account. None such: GH_OK. */
+enum gh_status gh_outbox_notify_approvers(struct gh_store *st, int64_t account_id);
+
 #endif
