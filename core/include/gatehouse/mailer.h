@@ -65,6 +65,8 @@ struct gh_mail_result {
     int curl_code;            /* CURLcode, 0 on success */
     long smtp_code;           /* last SMTP reply code, 0 when none */
     char step[16];            /* "connect", "starttls", "auth", "mail", "rcpt", "data" */
+    int relay;                /* 1: the relay itself failed (unreachable, config),
+                                 not this message: the rest of a batch would too */
     char detail[512];         /* a sentence for logs and last_error */
 };
 
@@ -91,6 +93,7 @@ enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *m
 
 /* What one batch did. */
 struct gh_mail_batch {
+    int tried;                /* sends attempted (0: the relay was not contacted) */
     int sent, deferred, failed;
     int held;                 /* due, left queued untouched (relay problem, cancel) */
     int waiting;              /* due, left queued behind an earlier message to the
