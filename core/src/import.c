@@ -1,0 +1,532 @@
+/*
+ * import.c: tenants from a property management system, as CSV (import.h).
+ *
+ * The file is read a line at a time and handed to libcsv, which deals with
+ * quoting (commas, quotes and line breaks inside fields) and with CR, LF and
+ * CRLF line ends; a UTF-8 byte order mark at the start is skipped. The first
+ * record is the header: email, name, phone, unit and optionally group, in
+ * any order, nothing else.
+ *
+ * Each row goes through the same core functions as the command line
+ * (gh_occupant_create, gh_account_update, gh_group_member_add,
+ * gh_unit_rent_occupant), so the rules, the log entries and the welcome
+ * mail are the same as for an occupant added by hand. A row is compared
+ * with what is stored first and changes nothing when it already matches:
+ * that is what makes a second run of the same file a no-op (no log entries,
+ * no mail). An existing occupant keeps their state, access and group unless
+ * the row names another group: the file adds and corrects, it never takes
+ * away (an empty cell means "no information", not "clear it").
+ *
+ * All-or-nothing per row, fast for the whole file: rows are grouped into one
+ * transaction per GH_IMPORT_BATCH rows, and each row is a nested transaction
+ * (a SAVEPOINT, see store_internal.h), so a bad row is rolled back alone,
+ * refusal log entries of its core calls included, and reported with the
+ * line where its record starts. A dry run does the same work inside one
+ * transaction and rolls it back at the end, so what it reports is exactly
+ * what a real run would do.
+ *
+ * New occupants get access "all" (every common door of the property; the
+ * unit rule still keeps them out of other people's units), or the named
+ * group's access.
+ */
+#include "gatehouse/import.h"
+#include "gatehouse/account.h"
+#include "gatehouse/audit.h"
+#include "gatehouse/group.h"
+#include "gatehouse/i18n.h"
+#include "gatehouse/location.h"
+#include "gatehouse/store.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define GH_IMPORT_BATCH 500
+#define FIELD_MAX 2048          /* longer than any valid field; caps memory */
+
+enum col { COL_EMAIL, COL_NAME, COL_PHONE, COL_UNIT, COL_GROUP, N_COLS };
+static const char *const col_names[N_COLS] = { "email", "name", "phone", "unit", "group" };
+
+struct imp {
+    struct gh_store *st;
+    const char *actor;
+    const struct gh_import_opts *opts;
+    struct gh_import_stats *stats;
+
+    /* the record being read */
+    char *field[N_COLS + 1];
+    int nfields;
+    int too_many, too_long;
+    long rec_line;               /* line where the record starts */
+
+    int have_header;
+    int map[N_COLS + 1];         /* field index -> column, -1 unused */
+    int ncols;                   /* fields in the header */
+    enum gh_status fatal;        /* a store error that stops the import */
+    int header_bad;
+    char msg[512];
+
+    int in_batch;                /* an outer transaction is open */
+    long batch_rows;
+    char skipped_lines[256];     /* for the summary log entry */
+};
+
+static void report(struct imp *im, long line, const char *msg)
+{
+    im->stats->skipped++;
+    size_t n = strlen(im->skipped_lines);
+    if (n < sizeof im->skipped_lines - 16)
+        snprintf(im->skipped_lines + n, sizeof im->skipped_lines - n, "%s%ld", n ? "," : "", line);
+    else if (!strstr(im->skipped_lines, "..."))
+        snprintf(im->skipped_lines + n, sizeof im->skipped_lines - n, ",...");
+    if (im->opts && im->opts->on_error)
+        im->opts->on_error(im->opts->ud, line, msg);
+}
+
+/* Errors that mean the database, not the row, is in trouble. */
+static int is_fatal(enum gh_status s)
+{
+    return s == GH_E_STORE || s == GH_E_NOMEM || s == GH_E_IO || s == GH_E_TRANSIENT ||
+           s == GH_E_INTERNAL || s == GH_E_SCHEMA;
+}
+
+static void trim(char *s)
+{
+    size_t n = strlen(s), i = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    while (s[i] == ' ' || s[i] == '\t')
+        i++;
+    if (i)
+        memmove(s, s + i, n - i + 1);
+}
+
+static const char *cell(struct imp *im, enum col c)
+{
+    for (int i = 0; i < im->nfields && i < im->ncols; i++)
+        if (im->map[i] == (int)c)
+            return im->field[i] ? im->field[i] : "";
+    return "";
+}
+
+static void free_record(struct imp *im)
+{
+    for (int i = 0; i <= N_COLS; i++) {
+        free(im->field[i]);
+        im->field[i] = NULL;
+    }
+    im->nfields = 0;
+    im->too_many = im->too_long = 0;
+}
+
+static void on_field(void *data, size_t len, void *ud)
+{
+    struct imp *im = ud;
+    if (im->nfields > N_COLS) {
+        im->too_many = 1;
+        im->nfields++;
+        return;
+    }
+    if (len > FIELD_MAX) {
+        im->too_long = 1;
+        len = 0;
+    }
+    char *s = malloc(len + 1);
+    if (!s) {
+        im->fatal = GH_E_NOMEM;
+        return;
+    }
+    if (len)
+        memcpy(s, data, len);
+    s[len] = '\0';
+    trim(s);
+    im->field[im->nfields++] = s;
+}
+
+static void header(struct imp *im)
+{
+    int seen[N_COLS] = {0};
+    im->have_header = 1;
+    if (im->too_many || im->nfields > N_COLS) {
+        snprintf(im->msg, sizeof im->msg,
+                 _("line %ld: too many columns (expected email, name, phone, unit and optionally group)"),
+                 im->rec_line);
+        im->header_bad = 1;
+        return;
+    }
+    im->ncols = im->nfields;
+    for (int i = 0; i < im->nfields; i++) {
+        int c = -1;
+        for (int k = 0; k < N_COLS; k++)
+            if (strcasecmp(im->field[i], col_names[k]) == 0)
+                c = k;
+        if (c < 0) {
+            snprintf(im->msg, sizeof im->msg,
+                     _("line %ld: unknown column '%.64s' (expected email, name, phone, unit and optionally group)"),
+                     im->rec_line, im->field[i]);
+            im->header_bad = 1;
+            return;
+        }
+        if (seen[c]++) {
+            snprintf(im->msg, sizeof im->msg, _("line %ld: column '%s' appears twice"),
+                     im->rec_line, col_names[c]);
+            im->header_bad = 1;
+            return;
+        }
+        im->map[i] = c;
+    }
+    for (int k = 0; k < COL_GROUP; k++)
+        if (!seen[k]) {
+            snprintf(im->msg, sizeof im->msg, _("line %ld: missing column '%s'"), im->rec_line,
+                     col_names[k]);
+            im->header_bad = 1;
+            return;
+        }
+}
+
+static enum gh_status batch_open(struct imp *im)
+{
+    if (im->in_batch)
+        return GH_OK;
+    enum gh_status s = gh_store_begin(im->st);
+    if (s == GH_OK) {
+        im->in_batch = 1;
+        im->batch_rows = 0;
+    }
+    return s;
+}
+
+static enum gh_status batch_close(struct imp *im)
+{
+    if (!im->in_batch)
+        return GH_OK;
+    im->in_batch = 0;
+    if (im->opts && im->opts->dry_run) {
+        gh_store_rollback(im->st);
+        return GH_OK;
+    }
+    return gh_store_commit(im->st);
+}
+
+static int same_phone(const char *a, const char *b)
+{
+    char ka[GH_PHONE_BUF] = "", kb[GH_PHONE_BUF] = "";
+    if (gh_ident_normalize_phone(a, ka, sizeof ka, NULL, 0) != 0)
+        return 0;
+    if (gh_ident_normalize_phone(b, kb, sizeof kb, NULL, 0) != 0)
+        return 0;
+    return strcmp(ka, kb) == 0;
+}
+
+/* Works out and applies one row, inside the caller's savepoint. Returns the
+ * status; on a row error msg says why. *outcome: 0 unchanged, 1 created,
+ * 2 updated. */
+static enum gh_status do_row(struct imp *im, char *msg, size_t msglen, int *outcome)
+{
+    struct gh_store *st = im->st;
+    const char *email = cell(im, COL_EMAIL), *name = cell(im, COL_NAME);
+    const char *phone = cell(im, COL_PHONE), *unit = cell(im, COL_UNIT);
+    const char *group = cell(im, COL_GROUP);
+    char err[256];
+    enum gh_status s;
+    *outcome = 0;
+
+    if (!*email) {
+        snprintf(msg, msglen, "%s", _("email: required"));
+        return GH_E_INVALID;
+    }
+    if (gh_ident_check_email(email, err, sizeof err) != 0 ||
+        (*name && gh_ident_check_name(name, err, sizeof err) != 0)) {
+        snprintf(msg, msglen, "%s", err);
+        return GH_E_INVALID;
+    }
+    char key[GH_PHONE_BUF];
+    if (*phone && gh_ident_normalize_phone(phone, key, sizeof key, err, sizeof err) != 0) {
+        snprintf(msg, msglen, "%s", err);
+        return GH_E_INVALID;
+    }
+
+    struct gh_location loc = {0};
+    if (*unit) {
+        s = gh_location_find(st, unit, &loc);
+        if (s == GH_E_NOTFOUND || s == GH_E_INVALID) {
+            snprintf(msg, msglen, _("unit: no location named '%.100s'"), unit);
+            return GH_E_NOTFOUND;
+        }
+        if (s != GH_OK)
+            goto core_fail;
+        if (loc.door != GH_DOOR_UNIT) {
+            snprintf(msg, msglen, _("unit: '%.100s' is not a unit"), unit);
+            return GH_E_INVALID;
+        }
+    }
+    struct gh_group grp = {0};
+    if (*group) {
+        s = gh_group_find(st, group, &grp);
+        if (s == GH_E_NOTFOUND || s == GH_E_INVALID) {
+            snprintf(msg, msglen, _("group: no group named '%.100s'"), group);
+            return GH_E_NOTFOUND;
+        }
+        if (s != GH_OK)
+            goto core_fail;
+        if (grp.archived) {
+            snprintf(msg, msglen, _("group: '%.100s' is archived"), group);
+            return GH_E_REFUSED;
+        }
+    }
+
+    struct gh_account a;
+    s = gh_account_find(st, email, &a);
+    if (s != GH_OK && s != GH_E_NOTFOUND)
+        goto core_fail;
+    int exists = s == GH_OK;
+    if (exists && strcasecmp(a.email, email) != 0)
+        exists = 0;     /* matched something else (a phone, an id): not this email */
+    if (exists && a.kind != GH_KIND_OCCUPANT) {
+        snprintf(msg, msglen, "%s", _("email: already used by a staff account"));
+        return GH_E_EXISTS;
+    }
+
+    /* The unit: vacant, or already this occupant's (directly or through
+     * the group the row names or they are in). */
+    int rent = 0;
+    if (*unit) {
+        int64_t my_group = grp.id ? grp.id : exists ? a.group_id : 0;
+        if (loc.tenant_account && (!exists || loc.tenant_account != a.id)) {
+            snprintf(msg, msglen, _("unit: '%.100s' is rented to someone else"), loc.name);
+            return GH_E_REFUSED;
+        }
+        if (loc.tenant_group && loc.tenant_group != my_group) {
+            snprintf(msg, msglen, _("unit: '%.100s' is rented to someone else"), loc.name);
+            return GH_E_REFUSED;
+        }
+        rent = !loc.tenant_account && !loc.tenant_group;
+    }
+
+    if (!exists) {
+        struct gh_account_new in = {
+            .email = email, .name = *name ? name : NULL, .phone = *phone ? phone : NULL,
+            .access = grp.id ? GH_ACCESS_GROUP : GH_ACCESS_ALL,
+            .group = grp.id ? grp.name : NULL,
+            .no_welcome = im->opts ? im->opts->no_welcome : 0,
+        };
+        int64_t id = 0;
+        if ((s = gh_occupant_create(st, im->actor, &in, &id)) != GH_OK)
+            goto core_fail;
+        if (rent && (s = gh_unit_rent_occupant(st, im->actor, loc.id, id)) != GH_OK)
+            goto core_fail;
+        *outcome = 1;
+        return GH_OK;
+    }
+
+    int new_name = *name && strcmp(name, a.name) != 0;
+    int new_phone = *phone && !same_phone(phone, a.phone);
+    int new_group = grp.id && a.group_id != grp.id;
+    if (new_name || new_phone) {
+        s = gh_account_update(st, im->actor, a.id, new_name ? name : NULL,
+                              new_phone ? phone : NULL);
+        if (s != GH_OK)
+            goto core_fail;
+    }
+    if (new_group && (s = gh_group_member_add(st, im->actor, grp.name, a.id)) != GH_OK)
+        goto core_fail;
+    if (rent && (s = gh_unit_rent_occupant(st, im->actor, loc.id, a.id)) != GH_OK)
+        goto core_fail;
+    *outcome = (new_name || new_phone || new_group || rent) ? 2 : 0;
+    return GH_OK;
+
+core_fail:
+    snprintf(msg, msglen, "%s", gh_store_errmsg(st));
+    if (!msg[0])
+        snprintf(msg, msglen, "%s", gh_strerror(s));
+    return s;
+}
+
+static void row(struct imp *im)
+{
+    char msg[512] = "";
+    if (im->too_many || im->nfields != im->ncols) {
+        snprintf(msg, sizeof msg, _("expected %d fields, found %d"), im->ncols, im->nfields);
+        report(im, im->rec_line, msg);
+        return;
+    }
+    if (im->too_long) {
+        snprintf(msg, sizeof msg, "%s", _("a field is too long"));
+        report(im, im->rec_line, msg);
+        return;
+    }
+    im->stats->rows++;
+    enum gh_status s = batch_open(im);
+    if (s != GH_OK) {
+        im->fatal = s;
+        return;
+    }
+    if ((s = gh_store_begin(im->st)) != GH_OK) {   /* the row's savepoint */
+        im->fatal = s;
+        return;
+    }
+    int outcome = 0;
+    s = do_row(im, msg, sizeof msg, &outcome);
+    if (s == GH_OK && (s = gh_store_commit(im->st)) == GH_OK) {
+        if (outcome == 1)
+            im->stats->created++;
+        else if (outcome == 2)
+            im->stats->updated++;
+        else
+            im->stats->unchanged++;
+    } else {
+        if (s != GH_OK)
+            gh_store_rollback(im->st);
+        if (is_fatal(s)) {
+            im->fatal = s;
+            snprintf(im->msg, sizeof im->msg, _("line %ld: %s"), im->rec_line, msg);
+            return;
+        }
+        report(im, im->rec_line, msg);
+    }
+    /* A dry run stays in one transaction, so later rows see earlier ones. */
+    if (++im->batch_rows >= GH_IMPORT_BATCH && !(im->opts && im->opts->dry_run)) {
+        if ((s = batch_close(im)) != GH_OK)
+            im->fatal = s;
+    }
+}
+
+static void on_record(int term, void *ud)
+{
+    struct imp *im = ud;
+    (void)term;
+    if (im->fatal || im->header_bad) {
+        free_record(im);
+        return;
+    }
+    /* A line of nothing but separators ("",,,) is a blank line too. */
+    int blank = 1;
+    for (int i = 0; i < im->nfields && i <= N_COLS; i++)
+        if (im->field[i] && im->field[i][0])
+            blank = 0;
+    if (blank && !im->too_many) {
+        free_record(im);
+        return;
+    }
+    if (!im->have_header)
+        header(im);
+    else
+        row(im);
+    free_record(im);
+}
+
+enum gh_status gh_import_csv(struct gh_store *st, const char *actor, const char *path,
+                             const struct gh_import_opts *opts, struct gh_import_stats *out)
+{
+    struct gh_import_stats dummy;
+    struct gh_import_stats *stats = out ? out : &dummy;
+    memset(stats, 0, sizeof *stats);
+    struct imp im = { .st = st, .actor = actor ? actor : "import", .opts = opts, .stats = stats };
+    struct csv_parser p;
+    char *line = NULL;
+    size_t cap = 0;
+    long long done = 0, total = 0;
+    long lineno = 0;
+    enum gh_status s = GH_OK;
+    int csv_ok = 0;
+
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gh_store_fail(st, GH_E_IO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0)
+        total = (long long)sb.st_size;
+    if (csv_init(&p, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        s = gh_store_fail(st, GH_E_NOMEM, "%s", gh_strerror(GH_E_NOMEM));
+        goto fail;
+    }
+    csv_ok = 1;
+
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        char *text = line;
+        lineno++;
+        done += n;
+        if (lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            text += 3;
+            n -= 3;
+        }
+        /* libcsv's state 0 is "no row begun": this line starts a record
+         * (a quoted field with line breaks carries a record over lines). */
+        if (p.pstate == 0)
+            im.rec_line = lineno;
+        if (csv_parse(&p, text, (size_t)n, on_field, on_record, &im) != (size_t)n) {
+            s = gh_store_fail(st, GH_E_INVALID, _("line %ld: %s"), lineno,
+                              csv_strerror(csv_error(&p)));
+            goto fail;
+        }
+        if (im.fatal || im.header_bad)
+            break;
+        if (opts && opts->on_progress && (lineno & 63) == 0)
+            opts->on_progress(opts->ud, done, total, stats->rows);
+    }
+    if (ferror(f)) {
+        s = gh_store_fail(st, GH_E_IO, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!im.fatal && !im.header_bad &&
+        csv_fini(&p, on_field, on_record, &im) != 0) {
+        /* An opening quote that never closed swallowed the rest of the file. */
+        report(&im, im.rec_line, _("a quoted field is not closed"));
+        free_record(&im);
+    }
+    if (im.header_bad) {
+        s = gh_store_fail(st, GH_E_REFUSED, "%s", im.msg);
+        goto fail;
+    }
+    if (!im.have_header && !im.fatal) {
+        s = gh_store_fail(st, GH_E_REFUSED, "%s: %s", path,
+                          _("empty file (expected a header line: email,name,phone,unit[,group])"));
+        goto fail;
+    }
+    if (im.fatal) {
+        s = im.fatal;
+        if (im.msg[0])
+            gh_store_fail(st, s, "%s", im.msg);
+        goto fail;
+    }
+    if ((s = batch_close(&im)) != GH_OK)
+        goto fail;
+    if (opts && opts->on_progress)
+        opts->on_progress(opts->ud, total, total, stats->rows);
+
+    /* One summary entry, only when the run did something: a second run of
+     * the same clean file leaves the log as it was. */
+    if (!(opts && opts->dry_run) && (stats->created || stats->updated || stats->skipped)) {
+        const char *base = strrchr(path, '/');
+        s = gh_audit_appendf(st, im.actor, "import", base ? base + 1 : path,
+                             stats->skipped ? GH_OUTCOME_REFUSED : GH_OUTCOME_OK,
+                             "%ld rows: %ld created, %ld updated, %ld unchanged, %ld skipped%s%s%s",
+                             stats->rows, stats->created, stats->updated, stats->unchanged,
+                             stats->skipped, stats->skipped ? " (lines " : "",
+                             stats->skipped ? im.skipped_lines : "", stats->skipped ? ")" : "");
+        if (s != GH_OK)
+            goto fail;
+    }
+    s = stats->skipped ? GH_E_INVALID : GH_OK;
+    if (s == GH_E_INVALID)
+        gh_store_fail(st, s, _("%ld row(s) skipped"), stats->skipped);
+    goto done;
+
+fail:
+    if (im.in_batch) {
+        im.in_batch = 0;
+        gh_store_rollback(st);
+    }
+done:
+    free_record(&im);
+    if (csv_ok)
+        csv_free(&p);
+    free(line);
+    fclose(f);
+    return s;
+}

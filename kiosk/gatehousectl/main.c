@@ -1,0 +1,460 @@
+/*
+ * main.c: gatehousectl, the kiosk's administration command line.
+ *
+ *     gatehousectl [--config FILE] [--db FILE] [--json] COMMAND ...
+ *
+ * Reads the global options, finds the command in the built-in tables (see
+ * cli.h), opens the database and runs it. Commands that are not built in
+ * may come from plugins: only then is the plugin host created and the
+ * plugins loaded, so built-in commands pay nothing for plugins (the bench
+ * target is a few milliseconds per invocation). Exit codes: 0 done,
+ * 1 refused or failed, 2 usage error.
+ *
+ * The actor written to the activity log is "cli:<user>": the person behind
+ * sudo (SUDO_USER) when run through sudo as root, else the login name of
+ * the real uid. Both are only as trustworthy as the machine's accounts, but
+ * they say who typed the command, which plain "cli" would not.
+ */
+#include "cli.h"
+#include "gatehouse/plugin_host.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef GH_VERSION
+#define GH_VERSION "0.1.0"
+#endif
+
+/* Every table of built-in commands, in --help order. The weak ones are NULL
+ * until their file is linked in. */
+static const struct gh_command *cli_tables(int i)
+{
+    switch (i) {
+    case 0: return gh_cli_cmds_init;
+    case 1: return gh_cli_cmds_settings;
+    case 2: return gh_cli_cmds_location;
+    case 3: return gh_cli_cmds_group;
+    case 4: return gh_cli_cmds_staff;
+    case 5: return gh_cli_cmds_occupant;
+    case 6: return gh_cli_cmds_unit;
+    case 7: return gh_cli_cmds_log;
+    case 8: return gh_cli_cmds_outbox;
+    case 9: return gh_cli_cmds_mail;
+    case 10: return gh_cli_cmds_import;
+    case 11: return gh_cli_cmds_backup;
+    default: return NULL;
+    }
+}
+#define N_TABLES 12
+
+/* Commands that run when the database file does not exist yet. */
+static const char *const no_db_ok[] = { "init", "restore", NULL };
+
+/* How many words of argv the command name matches (all or nothing). */
+static int name_match(const char *name, int argc, char **argv)
+{
+    int words = 0;
+    const char *p = name;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (words >= argc || strlen(argv[words]) != n || strncmp(argv[words], p, n) != 0)
+            return 0;
+        words++;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return words;
+}
+
+/* Do argv's first k words start the command's name ("occupant" for
+ * "occupant add")? */
+static int name_prefix(const char *name, int k, char **argv)
+{
+    const char *p = name;
+    for (int i = 0; i < k; i++) {
+        size_t n = strcspn(p, " ");
+        if (strlen(argv[i]) != n || strncmp(argv[i], p, n) != 0 || p[n] != ' ')
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+static const struct gh_command *find_builtin(int argc, char **argv, int *consumed)
+{
+    const struct gh_command *best = NULL;
+    int best_n = 0;
+    for (int t = 0; t < N_TABLES; t++) {
+        const struct gh_command *tab = cli_tables(t);
+        for (int i = 0; tab && tab[i].name; i++) {
+            int n = name_match(tab[i].name, argc, argv);
+            if (n > best_n) {
+                best = &tab[i];
+                best_n = n;
+            }
+        }
+    }
+    *consumed = best_n;
+    return best;
+}
+
+static void print_cmd_line(FILE *f, const struct gh_command *c, const char *tag)
+{
+    const char *u = c->usage ? c->usage : c->name;
+    int n = (int)strcspn(u, "\n");
+    fprintf(f, "  %.*s\n", n, u);
+    if (c->summary)
+        fprintf(f, "      %s%s\n", _(c->summary), tag ? tag : "");
+}
+
+static void print_cmd_help(FILE *f, const struct gh_command *c)
+{
+    const char *u = c->usage ? c->usage : c->name;
+    size_t n = strcspn(u, "\n");
+    fprintf(f, "%s gatehousectl %.*s\n", _("usage:"), (int)n, u);
+    if (c->summary)
+        fprintf(f, "\n%s\n", _(c->summary));
+    if (u[n])
+        fprintf(f, "\n%s\n", u + n + 1);
+}
+
+/* ---- the program's state ------------------------------------------------- */
+struct cli {
+    struct gh_config cfg;
+    const char *config_path, *db_path;
+    int json;
+    char actor[96];
+    struct gh_store *st;
+    struct gh_plugin_host *host;
+};
+
+static void make_actor(char *buf, size_t len)
+{
+    const char *user = NULL;
+    const char *sudo = getenv("SUDO_USER");
+    if (sudo && *sudo && geteuid() == 0)
+        user = sudo;
+    struct passwd *pw = NULL;
+    if (!user && (pw = getpwuid(getuid())) != NULL)
+        user = pw->pw_name;
+    if (!user || !*user) {
+        snprintf(buf, len, "cli");
+        return;
+    }
+    /* A user name is the admin's own, but keep the log clean anyway. */
+    size_t o = (size_t)snprintf(buf, len, "cli:");
+    for (const char *p = user; *p && o + 1 < len && o < 4 + 32; p++)
+        buf[o++] = ((unsigned char)*p < 0x21 || *p == 0x7F) ? '?' : *p;
+    buf[o] = '\0';
+}
+
+static int db_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static int open_store(struct cli *c)
+{
+    char err[512] = "";
+    enum gh_status s = gh_store_open(c->cfg.store_path, &c->st, err, sizeof err);
+    if (s != GH_OK) {
+        fprintf(stderr, "gatehousectl: %s\n", err[0] ? err : gh_strerror(s));
+        return 1;
+    }
+    return 0;
+}
+
+/* Loads plugins (once); needs the store. 0 when the host is up. */
+static int load_plugins(struct cli *c)
+{
+    if (c->host)
+        return 0;
+    if (!c->st && (!db_exists(c->cfg.store_path) || open_store(c) != 0))
+        return -1;
+    c->host = gh_plugin_host_new(c->st, &c->cfg, NULL, 0);
+    if (!c->host)
+        return -1;
+    gh_plugin_host_load_all(c->host);
+    return 0;
+}
+
+static void usage_short(FILE *f)
+{
+    fprintf(f, "%s gatehousectl [--config FILE] [--db FILE] [--json] COMMAND ...\n"
+               "%s\n", _("usage:"), _("Try 'gatehousectl --help' for the list of commands."));
+}
+
+static void print_help(struct cli *c)
+{
+    FILE *f = stdout;
+    fprintf(f, "%s gatehousectl [--config FILE] [--db FILE] [--json] COMMAND ...\n\n", _("usage:"));
+    fputs(_("Administer a Gatehouse kiosk: accounts, groups, locations, doors, the\n"
+            "activity log and the outbox.\n\n"), f);
+    fputs(_("Options:\n"
+            "  --config FILE  the INI configuration (default: built-in defaults)\n"
+            "  --db FILE      the database (default: the configuration's [store] path)\n"
+            "  --json         machine-readable output for list and show commands\n"
+            "  --help         this text; COMMAND --help for one command\n"
+            "  --version      the program's version\n\n"), f);
+    fputs(_("WHO is an email, a phone or a numeric id of an occupant or a staff account.\n"
+            "Exit status: 0 done, 1 refused or failed, 2 usage error.\n\n"), f);
+    fputs(_("Commands:\n"), f);
+    for (int t = 0; t < N_TABLES; t++) {
+        const struct gh_command *tab = cli_tables(t);
+        for (int i = 0; tab && tab[i].name; i++)
+            print_cmd_line(f, &tab[i], NULL);
+    }
+    if (load_plugins(c) == 0 && gh_plugin_host_command_count(c->host) > 0) {
+        fputs(_("\nCommands from plugins:\n"), f);
+        for (int i = 0; i < gh_plugin_host_command_count(c->host); i++) {
+            const struct gh_reg_command *r = gh_plugin_host_command(c->host, i);
+            char tag[96];
+            snprintf(tag, sizeof tag, " [%s]", r->plugin ? r->plugin : "?");
+            print_cmd_line(f, r->cmd, tag);
+        }
+    }
+}
+
+/* Lists (f != NULL) or counts the commands, built-in and from plugins
+ * already loaded, whose names start with argv's first k words ("occupant"). */
+static int list_group(struct cli *c, FILE *f, int k, char **argv)
+{
+    int n = 0;
+    for (int t = 0; t < N_TABLES; t++) {
+        const struct gh_command *tab = cli_tables(t);
+        for (int i = 0; tab && tab[i].name; i++)
+            if (name_prefix(tab[i].name, k, argv)) {
+                if (f && !n)
+                    fprintf(f, "%s\n", _("Commands:"));
+                if (f)
+                    print_cmd_line(f, &tab[i], NULL);
+                n++;
+            }
+    }
+    for (int i = 0; c->host && i < gh_plugin_host_command_count(c->host); i++) {
+        const struct gh_reg_command *r = gh_plugin_host_command(c->host, i);
+        if (name_prefix(r->cmd->name, k, argv)) {
+            if (f && !n)
+                fprintf(f, "%s\n", _("Commands:"));
+            if (f)
+                print_cmd_line(f, r->cmd, NULL);
+            n++;
+        }
+    }
+    return n;
+}
+static int count_group(struct cli *c, int k, char **argv) { return list_group(c, NULL, k, argv); }
+static void print_group(struct cli *c, FILE *f, int k, char **argv) { list_group(c, f, k, argv); }
+
+/* Is --help or -h among the words (before a "--")? */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Takes "--json" out of the command's words (it may be typed after the
+ * command, as people do); returns the new count. */
+static int strip_json(struct cli *c, int argc, char **argv)
+{
+    int o = 0;
+    int done = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!done && strcmp(argv[i], "--") == 0)
+            done = 1;
+        if (!done && strcmp(argv[i], "--json") == 0) {
+            c->json = 1;
+            continue;
+        }
+        argv[o++] = argv[i];
+    }
+    argv[o] = NULL;
+    return o;
+}
+
+static int run_builtin(struct cli *c, const struct gh_command *cmd, int argc, char **argv)
+{
+    int store_optional = 0;
+    for (int i = 0; no_db_ok[i]; i++)
+        store_optional |= strcmp(cmd->name, no_db_ok[i]) == 0;
+    if (!db_exists(c->cfg.store_path)) {
+        if (!store_optional) {
+            fprintf(stderr, "gatehousectl: %s '%s' %s\n", _("no database at"),
+                    c->cfg.store_path, _("(run 'gatehousectl init' first, or give --db FILE)"));
+            return 1;
+        }
+        if (strcmp(cmd->name, "init") != 0)
+            goto run;   /* restore: gets no store */
+    }
+    if (open_store(c) != 0)
+        return 1;
+run:;
+    struct gh_cmd_ctx ctx = {
+        .size = sizeof ctx, .store = c->st, .config = &c->cfg, .actor = c->actor,
+        .json = c->json, .out = stdout, .err = stderr, .host = NULL,
+    };
+    gh_cli_current = cmd;
+    return cmd->run(NULL, &ctx, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    int rc = 2, i = 1;
+    gh_config_defaults(&c.cfg);
+    make_actor(c.actor, sizeof c.actor);
+
+    /* Global options come before the command. */
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        const char **val = NULL;
+        if (strcmp(a, "--config") == 0)
+            val = &c.config_path;
+        else if (strcmp(a, "--db") == 0)
+            val = &c.db_path;
+        else if (strncmp(a, "--config=", 9) == 0) {
+            c.config_path = a + 9;
+            continue;
+        } else if (strncmp(a, "--db=", 5) == 0) {
+            c.db_path = a + 5;
+            continue;
+        } else if (strcmp(a, "--json") == 0) {
+            c.json = 1;
+            continue;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("gatehousectl %s\n", GH_VERSION);
+            return 0;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            if (c.config_path) {
+                char err[600];
+                if (gh_config_load(c.config_path, &c.cfg, err, sizeof err) == GH_OK && c.db_path)
+                    snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
+            } else if (c.db_path)
+                snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
+            print_help(&c);
+            rc = 0;
+            goto done;
+        } else {
+            fprintf(stderr, "gatehousectl: %s '%s'\n", _("unknown option"), a);
+            usage_short(stderr);
+            return 2;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "gatehousectl: %s %s\n", _("missing value for"), a);
+            usage_short(stderr);
+            return 2;
+        }
+        *val = argv[++i];
+    }
+    if (i >= argc) {
+        usage_short(stderr);
+        return 2;
+    }
+
+    char err[600] = "";
+    enum gh_status s = gh_config_load(c.config_path, &c.cfg, err, sizeof err);
+    if (s != GH_OK) {
+        fprintf(stderr, "gatehousectl: %s\n", err[0] ? err : gh_strerror(s));
+        return 1;
+    }
+    if (c.db_path) {
+        if (strlen(c.db_path) >= sizeof c.cfg.store_path) {
+            fprintf(stderr, "gatehousectl: --db: %s\n", _("path too long"));
+            return 2;
+        }
+        snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
+    }
+
+    int cargc = strip_json(&c, argc - i, argv + i);
+    char **cargv = argv + i;
+    if (strcmp(cargv[0], "help") == 0 && cargc == 1) {
+        print_help(&c);
+        rc = 0;
+        goto done;
+    }
+
+    int consumed = 0;
+    const struct gh_command *cmd = find_builtin(cargc, cargv, &consumed);
+    if (cmd) {
+        if (wants_help(cargc - consumed, cargv + consumed)) {
+            print_cmd_help(stdout, cmd);
+            rc = 0;
+            goto done;
+        }
+        rc = run_builtin(&c, cmd, cargc - consumed, cargv + consumed);
+        goto done;
+    }
+
+    /* Not built in: plugins are loaded only now. */
+    if (load_plugins(&c) == 0) {
+        const struct gh_reg_command *r = gh_plugin_host_match(c.host, cargc, cargv, &consumed);
+        if (r) {
+            if (wants_help(cargc - consumed, cargv + consumed)) {
+                print_cmd_help(stdout, r->cmd);
+                rc = 0;
+                goto done;
+            }
+            struct gh_cmd_ctx ctx = {
+                .size = sizeof ctx, .store = c.st, .config = &c.cfg, .actor = c.actor,
+                .json = c.json, .out = stdout, .err = stderr, .host = NULL,
+            };
+            gh_cli_current = r->cmd;
+            rc = r->cmd->run(r->state, &ctx, cargc - consumed, cargv + consumed);
+            goto done;
+        }
+    }
+
+    /* A group of commands ("occupant --help", "occupant", "occupant bogus"). */
+    int words = 0;
+    while (words < cargc && cargv[words][0] != '-')
+        words++;
+    for (int k = words; k > 0; k--) {
+        if (count_group(&c, k, cargv) == 0)
+            continue;
+        if (k == words && wants_help(cargc, cargv)) {
+            print_group(&c, stdout, k, cargv);
+            rc = 0;
+            goto done;
+        }
+        fputs("gatehousectl: ", stderr);
+        if (k < words) {
+            fprintf(stderr, "%s '", _("unknown command"));
+            for (int j = 0; j <= k; j++) {
+                gh_cli_text(stderr, cargv[j]);
+                fputs(j < k ? " " : "'\n", stderr);
+            }
+        } else
+            fprintf(stderr, "%s\n", _("which one?"));
+        print_group(&c, stderr, k, cargv);
+        rc = 2;
+        goto done;
+    }
+
+    fprintf(stderr, "gatehousectl: %s '", _("unknown command"));
+    gh_cli_text(stderr, cargv[0]);
+    fputs("'\n", stderr);
+    usage_short(stderr);
+    rc = 2;
+
+done:
+    fflush(stdout);
+    if (c.host) {
+        gh_plugin_host_shutdown(c.host);
+        gh_plugin_host_free(c.host);
+    }
+    if (c.st)
+        gh_store_close(c.st);
+    if (ferror(stdout) && rc == 0)
+        rc = 1;
+    return rc;
+}
