@@ -1,0 +1,87 @@
+/*
+ * gh_relay_tool.c: a small command-line front end to the relay layer, for
+ * tests that need our side as a separate process (interoperability with
+ * Debian's usbrelay CLI against the gh-relay-sim server) and for poking at
+ * boards by hand. Not the product's CLI: gatehousectl gets its relay
+ * commands in phase 2.
+ *
+ *   gh-relay-tool list
+ *   gh-relay-tool on|off ID CHANNEL
+ *   gh-relay-tool pulse ID CHANNEL MS     (polls until the relay is off again)
+ *   gh-relay-tool alloff
+ *   gh-relay-tool rename FROM TO
+ *
+ * Opening the manager switches every relay off (the rule at start-up); "list"
+ * shows what was on before that (found=). "on", "off" and "rename" leave the
+ * relays as they are when the tool exits (gh_relay_mgr_close_keep), so
+ * another program can see them; everything else switches all off at exit.
+ * Exit status 0 on success, 1 on a relay error, 2 on usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gatehouse/clock.h"
+#include "relay.h"
+
+static void print_board(void *user, const struct gh_relay_board_info *b)
+{
+    (void)user;
+    static const char *const st[] = {"ok", "duplicate", "unavailable", "failing"};
+    printf("%s %s channels=%d state=0x%02x found=0x%02x status=%s | %s\n", b->family, b->id,
+           b->channels, (unsigned)b->state, (unsigned)b->found_state, st[b->status], b->line);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: gh-relay-tool list|on|off|pulse|alloff|rename ...\n");
+        return 2;
+    }
+    struct gh_relay_mgr *m = NULL;
+    enum gh_status st = gh_relay_mgr_open(&m, NULL);
+    if (st != GH_OK) {
+        fprintf(stderr, "gh-relay-tool: %s: %s\n", gh_strerror(st), gh_relay_mgr_errmsg(m));
+        gh_relay_mgr_close(m);
+        return 1;
+    }
+    const char *cmd = argv[1];
+    int keep_state = 0;
+    if (strcmp(cmd, "list") == 0) {
+        gh_relay_list(m, print_board, NULL);
+    } else if ((strcmp(cmd, "on") == 0 || strcmp(cmd, "off") == 0) && argc == 4) {
+        st = gh_relay_set(m, argv[2], atoi(argv[3]), strcmp(cmd, "on") == 0);
+        keep_state = 1;
+    } else if (strcmp(cmd, "pulse") == 0 && argc == 5) {
+        st = gh_relay_pulse(m, argv[2], atoi(argv[3]), atoi(argv[4]));
+        /* Bounded wait: the pulse time plus one second. */
+        int64_t end = gh_clock_mono_ms() + atoi(argv[4]) + 1000;
+        while (st == GH_OK && gh_relay_mgr_next_deadline(m) != INT64_MAX &&
+               gh_clock_mono_ms() < end) {
+            struct timespec ts = {0, 5 * 1000000};
+            nanosleep(&ts, NULL);   /* a test tool may wait; the layer never does */
+            st = gh_relay_mgr_poll(m, gh_clock_mono_ms());
+            if (gh_relay_mgr_next_deadline(m) > gh_clock_mono_ms() + 500)
+                break;   /* only the periodic rescan left */
+        }
+    } else if (strcmp(cmd, "alloff") == 0) {
+        st = gh_relay_all_off(m);
+    } else if (strcmp(cmd, "rename") == 0 && argc == 4) {
+        st = gh_relay_rename(m, argv[2], argv[3]);
+        keep_state = 1;
+    } else {
+        fprintf(stderr, "gh-relay-tool: bad command\n");
+        gh_relay_mgr_close(m);
+        return 2;
+    }
+    if (st != GH_OK)
+        fprintf(stderr, "gh-relay-tool: %s: %s\n", gh_strerror(st), gh_relay_mgr_errmsg(m));
+    if (keep_state) {
+        /* Leave the relay as set, for the other program to see. */
+        gh_relay_mgr_close_keep(m);
+    } else {
+        gh_relay_mgr_close(m);
+    }
+    return st == GH_OK ? 0 : 1;
+}

@@ -1,0 +1,522 @@
+/*
+ * test_relay.c: the relay layer (plugins/lockctl) against the real libusb and
+ * simulated boards (tests/sim) in this process, under libumockdev-preload.
+ *
+ * Each test builds its own testbed and manager, so tests do not share board
+ * state. Time is virtual (gatehouse/clock.h): a pulse ends because the test
+ * advances the monotonic clock and polls, never because anything slept. The
+ * checks read the boards' state from the simulator side, i.e. what the
+ * hardware would show, not what the manager believes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "gatehouse/clock.h"
+#include "gh_sim.h"
+#include "relay.h"
+
+#define MAX_EVENTS 64
+
+struct seen {
+    enum gh_relay_event ev;
+    char id[GH_RELAY_ID_MAX];
+    enum gh_relay_board_status status;
+    char line[400];
+};
+
+struct fx {
+    struct gh_sim *sim;
+    struct gh_relay_mgr *m;
+    struct gh_relay_config cfg;
+    struct seen ev[MAX_EVENTS];
+    int nev;
+};
+
+static void on_event(void *user, enum gh_relay_event ev, const struct gh_relay_board_info *b)
+{
+    struct fx *f = user;
+    if (f->nev >= MAX_EVENTS)
+        return;
+    struct seen *s = &f->ev[f->nev++];
+    s->ev = ev;
+    snprintf(s->id, sizeof s->id, "%s", b->id);
+    s->status = b->status;
+    snprintf(s->line, sizeof s->line, "%s", b->line);
+}
+
+static int count_events(const struct fx *f, enum gh_relay_event ev, const char *id)
+{
+    int n = 0;
+    for (int i = 0; i < f->nev; i++)
+        if (f->ev[i].ev == ev && (!id || strcmp(f->ev[i].id, id) == 0))
+            n++;
+    return n;
+}
+
+struct listing {
+    int n;
+    struct gh_relay_board_info b[16];
+    char ids[16][GH_RELAY_ID_MAX];
+    char fams[16][16];
+    char lines[16][400];
+};
+
+static void collect(void *user, const struct gh_relay_board_info *b)
+{
+    struct listing *l = user;
+    if (l->n >= 16)
+        return;
+    l->b[l->n] = *b;
+    snprintf(l->ids[l->n], sizeof l->ids[0], "%s", b->id);
+    snprintf(l->fams[l->n], sizeof l->fams[0], "%s", b->family);
+    snprintf(l->lines[l->n], sizeof l->lines[0], "%s", b->line);
+    l->n++;
+}
+
+/* The listed board with this ID (and status, -1 = any), or -1. */
+static int find_listed(const struct listing *l, const char *id, int status)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->ids[i], id) == 0 && (status < 0 || (int)l->b[i].status == status))
+            return i;
+    return -1;
+}
+
+static int setup(void **state)
+{
+    static int checked;
+    if (!checked) {
+        /* Without the preload libusb would look at the real (empty) bus and
+         * every test would fail for the wrong reason: say so once, loudly. */
+        if (!gh_sim_preload_active()) {
+            fprintf(stderr, "test_relay: run with LD_PRELOAD=libumockdev-preload.so.0\n");
+            return -1;
+        }
+        checked = 1;
+    }
+    struct fx *f = calloc(1, sizeof *f);
+    char err[256];
+    f->sim = gh_sim_new(err, sizeof err);
+    if (!f->sim) {
+        fprintf(stderr, "gh_sim_new: %s\n", err);
+        free(f);
+        return -1;
+    }
+    f->cfg.on_event = on_event;
+    f->cfg.user = f;
+    gh_clock_set_virtual(1);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    gh_relay_mgr_close(f->m);
+    gh_sim_free(f->sim);
+    gh_clock_set_virtual(0);
+    free(f);
+    return 0;
+}
+
+static void open_mgr(struct fx *f)
+{
+    enum gh_status st = gh_relay_mgr_open(&f->m, &f->cfg);
+    if (st != GH_OK)
+        fail_msg("gh_relay_mgr_open: %s: %s", gh_strerror(st), gh_relay_mgr_errmsg(f->m));
+}
+
+static enum gh_status poll_now(struct fx *f)
+{
+    return gh_relay_mgr_poll(f->m, gh_clock_mono_ms());
+}
+
+/* Polls (advancing virtual time by step ms each round, and real time a
+ * little so libusb's hotplug thread can run) until pred holds; bounded. */
+static int poll_until(struct fx *f, int (*pred)(struct fx *, const void *), const void *arg,
+                      int64_t step)
+{
+    for (int i = 0; i < 400; i++) {
+        if (pred(f, arg))
+            return 1;
+        gh_clock_advance(step);
+        poll_now(f);
+        struct timespec ts = {0, 5 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return pred(f, arg);
+}
+
+struct want_status {
+    const char *id;
+    enum gh_status st;
+};
+
+static int channel_is(struct fx *f, const void *arg)
+{
+    const struct want_status *w = arg;
+    return gh_relay_channel_status(f->m, w->id, 1) == w->st;
+}
+
+/* ---- discovery ---------------------------------------------------------- */
+
+/* SPEC "Doors": boards are known by their own ID (dcttech ID, FTDI serial);
+ * both families are found; relays found on are switched off at start. */
+static void test_discovery_both_families_all_off_at_start(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "ABCDE", 2);
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FT000042", 8);
+    assert_non_null(d);
+    assert_non_null(t);
+    gh_sim_set_state(d, 0x3);          /* as a crashed kiosk might leave them */
+    gh_sim_set_state(t, 0x81);
+    open_mgr(f);
+
+    struct listing l = {0};
+    assert_int_equal(gh_relay_list(f->m, collect, &l), 2);
+    int i = find_listed(&l, "ABCDE", GH_RELAY_BOARD_OK);
+    int k = find_listed(&l, "FT000042", GH_RELAY_BOARD_OK);
+    assert_true(i >= 0 && k >= 0);
+    assert_string_equal(l.fams[i], "dcttech");
+    assert_string_equal(l.fams[k], "ftdi");
+    assert_int_equal(l.b[i].channels, 2);
+    assert_int_equal(l.b[k].channels, 8);
+    assert_int_equal(l.b[i].found_state, 0x3);
+    assert_int_equal(l.b[k].found_state, 0x81);
+    assert_int_equal(l.b[i].state, 0);
+    assert_int_equal(l.b[k].state, 0);
+    /* What the hardware shows: everything off. */
+    assert_int_equal(gh_sim_state(d), 0);
+    assert_int_equal(gh_sim_state(t), 0);
+    assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "ABCDE"), 1);
+    assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "FT000042"), 1);
+    assert_non_null(strstr(l.lines[i], "ABCDE"));
+    /* The kernel driver had to be detached for us to claim. */
+    assert_false(gh_sim_driver_bound(d));
+    assert_false(gh_sim_driver_bound(t));
+    assert_int_equal(gh_relay_channel_status(f->m, "ABCDE", 2), GH_OK);
+    assert_int_equal(gh_relay_channel_status(f->m, "ABCDE", 3), GH_E_INVALID);
+    assert_int_equal(gh_relay_channel_status(f->m, "NOSUCH", 1), GH_E_NOTFOUND);
+}
+
+/* Closing gives the interface back to usbhid/ftdi_sio and leaves all off. */
+static void test_shutdown_all_off_and_driver_back(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "SHUT1", 4);
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTSHUT", 4);
+    open_mgr(f);
+    assert_int_equal(gh_relay_set(f->m, "SHUT1", 3, 1), GH_OK);
+    assert_int_equal(gh_relay_set(f->m, "FTSHUT", 4, 1), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0x4);
+    assert_int_equal(gh_sim_state(t), 0x8);
+    gh_relay_mgr_close(f->m);
+    f->m = NULL;
+    assert_int_equal(gh_sim_state(d), 0);
+    assert_int_equal(gh_sim_state(t), 0);
+    assert_true(gh_sim_driver_bound(d));
+    assert_true(gh_sim_driver_bound(t));
+}
+
+/* ---- pulses ------------------------------------------------------------- */
+
+/* SPEC "Doors": unlocking switches the relay on for the unlock time, then
+ * off; one write + one read-back per switch. */
+static void test_pulse_on_then_off_after_unlock_ms(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "DOOR1", 2);
+    open_mgr(f);
+    struct gh_sim_counts c0, c1;
+    gh_sim_counts(d, &c0);
+    uint64_t t0 = gh_relay_mgr_transfers(f->m);
+
+    assert_int_equal(gh_relay_pulse(f->m, "DOOR1", 2, 5000), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0x2);
+    gh_sim_counts(d, &c1);
+    assert_int_equal(c1.relay_transfers - c0.relay_transfers, 2);   /* SET + GET_REPORT */
+    assert_int_equal(c1.urbs - c0.urbs, 2);
+    assert_int_equal(gh_relay_mgr_transfers(f->m) - t0, 2);
+    assert_int_equal(gh_relay_mgr_next_deadline(f->m) <= gh_clock_mono_ms() + 5000, 1);
+
+    poll_now(f);
+    assert_int_equal(gh_sim_state(d), 0x2);
+    gh_clock_advance(4999);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(d), 0x2);   /* not a millisecond early */
+    gh_clock_advance(1);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(d), 0);
+}
+
+static void test_pulse_ftdi_keeps_other_relays(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTDOOR", 8);
+    open_mgr(f);
+    assert_int_equal(gh_relay_set(f->m, "FTDOOR", 1, 1), GH_OK);
+    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 8, 3000), GH_OK);
+    assert_int_equal(gh_sim_state(t), 0x81);
+    gh_clock_advance(3000);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(t), 0x01);   /* only the pulsed relay went off */
+    /* A second pulse during the first extends it. */
+    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 5, 1000), GH_OK);
+    gh_clock_advance(500);
+    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 5, 1000), GH_OK);
+    gh_clock_advance(600);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(t), 0x11);
+    gh_clock_advance(400);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(t), 0x01);
+    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 9, 1000), GH_E_INVALID);
+    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 1, 0), GH_E_INVALID);
+}
+
+/* ---- duplicates and rename ---------------------------------------------- */
+
+/* SPEC "Doors": two boards with the same ID are both refused until one is
+ * renamed; the message says how. */
+static void test_duplicate_ids_both_refused(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *a = gh_sim_add_dcttech(f->sim, "TWINS", 2);
+    struct gh_sim_board *b = gh_sim_add_dcttech(f->sim, "TWINS", 2);
+    open_mgr(f);
+    struct listing l = {0};
+    gh_relay_list(f->m, collect, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_DUPLICATE);
+    assert_int_equal(l.b[1].status, GH_RELAY_BOARD_DUPLICATE);
+    assert_non_null(strstr(l.lines[0], "rename"));
+    assert_int_equal(count_events(f, GH_RELAY_EV_DUPLICATE, "TWINS"), 2);
+
+    assert_int_equal(gh_relay_pulse(f->m, "TWINS", 1, 1000), GH_E_REFUSED);
+    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "gatehousectl relay rename TWINS"));
+    assert_int_equal(gh_sim_state(a), 0);
+    assert_int_equal(gh_sim_state(b), 0);
+    assert_int_equal(gh_relay_rename(f->m, "TWINS", "SOLO1"), GH_E_REFUSED);
+    assert_int_equal(gh_relay_channel_status(f->m, "TWINS", 1), GH_E_REFUSED);
+
+    /* Unplug one: the other is the only TWINS now, and usable. */
+    gh_sim_unplug(b);
+    assert_int_equal(gh_relay_mgr_rescan(f->m), GH_OK);
+    assert_int_equal(gh_relay_channel_status(f->m, "TWINS", 1), GH_OK);
+    assert_int_equal(gh_relay_pulse(f->m, "TWINS", 1, 1000), GH_OK);
+    assert_int_equal(gh_sim_state(a), 0x1);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(gh_relay_list(f->m, collect, &l), 1);
+
+    /* Rename it, plug the other back: two boards, two names, both fine. */
+    assert_int_equal(gh_relay_rename(f->m, "TWINS", "SOLO1"), GH_OK);
+    gh_sim_replug(b);
+    assert_int_equal(gh_relay_mgr_rescan(f->m), GH_OK);
+    assert_int_equal(gh_relay_channel_status(f->m, "SOLO1", 1), GH_OK);
+    assert_int_equal(gh_relay_channel_status(f->m, "TWINS", 1), GH_OK);
+}
+
+static void test_rename_dcttech_board(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "OLDID", 4);
+    gh_sim_add_dcttech(f->sim, "TAKEN", 1);
+    gh_sim_add_ftdi(f->sim, "FTSER1", 4);
+    open_mgr(f);
+    char id[16];
+
+    assert_int_equal(gh_relay_rename(f->m, "OLDID", "AB"), GH_E_INVALID);
+    assert_int_equal(gh_relay_rename(f->m, "OLDID", "ABCDEF"), GH_E_INVALID);
+    assert_int_equal(gh_relay_rename(f->m, "OLDID", "AB CD"), GH_E_INVALID);
+    assert_int_equal(gh_relay_rename(f->m, "OLDID", "AB\tCD"), GH_E_INVALID);
+    assert_int_equal(gh_relay_rename(f->m, "OLDID", "TAKEN"), GH_E_EXISTS);
+    assert_int_equal(gh_relay_rename(f->m, "NOSUCH", "NEWID"), GH_E_NOTFOUND);
+    assert_int_equal(gh_relay_rename(f->m, "FTSER1", "NEWID"), GH_E_REFUSED);
+    gh_sim_id(d, id, sizeof id);
+    assert_string_equal(id, "OLDID");
+
+    assert_int_equal(gh_relay_rename(f->m, "OLDID", "NEW-1"), GH_OK);
+    gh_sim_id(d, id, sizeof id);
+    assert_string_equal(id, "NEW-1");          /* in the board's EEPROM */
+    assert_int_equal(count_events(f, GH_RELAY_EV_RENAMED, "NEW-1"), 1);
+    assert_int_equal(gh_relay_channel_status(f->m, "OLDID", 1), GH_E_NOTFOUND);
+    assert_int_equal(gh_relay_pulse(f->m, "NEW-1", 4, 100), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0x8);
+
+    /* A new manager (the next start) finds it under its new name. */
+    gh_relay_mgr_close(f->m);
+    f->m = NULL;
+    open_mgr(f);
+    assert_int_equal(gh_relay_channel_status(f->m, "NEW-1", 1), GH_OK);
+}
+
+/* ---- unplug and replug -------------------------------------------------- */
+
+/* SPEC "Doors": a board that goes away marks its doors unavailable until it
+ * comes back; it must not crash anything mid-pulse, and when it comes back
+ * every relay is switched off. Without hotplug: NO_DEVICE and rescans. */
+static void test_unplug_mid_pulse_then_replug_periodic_rescan(void **state)
+{
+    struct fx *f = *state;
+    f->cfg.no_hotplug = 1;
+    f->cfg.rescan_ms = 1000;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "GONE1", 2);
+    open_mgr(f);
+    assert_false(gh_relay_mgr_uses_hotplug(f->m));
+    assert_int_equal(gh_relay_pulse(f->m, "GONE1", 1, 5000), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0x1);
+
+    gh_sim_unplug(d);
+    /* The next transfer meets NO_DEVICE: unavailable at once. */
+    assert_int_equal(gh_relay_pulse(f->m, "GONE1", 2, 5000), GH_E_UNAVAILABLE);
+    assert_int_equal(gh_relay_channel_status(f->m, "GONE1", 1), GH_E_UNAVAILABLE);
+    assert_int_equal(count_events(f, GH_RELAY_EV_LOST, "GONE1"), 1);
+    gh_clock_advance(6000);   /* the pulse's end passes while it is away */
+    assert_int_equal(poll_now(f), GH_OK);
+    struct listing l = {0};
+    gh_relay_list(f->m, collect, &l);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_UNAVAILABLE);
+    assert_non_null(strstr(l.lines[0], "unavailable"));
+
+    /* It comes back with a relay stuck on (a reset mid-pulse): off it goes. */
+    gh_sim_set_state(d, 0x3);
+    assert_int_equal(gh_sim_replug(d), 0);
+    struct want_status w = {"GONE1", GH_OK};
+    assert_true(poll_until(f, channel_is, &w, 250));
+    assert_int_equal(gh_sim_state(d), 0);
+    assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "GONE1"), 2);
+    assert_int_equal(gh_relay_pulse(f->m, "GONE1", 2, 1000), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0x2);
+    gh_clock_advance(1000);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(d), 0);
+}
+
+/* The same with libusb hotplug (udev events from the testbed), no transfer
+ * needed to notice the unplug. */
+static void test_unplug_and_replug_hotplug(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTHOT1", 4);
+    open_mgr(f);
+    if (!gh_relay_mgr_uses_hotplug(f->m))
+        skip();
+    assert_int_equal(gh_relay_pulse(f->m, "FTHOT1", 2, 5000), GH_OK);
+    gh_sim_unplug(t);
+    struct want_status gone = {"FTHOT1", GH_E_UNAVAILABLE};
+    assert_true(poll_until(f, channel_is, &gone, 0));
+    assert_int_equal(count_events(f, GH_RELAY_EV_LOST, "FTHOT1"), 1);
+    gh_sim_set_state(t, 0xf);
+    gh_sim_replug(t);
+    struct want_status back = {"FTHOT1", GH_OK};
+    assert_true(poll_until(f, channel_is, &back, 0));
+    assert_int_equal(gh_sim_state(t), 0);
+}
+
+/* ---- faults ------------------------------------------------------------- */
+
+/* A protocol error (stall) is retried once; the second failure is reported
+ * and the board marked failing; the next good switch recovers it. */
+static void test_stall_retried_once_then_reported(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "STALL", 2);
+    open_mgr(f);
+
+    gh_sim_fault_stall(d, 1);
+    assert_int_equal(gh_relay_pulse(f->m, "STALL", 1, 1000), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0x1);
+    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, NULL), 0);
+    gh_clock_advance(1000);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(d), 0);
+
+    gh_sim_fault_stall(d, 2);
+    assert_int_equal(gh_relay_pulse(f->m, "STALL", 2, 1000), GH_E_IO);
+    assert_int_equal(gh_sim_state(d), 0);
+    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "retry"));
+    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, "STALL"), 1);
+    struct listing l = {0};
+    gh_relay_list(f->m, collect, &l);
+    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_FAILING);
+    /* Still usable: the next pulse is tried, works, and recovers the board. */
+    assert_int_equal(gh_relay_channel_status(f->m, "STALL", 2), GH_OK);
+    assert_int_equal(gh_relay_pulse(f->m, "STALL", 2, 1000), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0x2);
+    assert_int_equal(count_events(f, GH_RELAY_EV_RECOVERED, "STALL"), 1);
+
+    /* A switch-off that fails twice is tried again until the door is shut. */
+    gh_sim_fault_stall(d, 2);
+    gh_clock_advance(1000);
+    assert_int_equal(poll_now(f), GH_E_IO);
+    assert_int_equal(gh_sim_state(d), 0x2);
+    gh_clock_advance(100);
+    assert_int_equal(poll_now(f), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0);
+}
+
+static void test_wrong_readback_retried_once_then_reported(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "BADRB", 2);
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTBADRB", 8);
+    open_mgr(f);
+
+    /* One lying read-back: the write is repeated, the second read agrees. */
+    gh_sim_fault_readback(d, 1, 0x1);
+    struct gh_sim_counts c0, c1;
+    gh_sim_counts(d, &c0);
+    assert_int_equal(gh_relay_pulse(f->m, "BADRB", 1, 1000), GH_OK);
+    gh_sim_counts(d, &c1);
+    assert_int_equal(c1.relay_transfers - c0.relay_transfers, 4);
+    assert_int_equal(gh_sim_state(d), 0x1);
+
+    /* Two: reported, with what the board said. */
+    gh_sim_fault_readback(d, 2, 0x2);
+    assert_int_equal(gh_relay_pulse(f->m, "BADRB", 2, 1000), GH_E_IO);
+    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "read-back"));
+    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, "BADRB"), 1);
+
+    /* FTDI: a read-back showing an extra relay on must not make the retry
+     * switch that relay on for real (writes carry all eight pins). */
+    gh_sim_fault_readback(t, 1, 0x40);
+    assert_int_equal(gh_relay_pulse(f->m, "FTBADRB", 1, 1000), GH_OK);
+    assert_int_equal(gh_sim_state(t), 0x01);
+    gh_sim_fault_readback(t, 2, 0x01);
+    assert_int_equal(gh_relay_pulse(f->m, "FTBADRB", 2, 1000), GH_E_IO);
+    assert_int_equal(gh_sim_state(t), 0x03);   /* it did switch; the read lied */
+    gh_clock_advance(1000);
+    poll_now(f);
+    assert_int_equal(gh_sim_state(t), 0);      /* the timer still ran */
+}
+
+/* With an argument, runs only the tests whose names match it (a cmocka
+ * filter, '*' and '?' allowed): ctest registers each test on its own. */
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_ids_both_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rename_dcttech_board, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
