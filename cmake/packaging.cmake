@@ -79,6 +79,9 @@ install(FILES ${GH_PKG_SRC}/systemd/gatehouse.tmpfiles DESTINATION ${GH_TMPFILES
 install(FILES ${GH_PKG_SRC}/udev/60-gatehouse-relays.rules DESTINATION ${GH_UDEV_RULES_DIR})
 install(FILES ${GH_PKG_SRC}/debian/copyright ${GH_PKG_OUT}/changelog.Debian.gz
         DESTINATION ${GH_DOC_INSTALL_DIR})
+# Tags that are about uploads to Debian itself, which this package is not for.
+install(FILES ${GH_PKG_SRC}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME gatehouse)
 if(EXISTS ${PROJECT_SOURCE_DIR}/docs/operations.md)
   install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md DESTINATION ${GH_DOC_INSTALL_DIR})
 endif()
@@ -96,8 +99,8 @@ set(CPACK_PACKAGE_VENDOR "The Gatehouse developers")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "Gatehouse Maintainers <gatehouse@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "touchscreen door kiosk for building lobbies")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "touchscreen door kiosk for building lobbies
-Gatehouse runs on a touchscreen in the lobby of a building or a storage
+# CPack puts the summary in front as the synopsis line.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Gatehouse runs on a touchscreen in the lobby of a building or a storage
 facility. Occupants sign up at the screen, staff approve them there, and
 people with access unlock their doors, which are wired to USB relay boards.
 Accounts, doors and the tamper-evident activity log live in a local SQLite
