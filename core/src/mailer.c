@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "gatehouse/clock.h"
 #include "gatehouse/config.h"
@@ -46,6 +47,7 @@ struct gh_mailer {
     char url[512];
     char from_addr[256];
     char from_name[404];
+    char from_cfg_name[256];      /* a name given in [mail] from, if any */
     int tls_required;             /* starttls or smtps: for the problem text */
     atomic_int cancel;
     /* the upload in progress */
@@ -541,6 +543,31 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
     return 0;
 }
 
+/* [mail] from is an address, or "Name <address>" as the example config
+ * shows; a name given there is the deployer's choice and wins over the
+ * kiosk_name setting. */
+static void split_from(const char *from, char *addr, size_t alen, char *name, size_t nlen)
+{
+    const char *lt = strchr(from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    name[0] = '\0';
+    if (!lt || !gt) {
+        while (*from == ' ' || *from == '\t')
+            from++;
+        size_t n = strlen(from);
+        while (n && (from[n - 1] == ' ' || from[n - 1] == '\t'))
+            n--;
+        snprintf(addr, alen, "%.*s", (int)n, from);
+        return;
+    }
+    snprintf(addr, alen, "%.*s", (int)(gt - lt - 1), lt + 1);
+    const char *b = from, *e = lt;
+    while (b < e && (*b == ' ' || *b == '\t' || *b == '"'))
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '"'))
+        e--;
+    snprintf(name, nlen, "%.*s", (int)(e - b), b);
+}
+
 enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out,
                              char *err, size_t errlen)
 {
@@ -556,7 +583,9 @@ enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out
                  cfg->mail_relay);
         return GH_E_CONFIG;
     }
-    if (!gh_mail_addr_ok(cfg->mail_from)) {
+    char from_addr[256], from_name[256];
+    split_from(cfg->mail_from, from_addr, sizeof from_addr, from_name, sizeof from_name);
+    if (!gh_mail_addr_ok(from_addr)) {
         snprintf(err, errlen, "[mail] from is not a valid address: \"%.200s\"", cfg->mail_from);
         return GH_E_CONFIG;
     }
@@ -572,8 +601,9 @@ enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out
     }
     atomic_init(&m->cancel, 0);
     snprintf(m->url, sizeof m->url, "%s", cfg->mail_relay);
-    snprintf(m->from_addr, sizeof m->from_addr, "%s", cfg->mail_from);
-    snprintf(m->from_name, sizeof m->from_name, "Gatehouse");
+    snprintf(m->from_addr, sizeof m->from_addr, "%s", from_addr);
+    snprintf(m->from_cfg_name, sizeof m->from_cfg_name, "%s", from_name);
+    snprintf(m->from_name, sizeof m->from_name, "%s", from_name[0] ? from_name : "Gatehouse");
     m->tls_required = smtps || cfg->mail_starttls;
     m->curl = curl_easy_init();
     if (!m->curl) {
@@ -804,6 +834,7 @@ enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *m
     m->up = NULL;
     m->up_len = m->up_pos = 0;
     curl_slist_free_all(rcpt);
+    sodium_memzero(msg, len);
     free(msg);
     return res->verdict;
 }
@@ -918,7 +949,8 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         limit = GH_MAILER_BATCH;
 
     const char *kiosk = gh_settings_get(st, GH_SETTING_KIOSK_NAME);
-    gh_mailer_set_from_name(m, kiosk && *kiosk ? kiosk : "Gatehouse");
+    gh_mailer_set_from_name(m, m->from_cfg_name[0] ? m->from_cfg_name
+                               : kiosk && *kiosk ? kiosk : "Gatehouse");
 
     int64_t queued = gh_outbox_count(st, GH_MAIL_QUEUED);
     s = gh_outbox_due(st, now, limit, collect_due, &due);
@@ -1007,8 +1039,11 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         }
     }
 done:
-    for (int i = 0; i < due.n; i++)
+    for (int i = 0; i < due.n; i++) {
+        /* a welcome body carries a setup code: leave no copy behind */
+        sodium_memzero(due.v[i].body, strlen(due.v[i].body));
         free(due.v[i].body);
+    }
     free(due.v);
     free(wait.v);
     return s;

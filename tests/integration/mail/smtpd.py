@@ -87,7 +87,8 @@ class Handler:
         with open(base + ".json.tmp", "w") as fh:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                        "at": time.time(),
-                       "tls": session.ssl is not None,
+                       "tls": session.ssl is not None or
+                              server.transport.get_extra_info("ssl_object") is not None,
                        "auth": bool(getattr(session, "authenticated", False))}, fh)
         os.rename(base + ".json.tmp", base + ".json")
         os.rename(base + ".eml.tmp", base + ".eml")
