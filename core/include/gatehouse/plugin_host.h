@@ -68,4 +68,13 @@ int gh_plugin_host_poll(struct gh_plugin_host *h, int64_t mono_now_ms);
 /* The host table given to plugins (the core table inside is static). */
 const struct gh_core_api *gh_core_api_table(void);
 
+/* Appended by the plugin host: makes h the store's event listener
+ * (gh_store_set_listener), so core events reach the plugins' hooks. The kiosk
+ * decides whether to call it (the store has one listener). */
+void gh_plugin_host_listen(struct gh_plugin_host *h);
+/* The host table given to the named loaded plugin (for gh_cmd_ctx.host), or
+ * NULL. */
+const struct gh_host *gh_plugin_host_table(const struct gh_plugin_host *h,
+                                           const char *plugin);
+
 #endif

@@ -1,0 +1,76 @@
+/*
+ * core_api.c: the core's functions as one table (struct gh_core_api in
+ * plugin.h), handed to every plugin through host->core.
+ *
+ * This is SQLite's sqlite3_api_routines idea: a plugin calls the core through
+ * pointers it was given, so it needs no link-time symbols from the program
+ * (the programs are not linked with -rdynamic, and plugins are loaded
+ * RTLD_LOCAL). The table is static and const; its members are only ever
+ * appended, in the same order as the struct, and `size` tells a plugin built
+ * against a newer header which members exist (GH_HAS).
+ */
+#include "gatehouse/plugin_host.h"
+
+static const struct gh_core_api table = {
+    .size = sizeof(struct gh_core_api),
+    .errmsg = gh_store_errmsg,
+    .strerror = gh_strerror,
+    /* settings */
+    .settings_get = gh_settings_get,
+    .settings_get_int = gh_settings_get_int,
+    .settings_get_bool = gh_settings_get_bool,
+    .settings_set = gh_settings_set,
+    /* identifiers */
+    .check_email = gh_ident_check_email,
+    .check_name = gh_ident_check_name,
+    .normalize_phone = gh_ident_normalize_phone,
+    .mask_email = gh_ident_mask_email,
+    /* accounts */
+    .account_find = gh_account_find,
+    .account_get = gh_account_get,
+    .account_actor = gh_account_actor,
+    .account_list = gh_account_list,
+    .account_count = gh_account_count,
+    .occupant_create = gh_occupant_create,
+    .occupant_signup = gh_occupant_signup,
+    .occupant_approve = gh_occupant_approve,
+    .occupant_reject = gh_occupant_reject,
+    .occupant_set_state = gh_occupant_set_state,
+    .occupant_set_access = gh_occupant_set_access,
+    .account_update = gh_account_update,
+    .account_resend_welcome = gh_account_resend_welcome,
+    .account_touch = gh_account_touch,
+    /* groups */
+    .group_add = gh_group_add,
+    .group_find = gh_group_find,
+    .group_get = gh_group_get,
+    .group_list = gh_group_list,
+    .group_archive = gh_group_archive,
+    .group_member_add = gh_group_member_add,
+    .group_member_remove = gh_group_member_remove,
+    /* locations, doors, units */
+    .location_find = gh_location_find,
+    .location_get = gh_location_get,
+    .location_list = gh_location_list,
+    .unit_share = gh_unit_share,
+    .unit_list_for = gh_unit_list_for,
+    /* access */
+    .access_decide = gh_access_decide,
+    .access_decide_logged = gh_access_decide_logged,
+    .access_doors = gh_access_doors,
+    /* auth */
+    .pin_quality_ok = gh_auth_pin_quality_ok,
+    .auth_login = gh_auth_login,
+    .auth_redeem = gh_auth_redeem,
+    .auth_locked_ms = gh_auth_locked_ms,
+    /* activity log */
+    .audit_append = gh_audit_append,
+    .audit_list = gh_audit_list,
+    /* outbox */
+    .outbox_count = gh_outbox_count,
+};
+
+const struct gh_core_api *gh_core_api_table(void)
+{
+    return &table;
+}
