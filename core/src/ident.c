@@ -195,27 +195,44 @@ void gh_ident_mask_email(const char *email, char *out, size_t outlen)
 
 /* ---- name ------------------------------------------------------------- */
 
-int gh_ident_check_name(const char *name, char *err, size_t errlen)
+int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
+                        char *err, size_t errlen)
 {
-    const unsigned char *s = (const unsigned char *)name;
+    const unsigned char *s = (const unsigned char *)text;
     size_t len, i, n, chars = 0;
     uint32_t cp;
 
-    if (!name)
+    if (!text)
         return 0;                /* optional */
-    len = strlen(name);
+    len = strlen(text);
     for (i = 0; i < len; i += n) {
         n = utf8_next(s + i, len - i, &cp);
-        if (n == 0)
-            return seterr(err, errlen, _("name: contains a character that is not valid text"));
-        if (is_control(cp))
-            return seterr(err, errlen,
-                          _("name: must not contain control characters or line breaks"));
+        if (n == 0) {
+            if (err && errlen)
+                snprintf(err, errlen, _("%s: contains a character that is not valid text"),
+                         field);
+            return -1;
+        }
+        if (is_control(cp)) {
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("%s: must not contain control characters or line breaks"), field);
+            return -1;
+        }
         chars++;
     }
-    if (chars > GH_NAME_MAX_CHARS)
-        return seterr(err, errlen, _("name: must be at most 100 characters long"));
+    if (chars > max_chars) {
+        if (err && errlen)
+            snprintf(err, errlen, _("%s: must be at most %zu characters long"), field,
+                     max_chars);
+        return -1;
+    }
     return 0;
+}
+
+int gh_ident_check_name(const char *name, char *err, size_t errlen)
+{
+    return gh_ident_check_text(_("name"), name, GH_NAME_MAX_CHARS, err, errlen);
 }
 
 /* ---- phone ------------------------------------------------------------ */

@@ -182,4 +182,9 @@ int gh_ident_check_domain(const char *domain, char *err, size_t errlen);
 enum gh_status gh_account_search_plan(struct gh_store *st, const struct gh_account_query *q,
                                       char *buf, size_t len);
 
+/* Free text such as a sign-up's organisation or unit: valid UTF-8, at most
+ * max_chars characters, no control characters; err names `field`. */
+int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
+                        char *err, size_t errlen);
+
 #endif

@@ -1,0 +1,555 @@
+/*
+ * group.c: occupant groups (group.h; SPEC "Locations, groups and access",
+ * "What a self sign-up may ask for").
+ *
+ * A group grants location access to its members (all locations, or a list
+ * of locations and everything below them), may list email domains so that
+ * a sign-up from that domain joins it, and may rent units. An occupant is in
+ * at most one group (accounts.group_id). Archiving keeps the members but the
+ * group then grants nothing; because that silently takes doors away from
+ * people, archiving a group whose members get their access through it
+ * needs confirmation, and the confirmation says how many people it hits.
+ */
+#include "gatehouse/group.h"
+#include "gatehouse/audit.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/i18n.h"
+#include "gatehouse/store.h"
+#include "rules_internal.h"
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *who_or(const char *actor)
+{
+    return actor && *actor ? actor : "system";
+}
+
+#define GROUP_COLS                                                              \
+    "g.id, g.name, g.access, g.archived, "                                      \
+    "(SELECT count(*) FROM accounts a WHERE a.group_id = g.id), g.created_at"
+
+static void row_to_group(sqlite3_stmt *q, struct gh_group *g)
+{
+    memset(g, 0, sizeof *g);
+    g->id = sqlite3_column_int64(q, 0);
+    gh_store_copy(g->name, sizeof g->name, gh_store_col_text(q, 1));
+    g->all_locations = strcmp(gh_store_col_text(q, 2), "all") == 0;
+    g->archived = sqlite3_column_int(q, 3);
+    g->members = sqlite3_column_int64(q, 4);
+    g->created_at = sqlite3_column_int64(q, 5);
+}
+
+static enum gh_status load_group(struct gh_store *st, const char *sql, const char *text,
+                                 int64_t id, struct gh_group *out)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, sql);
+    enum gh_status s;
+    int rc;
+
+    if (!q)
+        return gh_store_sqlfail(st, _("reading a group"));
+    if (text)
+        sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        row_to_group(q, out);
+        s = GH_OK;
+    } else {
+        s = rc == SQLITE_DONE ? GH_E_NOTFOUND : gh_store_sqlfail(st, _("reading a group"));
+    }
+    gh_store_done(st, q);
+    return s;
+}
+
+enum gh_status gh_group_get(struct gh_store *st, int64_t id, struct gh_group *out)
+{
+    enum gh_status s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1",
+                                  NULL, id, out);
+    if (s == GH_E_NOTFOUND)
+        return gh_store_fail(st, s, _("group: no group with id %lld"), (long long)id);
+    return s;
+}
+
+enum gh_status gh_group_find(struct gh_store *st, const char *name, struct gh_group *out)
+{
+    char key[GH_NAME_BUF];
+    enum gh_status s;
+    const char *p;
+
+    if (!name || !*name)
+        return gh_store_fail(st, GH_E_NOTFOUND, "%s", _("group: no group given"));
+    gh_rules_name_key(name, key, sizeof key);
+    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", key, 0,
+                   out);
+    if (s == GH_E_NOTFOUND) {
+        for (p = name; *p >= '0' && *p <= '9'; p++)
+            ;
+        if (!*p && strlen(name) <= 18)
+            s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1", NULL,
+                           strtoll(name, NULL, 10), out);
+    }
+    if (s == GH_E_NOTFOUND)
+        return gh_store_fail(st, s, _("group: no group named \"%.100s\""), name);
+    return s;
+}
+
+enum gh_status gh_group_list(struct gh_store *st, int include_archived, gh_group_fn fn,
+                             void *ud)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT " GROUP_COLS " FROM groups g "
+                                           "WHERE ?1 OR g.archived = 0 ORDER BY g.name_key");
+    struct gh_group g;
+    enum gh_status s = GH_OK;
+    int rc;
+
+    if (!q)
+        return gh_store_sqlfail(st, _("listing groups"));
+    sqlite3_bind_int(q, 1, include_archived ? 1 : 0);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        row_to_group(q, &g);
+        if (fn && fn(ud, &g))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        s = gh_store_sqlfail(st, _("listing groups"));
+    gh_store_done(st, q);
+    return s;
+}
+
+static enum gh_status each_name(struct gh_store *st, const char *sql, int64_t id,
+                                gh_name_fn fn, void *ud)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, sql);
+    enum gh_status s = GH_OK;
+    int rc;
+
+    if (!q)
+        return gh_store_sqlfail(st, _("reading a group"));
+    sqlite3_bind_int64(q, 1, id);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (fn && fn(ud, gh_store_col_text(q, 0)))
+            break;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        s = gh_store_sqlfail(st, _("reading a group"));
+    gh_store_done(st, q);
+    return s;
+}
+
+enum gh_status gh_group_locations(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud)
+{
+    return each_name(st, "SELECT l.name FROM group_locations x JOIN locations l "
+                         "ON l.id = x.location_id WHERE x.group_id = ?1 ORDER BY l.name_key",
+                     id, fn, ud);
+}
+
+enum gh_status gh_group_domains(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud)
+{
+    return each_name(st, "SELECT domain FROM group_domains WHERE group_id = ?1 "
+                         "ORDER BY domain",
+                     id, fn, ud);
+}
+
+/* ---- adding ----------------------------------------------------------- */
+
+static int trim_copy(const char *s, char *out, size_t len)
+{
+    size_t n;
+
+    out[0] = '\0';
+    if (!s)
+        return 0;
+    while (*s == ' ')
+        s++;
+    n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (n >= len)
+        return -1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return 0;
+}
+
+/* A domain as staff type it ("@Example.COM ") in the form it is matched in:
+ * lower-cased, without the @. */
+static int domain_norm(const char *in, char *out, size_t len, char *err, size_t errlen)
+{
+    if (trim_copy(in, out, len) != 0) {
+        snprintf(err, errlen, "%s", _("domain: must be at most 253 characters long"));
+        return -1;
+    }
+    if (out[0] == '@')
+        memmove(out, out + 1, strlen(out));
+    gh_ident_email_key(out, out, len);
+    return gh_ident_check_domain(out, err, errlen);
+}
+
+static enum gh_status exec_id2(struct gh_store *st, const char *sql, int64_t a, int64_t b,
+                               const char *text, const char *what)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, sql);
+    int rc;
+
+    if (!q)
+        return gh_store_sqlfail(st, what);
+    sqlite3_bind_int64(q, 1, a);
+    if (text)
+        sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(q, 2, b);
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    return rc == SQLITE_DONE ? GH_OK : gh_store_sqlfail(st, what);
+}
+
+enum gh_status gh_group_add(struct gh_store *st, const char *actor,
+                            const struct gh_group_new *in, int64_t *id_out)
+{
+    const char *action = "group.add";
+    char name[GH_NAME_BUF], key[GH_NAME_BUF], err[512], target[600], reason[1500];
+    char (*doms)[256] = NULL;
+    int64_t *ids = NULL, id = 0;
+    int nl = 0, nd = 0, i;
+    size_t o;
+    struct gh_group other;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    if (id_out)
+        *id_out = 0;
+    actor = who_or(actor);
+    if (!in)
+        return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a group needs a name"));
+    snprintf(target, sizeof target, "group:%.200s", in->name ? in->name : "");
+    if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    if (trim_copy(in->name, name, sizeof name) != 0 || !*name)
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
+                               *name ? _("name: must be at most 100 characters long")
+                                     : _("name: a group needs a name"));
+    gh_rules_name_key(name, key, sizeof key);
+    nl = in->all_locations || in->n_locations < 0 || !in->locations ? 0 : in->n_locations;
+    nd = in->n_domains < 0 || !in->domains ? 0 : in->n_domains;
+    if ((nl && !(ids = calloc((size_t)nl, sizeof *ids))) ||
+        (nd && !(doms = calloc((size_t)nd, sizeof *doms)))) {
+        s = gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+        goto out;
+    }
+    for (i = 0; i < nd; i++) {
+        if (domain_norm(in->domains[i], doms[i], sizeof doms[i], err, sizeof err) != 0) {
+            s = gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+            goto out;
+        }
+    }
+
+    if ((s = gh_store_begin(st)) != GH_OK)
+        goto out;
+    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", key, 0,
+                   &other);
+    if (s == GH_OK) {
+        s = gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
+                            _("name: a group named \"%s\" already exists"), other.name);
+        goto out;
+    }
+    if (s != GH_E_NOTFOUND)
+        goto fail;
+    if ((s = gh_rules_location_ids(st, in->locations, nl, ids)) != GH_OK) {
+        s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+        goto out;
+    }
+    /* A domain may lead to one group only, or a sign-up would not know
+     * which one to join. */
+    for (i = 0; i < nd; i++) {
+        q = gh_store_prepare(st, "SELECT g.name FROM group_domains d JOIN groups g "
+                                 "ON g.id = d.group_id WHERE d.domain = ?1 AND g.archived = 0");
+        if (!q) {
+            s = gh_store_sqlfail(st, _("checking the domains"));
+            goto fail;
+        }
+        sqlite3_bind_text(q, 1, doms[i], -1, SQLITE_STATIC);
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW)
+            snprintf(err, sizeof err, "%s", gh_store_col_text(q, 0));
+        gh_store_done(st, q);
+        if (rc == SQLITE_ROW) {
+            s = gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
+                                _("domain: %s is already listed by group %s"), doms[i], err);
+            goto out;
+        }
+    }
+    q = gh_store_prepare(st, "INSERT INTO groups(name, name_key, access, created_at) "
+                             "VALUES (?1, ?2, ?3, ?4)");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("saving the group"));
+        goto fail;
+    }
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, in->all_locations ? "all" : "specific", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, gh_clock_now_ms());
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("saving the group"));
+        goto fail;
+    }
+    id = sqlite3_last_insert_rowid(gh_store_db(st));
+    o = (size_t)snprintf(reason, sizeof reason, "access %s",
+                         in->all_locations ? "all" : "specific");
+    for (i = 0; i < nl; i++) {
+        s = exec_id2(st, "INSERT OR IGNORE INTO group_locations(group_id, location_id) "
+                         "VALUES (?1, ?2)",
+                     id, ids[i], NULL, _("saving the group's locations"));
+        if (s != GH_OK)
+            goto fail;
+        if (o < sizeof reason)
+            o += (size_t)snprintf(reason + o, sizeof reason - o, "%s%s", i ? ", " : ": ",
+                                  in->locations[i]);
+    }
+    for (i = 0; i < nd; i++) {
+        s = exec_id2(st, "INSERT OR IGNORE INTO group_domains(group_id, domain) "
+                         "VALUES (?1, ?2)",
+                     id, 0, doms[i], _("saving the group's domains"));
+        if (s != GH_OK)
+            goto fail;
+        if (o < sizeof reason)
+            o += (size_t)snprintf(reason + o, sizeof reason - o, "%s%s",
+                                  i ? ", " : "; domains ", doms[i]);
+    }
+    snprintf(target, sizeof target, "group:%lld:%s", (long long)id, name);
+    if ((s = gh_audit_append(st, actor, action, target, GH_OUTCOME_OK, reason)) != GH_OK)
+        goto fail;
+    if ((s = gh_store_commit(st)) != GH_OK)
+        goto fail;
+    if (id_out)
+        *id_out = id;
+out:
+    free(ids);
+    free(doms);
+    return s;
+fail:
+    gh_store_rollback(st);
+    goto out;
+}
+
+/* ---- archiving -------------------------------------------------------- */
+
+enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const char *name,
+                                int force, int64_t *losing)
+{
+    const char *action = "group.archive";
+    char target[600];
+    struct gh_group g;
+    int64_t n = 0;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    if (losing)
+        *losing = 0;
+    actor = who_or(actor);
+    snprintf(target, sizeof target, "group:%.200s", name ? name : "");
+    if ((s = gh_store_begin(st)) != GH_OK)
+        return s;
+    s = gh_group_find(st, name, &g);
+    if (s == GH_E_NOTFOUND)
+        return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+    if (s != GH_OK)
+        goto fail;
+    snprintf(target, sizeof target, "group:%lld:%s", (long long)g.id, g.name);
+    if (g.archived)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
+                               _("Group %s is already archived."), g.name);
+    /* Who loses doors: the members whose access is "group". Members with
+     * access "all" or a list of their own keep it. */
+    q = gh_store_prepare(st, "SELECT count(*) FROM accounts WHERE group_id = ?1 "
+                             "AND access = 'group'");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("counting the group's members"));
+        goto fail;
+    }
+    sqlite3_bind_int64(q, 1, g.id);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    gh_store_done(st, q);
+    if (losing)
+        *losing = n;
+    if (n > 0 && !force)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_CONFIRM,
+                               _("Archiving group %s takes access away from %lld member(s) "
+                                 "who get their access through it; confirm to go ahead "
+                                 "(--force)."),
+                               g.name, (long long)n);
+    q = gh_store_prepare(st, "UPDATE groups SET archived = 1 WHERE id = ?1");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("archiving the group"));
+        goto fail;
+    }
+    sqlite3_bind_int64(q, 1, g.id);
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("archiving the group"));
+        goto fail;
+    }
+    s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK,
+                         "archived%s; %lld member(s) lose access", n && force ? " (confirmed)" : "",
+                         (long long)n);
+    if (s != GH_OK)
+        goto fail;
+    if ((s = gh_store_commit(st)) != GH_OK)
+        goto fail;
+    return GH_OK;
+fail:
+    gh_store_rollback(st);
+    return s;
+}
+
+/* ---- members ---------------------------------------------------------- */
+
+/* Opens the transaction and loads group and account; refusals logged. */
+static enum gh_status begin_member(struct gh_store *st, const char *actor, const char *action,
+                                   const char *group, int64_t account_id, struct gh_group *g,
+                                   struct gh_account *a, char *target, size_t tlen)
+{
+    enum gh_status s;
+
+    snprintf(target, tlen, "account:%lld", (long long)account_id);
+    if ((s = gh_store_begin(st)) != GH_OK)
+        return s;
+    s = gh_group_find(st, group, g);
+    if (s == GH_E_NOTFOUND)
+        return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+    if (s != GH_OK)
+        goto fail;
+    s = gh_account_get(st, account_id, a);
+    if (s == GH_E_NOTFOUND)
+        return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+    if (s != GH_OK)
+        goto fail;
+    snprintf(target, tlen, "%s:%lld:%s", gh_kind_name(a->kind), (long long)a->id, a->email);
+    if (a->kind != GH_KIND_OCCUPANT)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
+                               _("Only occupants can be members of a group."));
+    return GH_OK;
+fail:
+    gh_store_rollback(st);
+    return s;
+}
+
+enum gh_status gh_group_member_add(struct gh_store *st, const char *actor, const char *group,
+                                   int64_t account_id)
+{
+    const char *action = "group.member_add";
+    char target[600], reason[1000];
+    struct gh_group g;
+    struct gh_account a;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    actor = who_or(actor);
+    s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
+    if (s != GH_OK)
+        return s;
+    if (g.archived)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
+                               _("Group %s is archived and can't get new members."), g.name);
+    if (a.group_id == g.id && a.access == GH_ACCESS_GROUP) {
+        gh_store_rollback(st);
+        return GH_OK;            /* already a member with access through it */
+    }
+    q = gh_store_prepare(st, "UPDATE accounts SET group_id = ?2, access = 'group', "
+                             "updated_at = ?3 WHERE id = ?1");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("adding the member"));
+        goto fail;
+    }
+    sqlite3_bind_int64(q, 1, a.id);
+    sqlite3_bind_int64(q, 2, g.id);
+    sqlite3_bind_int64(q, 3, gh_clock_now_ms());
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("adding the member"));
+        goto fail;
+    }
+    /* Their own list of locations no longer applies: access is the group's. */
+    q = gh_store_prepare(st, "DELETE FROM account_locations WHERE account_id = ?1");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("adding the member"));
+        goto fail;
+    }
+    sqlite3_bind_int64(q, 1, a.id);
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("adding the member"));
+        goto fail;
+    }
+    if (a.group_id && a.group_id != g.id)
+        snprintf(reason, sizeof reason, "joined group %s (moved from group %s); access group",
+                 g.name, a.group_name);
+    else
+        snprintf(reason, sizeof reason, "joined group %s; access group (was %s)", g.name,
+                 gh_access_name(a.access));
+    if ((s = gh_audit_append(st, actor, action, target, GH_OUTCOME_OK, reason)) != GH_OK)
+        goto fail;
+    if ((s = gh_store_commit(st)) != GH_OK)
+        goto fail;
+    return GH_OK;
+fail:
+    gh_store_rollback(st);
+    return s;
+}
+
+enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
+                                      const char *group, int64_t account_id)
+{
+    const char *action = "group.member_remove";
+    char target[600];
+    struct gh_group g;
+    struct gh_account a;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    actor = who_or(actor);
+    s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
+    if (s != GH_OK)
+        return s;
+    if (a.group_id != g.id)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
+                               _("%s is not a member of group %s."), a.email, g.name);
+    q = gh_store_prepare(st, "UPDATE accounts SET group_id = NULL, updated_at = ?2, "
+                             "access = CASE access WHEN 'group' THEN 'none' ELSE access END "
+                             "WHERE id = ?1");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("removing the member"));
+        goto fail;
+    }
+    sqlite3_bind_int64(q, 1, a.id);
+    sqlite3_bind_int64(q, 2, gh_clock_now_ms());
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("removing the member"));
+        goto fail;
+    }
+    s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "left group %s%s", g.name,
+                         a.access == GH_ACCESS_GROUP ? "; access none" : "");
+    if (s != GH_OK)
+        goto fail;
+    if ((s = gh_store_commit(st)) != GH_OK)
+        goto fail;
+    return GH_OK;
+fail:
+    gh_store_rollback(st);
+    return s;
+}

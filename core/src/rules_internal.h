@@ -1,0 +1,40 @@
+/*
+ * rules_internal.h: helpers shared by the product-rule modules (account.c,
+ * group.c, location.c, access.c). Not installed, not for plugins.
+ *
+ * They exist so that every rule module refuses, logs and keys names the same
+ * way: a refusal is always logged with the same sentence the person sees,
+ * and a name is always compared through the same lower-casing.
+ */
+#ifndef GATEHOUSE_RULES_INTERNAL_H
+#define GATEHOUSE_RULES_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+#include "gatehouse/status.h"
+#include "gatehouse/audit.h"
+
+struct gh_store;
+
+/* Refuses: formats the sentence, rolls back the caller's transaction when
+ * in_tx (so nothing changes), logs `action` on `target` as refused with the
+ * sentence as reason, and leaves the sentence in the handle's errmsg.
+ * Returns s. */
+enum gh_status gh_rules_refuse(struct gh_store *st, int in_tx, const char *actor,
+                               const char *action, const char *target,
+                               enum gh_status s, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* The comparison key of a name: lower-cased (ASCII, Latin-1 and basic
+ * Cyrillic letters), so that "Élodie" and "élodie" are the same name and a
+ * prefix search finds either. */
+void gh_rules_name_key(const char *name, char *out, size_t outlen);
+
+/* Resolves location names (or ids) to ids. On an unknown name: GH_E_NOTFOUND
+ * with "location: no location named ..." on the handle. */
+enum gh_status gh_rules_location_ids(struct gh_store *st, const char *const *names, int n,
+                                     int64_t *ids);
+
+/* "occupant:12:alice@example.com": the target of a log entry about an account. */
+void gh_rules_account_target(struct gh_store *st, int64_t id, char *buf, size_t len);
+
+#endif
