@@ -349,6 +349,7 @@ core_fail:
 static void row(struct imp *im)
 {
     char msg[512] = "";
+    im->stats->rows++;
     if (im->too_many || im->nfields != im->ncols) {
         snprintf(msg, sizeof msg, _("expected %d fields, found %d"), im->ncols, im->nfields);
         report(im, im->rec_line, msg);
@@ -359,7 +360,6 @@ static void row(struct imp *im)
         report(im, im->rec_line, msg);
         return;
     }
-    im->stats->rows++;
     enum gh_status s = batch_open(im);
     if (s != GH_OK) {
         im->fatal = s;
@@ -476,6 +476,7 @@ enum gh_status gh_import_csv(struct gh_store *st, const char *actor, const char 
     if (!im.fatal && !im.header_bad &&
         csv_fini(&p, on_field, on_record, &im) != 0) {
         /* An opening quote that never closed swallowed the rest of the file. */
+        stats->rows++;
         report(&im, im.rec_line, _("a quoted field is not closed"));
         free_record(&im);
     }

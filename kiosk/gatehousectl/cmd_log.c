@@ -36,8 +36,11 @@ static int list_one(void *ud, const struct gh_audit_entry *e)
         gh_cli_time(e->at, t, sizeof t);
         fprintf(f, "%-6lld %s  %-8s ", (long long)e->seq, t, gh_outcome_name(e->outcome));
         gh_cli_text(f, e->action);
-        fputs("  ", f);
+        int w = 18 - (int)strlen(e->action);
+        fprintf(f, "%*s ", w > 0 ? w : 0, "");
         gh_cli_text(f, e->actor);
+        w = 12 - (int)strlen(e->actor);
+        fprintf(f, "%*s", w > 0 ? w : 0, "");
         if (e->target[0]) {
             fputs("  ", f);
             gh_cli_text(f, e->target);
@@ -75,11 +78,19 @@ static int run_verify(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
     if (rc)
         return rc;
-    int64_t bad = 0, count = 0;
+    int64_t bad = 0, count = 0, n = 0;
+    char head[65] = "";
     enum gh_status s = gh_audit_verify(ctx->store, &bad, &count);
+    /* The newest entry's hash is the anchor an operator keeps elsewhere:
+     * cutting entries off the end leaves a chain that verifies, but not
+     * one that ends in the same hash. */
+    if (s == GH_OK && gh_audit_head(ctx->store, &n, head) != GH_OK)
+        head[0] = '\0';
     if (ctx->json) {
-        fprintf(ctx->out, "{\"ok\":%s,\"entries\":%lld,\"first_bad\":%lld,\"message\":",
+        fprintf(ctx->out, "{\"ok\":%s,\"entries\":%lld,\"first_bad\":%lld,\"head\":",
                 s == GH_OK ? "true" : "false", (long long)count, (long long)bad);
+        gh_cli_json_str(ctx->out, head[0] ? head : NULL);
+        fputs(",\"message\":", ctx->out);
         gh_cli_json_str(ctx->out, s == GH_OK ? NULL : gh_store_errmsg(ctx->store));
         fputs("}\n", ctx->out);
     }
@@ -93,8 +104,8 @@ static int run_verify(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     if (s != GH_OK)
         return gh_cli_store_fail(ctx, s);
     if (!ctx->json)
-        fprintf(ctx->out, "%s: %lld %s\n", _("activity log intact"), (long long)count,
-                _("entries verified"));
+        fprintf(ctx->out, "%s: %lld %s; %s %s\n", _("activity log intact"), (long long)count,
+                _("entries verified"), _("newest hash"), head[0] ? head : "-");
     return 0;
 }
 
