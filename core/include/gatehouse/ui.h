@@ -72,6 +72,9 @@ struct gh_ui_api {
     /* The staff member logged in at the kiosk, or NULL. The shell owns the
      * staff session: it ends on Done, idle time-out and return home. */
     const struct gh_account *(*staff)(struct gh_ui *ui);
+    /* A big tile (home and staff menu) with a count badge (<= 0: none);
+     * returns 1 when tapped. */
+    int (*tile)(struct gh_ui *ui, const char *id, const char *label, int64_t badge);
     /* appended members go here; check size before using them */
 };
 

@@ -1,0 +1,534 @@
+/*
+ * script.c: the test harness (--script), the widget dump (--dump-ui) and the
+ * typing benchmark (--bench-typing).
+ *
+ * A script drives the kiosk as a person would: every tap is a finger-down
+ * and a finger-up pushed into SDL's event queue and handled by the same code
+ * as a real touch; `type` taps the on-screen keyboard's keys one by one
+ * (switching layers and shift as needed). Time is virtual: `wait` advances
+ * the clock deadline by deadline, running pollers, timers and the idle
+ * time-out exactly as the main loop would.
+ *
+ * Commands (one a line, # comments):
+ *   tap "LABEL" | tap #ID        press and release at the widget's centre
+ *   type "TEXT"                  tap the keyboard's keys for TEXT
+ *   key NAME                     Return | Backspace | Tab | Escape
+ *   expect "TEXT"                some visible widget shows TEXT
+ *   expect-not "TEXT"            no visible widget shows TEXT
+ *   value #ID "TEXT"             the field/widget #ID shows exactly TEXT
+ *   focus #ID | focus none       which field has the keyboard
+ *   screen NAME                  the current screen's id
+ *   wait MS                      advance the virtual clock
+ *   shot NAME                    NAME.png into --shots DIR
+ *   drag #ID DX DY               press on #ID, move by DX,DY, release
+ *   down X Y | down #ID, move X Y, up X Y   raw pointer events
+ *   keyboard-covers-focus no     the keyboard does not hide the focused field
+ *   no-redraw MS                 waiting MS draws no frame (event-driven)
+ *   min-target PX                every interactive widget is >= PX both ways
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <ctype.h>
+#include <errno.h>
+#include "ui_internal.h"
+#include "gatehouse/clock.h"
+
+struct script {
+    struct gh_ui *ui;
+    const char *path;
+    int line;
+    const char *shots;
+    FILE *err;
+    char msg[512];
+};
+
+static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct script *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Settles the UI as the main loop would after input: timers due now, then
+ * a frame and its pixels. */
+static void settle(struct gh_ui *ui)
+{
+    gh_ui_tick(ui);
+    gh_ui_update(ui);
+}
+
+/* A quoted string with \" and \\ escapes, or a bare word. */
+static int parse_arg(const char **p, char *out, size_t len)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = 0;
+    if (*s == '"') {
+        s++;
+        while (*s && *s != '"') {
+            if (*s == '\\' && s[1])
+                s++;
+            if (n + 1 < len)
+                out[n++] = *s;
+            s++;
+        }
+        if (*s != '"')
+            return -1;
+        s++;
+    } else {
+        if (!*s)
+            return -1;
+        while (*s && *s != ' ' && *s != '\t') {
+            if (n + 1 < len)
+                out[n++] = *s;
+            s++;
+        }
+    }
+    out[n] = 0;
+    *p = s;
+    return 0;
+}
+
+static const struct ui_widget *find_target(struct gh_ui *ui, const char *arg, int by_id)
+{
+    const struct ui_widget *best = NULL;
+    for (int i = 0; i < ui->nlast; i++) {
+        const struct ui_widget *w = &ui->last_widgets[i];
+        if (!ui_widget_visible(w, NULL))
+            continue;
+        if (by_id ? strcmp(w->id, arg) != 0 : strcmp(w->label, arg) != 0)
+            continue;
+        /* prefer a screen's widget over a keyboard key with the same label,
+         * and an interactive one over plain text */
+        if (!best || (best->kind == K_KEY && w->kind != K_KEY) ||
+            (!best->interactive && w->interactive))
+            best = w;
+    }
+    return best;
+}
+
+static void centre(const struct ui_widget *w, int *x, int *y)
+{
+    SDL_Rect v;
+    ui_widget_visible(w, &v);
+    *x = v.x + v.w / 2;
+    *y = v.y + v.h / 2;
+}
+
+static int target_xy(struct script *s, const char *arg, int *x, int *y)
+{
+    int by_id = arg[0] == '#';
+    const struct ui_widget *w = find_target(s->ui, by_id ? arg + 1 : arg, by_id);
+    if (!w)
+        return fail(s, "no visible widget %s \"%s\" on screen %s",
+                    by_id ? "with id" : "shows", by_id ? arg + 1 : arg, ui_top_id(s->ui));
+    centre(w, x, y);
+    return 0;
+}
+
+static void tap_xy(struct gh_ui *ui, int x, int y)
+{
+    ui_inject(ui, SDL_FINGERDOWN, x, y);
+    ui_pump(ui);
+    settle(ui);
+    ui_inject(ui, SDL_FINGERUP, x, y);
+    ui_pump(ui);
+    settle(ui);
+}
+
+static int shows(const struct ui_widget *w, const char *text)
+{
+    return strstr(w->label, text) || strstr(w->value, text);
+}
+
+static int cmd_type(struct script *s, const char *text)
+{
+    struct gh_ui *ui = s->ui;
+    const char *p = text;
+    while (*p) {
+        int n = 1;
+        while (p[n] && ((unsigned char)p[n] & 0xC0) == 0x80)
+            n++;
+        if (!ui->focus)
+            return fail(s, "type: no field has focus (no keyboard shown)");
+        char plan[4][UI_ID_MAX];
+        int k = ui_keyboard_plan(ui, p, n, plan);
+        if (k == 0)
+            return fail(s, "type: the keyboard has no key for '%.*s'", n, p);
+        for (int i = 0; i < k; i++) {
+            const struct ui_widget *w = find_target(ui, plan[i], 1);
+            if (!w || w->kind != K_KEY)
+                return fail(s, "type: key %s is not on the keyboard shown", plan[i]);
+            int x, y;
+            centre(w, &x, &y);
+            tap_xy(ui, x, y);
+        }
+        p += n;
+    }
+    return 0;
+}
+
+static int cmd_key(struct script *s, const char *name)
+{
+    static const struct { const char *name; SDL_Keycode sym; } keys[] = {
+        { "Return", SDLK_RETURN }, { "Backspace", SDLK_BACKSPACE },
+        { "Tab", SDLK_TAB }, { "Escape", SDLK_ESCAPE },
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(keys[i].name, name) != 0)
+            continue;
+        SDL_Event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SDL_KEYDOWN;
+        ev.key.state = SDL_PRESSED;
+        ev.key.keysym.sym = keys[i].sym;
+        ev.key.keysym.scancode = SDL_GetScancodeFromKey(keys[i].sym);
+        SDL_PushEvent(&ev);
+        ev.type = SDL_KEYUP;
+        ev.key.state = SDL_RELEASED;
+        SDL_PushEvent(&ev);
+        ui_pump(s->ui);
+        settle(s->ui);
+        return 0;
+    }
+    return fail(s, "key: unknown key %s (Return, Backspace, Tab, Escape)", name);
+}
+
+/* Advances virtual time to each deadline in turn, as the loop would sleep. */
+static void wait_ms(struct gh_ui *ui, int64_t ms)
+{
+    for (int guard = 0; guard < 100000 && ms >= 0; guard++) {
+        settle(ui);
+        int t = gh_ui_timeout_ms(ui);
+        if (ms == 0)
+            break;
+        int64_t step = (t < 0 || t > ms) ? ms : (t == 0 ? 1 : t);
+        gh_clock_advance(step);
+        ms -= step;
+    }
+    settle(ui);
+}
+
+static int parse_int(const char *a, long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtol(a, &end, 10);
+    return (errno || end == a || *end) ? -1 : 0;
+}
+
+static int run_line(struct script *s, const char *line)
+{
+    struct gh_ui *ui = s->ui;
+    char cmd[32], a[512], b[512], c[64];
+    const char *p = line;
+    if (parse_arg(&p, cmd, sizeof cmd) != 0)
+        return 0;                        /* blank */
+    settle(ui);
+    if (!strcmp(cmd, "tap")) {
+        int x, y;
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "tap: needs \"LABEL\" or #ID");
+        if (target_xy(s, a, &x, &y) != 0)
+            return -1;
+        tap_xy(ui, x, y);
+        return 0;
+    }
+    if (!strcmp(cmd, "type")) {
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "type: needs \"TEXT\"");
+        return cmd_type(s, a);
+    }
+    if (!strcmp(cmd, "key")) {
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "key: needs a key name");
+        return cmd_key(s, a);
+    }
+    if (!strcmp(cmd, "expect") || !strcmp(cmd, "expect-not")) {
+        int want = !strcmp(cmd, "expect");
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "%s: needs \"TEXT\"", cmd);
+        for (int i = 0; i < ui->nlast; i++) {
+            const struct ui_widget *w = &ui->last_widgets[i];
+            if (ui_widget_visible(w, NULL) && shows(w, a)) {
+                if (want)
+                    return 0;
+                return fail(s, "expect-not \"%s\": widget %s shows it", a, w->id);
+            }
+        }
+        return want ? fail(s, "expect \"%s\": no visible widget shows it (screen %s)", a,
+                           ui_top_id(ui)) : 0;
+    }
+    if (!strcmp(cmd, "value")) {
+        if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 || a[0] != '#')
+            return fail(s, "value: needs #ID \"TEXT\"");
+        const struct ui_widget *w = find_target(ui, a + 1, 1);
+        if (!w)
+            return fail(s, "value: no visible widget with id \"%s\"", a + 1);
+        if (strcmp(w->value, b) != 0)
+            return fail(s, "value #%s: shows \"%s\", expected \"%s\"", a + 1, w->value, b);
+        return 0;
+    }
+    if (!strcmp(cmd, "focus")) {
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "focus: needs #ID or none");
+        if (!strcmp(a, "none"))
+            return ui->focus ? fail(s, "focus: field %s has focus", ui->focus_id) : 0;
+        if (!ui->focus || strcmp(ui->focus_id, a[0] == '#' ? a + 1 : a) != 0)
+            return fail(s, "focus: expected %s, focus is on %s", a,
+                        ui->focus ? ui->focus_id : "nothing");
+        return 0;
+    }
+    if (!strcmp(cmd, "screen")) {
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "screen: needs a screen id");
+        if (strcmp(ui_top_id(ui), a) != 0)
+            return fail(s, "screen: expected %s, showing %s", a, ui_top_id(ui));
+        return 0;
+    }
+    if (!strcmp(cmd, "wait") || !strcmp(cmd, "no-redraw")) {
+        long ms;
+        if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &ms) != 0 || ms < 0)
+            return fail(s, "%s: needs milliseconds", cmd);
+        int before = gh_ui_frames(ui);
+        wait_ms(ui, ms);
+        if (!strcmp(cmd, "no-redraw") && gh_ui_frames(ui) != before)
+            return fail(s, "no-redraw %ld: %d frame(s) were built while nothing changed", ms,
+                        gh_ui_frames(ui) - before);
+        return 0;
+    }
+    if (!strcmp(cmd, "shot")) {
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "shot: needs a name");
+        if (!s->shots)
+            return 0;
+        char path[1024], err[256];
+        snprintf(path, sizeof path, "%s/%s.png", s->shots, a);
+        if (gh_ui_screenshot(ui, path, err, sizeof err) != GH_OK)
+            return fail(s, "shot: %s", err);
+        return 0;
+    }
+    if (!strcmp(cmd, "drag")) {
+        long dx, dy;
+        int x, y;
+        if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 ||
+            parse_arg(&p, c, sizeof c) != 0 || parse_int(b, &dx) || parse_int(c, &dy))
+            return fail(s, "drag: needs #ID DX DY");
+        if (target_xy(s, a, &x, &y) != 0)
+            return -1;
+        ui_inject(ui, SDL_FINGERDOWN, x, y);
+        ui_pump(ui);
+        settle(ui);
+        for (int i = 1; i <= 8; i++) {
+            ui_inject(ui, SDL_FINGERMOTION, x + (int)(dx * i / 8), y + (int)(dy * i / 8));
+            ui_pump(ui);
+            settle(ui);
+        }
+        ui_inject(ui, SDL_FINGERUP, x + (int)dx, y + (int)dy);
+        ui_pump(ui);
+        settle(ui);
+        return 0;
+    }
+    if (!strcmp(cmd, "down") || !strcmp(cmd, "move") || !strcmp(cmd, "up")) {
+        int x, y;
+        long lx, ly;
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "%s: needs X Y or #ID", cmd);
+        if (a[0] == '#' || a[0] == '"' ) {
+            if (target_xy(s, a, &x, &y) != 0)
+                return -1;
+        } else {
+            if (parse_arg(&p, b, sizeof b) != 0 || parse_int(a, &lx) || parse_int(b, &ly))
+                return fail(s, "%s: needs X Y", cmd);
+            x = (int)lx;
+            y = (int)ly;
+        }
+        int type = !strcmp(cmd, "down") ? SDL_FINGERDOWN
+                 : !strcmp(cmd, "move") ? SDL_FINGERMOTION : SDL_FINGERUP;
+        ui_inject(ui, type, x, y);
+        ui_pump(ui);
+        settle(ui);
+        return 0;
+    }
+    if (!strcmp(cmd, "keyboard-covers-focus")) {
+        if (!ui->focus)
+            return fail(s, "keyboard-covers-focus: no field has focus");
+        const struct ui_widget *w = find_target(ui, ui->focus_id, 1);
+        if (!w)
+            return fail(s, "keyboard-covers-focus: focused field %s is not visible",
+                        ui->focus_id);
+        int kb_top = ui->H - ui->kb_h;
+        if (w->rect.y < 0 || w->rect.y + w->rect.h > kb_top)
+            return fail(s, "keyboard covers field %s (field %d..%d, keyboard from %d)",
+                        ui->focus_id, w->rect.y, w->rect.y + w->rect.h, kb_top);
+        return 0;
+    }
+    if (!strcmp(cmd, "min-target")) {
+        long px;
+        if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &px))
+            return fail(s, "min-target: needs PX");
+        for (int i = 0; i < ui->nlast; i++) {
+            const struct ui_widget *w = &ui->last_widgets[i];
+            if (w->interactive && ui_widget_visible(w, NULL) && (w->rect.w < px || w->rect.h < px))
+                return fail(s, "min-target: %s is %dx%d px", w->id, w->rect.w, w->rect.h);
+        }
+        return 0;
+    }
+    return fail(s, "unknown command \"%s\"", cmd);
+}
+
+int gh_ui_run_script(struct gh_ui *ui, const char *path, const char *shots_dir, FILE *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(err, "%s: can't read the script\n", path);
+        return 2;
+    }
+    struct script s = { .ui = ui, .path = path, .shots = shots_dir, .err = err };
+    ui->scripted = 1;
+    settle(ui);
+    char line[2048];
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        s.line++;
+        line[strcspn(line, "\r\n")] = 0;
+        const char *t = line;
+        while (isspace((unsigned char)*t))
+            t++;
+        if (!*t || *t == '#')
+            continue;
+        if (run_line(&s, t) != 0) {
+            fprintf(err, "%s:%d: %s\n", path, s.line, s.msg);
+            rc = 1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* ---- --dump-ui ---------------------------------------------------------- */
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static const char *kind_name(int k)
+{
+    static const char *const names[] = { "text", "heading", "button", "field", "toggle",
+                                         "list", "list_item", "key", "dialog", "tile",
+                                         "toast", "busy" };
+    return k >= 0 && k < (int)(sizeof names / sizeof names[0]) ? names[k] : "?";
+}
+
+void gh_ui_dump(struct gh_ui *ui, FILE *out)
+{
+    settle(ui);
+    fprintf(out, "{\"screen\": ");
+    json_str(out, ui_top_id(ui));
+    fprintf(out, ", \"width\": %d, \"height\": %d, \"widgets\": [\n", ui->W, ui->H);
+    for (int i = 0; i < ui->nlast; i++) {
+        const struct ui_widget *w = &ui->last_widgets[i];
+        fprintf(out, "  {\"id\": ");
+        json_str(out, w->id);
+        fprintf(out, ", \"kind\": \"%s\", \"label\": ", kind_name(w->kind));
+        json_str(out, w->label);
+        fprintf(out, ", \"rect\": {\"x\": %d, \"y\": %d, \"w\": %d, \"h\": %d}, "
+                "\"enabled\": %s, \"interactive\": %s, \"visible\": %s}%s\n",
+                w->rect.x, w->rect.y, w->rect.w, w->rect.h, w->enabled ? "true" : "false",
+                w->interactive ? "true" : "false",
+                ui_widget_visible(w, NULL) ? "true" : "false", i + 1 < ui->nlast ? "," : "");
+    }
+    fprintf(out, "]}\n");
+}
+
+/* ---- --bench-typing ------------------------------------------------------- */
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int gh_ui_bench_typing(struct gh_ui *ui, const char *screen_id, int n, FILE *out)
+{
+    settle(ui);
+    ui_api_push(ui, screen_id, NULL);
+    settle(ui);
+    if (strcmp(ui_top_id(ui), screen_id) != 0) {
+        fprintf(out, "bench-typing: screen %s did not open\n", screen_id);
+        return 2;
+    }
+    /* focus the first field by tapping it */
+    const struct ui_widget *f = NULL;
+    for (int i = 0; i < ui->nlast && !f; i++)
+        if (ui->last_widgets[i].kind == K_FIELD)
+            f = &ui->last_widgets[i];
+    if (!f) {
+        fprintf(out, "bench-typing: screen %s has no field\n", screen_id);
+        return 2;
+    }
+    int x, y;
+    centre(f, &x, &y);
+    tap_xy(ui, x, y);
+    double *tap = calloc((size_t)n, sizeof *tap), *rel = calloc((size_t)n, sizeof *rel);
+    if (!tap || !rel) {
+        free(tap);
+        free(rel);
+        return 2;
+    }
+    static const char keys[] = "abcdefghijklmnopqrstuvwxyz";
+    double freq = (double)SDL_GetPerformanceFrequency() / 1000.0;
+    for (int i = 0; i < n; i++) {
+        /* type up to 24 letters, then erase them, so the field stays short */
+        const char *id = (i / 24) % 2 ? "kb.backspace" : NULL;
+        char kid[UI_ID_MAX];
+        if (!id) {
+            snprintf(kid, sizeof kid, "kb.%c", keys[i % 26]);
+            id = kid;
+        }
+        const struct ui_widget *k = find_target(ui, id, 1);
+        if (!k) {
+            fprintf(out, "bench-typing: key %s not shown\n", id);
+            free(tap);
+            free(rel);
+            return 2;
+        }
+        centre(k, &x, &y);
+        Uint64 t0 = SDL_GetPerformanceCounter();
+        ui_inject(ui, SDL_FINGERDOWN, x, y);
+        ui_pump(ui);
+        settle(ui);
+        Uint64 t1 = SDL_GetPerformanceCounter();
+        ui_inject(ui, SDL_FINGERUP, x, y);
+        ui_pump(ui);
+        settle(ui);
+        Uint64 t2 = SDL_GetPerformanceCounter();
+        tap[i] = (double)(t2 - t0) / freq;
+        rel[i] = (double)(t2 - t1) / freq;
+    }
+    qsort(tap, (size_t)n, sizeof *tap, cmp_d);
+    qsort(rel, (size_t)n, sizeof *rel, cmp_d);
+    fprintf(out, "bench-typing: %d keys at %dx%d, screen %s\n", n, ui->W, ui->H, screen_id);
+    fprintf(out, "release-to-frame ms: median %.3f p90 %.3f max %.3f\n", rel[n / 2],
+            rel[n * 9 / 10], rel[n - 1]);
+    fprintf(out, "tap-to-frame ms (down+up, two frames): median %.3f p90 %.3f max %.3f\n",
+            tap[n / 2], tap[n * 9 / 10], tap[n - 1]);
+    free(tap);
+    free(rel);
+    return 0;
+}

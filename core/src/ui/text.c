@@ -1,0 +1,290 @@
+/*
+ * text.c: fonts, text measuring and the rendered-text cache.
+ *
+ * Rendering a string with FreeType is the most expensive thing a frame can
+ * do, so every string is rendered once, in white, into a texture that is
+ * tinted at draw time (SDL_SetTextureColorMod): one cache entry serves every
+ * colour. Entries are keyed by a hash of (font, bytes); widths are kept even
+ * when the texture is evicted, and the cache is bounded in slots and bytes
+ * with least-recently-drawn eviction. Word-wrapping results are cached the
+ * same way, so a frame of unchanged text costs only hash look-ups.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <unistd.h>
+#include "ui_internal.h"
+
+static struct ui_textent cache[UI_CACHE_SLOTS];
+static struct ui_wrap wraps[UI_WRAP_SLOTS];
+static size_t cache_bytes;
+static uint64_t tick;
+
+uint32_t ui_hash(const void *p, size_t n, uint32_t h)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Where Debian's fonts-dejavu-core puts the faces, then other layouts. */
+static const char *const font_dirs[] = {
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/local/share/fonts",
+};
+
+static int find_font(const char *name, char *out, size_t len)
+{
+    for (size_t i = 0; i < sizeof font_dirs / sizeof font_dirs[0]; i++) {
+        snprintf(out, len, "%s/%s", font_dirs[i], name);
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* The bold face beside a configured regular one: "X.ttf" -> "X-Bold.ttf". */
+static int bold_beside(const char *regular, char *out, size_t len)
+{
+    const char *dot = strrchr(regular, '.');
+    if (!dot)
+        return -1;
+    snprintf(out, len, "%.*s-Bold%s", (int)(dot - regular), regular, dot);
+    return access(out, R_OK) == 0 ? 0 : -1;
+}
+
+int ui_text_open(struct gh_ui *ui, char *err, size_t errlen)
+{
+    char reg[600], bold[600];
+    int have_bold = 0;
+    if (ui->opts.font && ui->opts.font[0]) {
+        snprintf(reg, sizeof reg, "%s", ui->opts.font);
+        if (access(reg, R_OK) != 0) {
+            snprintf(err, errlen, "font %s (config [screen] font) can't be read", reg);
+            return -1;
+        }
+        have_bold = bold_beside(reg, bold, sizeof bold) == 0;
+    } else {
+        if (find_font("DejaVuSans.ttf", reg, sizeof reg) != 0) {
+            snprintf(err, errlen, "font DejaVuSans.ttf not found (install Debian's "
+                     "fonts-dejavu-core, or set [screen] font in the config)");
+            return -1;
+        }
+        have_bold = find_font("DejaVuSans-Bold.ttf", bold, sizeof bold) == 0;
+    }
+    /* sizes at scale 1, for a 1080-px-wide portrait panel */
+    static const int base[F_COUNT] = { 30, 38, 38, 54, 48, 44 };
+    static const int is_bold[F_COUNT] = { 0, 0, 1, 1, 1, 0 };
+    for (int i = 0; i < F_COUNT; i++) {
+        int pt = (int)(base[i] * ui->scale + 0.5);
+        if (pt < 8)
+            pt = 8;
+        const char *path = is_bold[i] && have_bold ? bold : reg;
+        ui->font[i] = TTF_OpenFont(path, pt);
+        if (!ui->font[i]) {
+            snprintf(err, errlen, "font %s: %s", path, TTF_GetError());
+            return -1;
+        }
+        if (is_bold[i] && !have_bold)
+            TTF_SetFontStyle(ui->font[i], TTF_STYLE_BOLD);
+        TTF_SetFontHinting(ui->font[i], TTF_HINTING_LIGHT);
+        ui->line_h[i] = TTF_FontLineSkip(ui->font[i]);
+    }
+    return 0;
+}
+
+void ui_text_close(struct gh_ui *ui)
+{
+    for (int i = 0; i < UI_CACHE_SLOTS; i++) {
+        if (cache[i].tex)
+            SDL_DestroyTexture(cache[i].tex);
+        memset(&cache[i], 0, sizeof cache[i]);
+    }
+    memset(wraps, 0, sizeof wraps);
+    cache_bytes = 0;
+    for (int i = 0; i < F_COUNT; i++) {
+        if (ui->font[i])
+            TTF_CloseFont(ui->font[i]);
+        ui->font[i] = NULL;
+    }
+}
+
+static uint32_t key_of(int font, const char *s, int len)
+{
+    uint32_t h = ui_hash(&font, sizeof font, UI_HASH_INIT);
+    h = ui_hash(s, (size_t)len, h);
+    return h ? h : 1;
+}
+
+/* Open addressing over a small table: probe 8 slots, else evict the oldest
+ * of them. */
+static struct ui_textent *slot_for(uint32_t h, int font, int *found)
+{
+    struct ui_textent *victim = NULL;
+    for (int i = 0; i < 8; i++) {
+        struct ui_textent *e = &cache[(h + (uint32_t)i) % UI_CACHE_SLOTS];
+        if (e->used && e->hash == h && e->font == font) {
+            *found = 1;
+            return e;
+        }
+        if (!e->used) {
+            *found = 0;
+            return e;
+        }
+        if (!victim || e->last < victim->last)
+            victim = e;
+    }
+    if (victim->tex) {
+        SDL_DestroyTexture(victim->tex);
+        cache_bytes -= victim->bytes;
+    }
+    memset(victim, 0, sizeof *victim);
+    *found = 0;
+    return victim;
+}
+
+static struct ui_textent *lookup(struct gh_ui *ui, int font, const char *s, int len)
+{
+    uint32_t h = key_of(font, s, len);
+    int found;
+    struct ui_textent *e = slot_for(h, font, &found);
+    if (!found) {
+        char buf[1024];
+        int n = len < (int)sizeof buf - 1 ? len : (int)sizeof buf - 1;
+        memcpy(buf, s, (size_t)n);
+        buf[n] = 0;
+        e->hash = h;
+        e->font = (uint8_t)font;
+        e->used = 1;
+        if (n == 0 || TTF_SizeUTF8(ui->font[font], buf, &e->w, &e->h) != 0) {
+            e->w = 0;
+            e->h = ui->line_h[font];
+        }
+    }
+    return e;
+}
+
+int ui_text_width(struct gh_ui *ui, int font, const char *s, int len)
+{
+    if (len < 0)
+        len = (int)strlen(s);
+    return lookup(ui, font, s, len)->w;
+}
+
+/* Evicts least-recently-drawn textures until the cache fits its budget. */
+static void trim(void)
+{
+    while (cache_bytes > UI_CACHE_BYTES) {
+        struct ui_textent *old = NULL;
+        for (int i = 0; i < UI_CACHE_SLOTS; i++)
+            if (cache[i].tex && (!old || cache[i].last < old->last))
+                old = &cache[i];
+        if (!old)
+            break;
+        SDL_DestroyTexture(old->tex);
+        old->tex = NULL;
+        cache_bytes -= old->bytes;
+        old->bytes = 0;
+    }
+}
+
+struct ui_textent *ui_text_get(struct gh_ui *ui, int font, const char *s, int len)
+{
+    struct ui_textent *e = lookup(ui, font, s, len);
+    e->last = ++tick;
+    if (!e->tex && len > 0) {
+        char buf[1024];
+        int n = len < (int)sizeof buf - 1 ? len : (int)sizeof buf - 1;
+        memcpy(buf, s, (size_t)n);
+        buf[n] = 0;
+        SDL_Color white = { 255, 255, 255, 255 };
+        SDL_Surface *surf = TTF_RenderUTF8_Blended(ui->font[font], buf, white);
+        if (!surf)
+            return e;
+        e->tex = SDL_CreateTextureFromSurface(ui->ren, surf);
+        e->w = surf->w;
+        e->h = surf->h;
+        SDL_FreeSurface(surf);
+        if (e->tex) {
+            SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
+            e->bytes = (size_t)e->w * (size_t)e->h * 4;
+            cache_bytes += e->bytes;
+            trim();
+        }
+    }
+    return e;
+}
+
+/* Greedy word wrap; a word longer than the width is broken where it must. */
+const struct ui_wrap *ui_text_wrap(struct gh_ui *ui, int font, const char *s, int width)
+{
+    uint32_t h = key_of(font, s, (int)strlen(s));
+    h = ui_hash(&width, sizeof width, h);
+    struct ui_wrap *w = NULL, *victim = NULL;
+    for (int i = 0; i < 4; i++) {
+        struct ui_wrap *e = &wraps[(h + (uint32_t)i) % UI_WRAP_SLOTS];
+        if (e->used && e->hash == h && e->width == width && e->font == font) {
+            e->last = ++tick;
+            return e;
+        }
+        if (!e->used && !w)
+            w = e;
+        if (!victim || e->last < victim->last)
+            victim = e;
+    }
+    if (!w)
+        w = victim;
+    memset(w, 0, sizeof *w);
+    w->hash = h;
+    w->width = width;
+    w->font = (uint8_t)font;
+    w->used = 1;
+    w->last = ++tick;
+    int len = (int)strlen(s), pos = 0;
+    while (pos < len && w->n < UI_WRAP_LINES) {
+        int nl = pos;
+        while (nl < len && s[nl] != '\n')
+            nl++;
+        /* the longest prefix of [pos, nl) that fits, backed up to a space;
+         * TTF_MeasureUTF8 counts characters, not bytes */
+        char line[1024];
+        int ln = nl - pos < (int)sizeof line - 1 ? nl - pos : (int)sizeof line - 1;
+        memcpy(line, s + pos, (size_t)ln);
+        line[ln] = 0;
+        int extent = 0, count = 0;
+        if (TTF_MeasureUTF8(ui->font[font], line, width, &extent, &count) != 0)
+            count = ln;
+        int fit = pos, chars = 0, last_space = -1;
+        for (int i = 0; i <= ln; i++) {
+            if (i < ln && (line[i] & 0xC0) == 0x80)
+                continue;
+            if (chars > count)
+                break;
+            fit = pos + i;
+            if (i < ln && line[i] == ' ' && chars <= count)
+                last_space = pos + i;
+            chars++;
+        }
+        int end = fit;
+        if (fit < nl && last_space > pos)
+            end = last_space;
+        if (end == pos) {               /* nothing fits: take one character */
+            end = pos + 1;
+            while (end < nl && (s[end] & 0xC0) == 0x80)
+                end++;
+        }
+        w->start[w->n] = (uint16_t)pos;
+        w->len[w->n] = (uint16_t)(end - pos);
+        w->n++;
+        pos = end;
+        while (pos < nl && s[pos] == ' ')
+            pos++;
+        if (pos == nl && nl < len)
+            pos = nl + 1;
+    }
+    return w;
+}

@@ -1,0 +1,276 @@
+/*
+ * ui_internal.h: the toolkit's private state, shared by the files of
+ * core/src/ui (ui.c widgets and input, text.c fonts and the text cache,
+ * render.c the command list and dirty-rectangle renderer, keyboard.c the
+ * on-screen keyboards, screens.c the screen stack and idle logic, script.c
+ * the test harness, png.c screenshots).
+ *
+ * The model is microui's: a frame calls the top screen's draw(), widgets
+ * append drawing commands to a fixed command list and record where they are
+ * in a fixed widget table; input is resolved against the previous frame's
+ * widget table. Nothing here allocates per frame: every array is sized once.
+ */
+#ifndef GH_UI_INTERNAL_H
+#define GH_UI_INTERNAL_H
+#include <stdint.h>
+#include <stddef.h>
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include "gatehouse/ui.h"
+#include "gatehouse/ui_host.h"
+#include "gatehouse/plugin_host.h"
+#include "gatehouse/account.h"
+
+/* ---- sizes ------------------------------------------------------------ */
+#define UI_MAX_CMDS      2048
+#define UI_TEXT_ARENA    (64 * 1024)
+#define UI_MAX_WIDGETS   512
+#define UI_MAX_SCROLLS   16
+#define UI_MAX_STACK     16
+#define UI_MAX_FIELDS    32
+#define UI_MAX_PENDING   64
+#define UI_CACHE_SLOTS   512
+#define UI_CACHE_BYTES   (12 * 1024 * 1024)
+#define UI_WRAP_SLOTS    64
+#define UI_WRAP_LINES    24
+#define UI_GRID          64          /* dirty-grid cell, canvas px */
+#define UI_ID_MAX        48
+#define UI_LABEL_MAX     320
+#define UI_MIN_TARGET    64          /* smallest touch target, px */
+
+/* fonts */
+enum { F_SMALL, F_NORMAL, F_BOLD, F_HEAD, F_BIG, F_KEY, F_COUNT };
+
+/* drawing commands */
+enum { CMD_RECT = 1, CMD_FRAME = 2, CMD_TEXT = 3, CMD_CIRCLE = 4 };
+enum { AL_LEFT = 0, AL_CENTER = 1, AL_RIGHT = 2 };
+
+struct ui_cmd {
+    uint8_t type, font, align, thick;
+    SDL_Rect rect;
+    SDL_Rect clip;
+    SDL_Color color;
+    uint32_t text_off;        /* into the frame's text arena */
+    uint32_t text_len;
+};
+
+struct ui_cmdlist {
+    struct ui_cmd cmds[UI_MAX_CMDS];
+    int n;
+    char text[UI_TEXT_ARENA];
+    uint32_t text_used;
+    int overflow;
+};
+
+/* widget kinds (what --dump-ui prints) */
+enum ui_kind {
+    K_TEXT = 0, K_HEADING, K_BUTTON, K_FIELD, K_TOGGLE, K_LIST, K_ITEM,
+    K_KEY, K_DIALOG, K_TILE, K_TOAST, K_BUSY
+};
+
+/* where a widget sits, for hit-testing next frame and for the harness */
+struct ui_widget {
+    uint32_t hash;
+    char id[UI_ID_MAX];
+    uint8_t kind, layer, enabled, interactive;
+    int key_action;               /* K_KEY: what the key does */
+    SDL_Rect rect;                /* canvas coordinates, after scrolling */
+    SDL_Rect clip;                /* the visible region it is drawn in */
+    int scroll;                   /* index into scrolls (-1: none) that moves it */
+    char label[UI_LABEL_MAX];
+    char value[UI_LABEL_MAX];     /* fields: what the box shows */
+};
+
+struct ui_scroll {
+    uint32_t hash;                /* list id; 0 = the content area */
+    int offset, content_h;
+    SDL_Rect view;
+    int used;
+};
+
+/* edits waiting for the focused field */
+enum { ED_CHAR = 1, ED_BACKSPACE = 2, ED_NEXT = 3 };
+struct ui_edit { uint8_t op; char ch[8]; };
+
+/* key actions (>0: a character in the layout's key text) */
+enum { KA_CHAR = 1, KA_SHIFT, KA_BACKSPACE, KA_MODE_SYM, KA_MODE_ABC, KA_NEXT,
+       KA_HIDE, KA_STRING };
+
+struct ui_textent {
+    uint32_t hash;
+    uint8_t font, used;
+    int w, h;
+    SDL_Texture *tex;             /* rendered lazily, white; tinted by color mod */
+    size_t bytes;
+    uint64_t last;                /* frame last drawn */
+};
+
+struct ui_wrap {
+    uint32_t hash; int width; uint8_t font, used;
+    int n; uint16_t start[UI_WRAP_LINES], len[UI_WRAP_LINES];
+    uint64_t last;
+};
+
+struct ui_field_rec { char *buf; size_t cap; };
+
+/* one screen on the stack, with the field buffers its frames showed (wiped
+ * when it is left) */
+#define UI_FIELDS_PER_SCREEN 16
+struct ui_frame_entry {
+    const struct gh_reg_screen *reg;
+    const void *arg;
+    struct ui_field_rec fields[UI_FIELDS_PER_SCREEN];
+    int nfields;
+};
+
+struct gh_ui {
+    struct gh_ui_opts opts;
+    int W, H;                     /* canvas size */
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *surface;         /* headless canvas */
+    SDL_Texture *canvas;          /* windowed canvas (render target) */
+    int headless, have_sdl;
+    TTF_Font *font[F_COUNT];
+    int line_h[F_COUNT];
+    double scale;
+
+    /* frames */
+    struct ui_cmdlist lists[2];   /* this frame's and the last rendered one */
+    struct ui_cmdlist *cur, *prev;
+    uint32_t grid_cur[(4096 / UI_GRID) * (4096 / UI_GRID)];
+    uint32_t grid_prev[(4096 / UI_GRID) * (4096 / UI_GRID)];
+    int gw, gh;
+    int rendered_once;
+    int need_frame, need_render;
+    uint64_t frame_no;
+    int64_t last_frame_build_ms;
+
+    struct ui_widget widgets[UI_MAX_WIDGETS], last_widgets[UI_MAX_WIDGETS];
+    int nwidgets, nlast;
+    struct ui_scroll scrolls[UI_MAX_SCROLLS];
+    int cur_scroll;               /* scroll widgets are placed in now */
+    SDL_Rect clip_now;            /* clip given to new commands */
+
+    /* layout */
+    int x0, cw;                   /* content left and width */
+    int y;                        /* next widget's top, in content (unscrolled) */
+    int row_cols, row_i, row_h, row_y;
+    int in_list; int list_scroll; int list_y; int list_h; SDL_Rect list_view;
+    int list_item_y;
+    SDL_Rect content_view;        /* the content viewport (above the keyboard) */
+    int content_h;
+    int auto_id;
+
+    /* input */
+    int ptr_down, ptr_x, ptr_y, press_x, press_y;
+    uint32_t pressed;             /* widget hash under the finger-down */
+    int pressed_layer;
+    uint32_t clicked;             /* released inside: consumed by the next frame */
+    int drag_scroll, dragging, drag_start_off;
+    struct ui_edit pending[UI_MAX_PENDING];
+    int npending;
+    int next_focus;               /* ED_NEXT seen: focus the next field drawn */
+    uint32_t focus;               /* focused field */
+    char focus_id[UI_ID_MAX];
+    enum gh_kb focus_kb;
+    int focus_seen, focus_rect_y, focus_rect_h, ensure_visible;
+    uint32_t first_field, focus_after;
+    char first_field_id[UI_ID_MAX], focus_request[UI_ID_MAX];
+    int kb_shift, kb_sym;
+    int kb_h;                     /* height of the keyboard shown this frame */
+
+    /* overlays */
+    struct { int open; char id[UI_ID_MAX]; char title[UI_LABEL_MAX];
+             char text[512]; char ok[64]; char cancel[64]; int seen; } dlg;
+    char toast[256]; int64_t toast_until;
+    int busy; int busy_phase; int64_t busy_next;
+
+    /* screens */
+    struct gh_plugin_host *host;
+    struct gh_store *store;
+    struct ui_frame_entry stack[UI_MAX_STACK];
+    int depth;
+    struct { int op; char id[64]; const void *arg; int keep_staff; } nav;
+    struct gh_account staff_acct;
+    int staff_on;
+    char home_id[64];
+
+    /* time */
+    int64_t last_input_ms;
+    int idle_timeout_ms;
+    int64_t wake_at;              /* ui->wake_in: earliest, -1 none */
+    int64_t poll_at;              /* next plugin poll, -1 none */
+    int quit;
+
+    /* harness */
+    int scripted;
+};
+
+/* text.c */
+int ui_text_open(struct gh_ui *ui, char *err, size_t errlen);
+void ui_text_close(struct gh_ui *ui);
+int ui_text_width(struct gh_ui *ui, int font, const char *s, int len);
+struct ui_textent *ui_text_get(struct gh_ui *ui, int font, const char *s, int len);
+const struct ui_wrap *ui_text_wrap(struct gh_ui *ui, int font, const char *s, int width);
+uint32_t ui_hash(const void *p, size_t n, uint32_t h);
+#define UI_HASH_INIT 2166136261u
+
+/* render.c */
+void ui_cmd_rect(struct gh_ui *ui, SDL_Rect r, SDL_Color c);
+void ui_cmd_frame(struct gh_ui *ui, SDL_Rect r, SDL_Color c, int thick);
+void ui_cmd_circle(struct gh_ui *ui, SDL_Rect r, SDL_Color c);
+void ui_cmd_text(struct gh_ui *ui, SDL_Rect r, int font, int align, SDL_Color c,
+                 const char *s, int len);
+void ui_set_clip(struct gh_ui *ui, SDL_Rect clip);
+SDL_Rect ui_get_clip(struct gh_ui *ui);
+int ui_render(struct gh_ui *ui);           /* returns 1 if anything was drawn */
+void ui_render_reset(struct gh_ui *ui);    /* next render is a full one */
+
+/* png.c */
+int ui_png_write(const char *path, SDL_Surface *s, char *err, size_t errlen);
+
+/* keyboard.c */
+void ui_keyboard_layout(struct gh_ui *ui);  /* draws it, sets ui->kb_h */
+int ui_keyboard_height(struct gh_ui *ui, enum gh_kb kb);
+void ui_keyboard_press(struct gh_ui *ui, const struct ui_widget *key);
+/* For the harness: the keys to tap for one character, as widget ids into
+ * out (up to 3: mode switch, shift, key). Returns count, 0 if no key. */
+int ui_keyboard_plan(struct gh_ui *ui, const char *ch, int chlen, char out[][UI_ID_MAX]);
+
+/* ui.c */
+extern const SDL_Color UI_BG, UI_FG, UI_MUTED_C, UI_PRIMARY_C, UI_DANGER_C, UI_OK_C,
+    UI_BTN, UI_BTN_PRESSED, UI_BORDER, UI_WHITE, UI_KB_BG, UI_KEY, UI_KEY_SPECIAL;
+int ui_px(const struct gh_ui *ui, int px);
+struct ui_widget *ui_widget_add(struct gh_ui *ui, const char *id, enum ui_kind kind,
+                                SDL_Rect r, int interactive, const char *label);
+int ui_is_pressed(const struct gh_ui *ui, uint32_t hash);
+int ui_take_click(struct gh_ui *ui, uint32_t hash);
+uint32_t ui_id_hash(const char *id);
+void ui_build_frame(struct gh_ui *ui);
+const struct ui_widget *ui_find_widget(const struct gh_ui *ui, const char *id,
+                                       const char *label);
+void ui_inject_tap(struct gh_ui *ui, int x, int y);
+void ui_inject(struct gh_ui *ui, int type, int x, int y);
+void ui_pump(struct gh_ui *ui);
+int ui_widget_visible(const struct ui_widget *w, SDL_Rect *vis);
+
+void ui_key_edit(struct gh_ui *ui, int op, const char *ch);
+
+/* screens.c: the navigation members of the api table */
+void ui_api_push(struct gh_ui *ui, const char *screen_id, const void *arg);
+void ui_api_pop(struct gh_ui *ui);
+void ui_api_home(struct gh_ui *ui);
+void ui_api_focus(struct gh_ui *ui, const char *field_id);
+void ui_api_invalidate(struct gh_ui *ui);
+void ui_api_wake_in(struct gh_ui *ui, int ms);
+const struct gh_account *ui_api_staff(struct gh_ui *ui);
+/* screens.c */
+void ui_screens_draw(struct gh_ui *ui);
+void ui_screens_apply_nav(struct gh_ui *ui);
+void ui_go_home(struct gh_ui *ui, int emit);
+const char *ui_top_id(const struct gh_ui *ui);
+void ui_field_seen(struct gh_ui *ui, char *buf, size_t cap);
+void ui_touch(struct gh_ui *ui);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * main.c: the `gatehouse` program, the kiosk.
+ *
+ * Opens the config, the database (holding the instance lock), the plugins
+ * (the built-in screens first, through the same registry), the mail worker
+ * and the screen, then turns an event-driven loop: it sleeps until input or
+ * the next deadline (plugin poll, ui->wake_in timer, idle time-out, systemd
+ * watchdog), so an idle kiosk uses next to no CPU. SIGTERM and SIGINT end the
+ * loop cleanly: plugins' shutdown, mail worker stopped, STOPPING=1.
+ *
+ * Modes besides the screen:
+ *   --no-screen     headless service: plugin pollers and mail delivery only
+ *   --headless      SDL dummy driver + software renderer (tests, benchmarks)
+ *   --script FILE   replay a test script on a virtual clock (exit 0/1/2)
+ *   --dump-ui       print the home screen's widgets as JSON
+ *   --bench-typing N, --first-frame   measurements for bench/kiosk
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <SDL.h>
+#include "gatehouse/config.h"
+#include "gatehouse/store.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/oplog.h"
+#include "gatehouse/backup.h"
+#include "gatehouse/plugin_host.h"
+#include "gatehouse/ui_host.h"
+#include "gatehouse/mailer.h"
+#include "notify.h"
+#include "shell.h"
+
+#ifndef GH_VERSION
+#define GH_VERSION "0"
+#endif
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+struct opts {
+    const char *config, *script, *shots, *bench_screen;
+    int headless, no_screen, dump_ui, bench_typing, first_frame;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: gatehouse [--config FILE] [--no-screen | --headless]\n"
+        "                 [--script FILE [--shots DIR]] [--dump-ui]\n"
+        "                 [--bench-typing N [--bench-screen ID]] [--first-frame]\n"
+        "  --config FILE   the INI config (default: built-in defaults)\n"
+        "  --no-screen     no window: run plugin pollers and mail delivery only\n"
+        "  --headless      draw off screen (SDL dummy driver, software renderer)\n"
+        "  --script FILE   replay a test script on a virtual clock (needs --headless)\n"
+        "  --shots DIR     where the script's `shot NAME` writes NAME.png\n"
+        "  --dump-ui       print the home screen's widgets as JSON and exit\n"
+        "  --bench-typing N  type N keys on a form; print the key-to-frame times\n"
+        "  --first-frame   exit once the first frame is drawn (start-up benchmark)\n"
+        "  --version, --help\n");
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->bench_screen = "staff.login";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "--config") && more) o->config = argv[++i];
+        else if (!strcmp(a, "--script") && more) o->script = argv[++i];
+        else if (!strcmp(a, "--shots") && more) o->shots = argv[++i];
+        else if (!strcmp(a, "--bench-screen") && more) o->bench_screen = argv[++i];
+        else if (!strcmp(a, "--bench-typing") && more) {
+            o->bench_typing = atoi(argv[++i]);
+            if (o->bench_typing < 1)
+                return -1;
+        }
+        else if (!strcmp(a, "--headless")) o->headless = 1;
+        else if (!strcmp(a, "--no-screen")) o->no_screen = 1;
+        else if (!strcmp(a, "--dump-ui")) o->dump_ui = 1;
+        else if (!strcmp(a, "--first-frame")) o->first_frame = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); exit(0); }
+        else if (!strcmp(a, "--version")) { printf("gatehouse %s\n", GH_VERSION); exit(0); }
+        else return -1;
+    }
+    if ((o->script || o->dump_ui || o->bench_typing) && !o->headless)
+        o->headless = 1;                 /* the harness always draws off screen */
+    if (o->no_screen && (o->headless || o->script || o->dump_ui))
+        return -1;
+    return 0;
+}
+
+static void on_mail_event(void *ud, const struct gh_event *ev)
+{
+    gh_plugin_host_emit(ud, ev);
+}
+
+/* Called on the mail worker's thread: only wakes the screen loop. */
+static void mail_wakeup(void *ud)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_USEREVENT;
+    SDL_PushEvent(&ev);
+}
+
+static double since_ms(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (t.tv_sec - t0->tv_sec) * 1000.0 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Headless service: pollers and mail, no SDL at all. */
+static void loop_no_screen(struct gh_plugin_host *host, int mail_on)
+{
+    int64_t next_poll = gh_clock_mono_ms();
+    while (!stop_signal) {
+        int64_t now = gh_clock_mono_ms();
+        if (next_poll >= 0 && now >= next_poll) {
+            int r = gh_plugin_host_poll(host, now);
+            next_poll = r < 0 ? -1 : now + r;
+        }
+        if (mail_on)
+            gh_mail_worker_take_events(on_mail_event, host);
+        int64_t wd = gh_notify_watchdog_interval_ms();
+        if (gh_notify_watchdog_due(gh_notify_mono_ms()))
+            gh_notify_watchdog_ping();
+        int timeout = next_poll < 0 ? -1 : (int)(next_poll - now > 0 ? next_poll - now : 0);
+        if (mail_on && (timeout < 0 || timeout > 5000))
+            timeout = 5000;              /* relay problem events for the log */
+        if (wd > 0 && (timeout < 0 || timeout > wd / 4))
+            timeout = (int)(wd / 4);
+        poll(NULL, 0, timeout);          /* a signal interrupts it */
+    }
+}
+
+static void loop_screen(struct gh_ui *ui, int mail_on)
+{
+    while (!stop_signal) {
+        int timeout = gh_ui_timeout_ms(ui);
+        int64_t wd = gh_notify_watchdog_interval_ms();
+        if (wd > 0 && (timeout < 0 || timeout > wd / 4))
+            timeout = (int)(wd / 4);
+        if (gh_ui_wait(ui, timeout))
+            break;                       /* window closed */
+        gh_ui_tick(ui);
+        if (mail_on)
+            gh_mail_worker_take_events(on_mail_event, NULL);
+        gh_ui_update(ui);
+        if (gh_notify_watchdog_due(gh_notify_mono_ms()))
+            gh_notify_watchdog_ping();
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct timespec t_start;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
+    struct opts o;
+    struct gh_config cfg;
+    struct gh_store *st = NULL;
+    struct gh_instance_lock *lock = NULL;
+    struct gh_plugin_host *host = NULL;
+    struct gh_ui *ui = NULL;
+    char err[512];
+    int rc = 2, mail_on = 0;
+
+    if (parse_args(argc, argv, &o) != 0) {
+        usage(stderr);
+        return 2;
+    }
+    gh_oplog_set_ident("gatehouse");
+    if (o.script)
+        gh_clock_set_virtual(1);         /* `wait` moves time, nothing else */
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;           /* no SA_RESTART: waits return at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (gh_config_load(o.config, &cfg, err, sizeof err) != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "%s", err);
+        return 2;
+    }
+    if (gh_store_instance_lock(cfg.store_path, &lock, err, sizeof err) != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "%s", err);
+        return 2;
+    }
+    if (gh_store_open(cfg.store_path, &st, err, sizeof err) != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "database %s: %s", cfg.store_path, err);
+        goto out;
+    }
+
+    if (!o.no_screen) {
+        struct gh_ui_opts uo = {
+            .width = cfg.width, .height = cfg.height, .rotation = cfg.rotation,
+            .scale = cfg.scale, .fullscreen = o.headless ? 0 : cfg.fullscreen,
+            .headless = o.headless, .font = cfg.font, .title = "Gatehouse" };
+        if (gh_ui_new(&uo, &ui, err, sizeof err) != GH_OK) {
+            gh_oplog(GH_LOG_ERR, "screen: %s", err);
+            goto out;
+        }
+    }
+
+    mail_on = cfg.mail_relay[0] != 0 && !o.script && !o.dump_ui && !o.bench_typing &&
+              !o.first_frame;
+    host = gh_plugin_host_new(st, &cfg, gh_ui_api_table(), 1);
+    if (!host) {
+        gh_oplog(GH_LOG_ERR, "plugin host: out of memory");
+        goto out;
+    }
+    gh_plugin_host_listen(host);
+    if (gh_plugin_host_add_static(host, gh_shell_plugin(ui, host, mail_on), err,
+                                  sizeof err) != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "built-in screens: %s", err);
+        goto out;
+    }
+    int loaded = gh_plugin_host_load_all(host);
+
+    if (mail_on) {
+        if (gh_mail_worker_start(&cfg, err, sizeof err) != GH_OK) {
+            gh_oplog(GH_LOG_WARN, "mail delivery not started: %s", err);
+            mail_on = 0;
+        } else if (ui) {
+            gh_mail_worker_set_wakeup(mail_wakeup, NULL);
+        }
+    }
+    gh_oplog(GH_LOG_INFO, "started (%s): %d plugin(s), database %s, mail %s",
+             o.no_screen ? "no screen" : o.headless ? "headless" : "screen", loaded,
+             cfg.store_path, mail_on ? cfg.mail_relay : "off");
+
+    if (o.no_screen) {
+        gh_notify_ready();
+        loop_no_screen(host, mail_on);
+        rc = 0;
+        goto out;
+    }
+
+    gh_ui_attach(ui, host, st, "home");
+    gh_ui_tick(ui);
+    gh_ui_update(ui);
+    if (o.first_frame) {
+        printf("first-frame ms: %.1f\n", since_ms(&t_start));
+        rc = 0;
+        goto out;
+    }
+    if (o.dump_ui) {
+        gh_ui_dump(ui, stdout);
+        rc = 0;
+        goto out;
+    }
+    if (o.bench_typing) {
+        rc = gh_ui_bench_typing(ui, o.bench_screen, o.bench_typing, stdout);
+        goto out;
+    }
+    if (o.script) {
+        rc = gh_ui_run_script(ui, o.script, o.shots, stderr);
+        goto out;
+    }
+    gh_notify_ready();
+    loop_screen(ui, mail_on);
+    rc = 0;
+out:
+    if (stop_signal)
+        gh_oplog(GH_LOG_INFO, "signal %d: shutting down", (int)stop_signal);
+    gh_notify_stopping();
+    if (mail_on)
+        gh_mail_worker_stop();
+    if (host) {
+        gh_plugin_host_shutdown(host);
+        gh_plugin_host_free(host);
+    }
+    gh_ui_free(ui);
+    gh_store_close(st);
+    gh_store_instance_unlock(lock);
+    return rc;
+}

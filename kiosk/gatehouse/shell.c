@@ -1,0 +1,318 @@
+/*
+ * shell.c: the kiosk's own screens, written against the same toolkit table
+ * (struct gh_ui_api) a plugin gets.
+ *
+ *   home         a tile per GH_TILE_HOME tile (configured order, hidden when
+ *                its visible() says 0) and a discreet "Staff" corner button
+ *   staff.login  email or phone on the full keyboard
+ *   staff.pin    the PIN on the numeric pad; gh_auth_login; a non-staff
+ *                account gets a neutral refusal, a lock-out its message
+ *   staff.menu   the GH_TILE_STAFF tiles this staff member's permissions
+ *                allow, with badges, the mail relay's problem line, and Done
+ *
+ * The staff session belongs to the toolkit (ui->staff()); it ends on Done,
+ * on the idle time-out and whenever the kiosk returns home.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "shell.h"
+#include "gatehouse/plugin_host.h"
+#include "gatehouse/ui_host.h"
+#include "gatehouse/oplog.h"
+#include "gatehouse/mailer.h"
+
+struct shell {
+    struct gh_ui *ui;
+    struct gh_plugin_host *host;
+    const struct gh_host *h;      /* our host table (store, config) */
+    const struct gh_ui_api *api;
+    int mail_on;
+    char kiosk_name[128];
+    /* staff.login / staff.pin: what was typed (wiped on leave) */
+    char who[GH_EMAIL_MAX + 1];
+    char who_err[256];
+    char pin[16];
+    char pin_err[256];
+    char pin_who[GH_EMAIL_MAX + 1];
+};
+
+static struct shell shell;
+
+static void load_settings(struct shell *s)
+{
+    const char *name = s->h && s->h->store ? gh_settings_get(s->h->store, GH_SETTING_KIOSK_NAME)
+                                           : NULL;
+    snprintf(s->kiosk_name, sizeof s->kiosk_name, "%s", name && *name ? name : "Gatehouse");
+    if (s->ui)
+        gh_ui_reload_settings(s->ui);
+}
+
+/* ---- home ------------------------------------------------------------------ */
+static void home_draw(void *state, struct gh_ui *ui)
+{
+    struct shell *s = state;
+    const struct gh_ui_api *u = s->api;
+    u->heading(ui, s->kiosk_name);
+    u->text(ui, "home.hint", _("Welcome. Tap what you would like to do."), GH_UI_MUTED);
+    u->spacer(ui, 24);
+    int shown = 0;
+    int n = gh_plugin_host_tile_count(s->host, GH_TILE_HOME);
+    for (int i = 0; i < n; i++) {
+        const struct gh_reg_tile *rt = gh_plugin_host_tile(s->host, GH_TILE_HOME, i);
+        const struct gh_tile *t = rt->tile;
+        if (t->visible && !t->visible(rt->state))
+            continue;
+        int64_t badge = t->badge ? t->badge(rt->state) : 0;
+        if (u->tile(ui, t->id, _(t->label), badge))
+            u->push(ui, t->screen, NULL);
+        shown++;
+    }
+    if (!shown)
+        u->text(ui, "home.empty", _("Nothing can be done at this kiosk yet. Please ask the staff."),
+                GH_UI_MUTED);
+    if (gh_ui_corner_button(ui, "home.staff", _("Staff")))
+        u->push(ui, "staff.login", NULL);
+}
+
+/* ---- staff log-in: who ------------------------------------------------------ */
+static void login_enter(void *state, struct gh_ui *ui, const void *arg)
+{
+    struct shell *s = state;
+    explicit_bzero(s->who, sizeof s->who);
+    s->who_err[0] = 0;
+    s->api->focus(ui, "staff.who");
+}
+
+static void login_leave(void *state)
+{
+    struct shell *s = state;
+    explicit_bzero(s->who, sizeof s->who);
+    s->who_err[0] = 0;
+}
+
+static void trim(char *b)
+{
+    size_t n = strlen(b);
+    while (n && b[n - 1] == ' ')
+        b[--n] = 0;
+    size_t k = strspn(b, " ");
+    memmove(b, b + k, strlen(b + k) + 1);
+}
+
+static void login_draw(void *state, struct gh_ui *ui)
+{
+    struct shell *s = state;
+    const struct gh_ui_api *u = s->api;
+    u->heading(ui, _("Staff log-in"));
+    u->text(ui, "staff.login.hint", _("Enter your email address or mobile number."),
+            GH_UI_MUTED);
+    if (u->field(ui, "staff.who", _("Email or phone"), s->who, sizeof s->who, GH_KB_EMAIL,
+                 s->who_err[0] ? s->who_err : NULL))
+        s->who_err[0] = 0;
+    u->row_begin(ui, 2);
+    int cancel = u->button(ui, "staff.login.cancel", _("Cancel"), GH_UI_NORMAL);
+    int next = u->button(ui, "staff.login.next", _("Next"), GH_UI_PRIMARY);
+    u->row_end(ui);
+    if (cancel) {
+        u->home(ui);
+    } else if (next) {
+        trim(s->who);
+        if (!s->who[0]) {
+            snprintf(s->who_err, sizeof s->who_err, "%s",
+                     _("Enter your email address or mobile number."));
+        } else {
+            snprintf(s->pin_who, sizeof s->pin_who, "%s", s->who);
+            u->push(ui, "staff.pin", s->pin_who);
+        }
+    }
+}
+
+/* ---- staff log-in: PIN ------------------------------------------------------- */
+static void pin_enter(void *state, struct gh_ui *ui, const void *arg)
+{
+    struct shell *s = state;
+    explicit_bzero(s->pin, sizeof s->pin);
+    s->pin_err[0] = 0;
+    s->api->focus(ui, "staff.pin");
+}
+
+static void pin_leave(void *state)
+{
+    struct shell *s = state;
+    explicit_bzero(s->pin, sizeof s->pin);
+    s->pin_err[0] = 0;
+}
+
+static void try_login(struct shell *s, struct gh_ui *ui)
+{
+    struct gh_store *st = s->h->store;
+    struct gh_account a;
+    memset(&a, 0, sizeof a);
+    size_t n = strlen(s->pin);
+    if (n < 4 || n > 8) {
+        snprintf(s->pin_err, sizeof s->pin_err, "%s", _("A PIN has 4 to 8 digits."));
+        return;
+    }
+    enum gh_status rc = gh_auth_login(st, "kiosk", s->pin_who, s->pin, &a);
+    explicit_bzero(s->pin, sizeof s->pin);
+    switch (rc) {
+    case GH_OK:
+        if (a.kind != GH_KIND_STAFF) {
+            /* neutral: says nothing about the account that was found */
+            gh_audit_append(st, "kiosk", "staff.login", s->pin_who, GH_OUTCOME_REFUSED,
+                            "not a staff account");
+            snprintf(s->pin_err, sizeof s->pin_err, "%s", _("This log-in is for staff only."));
+            explicit_bzero(&a, sizeof a);
+            return;
+        }
+        gh_oplog(GH_LOG_INFO, "staff account %lld logged in at the kiosk", (long long)a.id);
+        gh_ui_set_staff(ui, &a);
+        explicit_bzero(&a, sizeof a);
+        gh_ui_replace(ui, "staff.menu", NULL);
+        return;
+    case GH_E_REFUSED:
+        snprintf(s->pin_err, sizeof s->pin_err, "%s", _("This log-in is for staff only."));
+        return;
+    case GH_E_LOCKED: case GH_E_DENIED:
+        snprintf(s->pin_err, sizeof s->pin_err, "%s", gh_store_errmsg(st));
+        return;
+    default:
+        gh_oplog(GH_LOG_ERR, "staff log-in failed: %s", gh_store_errmsg(st));
+        snprintf(s->pin_err, sizeof s->pin_err, "%s",
+                 _("Log-in is not available right now. Please try again."));
+        return;
+    }
+}
+
+static void pin_draw(void *state, struct gh_ui *ui)
+{
+    struct shell *s = state;
+    const struct gh_ui_api *u = s->api;
+    char line[512];
+    u->heading(ui, _("Enter your PIN"));
+    snprintf(line, sizeof line, _("Staff log-in as %s"), s->pin_who);
+    u->text(ui, "staff.pin.who", line, GH_UI_MUTED);
+    if (u->field(ui, "staff.pin", _("PIN"), s->pin, sizeof s->pin, GH_KB_PIN,
+                 s->pin_err[0] ? s->pin_err : NULL))
+        s->pin_err[0] = 0;
+    u->row_begin(ui, 2);
+    int back = u->button(ui, "staff.pin.back", _("Back"), GH_UI_NORMAL);
+    int go = u->button(ui, "staff.pin.login", _("Log in"), GH_UI_PRIMARY);
+    u->row_end(ui);
+    if (back)
+        u->pop(ui);
+    else if (go)
+        try_login(s, ui);
+}
+
+/* ---- staff menu ------------------------------------------------------------------ */
+static void menu_draw(void *state, struct gh_ui *ui)
+{
+    struct shell *s = state;
+    const struct gh_ui_api *u = s->api;
+    const struct gh_account *staff = u->staff(ui);
+    if (!staff) {                        /* no session (it ended): nothing here */
+        u->home(ui);
+        return;
+    }
+    char line[512];
+    u->heading(ui, _("Staff"));
+    snprintf(line, sizeof line, _("Logged in as %s"), staff->name[0] ? staff->name : staff->email);
+    u->text(ui, "staff.menu.who", line, GH_UI_MUTED);
+    if (s->mail_on) {
+        char problem[400];
+        if (gh_mail_worker_problem(problem, sizeof problem)) {
+            snprintf(line, sizeof line, _("Mail is not going out: %s"), problem);
+            u->text(ui, "staff.menu.mail", line, GH_UI_ERROR);
+        }
+    } else {
+        u->text(ui, "staff.menu.mail", _("Mail is off: no mail relay is configured."),
+                GH_UI_MUTED);
+    }
+    u->spacer(ui, 16);
+    int shown = 0;
+    int n = gh_plugin_host_tile_count(s->host, GH_TILE_STAFF);
+    for (int i = 0; i < n; i++) {
+        const struct gh_reg_tile *rt = gh_plugin_host_tile(s->host, GH_TILE_STAFF, i);
+        const struct gh_tile *t = rt->tile;
+        if (t->staff_perm && !gh_perms_has(staff->perms, t->staff_perm))
+            continue;
+        if (t->visible && !t->visible(rt->state))
+            continue;
+        int64_t badge = t->badge ? t->badge(rt->state) : 0;
+        if (u->tile(ui, t->id, _(t->label), badge))
+            u->push(ui, t->screen, NULL);
+        shown++;
+    }
+    if (!shown)
+        u->text(ui, "staff.menu.empty", _("No staff tools are available to you here."),
+                GH_UI_MUTED);
+    u->spacer(ui, 16);
+    if (u->button(ui, "staff.done", _("Done"), GH_UI_NORMAL))
+        u->home(ui);
+    u->wake_in(ui, 10000);               /* badges and the mail line refresh */
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+static void on_settings(void *state, const struct gh_event *ev)
+{
+    load_settings(state);
+    if (shell.ui)
+        shell.api->invalidate(shell.ui);
+}
+
+static void on_mail_queued(void *state, const struct gh_event *ev)
+{
+    struct shell *s = state;
+    if (s->mail_on)
+        gh_mail_worker_kick();
+}
+
+static const struct gh_screen scr_home = {
+    .size = sizeof(struct gh_screen), .id = "home", .draw = home_draw };
+static const struct gh_screen scr_login = {
+    .size = sizeof(struct gh_screen), .id = "staff.login", .enter = login_enter,
+    .draw = login_draw, .leave = login_leave };
+static const struct gh_screen scr_pin = {
+    .size = sizeof(struct gh_screen), .id = "staff.pin", .enter = pin_enter,
+    .draw = pin_draw, .leave = pin_leave };
+static const struct gh_screen scr_menu = {
+    .size = sizeof(struct gh_screen), .id = "staff.menu", .draw = menu_draw };
+
+static enum gh_status shell_init(const struct gh_host *h, void **state, char *err,
+                                 size_t errlen)
+{
+    *state = &shell;
+    shell.h = h;
+    shell.api = h->ui ? h->ui : gh_ui_api_table();
+    load_settings(&shell);
+    if (h->register_screen(h->ctx, &scr_home) || h->register_screen(h->ctx, &scr_login) ||
+        h->register_screen(h->ctx, &scr_pin) || h->register_screen(h->ctx, &scr_menu) ||
+        h->register_hook(h->ctx, GH_EVENT_SETTINGS, on_settings) ||
+        h->register_hook(h->ctx, GH_EVENT_MAIL_QUEUED, on_mail_queued)) {
+        snprintf(err, errlen, "could not register the kiosk's screens");
+        return GH_E_PLUGIN;
+    }
+    return GH_OK;
+}
+
+static void shell_shutdown(void *state)
+{
+    struct shell *s = state;
+    explicit_bzero(s->who, sizeof s->who);
+    explicit_bzero(s->pin, sizeof s->pin);
+    explicit_bzero(s->pin_who, sizeof s->pin_who);
+}
+
+const struct gh_plugin *gh_shell_plugin(struct gh_ui *ui, struct gh_plugin_host *h, int mail_on)
+{
+    static const struct gh_plugin desc = {
+        .size = sizeof desc, .abi_major = GH_PLUGIN_ABI_MAJOR,
+        .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
+        .name = "kiosk", .version = "1", .description = "the kiosk's home and staff screens",
+        .init = shell_init, .shutdown = shell_shutdown };
+    shell.ui = ui;
+    shell.host = h;
+    shell.mail_on = mail_on;
+    return &desc;
+}
