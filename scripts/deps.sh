@@ -10,7 +10,7 @@ PKGS=(
   # core
   libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcsv-dev libcurl4-openssl-dev
   # kiosk
-  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
+  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libpng-dev
   # lock control
   libusb-1.0-0-dev
   # appliance
