@@ -25,16 +25,17 @@ static void good_draw(void *state, struct gh_ui *ui)
     const struct gh_ui_api *u = s->host->ui;
     if (!u)
         return;
-    u->heading(ui, "Plugin test screen");
-    if (u->button(ui, "ght.good.tap", "Tap", GH_UI_PRIMARY))
+    u->heading(ui, _("Plugin test screen"));
+    if (u->button(ui, "ght.good.tap", _("Tap"), GH_UI_PRIMARY))
         s->taps++;
-    if (u->button(ui, "ght.good.back", "Back", GH_UI_NORMAL))
+    if (u->button(ui, "ght.good.back", _("Back"), GH_UI_NORMAL))
         u->pop(ui);
 }
 
 static int good_hello(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    fprintf(ctx->out, "hello from ght_good:");
+    /* _() is the one function a plugin calls by name (the programs export it) */
+    fprintf(ctx->out, "%s", _("hello from ght_good:"));
     for (int i = 0; i < argc; i++)
         fprintf(ctx->out, " %s", argv[i]);
     fprintf(ctx->out, "\n");

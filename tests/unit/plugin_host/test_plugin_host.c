@@ -318,6 +318,8 @@ REFUSED(refuses_descriptor_smaller_than_abi_1_0, "ght_small", 0644, "descriptor 
 REFUSED(refuses_descriptor_without_init, "ght_noinit", 0644, "required callback init missing")
 REFUSED(refuses_descriptor_name_other_than_file, "ght_misname", 0644,
         "descriptor names it \"someone_else\", expected \"ght_misname\"")
+REFUSED(refuses_plugin_calling_core_by_name, "ght_direct", 0644,
+        "undefined symbol: gh_strerror")
 REFUSED(refuses_world_writable_file, "ght_writable", 0666, "is world-writable")
 
 static void failed_init_is_rolled_back(void **state)
@@ -726,6 +728,7 @@ int main(int argc, char **argv)
         T(refuses_world_writable_file),
         T(refuses_a_world_writable_folder_without_sticky_bit),
         T(refuses_a_file_that_is_not_a_shared_object),
+        T(refuses_plugin_calling_core_by_name),
         T(refuses_a_second_plugin_of_the_same_name),
         T(failed_init_is_rolled_back),
         T(duplicate_screen_id_refuses_the_second_plugin_and_rolls_it_back),
