@@ -208,6 +208,46 @@ static void test_discovery_both_families_all_off_at_start(void **state)
     assert_int_equal(gh_relay_channel_status(f->m, "NOSUCH", 1), GH_E_NOTFOUND);
 }
 
+/* TESTING.md: 16c0:05df and 0403:6001 are shared IDs; a device is ours only
+ * when its strings say so. Others are left alone: not claimed, their kernel
+ * driver not detached, their state not touched. */
+static void test_match_strings_not_ids_alone(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *vusb = gh_sim_add_custom(f->sim, GH_SIM_DCTTECH, "GADGT", 2,
+                                                  "example.org", "USBRelay2");
+    struct gh_sim_board *odd = gh_sim_add_custom(f->sim, GH_SIM_DCTTECH, "ODDNR", 2,
+                                                 NULL, "USBRelay3");
+    struct gh_sim_board *uart = gh_sim_add_custom(f->sim, GH_SIM_FTDI, "A600XYZ", 8,
+                                                  NULL, "FT232R USB UART");
+    struct gh_sim_board *real = gh_sim_add_dcttech(f->sim, "REAL1", 8);
+    assert_non_null(vusb);
+    assert_non_null(odd);
+    assert_non_null(uart);
+    gh_sim_set_state(vusb, 0x3);
+    gh_sim_set_state(uart, 0x5);
+    gh_sim_set_state(real, 0x80);
+    open_mgr(f);
+    struct listing l = {0};
+    assert_int_equal(gh_relay_list(f->m, collect, &l), 1);
+    assert_string_equal(l.ids[0], "REAL1");
+    assert_int_equal(l.b[0].channels, 8);
+    assert_int_equal(gh_sim_state(real), 0);
+    assert_int_equal(gh_sim_state(vusb), 0x3);
+    assert_int_equal(gh_sim_state(uart), 0x5);
+    assert_true(gh_sim_driver_bound(vusb));
+    assert_true(gh_sim_driver_bound(odd));
+    assert_true(gh_sim_driver_bound(uart));
+    assert_int_equal(gh_relay_channel_status(f->m, "GADGT", 1), GH_E_NOTFOUND);
+    assert_int_equal(gh_relay_channel_status(f->m, "A600XYZ", 1), GH_E_NOTFOUND);
+    /* A rescan does not reopen them either. */
+    struct gh_sim_counts c0, c1;
+    gh_sim_counts(uart, &c0);
+    assert_int_equal(gh_relay_mgr_rescan(f->m), GH_OK);
+    gh_sim_counts(uart, &c1);
+    assert_int_equal(c1.urbs, c0.urbs);
+}
+
 /* Closing gives the interface back to usbhid/ftdi_sio and leaves all off. */
 static void test_shutdown_all_off_and_driver_back(void **state)
 {
@@ -508,6 +548,7 @@ int main(int argc, char **argv)
         cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),

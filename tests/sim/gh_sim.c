@@ -45,6 +45,8 @@ struct gh_sim_board {
     enum gh_sim_family family;
     char id[64];
     int channels;
+    char manufacturer[64];      /* "" = the family's default */
+    char product[64];
     uint32_t state;
     int present;
     int port;                   /* 1-<port> in sysfs */
@@ -117,12 +119,16 @@ static void hex(GString *g, const uint8_t *p, size_t n)
 
 static const char *manufacturer(const struct gh_sim_board *b)
 {
+    if (b->manufacturer[0])
+        return b->manufacturer;
     return b->family == GH_SIM_DCTTECH ? "www.dcttech.com" : "FTDI";
 }
 
 static void product(const struct gh_sim_board *b, char *buf, size_t n)
 {
-    if (b->family == GH_SIM_DCTTECH)
+    if (b->product[0])
+        snprintf(buf, n, "%s", b->product);
+    else if (b->family == GH_SIM_DCTTECH)
         snprintf(buf, n, "USBRelay%d", b->channels);
     else
         snprintf(buf, n, "FT245R USB FIFO");
@@ -341,10 +347,29 @@ static int control(struct gh_sim_board *b, UMockdevIoctlClient *c, const uint8_t
 
 /* ---- usbfs ioctls -------------------------------------------------------- */
 
+/* A finished URB waiting to be reaped. Like the kernel, the results reach
+ * the client's URB and buffer only when it is reaped (which also spares the
+ * emulation a memory write per transfer at submit time). */
+struct done_urb {
+    UMockdevIoctlData *urb;     /* the client's struct usbdevfs_urb */
+    uint8_t *data;              /* the buffer as the device left it */
+    int len;
+    int actual;
+    int status;
+};
+
+static void free_done(gpointer p)
+{
+    struct done_urb *d = p;
+    g_object_unref(d->urb);
+    g_free(d->data);
+    g_free(d);
+}
+
 static void free_queue(gpointer p)
 {
     GQueue *q = p;
-    g_queue_free_full(q, g_object_unref);
+    g_queue_free_full(q, free_done);
 }
 
 static GQueue *client_queue(UMockdevIoctlClient *c)
@@ -379,11 +404,13 @@ static int submit_urb(struct gh_sim_board *b, UMockdevIoctlClient *c, UMockdevIo
     }
     b->counts.urbs++;
     int actual = 0, status = 0, err = 0;
+    /* The device works on a copy; the client sees it when it reaps. */
+    uint8_t *work = buf ? g_memdup2(buf->data, (gsize)urb->buffer_length) : NULL;
     if (urb->type == USBDEVFS_URB_TYPE_CONTROL) {
         if (!buf || urb->buffer_length < 8) {
             err = EINVAL;
         } else {
-            err = control(b, c, buf->data, buf->data + 8, (size_t)urb->buffer_length - 8,
+            err = control(b, c, work, work + 8, (size_t)urb->buffer_length - 8,
                           &actual, &status);
         }
     } else if (urb->type == USBDEVFS_URB_TYPE_BULK && b->family == GH_SIM_FTDI &&
@@ -406,17 +433,20 @@ static int submit_urb(struct gh_sim_board *b, UMockdevIoctlClient *c, UMockdevIo
     } else {
         err = EINVAL;   /* nothing else is used by the relay drivers */
     }
+    if (buf)
+        g_object_unref(buf);
     if (err) {
-        if (buf)
-            g_object_unref(buf);
+        g_free(work);
         g_object_unref(urb_data);
         return err;
     }
-    urb->actual_length = actual;
-    urb->status = status;
-    g_queue_push_tail(client_queue(c), urb_data);   /* our reference */
-    if (buf)
-        g_object_unref(buf);
+    struct done_urb *d = g_new0(struct done_urb, 1);
+    d->urb = urb_data;      /* our reference */
+    d->data = work;
+    d->len = work ? urb->buffer_length : 0;
+    d->actual = actual;
+    d->status = status;
+    g_queue_push_tail(client_queue(c), d);
     return 0;
 }
 
@@ -585,16 +615,28 @@ static void usbfs_ioctl(struct gh_sim_board *b, struct node *n, UMockdevIoctlCli
     }
 
 reap: {
-        UMockdevIoctlData *urb_data = g_queue_pop_head(client_queue(c));
+        struct done_urb *d = g_queue_pop_head(client_queue(c));
         UMockdevIoctlData *ptr = umockdev_ioctl_data_resolve(arg, 0, sizeof(gpointer), NULL);
         if (!ptr) {
-            g_object_unref(urb_data);
+            free_done(d);
             done(c, -1, EFAULT);
             return;
         }
-        umockdev_ioctl_data_set_ptr(ptr, 0, urb_data);
+        struct usbdevfs_urb *urb = (struct usbdevfs_urb *)d->urb->data;
+        if (d->data) {
+            /* resolve() hands back the buffer resolved at submit time. */
+            UMockdevIoctlData *buf = umockdev_ioctl_data_resolve(
+                d->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, buffer), (gsize)d->len, NULL);
+            if (buf) {
+                memcpy(buf->data, d->data, (size_t)d->len);
+                g_object_unref(buf);
+            }
+        }
+        urb->actual_length = d->actual;
+        urb->status = d->status;
+        umockdev_ioctl_data_set_ptr(ptr, 0, d->urb);
         g_object_unref(ptr);
-        g_object_unref(urb_data);
+        free_done(d);
         done(c, 0, 0);
     }
 }
@@ -654,8 +696,11 @@ static void hidraw_ioctl(struct gh_sim_board *b, struct node *n, UMockdevIoctlCl
             return;
         }
         char s[128] = "";
-        if (nr == 0x04)
-            snprintf(s, sizeof s, "www.dcttech.com USBRelay%d", b->channels);
+        if (nr == 0x04) {
+            char prod[64];
+            product(b, prod, sizeof prod);
+            snprintf(s, sizeof s, "%s %s", manufacturer(b), prod);
+        }
         else if (nr == 0x05)
             snprintf(s, sizeof s, "usb-0000:00:14.0-%d/input0", b->port);
         size_t len = strlen(s) + 1;
@@ -884,10 +929,10 @@ static int plug(struct gh_sim_board *b, char *err, size_t errlen)
         snprintf(b->sys_hidraw, sizeof b->sys_hidraw, "/sys%s/hidraw/hidraw%d", hid, b->hidraw);
         g_string_printf(g,
             "P: %s\nE: DRIVER=hid-generic\nE: HID_ID=0003:000016C0:000005DF\n"
-            "E: HID_NAME=www.dcttech.com USBRelay%d\nE: HID_PHYS=usb-0000:00:14.0-%d/input0\n"
+            "E: HID_NAME=%s %s\nE: HID_PHYS=usb-0000:00:14.0-%d/input0\n"
             "E: HID_UNIQ=\nE: MODALIAS=hid:b0003g0001v000016C0p000005DF\nE: SUBSYSTEM=hid\n"
             "H: report_descriptor=",
-            hid, b->channels, b->port);
+            hid, manufacturer(b), prod, b->port);
         hex(g, dct_report_desc, sizeof dct_report_desc);
         g_string_append(g, "\n");
         if (add_record(s, g->str, err, errlen) < 0)
@@ -1040,7 +1085,7 @@ const char *gh_sim_root(const struct gh_sim *s)
 }
 
 static struct gh_sim_board *add_board(struct gh_sim *s, enum gh_sim_family fam, const char *id,
-                                      int channels)
+                                      int channels, const char *manu, const char *prod)
 {
     char err[256];
     if (s->nboards >= MAX_BOARDS || !id)
@@ -1052,6 +1097,8 @@ static struct gh_sim_board *add_board(struct gh_sim *s, enum gh_sim_family fam, 
     b->family = fam;
     b->channels = channels;
     snprintf(b->id, fam == GH_SIM_DCTTECH ? 6 : sizeof b->id, "%s", id);
+    snprintf(b->manufacturer, sizeof b->manufacturer, "%s", manu ? manu : "");
+    snprintf(b->product, sizeof b->product, "%s", prod ? prod : "");
     pthread_mutex_lock(&s->lock);
     b->port = s->next_port++;
     s->boards[s->nboards++] = b;
@@ -1067,14 +1114,22 @@ struct gh_sim_board *gh_sim_add_dcttech(struct gh_sim *s, const char *id, int ch
 {
     if (channels != 1 && channels != 2 && channels != 4 && channels != 8)
         return NULL;
-    return add_board(s, GH_SIM_DCTTECH, id, channels);
+    return add_board(s, GH_SIM_DCTTECH, id, channels, NULL, NULL);
 }
 
 struct gh_sim_board *gh_sim_add_ftdi(struct gh_sim *s, const char *serial, int channels)
 {
     if (channels != 4 && channels != 8)
         return NULL;
-    return add_board(s, GH_SIM_FTDI, serial, channels);
+    return add_board(s, GH_SIM_FTDI, serial, channels, NULL, NULL);
+}
+
+struct gh_sim_board *gh_sim_add_custom(struct gh_sim *s, enum gh_sim_family fam, const char *id,
+                                       int channels, const char *manu, const char *prod)
+{
+    if (channels < 1 || channels > 8)
+        return NULL;
+    return add_board(s, fam, id, channels, manu, prod);
 }
 
 struct gh_sim_board *gh_sim_find(struct gh_sim *s, const char *id)

@@ -39,6 +39,12 @@ const char *gh_sim_root(const struct gh_sim *s);
  * FTDI: USB serial (its board ID), 4 or 8 channels. NULL on failure. */
 struct gh_sim_board *gh_sim_add_dcttech(struct gh_sim *s, const char *id, int channels);
 struct gh_sim_board *gh_sim_add_ftdi(struct gh_sim *s, const char *serial, int channels);
+/* Like the two above, with other USB strings (NULL keeps the default): a
+ * device on the same VID:PID that is not a relay board (another V-USB
+ * gadget, an FT232R serial adapter) or a board with odd firmware. */
+struct gh_sim_board *gh_sim_add_custom(struct gh_sim *s, enum gh_sim_family fam, const char *id,
+                                       int channels, const char *manufacturer,
+                                       const char *product);
 /* A board by its current ID (first match), or NULL. */
 struct gh_sim_board *gh_sim_find(struct gh_sim *s, const char *id);
 /* The n-th board added (0-based), or NULL. */
