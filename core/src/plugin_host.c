@@ -253,36 +253,11 @@ static enum gh_status refuse(struct gh_plugin_host *h, const char *name, const c
 
 /* ---- registration (called by plugins through their host table) ---------- */
 
-/* Every register_* starts here: a live ctx in its init, and a sane size. */
-static int reg_open(struct gh_plugin_ctx *ctx, const void *p, const char *what)
-{
-    if (!ctx)
-        return -1;
-    if (ctx->phase != PH_INIT) {
-        snprintf(ctx->why, sizeof ctx->why,
-                 "%s registered outside init (registration is only open during init)", what);
-        gh_oplog(GH_LOG_WARN, "plugin %s: %s", ctx->name, ctx->why);
-        return -1;
-    }
-    if (!p) {
-        snprintf(ctx->why, sizeof ctx->why, "%s: NULL", what);
-        gh_oplog(GH_LOG_WARN, "plugin %s: %s", ctx->name, ctx->why);
-        return -1;
-    }
-    size_t size = *(const size_t *)p;
-    if (size < sizeof(size_t) || size > SANE_STRUCT_MAX) {
-        snprintf(ctx->why, sizeof ctx->why,
-                 "%s: size %zu is not a struct size (set .size = sizeof(struct gh_%s))",
-                 what, size, what);
-        gh_oplog(GH_LOG_WARN, "plugin %s: %s", ctx->name, ctx->why);
-        return -1;
-    }
-    return 0;
-}
-
 static int reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Records why a registration was refused (it ends up in the refusal reason
+ * if init then fails) and logs it; returns -1 for the plugin. */
 static int reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
@@ -291,6 +266,31 @@ static int reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
     va_end(ap);
     gh_oplog(GH_LOG_WARN, "plugin %s: %s", ctx->name, ctx->why);
     return -1;
+}
+
+/* Every register_* starts here: a ctx whose init is running. */
+static int reg_phase(struct gh_plugin_ctx *ctx, const char *what)
+{
+    if (!ctx)
+        return -1;
+    if (ctx->phase != PH_INIT)
+        return reg_fail(ctx, "%s registered outside init (registration is only open "
+                        "during init)", what);
+    return 0;
+}
+
+/* ... and, for the struct ones, a struct with a sane size. */
+static int reg_open(struct gh_plugin_ctx *ctx, const void *p, const char *what)
+{
+    if (reg_phase(ctx, what) != 0)
+        return -1;
+    if (!p)
+        return reg_fail(ctx, "%s: NULL", what);
+    size_t size = *(const size_t *)p;
+    if (size < sizeof(size_t) || size > SANE_STRUCT_MAX)
+        return reg_fail(ctx, "%s: size %zu is not a struct size (set .size = "
+                        "sizeof(struct gh_%s))", what, size, what);
+    return 0;
 }
 
 static const char *owner_name(const struct gh_plugin_ctx *c)
@@ -510,10 +510,8 @@ static int host_register_command(struct gh_plugin_ctx *ctx, const struct gh_comm
 
 static int host_register_hook(struct gh_plugin_ctx *ctx, enum gh_event_kind kind, gh_hook_fn fn)
 {
-    if (!ctx)
+    if (reg_phase(ctx, "hook") != 0)
         return -1;
-    if (ctx->phase != PH_INIT)
-        return reg_fail(ctx, "hook registered outside init (registration is only open during init)");
     if (!fn)
         return reg_fail(ctx, "hook for event %d: function missing", (int)kind);
     /* Unknown positive kinds are kept: a plugin built for a newer minor may
@@ -533,10 +531,8 @@ static int host_register_hook(struct gh_plugin_ctx *ctx, enum gh_event_kind kind
 
 static int host_register_poll(struct gh_plugin_ctx *ctx, gh_poll_fn fn)
 {
-    if (!ctx)
+    if (reg_phase(ctx, "poller") != 0)
         return -1;
-    if (ctx->phase != PH_INIT)
-        return reg_fail(ctx, "poller registered outside init (registration is only open during init)");
     if (!fn)
         return reg_fail(ctx, "poller: function missing");
     struct poll_rec *r = calloc(1, sizeof *r);
@@ -630,9 +626,12 @@ static int check_desc(const struct gh_plugin *d, const char *name, struct gh_plu
                  out->signature ? out->signature : "(none)", GH_PLUGIN_SIGNATURE);
         return -1;
     }
-    if (!out->name || strcmp(out->name, name) != 0) {
-        snprintf(why, len, "descriptor names it \"%s\", expected \"%s\"",
-                 out->name ? out->name : "(none)", name);
+    if (!out->name || !*out->name) {
+        snprintf(why, len, "descriptor has no name");
+        return -1;
+    }
+    if (strcmp(out->name, name) != 0) {
+        snprintf(why, len, "descriptor names it \"%s\", expected \"%s\"", out->name, name);
         return -1;
     }
     if (!out->init) {
@@ -851,7 +850,7 @@ enum gh_status gh_plugin_host_add_static(struct gh_plugin_host *h, const struct 
     const char *name = "(unnamed)";
     if (desc && desc->size >= END_OF(struct gh_plugin, name) && desc->name && *desc->name)
         name = desc->name;
-    if (desc && !name_ok(name))
+    if (desc && strcmp(name, "(unnamed)") != 0 && !name_ok(name))
         return refuse(h, name, "", err, errlen,
                       "name must be letters, digits and _ (it is part of gh_plugin_<name>)");
     return admit(h, name, "", desc, err, errlen);
