@@ -1,11 +1,12 @@
 /*
- * test_backup.c: online backup, checked restore and the instance lock
- * (core/src/backup.c), and the operational log's journal prefixes
- * (core/src/oplog.c), against real SQLite files in a temporary folder and
- * real other processes: a writer that keeps appending to the activity log
- * while backups are taken, and a stand-in kiosk that holds the lock.
+ * test_appliance.c: the core parts of running as an appliance. Online
+ * backup, checked restore and the instance lock (core/src/backup.c), the
+ * operational log's journal prefixes (core/src/oplog.c), and the shipped
+ * example config. Real SQLite files in a temporary folder and real other
+ * processes: a writer that keeps appending to the activity log while
+ * backups are taken, and a stand-in kiosk that holds the lock.
  *
- *   test_backup TEST_NAME      runs one test (ctest registers each by name)
+ *   gh_test_appliance TEST_NAME      runs one test (ctest registers each by name)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 
 #include "gatehouse/audit.h"
 #include "gatehouse/backup.h"
+#include "gatehouse/config.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/store.h"
 
@@ -437,6 +439,63 @@ static void oplog_priorities_only_on_journal(void **state)
     assert_non_null(strstr(text, "gatehouse: error: "));
 }
 
+/* ---- the shipped config ------------------------------------------------------------------ */
+
+static void load_ok(const char *path, struct gh_config *cfg)
+{
+    char err[512] = "";
+    enum gh_status s = gh_config_load(path, cfg, err, sizeof err);
+    if (s != GH_OK)
+        fail_msg("%s: %s", path, err);
+    assert_string_equal(cfg->path, path);
+}
+
+static void config_example_parses(void **state)
+{
+    (void)state;
+    struct gh_config cfg;
+    load_ok(GH_EXAMPLE_CONF, &cfg);
+    assert_string_equal(cfg.store_path, "/var/lib/gatehouse/gatehouse.db");
+    assert_string_equal(cfg.plugin_dir, "/usr/lib/gatehouse/plugins");
+    assert_int_equal(cfg.enable_set, 0);
+    assert_string_equal(cfg.mail_relay, "");
+    assert_int_equal(cfg.mail_starttls, 1);
+    assert_int_equal(cfg.width, 1080);
+    assert_int_equal(cfg.height, 1920);
+    assert_int_equal(cfg.rotation, 0);
+    assert_int_equal(cfg.fullscreen, 1);
+
+    /* The commented-out examples are valid too, once switched on. */
+    char path[300], line[512];
+    path_in(path, sizeof path, "all-on.conf");
+    FILE *in = fopen(GH_EXAMPLE_CONF, "r"), *out = fopen(path, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    int switched = 0;
+    while (fgets(line, sizeof line, in)) {
+        size_t key = strspn(line + 1, "abcdefghijklmnopqrstuvwxyz_");
+        if (line[0] == '#' && key > 0 && strncmp(line + 1 + key, " = ", 3) == 0) {
+            fputs(line + 1, out);
+            switched++;
+        } else
+            fputs(line, out);
+    }
+    fclose(in);
+    fclose(out);
+    assert_true(switched >= 6);
+    load_ok(path, &cfg);
+    assert_int_equal(cfg.enable_set, 1);
+    assert_int_equal(cfg.n_enable, 3);
+    assert_string_equal(cfg.enable[2], "lockctl");
+    assert_string_equal(cfg.mail_relay, "smtp://mail.example.org:587");
+    assert_string_equal(cfg.mail_password, "change-me");
+    assert_string_equal(cfg.mail_cafile, "/etc/gatehouse/relay-ca.pem");
+
+    /* The file this build installs names this build's plugin folder. */
+    load_ok(GH_BUILT_CONF, &cfg);
+    assert_string_equal(cfg.plugin_dir, GH_BUILT_PLUGIN_DIR);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +505,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(restore_refuses_tampered_log, setup, teardown),
         cmocka_unit_test_setup_teardown(restore_replaces_and_keeps_previous, setup, teardown),
         cmocka_unit_test_setup_teardown(oplog_priorities_only_on_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(config_example_parses, setup, teardown),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
