@@ -375,10 +375,27 @@ static int has_driver_for(const struct libusb_device_descriptor *d)
     return 0;
 }
 
+/* Reads string IDX as ASCII ('?' for anything else). Asks for US English
+ * straight away, which every relay board has: one transfer per string
+ * instead of libusb_get_string_descriptor_ascii's two (it fetches the
+ * language list first each time); falls back to that if the board refuses. */
 static void get_string(libusb_device_handle *h, uint8_t idx, char *buf, int len)
 {
+    unsigned char d[256];
     buf[0] = '\0';
-    if (idx && libusb_get_string_descriptor_ascii(h, idx, (unsigned char *)buf, len) < 0)
+    if (!idx || len < 1)
+        return;
+    int r = libusb_get_string_descriptor(h, idx, 0x0409, d, sizeof d);
+    if (r >= 2 && d[1] == LIBUSB_DT_STRING && d[0] <= r) {
+        int n = 0;
+        for (int i = 2; i + 1 < d[0] && n < len - 1; i += 2)
+            buf[n++] = (d[i + 1] == 0 && d[i] >= 0x20 && d[i] < 0x7f) ? (char)d[i] : '?';
+        buf[n] = '\0';
+        return;
+    }
+    if (r == LIBUSB_ERROR_NO_DEVICE)
+        return;
+    if (libusb_get_string_descriptor_ascii(h, idx, (unsigned char *)buf, len) < 0)
         buf[0] = '\0';
 }
 

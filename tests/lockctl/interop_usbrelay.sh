@@ -55,5 +55,10 @@ timeout 20 "$TOOL" off NEWNM 1 || { echo "FAIL: off"; fails=$((fails + 1)); }
 check "usbrelay NEWNM_2=1, then our start + off 1: all off" "NEWNM_1=0 NEWNM_2=0" "$(ur)"
 check "board after our start (all off)" 0x00 "$(hw NEWNM)"
 
+# 4. SIGTERM: the simulator removes its testbed folder.
+kill -TERM "$pid"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if [ -e "$UMOCKDEV_DIR" ]; then echo "FAIL: $UMOCKDEV_DIR left behind after SIGTERM"; fails=$((fails + 1)); else echo "ok: testbed folder removed on SIGTERM"; fi
+
 [ "$fails" -eq 0 ] && echo "PASS" || echo "$fails check(s) failed"
 exit $((fails > 0))
