@@ -12,8 +12,10 @@
  * consistent across power loss but may lose the last committed transactions.
  * A kiosk in a lobby loses power now and then, and what it commits is a PIN
  * set, an approval, a log entry: things a person was told had happened. FULL
- * costs one fsync of the WAL per commit, and commits here come at human pace
- * (a few per minute), so durability wins.
+ * costs one fsync of the WAL per commit (measured on the build VM: ~2.5-3.7 ms
+ * per small commit against ~0.04 ms with NORMAL), and commits here come at
+ * human pace (a few per minute); bulk work (CSV import) batches rows into one
+ * transaction. Durability wins.
  */
 #include "store_internal.h"
 #include "gatehouse/i18n.h"
@@ -321,6 +323,11 @@ static enum gh_status setup(struct gh_store *st)
         return gh_store_fail(st, GH_E_STORE,
                              _("%s: can't switch the database to WAL (journal mode is %s)"),
                              st->path, mode);
+    /* Deleted or overwritten content is zeroed, so a setup code cleared
+     * from the outbox or a replaced PIN hash does not linger in free space. */
+    s = gh_store_exec(st, "PRAGMA secure_delete = ON", "secure delete");
+    if (s != GH_OK)
+        return s;
     return gh_store_exec(st, "PRAGMA synchronous = FULL", "synchronous");
 }
 
