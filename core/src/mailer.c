@@ -231,15 +231,23 @@ static void put_encoded_words(struct sbuf *b, const char *text, size_t col)
             first = 0;
             continue;
         }
-        size_t take = 0;
+        size_t take = 0, at_space = 0;
         while (i + take < n) {
             size_t l = utf8_len(s + i + take, n - i - take);
             if (l == 0)
                 l = 1; /* header_text made it valid; belt and braces */
             if (take + l > max_bytes)
                 break;
+            if (take > 0 && s[i + take] == ' ')
+                at_space = take;
             take += l;
         }
+        /* Prefer to end a word before a space (the next word starts with
+         * it): a decoder that wrongly keeps the folding between two words
+         * (Python's address parser does) then shows one space too many
+         * rather than a space in the middle of a word. */
+        if (i + take < n && at_space > max_bytes / 2)
+            take = at_space;
         if (!first)
             sb_puts(b, "\r\n ");
         sb_puts(b, "=?UTF-8?B?");

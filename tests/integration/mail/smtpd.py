@@ -89,7 +89,9 @@ class Handler:
                        "at": time.time(),
                        "tls": session.ssl is not None or
                               server.transport.get_extra_info("ssl_object") is not None,
-                       "auth": bool(getattr(session, "authenticated", False))}, fh)
+                       "auth": bool(getattr(session, "authenticated", False)),
+                       # the client's port: equal ports, one reused connection
+                       "peer_port": session.peer[1] if session.peer else 0}, fh)
         os.rename(base + ".json.tmp", base + ".json")
         os.rename(base + ".eml.tmp", base + ".eml")
         return "250 OK queued as %06d" % n

@@ -1,0 +1,876 @@
+/*
+ * test_mail.c: SPEC "Mail" against real parts: the outbox in a real SQLite
+ * file (WAL) in a temporary folder, the real libcurl, and a real SMTP server
+ * on loopback (aiosmtpd, smtpd.py) with the faults a relay really has. What
+ * arrived is read back by Python's email package (decode.py), not by us.
+ *
+ * One process per test (ctest passes the test's name as a filter), so the
+ * clock (made virtual where a retry must fall due) and the mail worker's
+ * state never leak between tests.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gatehouse/account.h"
+#include "gatehouse/audit.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/config.h"
+#include "gatehouse/mailer.h"
+#include "gatehouse/outbox.h"
+#include "gatehouse/store.h"
+#include "mailtest.h"
+
+struct fx {
+    char dir[256];
+    char db[300];
+    struct gh_store *st;
+    struct gh_config cfg;
+    struct mt_server srv;
+    struct gh_mailer *m;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    char err[256];
+    assert_non_null(f);
+    assert_int_equal(mt_tmpdir(f->dir, sizeof f->dir), 0);
+    snprintf(f->db, sizeof f->db, "%s/gatehouse.db", f->dir);
+    assert_int_equal(gh_store_open(f->db, &f->st, err, sizeof err), GH_OK);
+    gh_config_defaults(&f->cfg);
+    snprintf(f->cfg.store_path, sizeof f->cfg.store_path, "%s", f->db);
+    snprintf(f->cfg.mail_from, sizeof f->cfg.mail_from, "kiosk@lobby.example.org");
+    f->cfg.mail_connect_timeout_s = 2;
+    f->cfg.mail_timeout_s = 5;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    gh_mail_worker_stop();
+    gh_mailer_free(f->m);
+    mt_server_stop(&f->srv);
+    gh_store_close(f->st);
+    if (!getenv("GH_KEEP_TMP"))
+        mt_rm_rf(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Starts the server and points the config (and a new mailer) at it. */
+static void relay(struct fx *f, const char *scheme, const char *const *args)
+{
+    char err[256];
+    assert_int_equal(mt_server_start(&f->srv, f->dir, "relay", f->srv.port, args), 0);
+    snprintf(f->cfg.mail_relay, sizeof f->cfg.mail_relay, "%s://127.0.0.1:%d",
+             scheme ? scheme : "smtp", f->srv.port);
+    gh_mailer_free(f->m);
+    f->m = NULL;
+    assert_int_equal(gh_mailer_new(&f->cfg, &f->m, err, sizeof err), GH_OK);
+}
+
+static int64_t queue(struct fx *f, const char *to, const char *name, const char *code)
+{
+    int64_t id = 0;
+    const char *vars[] = { "name", name && *name ? name : "there", "code", code,
+                           "kiosk", "Lobby", "email", to, NULL, NULL };
+    enum gh_status s = gh_outbox_compose(f->st, "welcome", 0, to, name, vars, &id);
+    if (s != GH_OK)
+        fail_msg("compose: %s", gh_store_errmsg(f->st));
+    return id;
+}
+
+static void get_mail(struct fx *f, int64_t id, struct gh_mail *m)
+{
+    assert_int_equal(gh_outbox_get(f->st, id, m), GH_OK);
+}
+
+static enum gh_mail_state state_of(struct fx *f, int64_t id)
+{
+    struct gh_mail m;
+    get_mail(f, id, &m);
+    enum gh_mail_state s = m.state;
+    gh_mail_clear(&m);
+    return s;
+}
+
+static struct gh_mail_batch flush(struct fx *f)
+{
+    struct gh_mail_batch b;
+    assert_int_equal(gh_mailer_deliver_due(f->m, f->st, gh_clock_now_ms(), 0, &b), GH_OK);
+    return b;
+}
+
+/* decode.py's report of received message i, and a line of it. */
+static char *received(struct fx *f, int i)
+{
+    char path[700];
+    mt_spool_path(f->srv.spool, i, "eml", path, sizeof path);
+    char *r = mt_decode(path);
+    if (!r)
+        fail_msg("could not decode %s", path);
+    return r;
+}
+
+static void expect_line(const char *report, const char *key, const char *want)
+{
+    char got[2048];
+    if (mt_line(report, key, got, sizeof got) != 0)
+        fail_msg("no \"%s\" in:\n%s", key, report);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: got \"%s\", want \"%s\"", key, got, want);
+}
+
+struct audit_count { const char *action; int n; char last_reason[512]; };
+static int count_audit(void *ud, const struct gh_audit_entry *e)
+{
+    struct audit_count *c = ud;
+    if (strcmp(e->action, c->action) == 0) {
+        if (c->n == 0)
+            snprintf(c->last_reason, sizeof c->last_reason, "%s", e->reason);
+        c->n++;
+    }
+    return 0;
+}
+static int audit_count(struct fx *f, const char *action, char *last, size_t len)
+{
+    struct audit_count c = { action, 0, "" };
+    assert_int_equal(gh_audit_list(f->st, 0, count_audit, &c), GH_OK);
+    if (last)
+        snprintf(last, len, "%s", c.last_reason);
+    return c.n;
+}
+
+/* ---- the message -------------------------------------------------------------- */
+
+struct find_kind { const char *kind; int64_t id; };
+static int find_kind_cb(void *ud, const struct gh_mail *m)
+{
+    struct find_kind *k = ud;
+    if (strcmp(m->kind, k->kind) == 0)
+        k->id = m->id;            /* newest first: ends on the oldest */
+    return 0;
+}
+
+static void welcome_email_arrives_with_code_and_all_headers(void **state)
+{
+    struct fx *f = *state;
+    relay(f, "smtp", NULL);
+    assert_int_equal(gh_settings_set(f->st, "test", GH_SETTING_KIOSK_NAME, "Harbour House"),
+                     GH_OK);
+    /* staff create an occupant: active at once, welcome queued at once */
+    struct gh_account_new in = { .email = "ann@example.org", .name = "Ann Smith",
+                                 .access = GH_ACCESS_ALL };
+    int64_t acct = 0;
+    assert_int_equal(gh_occupant_create(f->st, "test", &in, &acct), GH_OK);
+    struct find_kind k = { "welcome", 0 };
+    assert_int_equal(gh_outbox_list(f->st, GH_MAIL_QUEUED, find_kind_cb, &k), GH_OK);
+    assert_true(k.id > 0);
+    struct gh_mail q;
+    get_mail(f, k.id, &q);
+
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.sent, 1);
+    assert_int_equal(b.failed + b.deferred + b.held, 0);
+    assert_int_equal(mt_spool_count(f->srv.spool), 1);
+    assert_int_equal(state_of(f, k.id), GH_MAIL_SENT);
+
+    char *r = received(f, 1);
+    expect_line(r, "ADDR To:", "ann@example.org");
+    expect_line(r, "NAME To:", "Ann Smith");
+    expect_line(r, "ADDR From:", "kiosk@lobby.example.org");
+    expect_line(r, "NAME From:", "Harbour House");
+    expect_line(r, "HDR Subject:", "Your setup code for Harbour House");
+    expect_line(r, "HDR Message-ID:", q.message_id);
+    expect_line(r, "HDR MIME-Version:", "1.0");
+    expect_line(r, "HDR Content-Type:", "text/plain; charset=\"UTF-8\"");
+    expect_line(r, "HDR Content-Transfer-Encoding:", "quoted-printable");
+    expect_line(r, "DEFECTS", "0");
+    expect_line(r, "BAREEOL", "0");
+    char date[128];
+    assert_int_equal(mt_line(r, "HDR Date:", date, sizeof date), 0);
+    assert_non_null(strstr(date, "+0000"));
+    /* the body carries the 6-digit setup code on its own line */
+    const char *body = strstr(r, "\nBODY\n");
+    assert_non_null(body);
+    assert_non_null(strstr(body, "Hello Ann Smith,"));
+    char code[8] = "";
+    for (const char *p = body; (p = strstr(p, "\n    ")) != NULL;) {
+        p += 5;
+        if (strspn(p, "0123456789") == 6 && p[6] == '\n')
+            snprintf(code, sizeof code, "%.6s", p);
+    }
+    assert_int_equal(strlen(code), 6);
+    assert_non_null(strstr(q.body, code));   /* the code the core issued */
+    /* the envelope: our sender, their address */
+    char jpath[700];
+    mt_spool_path(f->srv.spool, 1, "json", jpath, sizeof jpath);
+    char *env = mt_read_file(jpath);
+    assert_non_null(strstr(env, "\"mail_from\": \"kiosk@lobby.example.org\""));
+    assert_non_null(strstr(env, "\"rcpt_tos\": [\"ann@example.org\"]"));
+    /* sent is logged; the code left the outbox with the message */
+    assert_int_equal(audit_count(f, "mail.sent", NULL, 0), 1);
+    struct gh_mail after;
+    get_mail(f, k.id, &after);
+    assert_null(strstr(after.body, code));
+    gh_mail_clear(&after);
+    gh_mail_clear(&q);
+    free(env);
+    free(r);
+}
+
+static void lines_starting_with_a_dot_survive_smtp_dot_stuffing(void **state)
+{
+    struct fx *f = *state;
+    relay(f, "smtp", NULL);
+    struct gh_mail m = { .id = 1 };
+    snprintf(m.to_addr, sizeof m.to_addr, "dot@example.org");
+    snprintf(m.subject, sizeof m.subject, "dots");
+    snprintf(m.message_id, sizeof m.message_id, "<dots.1@test>");
+    m.body = (char *)"first\n.\n..two\n.leading dot\r\nmixed\rends\n. \nlast";
+    struct gh_mail_result res;
+    assert_int_equal(gh_mailer_send(f->m, &m, &res), GH_MAILV_SENT);
+    assert_int_equal(mt_spool_count(f->srv.spool), 1);
+    char *r = received(f, 1);
+    const char *body = strstr(r, "\nBODY\n");
+    assert_non_null(body);
+    /* every line end is CRLF on the wire and comes back as one newline;
+     * a lone "." did not end the message early */
+    assert_string_equal(body + 6, "first\n.\n..two\n.leading dot\nmixed\nends\n. \nlast\n");
+    expect_line(r, "BAREEOL", "0");
+    free(r);
+}
+
+static void non_ascii_names_and_subject_are_rfc2047_encoded(void **state)
+{
+    struct fx *f = *state;
+    relay(f, "smtp", NULL);
+    const char *name = "Zoë Ünïcødé-Ωmega Þórsdóttir, née Łukasiewicz 日本語のテキスト";
+    const char *kiosk = "Größenwahn Lobby — Ærø";
+    assert_int_equal(gh_settings_set(f->st, "test", GH_SETTING_KIOSK_NAME, kiosk), GH_OK);
+    queue(f, "zoe@example.org", name, "123456");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.sent, 1);
+    char *r = received(f, 1);
+    /* RFC 2047 6.2 decoding gives back exactly what was stored */
+    expect_line(r, "RFCNAME To:", name);
+    expect_line(r, "RFCNAME From:", kiosk);
+    expect_line(r, "ADDR To:", "zoe@example.org");
+    char subj[512];
+    snprintf(subj, sizeof subj, "Your setup code for %s", "Lobby");
+    expect_line(r, "HDR Subject:", subj);
+    /* policy.default's address parser keeps the folding between encoded
+     * words as a space; we split names only before a space, so apart
+     * from the number of spaces it reads the same */
+    char got[1024], a[1024], b2[1024];
+    assert_int_equal(mt_line(r, "NAME To:", got, sizeof got), 0);
+    size_t j = 0;
+    for (size_t i = 0; got[i]; i++)
+        if (!(got[i] == ' ' && i > 0 && got[i - 1] == ' '))
+            a[j++] = got[i];
+    a[j] = '\0';
+    snprintf(b2, sizeof b2, "%s", name);
+    assert_string_equal(a, b2);
+    /* the raw form: encoded-words of at most 75 characters, lines short */
+    char n[32];
+    assert_int_equal(mt_line(r, "MAXWORD", n, sizeof n), 0);
+    assert_true(atoi(n) > 0 && atoi(n) <= 75);
+    assert_int_equal(mt_line(r, "MAXEWLINE", n, sizeof n), 0);
+    assert_true(atoi(n) > 0 && atoi(n) <= 76);     /* RFC 2047 section 2 */
+    assert_int_equal(mt_line(r, "MAXLINE", n, sizeof n), 0);
+    assert_true(atoi(n) <= 998);                    /* RFC 5322 2.1.1 */
+    expect_line(r, "DEFECTS", "0");
+    free(r);
+
+    /* a non-ASCII subject, split over several words, on the same rules */
+    struct gh_mail m = { .id = 9 };
+    snprintf(m.to_addr, sizeof m.to_addr, "zoe@example.org");
+    snprintf(m.to_name, sizeof m.to_name, "%s", name);
+    snprintf(m.subject, sizeof m.subject,
+             "Willkommen bei %s: Ihr Einrichtungscode für die Tür — 日本語のテキストも", kiosk);
+    snprintf(m.message_id, sizeof m.message_id, "<nonascii.9@test>");
+    m.body = (char *)"Grüße aus dem Foyer\n";
+    struct gh_mail_result res;
+    gh_mailer_set_from_name(f->m, kiosk);
+    assert_int_equal(gh_mailer_send(f->m, &m, &res), GH_MAILV_SENT);
+    r = received(f, 2);
+    expect_line(r, "HDR Subject:", m.subject);
+    assert_int_equal(mt_line(r, "MAXWORD", n, sizeof n), 0);
+    assert_true(atoi(n) <= 75);
+    assert_int_equal(mt_line(r, "MAXEWLINE", n, sizeof n), 0);
+    assert_true(atoi(n) > 0 && atoi(n) <= 76);     /* RFC 2047 section 2 */
+    assert_int_equal(mt_line(r, "MAXLINE", n, sizeof n), 0);
+    assert_true(atoi(n) <= 998);                    /* RFC 5322 2.1.1 */
+    assert_non_null(strstr(r, "\nBODY\nGrüße aus dem Foyer\n"));
+    free(r);
+}
+
+static void crlf_in_a_name_is_refused_at_input_and_never_reaches_a_header(void **state)
+{
+    struct fx *f = *state;
+    relay(f, "smtp", NULL);
+    /* at input: the core refuses it, naming the field */
+    struct gh_account_new in = { .email = "eve@example.org",
+                                 .name = "Eve\r\nBcc: victim@example.org",
+                                 .access = GH_ACCESS_ALL };
+    int64_t acct = 0;
+    assert_int_equal(gh_occupant_create(f->st, "test", &in, &acct), GH_E_INVALID);
+    const char *vars[] = { "name", "Eve", "code", "123456", NULL, NULL };
+    assert_int_equal(gh_outbox_compose(f->st, "welcome", 0, "eve@example.org",
+                                       "Eve\nBcc: victim@example.org", vars, NULL),
+                     GH_E_INVALID);
+    assert_int_equal(gh_outbox_count(f->st, -1), 0);
+
+    /* and if a row held one anyway (an old database, a bug), the mailer
+     * still never lets it start a header line */
+    struct gh_mail m = { .id = 7 };
+    snprintf(m.to_addr, sizeof m.to_addr, "eve@example.org");
+    snprintf(m.to_name, sizeof m.to_name, "Eve\r\nBcc: victim@example.org");
+    snprintf(m.subject, sizeof m.subject, "Hi\r\nX-Injected: yes\nBcc: victim2@example.org");
+    snprintf(m.message_id, sizeof m.message_id, "<crlf.7@test>");
+    m.body = (char *)"body\n";
+    struct gh_mail_result res;
+    gh_mailer_set_from_name(f->m, "Lobby\r\nBcc: victim3@example.org");
+    assert_int_equal(gh_mailer_send(f->m, &m, &res), GH_MAILV_SENT);
+    char *r = received(f, 1);
+    assert_null(strstr(r, "HDR Bcc"));
+    assert_null(strstr(r, "HDR X-Injected"));
+    expect_line(r, "NAME To:", "Eve Bcc: victim@example.org");
+    expect_line(r, "HDR Subject:", "Hi X-Injected: yes Bcc: victim2@example.org");
+    char path[700];
+    mt_spool_path(f->srv.spool, 1, "json", path, sizeof path);
+    char *env = mt_read_file(path);
+    assert_non_null(strstr(env, "\"rcpt_tos\": [\"eve@example.org\"]"));
+    free(env);
+    free(r);
+
+    /* an address with a line break (or any header syntax) is never sent */
+    snprintf(m.to_addr, sizeof m.to_addr, "eve@example.org>\r\nBcc: x@example.org");
+    assert_int_equal(gh_mailer_send(f->m, &m, &res), GH_MAILV_PERMANENT);
+    assert_int_equal(mt_spool_count(f->srv.spool), 1);
+}
+
+/* ---- what the relay says ---------------------------------------------------------- */
+
+static void reply_451_to_rcpt_defers_then_delivers_with_the_same_message_id(void **state)
+{
+    struct fx *f = *state;
+    const char *args[] = { "--rcpt-fault", "451:1", NULL };
+    gh_clock_set_virtual(1);
+    relay(f, "smtp", args);
+    int64_t id = queue(f, "bob@example.org", "Bob", "222333");
+    struct gh_mail before;
+    get_mail(f, id, &before);
+
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.deferred, 1);
+    assert_int_equal(b.sent, 0);
+    struct gh_mail m;
+    get_mail(f, id, &m);
+    assert_int_equal(m.state, GH_MAIL_QUEUED);
+    assert_int_equal(m.attempts, 1);
+    assert_true(m.next_attempt_at > gh_clock_now_ms());   /* backed off */
+    assert_non_null(strstr(m.last_error, "451"));
+    gh_mail_clear(&m);
+
+    /* not due yet: nothing happens */
+    b = flush(f);
+    assert_int_equal(b.tried, 0);
+    assert_int_equal(mt_spool_count(f->srv.spool), 0);
+
+    /* the backoff passes (1 minute + jitter): delivered */
+    gh_clock_advance(2 * 60 * 1000);
+    b = flush(f);
+    assert_int_equal(b.sent, 1);
+    assert_int_equal(state_of(f, id), GH_MAIL_SENT);
+    char *r = received(f, 1);
+    expect_line(r, "HDR Message-ID:", before.message_id);
+    assert_int_equal(audit_count(f, "mail.deferred", NULL, 0), 1);
+    gh_mail_clear(&before);
+    free(r);
+}
+
+static void reply_451_after_data_is_transient_too(void **state)
+{
+    struct fx *f = *state;
+    const char *args[] = { "--data-fault", "451:1", NULL };
+    gh_clock_set_virtual(1);
+    relay(f, "smtp", args);
+    int64_t id = queue(f, "bob@example.org", "Bob", "222333");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.deferred, 1);
+    gh_clock_advance(2 * 60 * 1000);
+    b = flush(f);
+    assert_int_equal(b.sent, 1);
+    assert_int_equal(state_of(f, id), GH_MAIL_SENT);
+}
+
+static void reply_550_marks_failed_visibly_logged_and_not_retried(void **state)
+{
+    struct fx *f = *state;
+    const char *args[] = { "--rcpt-fault", "550:1", "--rcpt-fault-to", "nobody@example.org",
+                           NULL };
+    gh_clock_set_virtual(1);
+    relay(f, "smtp", args);
+    int64_t bad = queue(f, "nobody@example.org", "Nobody", "111111");
+    int64_t good = queue(f, "ann@example.org", "Ann", "222222");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.failed, 1);
+    assert_int_equal(b.sent, 1);       /* the batch went on past the refusal */
+    struct gh_mail m;
+    get_mail(f, bad, &m);
+    assert_int_equal(m.state, GH_MAIL_FAILED);
+    assert_non_null(strstr(m.last_error, "550"));
+    gh_mail_clear(&m);
+    assert_int_equal(state_of(f, good), GH_MAIL_SENT);
+    assert_int_equal(gh_outbox_count(f->st, GH_MAIL_FAILED), 1);
+    char why[512];
+    assert_int_equal(audit_count(f, "mail.failed", why, sizeof why), 1);
+    assert_non_null(strstr(why, "550"));
+
+    /* days later: still failed, never sent again */
+    gh_clock_advance(3LL * 24 * 3600 * 1000);
+    b = flush(f);
+    assert_int_equal(b.tried, 0);
+    assert_int_equal(state_of(f, bad), GH_MAIL_FAILED);
+    assert_int_equal(mt_spool_count(f->srv.spool), 1);
+}
+
+static void reply_550_after_data_marks_failed(void **state)
+{
+    struct fx *f = *state;
+    const char *args[] = { "--data-fault", "554:1", NULL };
+    relay(f, "smtp", args);
+    int64_t id = queue(f, "ann@example.org", "Ann", "222222");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.failed, 1);
+    assert_int_equal(state_of(f, id), GH_MAIL_FAILED);
+}
+
+static void relay_down_then_up_delivers_everything_in_order_per_recipient(void **state)
+{
+    struct fx *f = *state;
+    gh_clock_set_virtual(1);
+    /* a port nobody listens on yet: reserve one by starting and stopping */
+    relay(f, "smtp", NULL);
+    int port = f->srv.port;
+    mt_server_stop(&f->srv);
+
+    int64_t a1 = queue(f, "a@example.org", "A", "100001");
+    int64_t b1 = queue(f, "b@example.org", "B", "200001");
+    int64_t a2 = queue(f, "a@example.org", "A", "100002");
+    struct gh_mail_batch b = flush(f);
+    /* a1 and b1 had their try (one connection attempt was enough to know
+     * for both); a2 waits behind a1 rather than risk overtaking it */
+    assert_int_equal(b.tried, 1);
+    assert_int_equal(b.deferred, 2);
+    assert_int_equal(b.waiting, 1);
+    assert_int_equal(b.relay, GH_MAILV_TRANSIENT);
+    assert_non_null(strstr(b.problem, "unreachable"));
+
+    /* down for a while: retried on schedule, still nothing lost */
+    gh_clock_advance(90 * 1000);
+    b = flush(f);
+    assert_true(b.deferred >= 1);
+    assert_int_equal(gh_outbox_count(f->st, GH_MAIL_QUEUED), 3);
+
+    /* the relay comes back; new mail to A is queued while A's earlier
+     * messages still wait for their retry: it must not overtake them */
+    f->srv.port = port;
+    const char *none[] = { NULL };
+    assert_int_equal(mt_server_start(&f->srv, f->dir, "relay", port, none), 0);
+    int64_t a3 = queue(f, "a@example.org", "A", "100003");
+    int64_t c1 = queue(f, "c@example.org", "C", "300001");
+    b = flush(f);
+    assert_int_equal(b.sent, 1);       /* C only */
+    assert_true(b.waiting >= 1);       /* A's new one waits behind a1, a2 */
+    assert_int_equal(state_of(f, c1), GH_MAIL_SENT);
+    assert_int_equal(state_of(f, a3), GH_MAIL_QUEUED);
+
+    /* once the retries fall due, everything goes, A's in order */
+    for (int i = 0; i < 10 && gh_outbox_count(f->st, GH_MAIL_QUEUED) > 0; i++) {
+        gh_clock_advance(5 * 60 * 1000);
+        flush(f);
+    }
+    assert_int_equal(gh_outbox_count(f->st, GH_MAIL_QUEUED), 0);
+    assert_int_equal(gh_outbox_count(f->st, GH_MAIL_SENT), 5);
+    int n = mt_spool_count(f->srv.spool);
+    assert_int_equal(n, 5);
+    /* order of arrival for A = order of queueing */
+    int64_t want[] = { a1, a2, a3 };
+    int k = 0;
+    for (int i = 1; i <= n; i++) {
+        char *r = received(f, i);
+        char to[256], mid[256];
+        mt_line(r, "ADDR To:", to, sizeof to);
+        mt_line(r, "HDR Message-ID:", mid, sizeof mid);
+        if (strcmp(to, "a@example.org") == 0) {
+            struct gh_mail m;
+            assert_true(k < 3);
+            get_mail(f, want[k++], &m);
+            assert_string_equal(mid, m.message_id);
+            gh_mail_clear(&m);
+        }
+        free(r);
+    }
+    assert_int_equal(k, 3);
+    assert_int_equal(state_of(f, b1), GH_MAIL_SENT);
+}
+
+static void hanging_relay_times_out_and_defers(void **state)
+{
+    struct fx *f = *state;
+    const char *args[] = { "--hang", NULL };
+    f->cfg.mail_connect_timeout_s = 1;
+    f->cfg.mail_timeout_s = 1;
+    relay(f, "smtp", args);
+    int64_t id = queue(f, "ann@example.org", "Ann", "222222");
+    long long t0 = mt_ms();
+    struct gh_mail_batch b = flush(f);
+    long long took = mt_ms() - t0;
+    assert_int_equal(b.deferred, 1);
+    assert_true(took < 4000);
+    struct gh_mail m;
+    get_mail(f, id, &m);
+    assert_int_equal(m.state, GH_MAIL_QUEUED);
+    assert_int_equal(m.attempts, 1);
+    gh_mail_clear(&m);
+}
+
+static void one_connection_is_reused_for_a_whole_batch(void **state)
+{
+    struct fx *f = *state;
+    relay(f, "smtp", NULL);
+    for (int i = 0; i < 5; i++)
+        queue(f, "ann@example.org", "Ann", "222222");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.sent, 5);
+    char first[64] = "";
+    for (int i = 1; i <= 5; i++) {
+        char path[700];
+        mt_spool_path(f->srv.spool, i, "json", path, sizeof path);
+        char *env = mt_read_file(path);
+        const char *p = strstr(env, "\"peer_port\": ");
+        assert_non_null(p);
+        char port[64];
+        snprintf(port, sizeof port, "%.*s", (int)strcspn(p + 13, "},"), p + 13);
+        if (i == 1)
+            snprintf(first, sizeof first, "%s", port);
+        assert_string_equal(port, first);
+        free(env);
+    }
+}
+
+/* ---- TLS and AUTH ---------------------------------------------------------------------- */
+
+static void starttls_and_auth_with_a_private_ca_deliver(void **state)
+{
+    struct fx *f = *state;
+    char cert[300], key[300];
+    assert_int_equal(mt_make_cert(f->dir), 0);
+    snprintf(cert, sizeof cert, "%s/cert.pem", f->dir);
+    snprintf(key, sizeof key, "%s/key.pem", f->dir);
+    const char *args[] = { "--starttls", cert, key, "--auth", "kiosk", "s3cret pass", NULL };
+    snprintf(f->cfg.mail_cafile, sizeof f->cfg.mail_cafile, "%s", cert);
+    snprintf(f->cfg.mail_username, sizeof f->cfg.mail_username, "kiosk");
+    snprintf(f->cfg.mail_password, sizeof f->cfg.mail_password, "s3cret pass");
+    f->cfg.mail_starttls = 1;
+    relay(f, "smtp", args);
+    int64_t id1 = queue(f, "ann@example.org", "Ann", "222222");
+    int64_t id2 = queue(f, "bob@example.org", "Bob", "333333");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.sent, 2);
+    assert_int_equal(state_of(f, id1), GH_MAIL_SENT);
+    assert_int_equal(state_of(f, id2), GH_MAIL_SENT);
+    char path[700];
+    mt_spool_path(f->srv.spool, 1, "json", path, sizeof path);
+    char *env = mt_read_file(path);
+    assert_non_null(strstr(env, "\"tls\": true"));
+    assert_non_null(strstr(env, "\"auth\": true"));
+    free(env);
+}
+
+static void smtps_implicit_tls_delivers(void **state)
+{
+    struct fx *f = *state;
+    char cert[300], key[300];
+    assert_int_equal(mt_make_cert(f->dir), 0);
+    snprintf(cert, sizeof cert, "%s/cert.pem", f->dir);
+    snprintf(key, sizeof key, "%s/key.pem", f->dir);
+    const char *args[] = { "--tls", cert, key, "--auth", "kiosk", "pw", NULL };
+    snprintf(f->cfg.mail_cafile, sizeof f->cfg.mail_cafile, "%s", cert);
+    snprintf(f->cfg.mail_username, sizeof f->cfg.mail_username, "kiosk");
+    snprintf(f->cfg.mail_password, sizeof f->cfg.mail_password, "pw");
+    relay(f, "smtps", args);
+    int64_t id = queue(f, "ann@example.org", "Ann", "222222");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.sent, 1);
+    assert_int_equal(state_of(f, id), GH_MAIL_SENT);
+}
+
+static void starttls_required_but_not_offered_keeps_mail_queued(void **state)
+{
+    struct fx *f = *state;
+    f->cfg.mail_starttls = 1;
+    relay(f, "smtp", NULL);   /* a plain relay */
+    int64_t id = queue(f, "ann@example.org", "Ann", "222222");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.relay, GH_MAILV_CONFIG);
+    assert_int_equal(b.held, 1);
+    assert_int_equal(mt_spool_count(f->srv.spool), 0);
+    struct gh_mail m;
+    get_mail(f, id, &m);
+    assert_int_equal(m.state, GH_MAIL_QUEUED);
+    assert_int_equal(m.attempts, 0);
+    gh_mail_clear(&m);
+}
+
+/* A relay problem leaves every message queued as it was: no attempt
+ * counted, no 72-hour clock started. */
+static void expect_untouched(struct fx *f, int64_t id)
+{
+    struct gh_mail m;
+    get_mail(f, id, &m);
+    assert_int_equal(m.state, GH_MAIL_QUEUED);
+    assert_int_equal(m.attempts, 0);
+    assert_int_equal(m.first_fail_at, 0);
+    assert_string_equal(m.last_error, "");
+    gh_mail_clear(&m);
+}
+
+static void wrong_password_keeps_mail_queued_and_reports_the_problem(void **state)
+{
+    struct fx *f = *state;
+    char cert[300], key[300];
+    assert_int_equal(mt_make_cert(f->dir), 0);
+    snprintf(cert, sizeof cert, "%s/cert.pem", f->dir);
+    snprintf(key, sizeof key, "%s/key.pem", f->dir);
+    const char *args[] = { "--starttls", cert, key, "--auth", "kiosk", "right", NULL };
+    snprintf(f->cfg.mail_cafile, sizeof f->cfg.mail_cafile, "%s", cert);
+    snprintf(f->cfg.mail_username, sizeof f->cfg.mail_username, "kiosk");
+    snprintf(f->cfg.mail_password, sizeof f->cfg.mail_password, "wrong");
+    f->cfg.mail_starttls = 1;
+    relay(f, "smtp", args);
+    int64_t id1 = queue(f, "ann@example.org", "Ann", "222222");
+    int64_t id2 = queue(f, "bob@example.org", "Bob", "333333");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.relay, GH_MAILV_CONFIG);
+    assert_int_equal(b.tried, 1);      /* stopped at the first: all would fail */
+    assert_int_equal(b.held, 2);
+    assert_int_equal(b.sent + b.deferred + b.failed, 0);
+    assert_non_null(strstr(b.problem, "login"));
+    assert_non_null(strstr(b.problem, "535"));
+    assert_null(strstr(b.problem, "wrong"));  /* the password is not echoed */
+    expect_untouched(f, id1);
+    expect_untouched(f, id2);
+    assert_int_equal(mt_spool_count(f->srv.spool), 0);
+
+    /* the worker shows it to staff, raises it once, logs it once */
+    assert_int_equal(gh_mail_worker_start(&f->cfg, b.problem, sizeof b.problem), GH_OK);
+    char problem[512] = "";
+    long long until = mt_ms() + 10000;
+    while (!gh_mail_worker_problem(problem, sizeof problem) && mt_ms() < until)
+        usleep(20000);
+    assert_non_null(strstr(problem, "login"));
+    for (int i = 0; i < 3; i++) {
+        gh_mail_worker_kick();
+        usleep(200000);
+    }
+    struct gh_mail_worker_stats ws;
+    gh_mail_worker_stats(&ws);
+    assert_true(ws.batches >= 2);
+    gh_mail_worker_stop();
+    assert_int_equal(audit_count(f, "mail.relay_problem", NULL, 0), 1);
+    expect_untouched(f, id1);
+    expect_untouched(f, id2);
+}
+
+struct ev_seen { int n; char text[512]; };
+static void on_event(void *ud, const struct gh_event *ev)
+{
+    struct ev_seen *s = ud;
+    if (ev->kind == GH_EVENT_MAIL_PROBLEM) {
+        s->n++;
+        snprintf(s->text, sizeof s->text, "%s", ev->text ? ev->text : "");
+    }
+}
+
+static void untrusted_certificate_keeps_mail_queued_and_reports_the_problem(void **state)
+{
+    struct fx *f = *state;
+    char cert[300], key[300];
+    assert_int_equal(mt_make_cert(f->dir), 0);
+    snprintf(cert, sizeof cert, "%s/cert.pem", f->dir);
+    snprintf(key, sizeof key, "%s/key.pem", f->dir);
+    const char *args[] = { "--starttls", cert, key, NULL };
+    f->cfg.mail_starttls = 1;          /* no cafile: the system's CAs */
+    relay(f, "smtp", args);
+    int64_t id = queue(f, "ann@example.org", "Ann", "222222");
+    struct gh_mail_batch b = flush(f);
+    assert_int_equal(b.relay, GH_MAILV_CONFIG);
+    assert_non_null(strstr(b.problem, "certificate"));
+    expect_untouched(f, id);
+
+    /* through the worker: the problem reaches the kiosk's thread as an event */
+    assert_int_equal(gh_mail_worker_start(&f->cfg, b.problem, sizeof b.problem), GH_OK);
+    struct ev_seen seen = { 0 };
+    long long until = mt_ms() + 10000;
+    while (seen.n == 0 && mt_ms() < until) {
+        gh_mail_worker_take_events(on_event, &seen);
+        usleep(20000);
+    }
+    assert_int_equal(seen.n, 1);
+    assert_non_null(strstr(seen.text, "certificate"));
+    gh_mail_worker_stop();
+    expect_untouched(f, id);
+    assert_int_equal(mt_spool_count(f->srv.spool), 0);
+}
+
+/* ---- the worker ---------------------------------------------------------------------------- */
+
+static void worker_delivers_at_once_when_kicked(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    relay(f, "smtp", NULL);
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    usleep(100000);
+    int64_t id = queue(f, "ann@example.org", "Ann", "222222");
+    long long t0 = mt_ms();
+    gh_mail_worker_kick();
+    assert_int_equal(mt_spool_wait(f->srv.spool, 1, 5000), 1);
+    /* well before the 2 s poll: the kick woke it */
+    assert_true(mt_ms() - t0 < 1500);
+    long long until = mt_ms() + 5000;
+    while (state_of(f, id) != GH_MAIL_SENT && mt_ms() < until)
+        usleep(20000);
+    assert_int_equal(state_of(f, id), GH_MAIL_SENT);
+    t0 = mt_ms();
+    gh_mail_worker_stop();
+    assert_true(mt_ms() - t0 < 1000);
+}
+
+static void worker_finds_mail_queued_by_another_process_by_polling(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    relay(f, "smtp", NULL);
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    usleep(200000);
+    /* queued on our own connection, no kick: as gatehousectl would */
+    queue(f, "ann@example.org", "Ann", "222222");
+    queue(f, "bob@example.org", "Bob", "333333");
+    assert_int_equal(mt_spool_wait(f->srv.spool, 2, 8000), 2);
+    gh_mail_worker_stop();
+    long long until = mt_ms() + 2000;
+    while (gh_outbox_count(f->st, GH_MAIL_SENT) < 2 && mt_ms() < until)
+        usleep(20000);
+    assert_int_equal(gh_outbox_count(f->st, GH_MAIL_SENT), 2);
+}
+
+static void worker_stops_promptly_while_the_relay_hangs(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    const char *args[] = { "--hang", NULL };
+    f->cfg.mail_connect_timeout_s = 30;
+    f->cfg.mail_timeout_s = 60;
+    relay(f, "smtp", args);
+    queue(f, "ann@example.org", "Ann", "222222");
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    usleep(500000);                   /* it is now waiting for a greeting */
+    long long t0 = mt_ms();
+    gh_mail_worker_stop();
+    long long took = mt_ms() - t0;
+    assert_true(took < 2500);
+    /* the cancelled message is untouched, not counted as a failure */
+    assert_int_equal(gh_outbox_count(f->st, GH_MAIL_QUEUED), 1);
+}
+
+static void worker_clears_the_problem_when_the_relay_works_again(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    gh_clock_set_virtual(1);
+    relay(f, "smtp", NULL);
+    int port = f->srv.port;
+    mt_server_stop(&f->srv);
+    queue(f, "ann@example.org", "Ann", "222222");
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    char problem[512] = "";
+    long long until = mt_ms() + 8000;
+    while (!gh_mail_worker_problem(problem, sizeof problem) && mt_ms() < until)
+        usleep(20000);
+    assert_non_null(strstr(problem, "unreachable"));
+    const char *none[] = { NULL };
+    assert_int_equal(mt_server_start(&f->srv, f->dir, "relay", port, none), 0);
+    gh_clock_advance(5 * 60 * 1000);  /* the retry falls due */
+    assert_int_equal(mt_spool_wait(f->srv.spool, 1, 8000), 1);
+    until = mt_ms() + 5000;
+    while (gh_mail_worker_problem(problem, sizeof problem) && mt_ms() < until)
+        usleep(20000);
+    assert_string_equal(problem, "");
+    struct ev_seen seen = { 0 };
+    gh_mail_worker_take_events(on_event, &seen);
+    assert_int_equal(seen.n, 2);       /* raised, then cleared */
+    assert_string_equal(seen.text, "");
+    gh_mail_worker_stop();
+    assert_int_equal(audit_count(f, "mail.relay_ok", NULL, 0), 1);
+}
+
+static void worker_without_a_relay_says_mail_is_off(void **state)
+{
+    struct fx *f = *state;
+    char err[256], problem[512];
+    f->cfg.mail_relay[0] = '\0';
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    assert_int_equal(gh_mail_worker_problem(problem, sizeof problem), 1);
+    assert_non_null(strstr(problem, "relay"));
+    gh_mail_worker_kick();            /* harmless */
+    gh_mail_worker_stop();
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(welcome_email_arrives_with_code_and_all_headers),
+        T(lines_starting_with_a_dot_survive_smtp_dot_stuffing),
+        T(non_ascii_names_and_subject_are_rfc2047_encoded),
+        T(crlf_in_a_name_is_refused_at_input_and_never_reaches_a_header),
+        T(reply_451_to_rcpt_defers_then_delivers_with_the_same_message_id),
+        T(reply_451_after_data_is_transient_too),
+        T(reply_550_marks_failed_visibly_logged_and_not_retried),
+        T(reply_550_after_data_marks_failed),
+        T(relay_down_then_up_delivers_everything_in_order_per_recipient),
+        T(hanging_relay_times_out_and_defers),
+        T(one_connection_is_reused_for_a_whole_batch),
+        T(starttls_and_auth_with_a_private_ca_deliver),
+        T(smtps_implicit_tls_delivers),
+        T(starttls_required_but_not_offered_keeps_mail_queued),
+        T(wrong_password_keeps_mail_queued_and_reports_the_problem),
+        T(untrusted_certificate_keeps_mail_queued_and_reports_the_problem),
+        T(worker_delivers_at_once_when_kicked),
+        T(worker_finds_mail_queued_by_another_process_by_polling),
+        T(worker_stops_promptly_while_the_relay_hangs),
+        T(worker_clears_the_problem_when_the_relay_works_again),
+        T(worker_without_a_relay_says_mail_is_off),
+#undef T
+    };
+    signal(SIGPIPE, SIG_IGN);
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
