@@ -11,7 +11,7 @@ Faults, for the tests of retries and relay problems:
   --data-fault 550:1    reply 550 to the first DATA, then accept
   --rcpt-fault-to ADDR  only RCPTs to ADDR count (and get the fault)
   --hang                accept TCP connections and never say a word
-  --delay-data S        wait S seconds before answering the end of DATA
+  --delay-data S        store the message, then wait S seconds before the 250
   --starttls CERT KEY   offer and require STARTTLS with this certificate
   --tls CERT KEY        implicit TLS (smtps://)
   --auth USER PASS      require AUTH PLAIN/LOGIN with these credentials
@@ -76,8 +76,6 @@ class Handler:
             f[1] -= 1
             return "%d %s" % (f[0], "4.3.0 try again later" if f[0] < 500
                               else "5.6.0 message refused")
-        if self.delay_data:
-            await asyncio.sleep(self.delay_data)
         with self.lock:
             self.seq += 1
             n = self.seq
@@ -94,6 +92,10 @@ class Handler:
                        "peer_port": session.peer[1] if session.peer else 0}, fh)
         os.rename(base + ".json.tmp", base + ".json")
         os.rename(base + ".eml.tmp", base + ".eml")
+        if self.delay_data:
+            # stored, not yet confirmed: a client killed now never sees the
+            # 250, as when a relay's reply is lost to a crash
+            await asyncio.sleep(self.delay_data)
         return "250 OK queued as %06d" % n
 
 
