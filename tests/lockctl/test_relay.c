@@ -365,6 +365,25 @@ static void test_duplicate_ids_both_refused(void **state)
     assert_int_equal(gh_relay_channel_status(f->m, "TWINS", 1), GH_OK);
 }
 
+/* FTDI boards are named by their USB serial, which we cannot change: the
+ * message says so instead of suggesting a rename. */
+static void test_duplicate_ftdi_serials_refused(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *a = gh_sim_add_ftdi(f->sim, "FTSAME", 4);
+    struct gh_sim_board *b = gh_sim_add_ftdi(f->sim, "FTSAME", 8);
+    open_mgr(f);
+    struct listing l = {0};
+    assert_int_equal(gh_relay_list(f->m, collect, &l), 2);
+    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_DUPLICATE);
+    assert_int_equal(l.b[1].status, GH_RELAY_BOARD_DUPLICATE);
+    assert_non_null(strstr(l.lines[0], "cannot be changed here"));
+    assert_int_equal(gh_relay_pulse(f->m, "FTSAME", 1, 1000), GH_E_REFUSED);
+    assert_int_equal(gh_sim_state(a), 0);
+    assert_int_equal(gh_sim_state(b), 0);
+    assert_int_equal(gh_relay_rename(f->m, "FTSAME", "OTHER"), GH_E_REFUSED);
+}
+
 static void test_rename_dcttech_board(void **state)
 {
     struct fx *f = *state;
@@ -553,6 +572,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_ids_both_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_ftdi_serials_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rename_dcttech_board, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),

@@ -8,7 +8,8 @@
  * stdin, answers go to stdout; with --socket PATH they also come over a Unix
  * socket, one connection per command line, and `gh-relay-sim --send PATH
  * "cmd"` is the matching client for scripts. SIGTERM/SIGINT remove the
- * testbed folder (/tmp/umockdev.*) before exiting.
+ * testbed folder (/tmp/umockdev.*) before exiting. The server re-executes
+ * itself under libumockdev-preload when started without it.
  *
  *   gh-relay-sim [--socket PATH] [--board dcttech:ID:N] [--board ftdi:SERIAL:N]...
  *   gh-relay-sim --send PATH "command ..."
@@ -128,6 +129,22 @@ int main(int argc, char **argv)
 
     if (argc == 4 && strcmp(argv[1], "--send") == 0)
         return send_command(argv[2], argv[3]);
+
+    /* umockdev sends its emulated uevents through libudev, which only finds
+     * the testbed's /sys under the preload: without it, unplugs would reach
+     * no client. So the server runs preloaded too, re-executing itself. */
+    if (!gh_sim_preload_active() && !getenv("GH_RELAY_SIM_REEXEC")) {
+        const char *old = getenv("LD_PRELOAD");
+        char pre[1024];
+        snprintf(pre, sizeof pre, "libumockdev-preload.so.0%s%s", old && *old ? ":" : "",
+                 old ? old : "");
+        setenv("LD_PRELOAD", pre, 1);
+        setenv("GH_RELAY_SIM_REEXEC", "1", 1);   /* once: never loop */
+        execv("/proc/self/exe", argv);
+        perror("gh-relay-sim: re-exec with the umockdev preload");
+        return 1;
+    }
+    unsetenv("GH_RELAY_SIM_REEXEC");
 
     /* Block the signals before any thread exists, then read them from a
      * signalfd in the loop: cleanup runs in normal context, not a handler. */
