@@ -47,6 +47,7 @@ struct board {
     int failing;
     uint32_t want;              /* the relays we mean to have on */
     uint32_t found_state;       /* read back when found, before all-off */
+    int announcing;             /* the FOUND event is being reported */
     int64_t off_at[GH_RELAY_MAX_CHANNELS + 1];  /* pulse deadlines, 0 = none */
     char last_error[160];
     char line[400];
@@ -172,8 +173,7 @@ static void format_line(const struct gh_relay_mgr *m, struct board *b, enum gh_r
         snprintf(b->line, sizeof b->line, "%s board %s: %d relay%s, %s%s%s", fam, b->dev.id,
                  b->dev.channels, b->dev.channels == 1 ? "" : "s",
                  o ? "on: " : "all off", on,
-                 b->found_state && b->reported == STATUS_NEW
-                     ? " (some were on when found: switched off)" : "");
+                 b->announcing && b->found_state ? "; some were on when found: switched off" : "");
         break;
     case GH_RELAY_BOARD_DUPLICATE:
         if (b->drv->set_id)
@@ -233,7 +233,9 @@ static void update_statuses(struct gh_relay_mgr *m)
         b->reported = now;
         switch (now) {
         case GH_RELAY_BOARD_OK:
+            b->announcing = was != GH_RELAY_BOARD_FAILING;
             emit(m, was == GH_RELAY_BOARD_FAILING ? GH_RELAY_EV_RECOVERED : GH_RELAY_EV_FOUND, b);
+            b->announcing = 0;
             break;
         case GH_RELAY_BOARD_DUPLICATE:
             emit(m, GH_RELAY_EV_DUPLICATE, b);

@@ -22,6 +22,10 @@
  * operators and the activity log, like gh_strerror(); screens show their own
  * translated words chosen by the status codes.
  *
+ * A manager is used from one thread (the host loop); it starts no thread of
+ * its own beyond libusb's event thread. Transfers are synchronous and bounded
+ * by GH_RELAY_TIMEOUT_MS each.
+ *
  * Links only libusb-1.0 (plus gatehouse/status.h and gatehouse/clock.h).
  */
 #ifndef GH_LOCKCTL_RELAY_H

@@ -200,6 +200,12 @@ static void test_discovery_both_families_all_off_at_start(void **state)
     assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "ABCDE"), 1);
     assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "FT000042"), 1);
     assert_non_null(strstr(l.lines[i], "ABCDE"));
+    /* The FOUND event tells the log that relays were on and were switched off. */
+    int announced = 0;
+    for (int e = 0; e < f->nev; e++)
+        if (f->ev[e].ev == GH_RELAY_EV_FOUND && strcmp(f->ev[e].id, "ABCDE") == 0)
+            announced = strstr(f->ev[e].line, "were on when found: switched off") != NULL;
+    assert_true(announced);
     /* The kernel driver had to be detached for us to claim. */
     assert_false(gh_sim_driver_bound(d));
     assert_false(gh_sim_driver_bound(t));
