@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs one kiosk test script against a fresh database (made by ui_mkdb) in a
+# temporary folder, with the test plugin folder, headless on a virtual clock.
+#   run_script.sh GATEHOUSE MKDB PLUGIN_DIR SCRIPT SHOTS_DIR|-
+set -eu
+gh=$1 mkdb=$2 plugdir=$3 script=$4 shots=$5
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-ui-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+"$mkdb" "$tmp/k.db"
+cat > "$tmp/k.conf" <<CONF
+[store]
+path = $tmp/k.db
+[plugins]
+dir = $plugdir
+[screen]
+width = 1080
+height = 1920
+CONF
+if [ "$shots" = - ]; then
+  "$gh" --config "$tmp/k.conf" --headless --script "$script"
+else
+  mkdir -p "$shots"
+  "$gh" --config "$tmp/k.conf" --headless --script "$script" --shots "$shots"
+fi
