@@ -130,4 +130,14 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 set(CPACK_SOURCE_GENERATOR "")
+# The programs, units and config name paths under the configured prefix, and
+# the package installs to /usr: a build configured for /usr/local would ship
+# units starting /usr/local/bin/gatehouse. Refuse to pack such a build.
+file(WRITE ${GH_PKG_OUT}/cpack-project.cmake
+"if(CPACK_GENERATOR STREQUAL \"DEB\" AND NOT \"${CMAKE_INSTALL_PREFIX}\" STREQUAL \"/usr\")
+  message(FATAL_ERROR \"this build is configured for ${CMAKE_INSTALL_PREFIX}; the .deb needs \"
+    \"-DCMAKE_INSTALL_PREFIX=/usr (tests/pkg/build-deb.sh does that)\")
+endif()
+")
+set(CPACK_PROJECT_CONFIG_FILE ${GH_PKG_OUT}/cpack-project.cmake)
 include(CPack)
