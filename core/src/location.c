@@ -633,6 +633,29 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                                _("This unit is vacant; only a rented unit can be shared with "
                                  "management."));
+    /* An occupant may only share their own unit (directly or through their
+     * group); staff and the command line may set it for the tenant. */
+    if (strncmp(actor, "occupant:", 9) == 0) {
+        int64_t who = strtoll(actor + 9, NULL, 10);
+        int tenant = who && who == l.tenant_account;
+        if (!tenant && l.tenant_group) {
+            q = gh_store_prepare(st, "SELECT 1 FROM accounts a JOIN groups g ON g.id = "
+                                     "a.group_id WHERE a.id = ?1 AND g.id = ?2 "
+                                     "AND g.archived = 0");
+            if (!q) {
+                s = gh_store_sqlfail(st, _("checking the tenant"));
+                gh_store_rollback(st);
+                return s;
+            }
+            sqlite3_bind_int64(q, 1, who);
+            sqlite3_bind_int64(q, 2, l.tenant_group);
+            tenant = sqlite3_step(q) == SQLITE_ROW;
+            gh_store_done(st, q);
+        }
+        if (!tenant)
+            return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
+                                   _("Only the tenant can share this unit with management."));
+    }
     q = gh_store_prepare(st, "UPDATE locations SET shared = ?2 WHERE id = ?1");
     if (!q) {
         s = gh_store_sqlfail(st, _("saving the share setting"));

@@ -151,6 +151,17 @@ static struct gh_account account_of(struct fx *f, int64_t id)
     return a;
 }
 
+/* The log actor of an account, "occupant:12". */
+static const char *actor_of(struct fx *f, int64_t id)
+{
+    static char buf[4][320];
+    static int i;
+    struct gh_account a = account_of(f, id);
+    i = (i + 1) % 4;
+    gh_account_actor(&a, buf[i], sizeof buf[i]);
+    return buf[i];
+}
+
 static struct gh_signup_result signup(struct fx *f, const char *email, const char *name,
                                       const char *phone, enum gh_status want)
 {
@@ -1332,14 +1343,24 @@ static void test_unit_share_only_rented_logged_cleared_on_vacate(void **state)
     OK(gh_unit_rent_occupant(f->st, "test", unit, a));
     OK(gh_location_get(f->st, unit, &l));
     assert_int_equal(l.shared, 0);                      /* default off */
-    OK(gh_unit_share(f->st, "occupant:1", unit, 1));
+    int64_t b = occ(f, "b@example.com", NULL, NULL);
+    assert_int_equal(gh_unit_share(f->st, actor_of(f, b), unit, 1), GH_E_REFUSED);
+    errmsg_has(f, "Only the tenant");
+    OK(gh_unit_share(f->st, actor_of(f, a), unit, 1));
     OK(gh_location_get(f->st, unit, &l));
     assert_int_equal(l.shared, 1);
     assert_int_equal(logged(f, "unit.share", GH_OUTCOME_OK, "on"), 1);
     OK(gh_unit_vacate(f->st, "test", unit));
     OK(gh_location_get(f->st, unit, &l));
     assert_int_equal(l.shared, 0);
-    assert_int_equal(logged(f, "unit.share", GH_OUTCOME_REFUSED, NULL), 1);
+    assert_int_equal(logged(f, "unit.share", GH_OUTCOME_REFUSED, NULL), 2);
+    /* a member of the renting group shares a group's unit; staff may too */
+    int64_t g = group(f, "G", 1, NULL, 0, NULL, 0);
+    OK(gh_group_member_add(f->st, "test", "G", b));
+    OK(gh_unit_rent_group(f->st, "test", unit, g));
+    OK(gh_unit_share(f->st, actor_of(f, b), unit, 1));
+    assert_int_equal(gh_unit_share(f->st, actor_of(f, a), unit, 0), GH_E_REFUSED);
+    OK(gh_unit_share(f->st, "staff:9:boss@corp.example", unit, 0));
 }
 
 /* ---- who may open which door ------------------------------------------ */
@@ -1488,11 +1509,11 @@ static void test_staff_shared_with_open_shared(void **state)
     struct site s = site(f, a, 0);
     int64_t with = staff(f, "with@corp.example", NULL, GH_PERM_OPEN_SHARED);
     int64_t vacant_only = staff(f, "vac@corp.example", NULL, GH_PERM_OPEN_VACANT);
-    OK(gh_unit_share(f->st, "occupant:1", s.unit_a, 1));
+    OK(gh_unit_share(f->st, actor_of(f, a), s.unit_a, 1));
     allowed(f, with, s.unit_a);
     denied(f, vacant_only, s.unit_a, GH_DENY_NO_PERMISSION,
            "you don't have permission to open units shared with management");
-    OK(gh_unit_share(f->st, "occupant:1", s.unit_a, 0));
+    OK(gh_unit_share(f->st, actor_of(f, a), s.unit_a, 0));
     denied(f, with, s.unit_a, GH_DENY_NOT_SHARED, NULL);
 }
 
@@ -1502,7 +1523,7 @@ static void test_admin_implies_all(void **state)
     int64_t a = occ(f, "a@example.com", NULL, NULL);
     struct site s = site(f, a, 0);
     int64_t admin = staff(f, "admin@corp.example", NULL, GH_PERM_ADMIN);
-    OK(gh_unit_share(f->st, "occupant:1", s.unit_a, 1));
+    OK(gh_unit_share(f->st, actor_of(f, a), s.unit_a, 1));
     allowed(f, admin, s.gate);
     allowed(f, admin, s.vacant);
     allowed(f, admin, s.unit_a);
