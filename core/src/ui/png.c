@@ -10,7 +10,7 @@
 
 int ui_png_write(const char *path, SDL_Surface *s, char *err, size_t errlen)
 {
-    FILE *f = NULL;
+    FILE *volatile f = NULL;   /* live across setjmp: keep it out of registers */
     png_structp png = NULL;
     png_infop info = NULL;
     SDL_Surface *rgb = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_RGB24, 0);
