@@ -163,11 +163,6 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static const char *actor_of(const struct gh_plugin_host *h)
-{
-    return h->is_kiosk ? "kiosk" : "cli";
-}
-
 /* A plugin name becomes part of a C identifier (gh_plugin_<name>). */
 static int name_ok(const char *s)
 {
@@ -221,12 +216,17 @@ static void record(struct gh_plugin_host *h, const char *name, const char *path,
     copy_str(in->reason, sizeof in->reason, reason);
 }
 
+/* Only the kiosk writes plugin entries to the activity log. gatehousectl
+ * loads the same folder on every run (cron jobs included), so it would add
+ * the same entries again and again, and a read-only command like `log
+ * verify` should not write at all; it prints refusals on stderr instead, and
+ * the kiosk records them once at each start. */
 static void audit(struct gh_plugin_host *h, const char *action, const char *name,
                   enum gh_outcome outcome, const char *reason)
 {
-    if (!h->st)
+    if (!h->st || !h->is_kiosk)
         return;
-    if (gh_audit_append(h->st, actor_of(h), action, name, outcome, reason) != GH_OK)
+    if (gh_audit_append(h->st, "kiosk", action, name, outcome, reason) != GH_OK)
         gh_oplog(GH_LOG_ERR, "plugin %s: activity log entry %s not written: %s", name,
                  action, gh_store_errmsg(h->st));
 }
@@ -725,13 +725,10 @@ static enum gh_status admit(struct gh_plugin_host *h, const char *name, const ch
     char detail[256];
     snprintf(detail, sizeof detail, "version %s%s%s", desc.version ? desc.version : "?",
              path && *path ? ", " : " (built in)", path && *path ? path : "");
-    gh_oplog(GH_LOG_INFO, "plugin %s loaded: %s", name, detail);
+    /* gatehousectl would say this before every command's output */
+    gh_oplog(h->is_kiosk ? GH_LOG_INFO : GH_LOG_DEBUG, "plugin %s loaded: %s", name, detail);
     record(h, name, path, GH_PLUGIN_LOADED, "");
-    /* gatehousectl loads plugins on every run; one "loaded" entry per command
-     * would bury the activity log, so only the kiosk records loads.
-     * Refusals are always recorded. */
-    if (h->is_kiosk)
-        audit(h, "plugin.loaded", name, GH_OUTCOME_OK, detail);
+    audit(h, "plugin.loaded", name, GH_OUTCOME_OK, detail);
     return GH_OK;
 }
 

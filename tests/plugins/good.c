@@ -26,8 +26,13 @@ static void good_draw(void *state, struct gh_ui *ui)
     if (!u)
         return;
     u->heading(ui, _("Plugin test screen"));
-    if (u->button(ui, "ght.good.tap", _("Tap"), GH_UI_PRIMARY))
+    char line[32];
+    snprintf(line, sizeof line, "taps %d", s->taps);
+    u->text(ui, "ght.good.taps", line, GH_UI_NORMAL);
+    if (u->button(ui, "ght.good.tap", _("Tap"), GH_UI_PRIMARY)) {
         s->taps++;
+        u->invalidate(ui);
+    }
     if (u->button(ui, "ght.good.back", _("Back"), GH_UI_NORMAL))
         u->pop(ui);
 }
