@@ -136,6 +136,7 @@ static void do_push(struct gh_ui *ui, const char *id, const void *arg)
     e->arg = arg;
     if (reg->screen->enter)
         reg->screen->enter(reg->state, ui, arg);
+    gh_oplog(GH_LOG_DEBUG, "screen %s (from plugin %s)", id, reg->plugin);
 }
 
 void ui_screens_apply_nav(struct gh_ui *ui)
