@@ -875,7 +875,11 @@ int gh_plugin_host_load_all(struct gh_plugin_host *h)
 
     if (cfg->enable_set) {
         for (int i = 0; i < cfg->n_enable && i < GH_CONFIG_MAX_PLUGINS; i++) {
-            const char *name = cfg->enable[i];
+            char name[sizeof cfg->enable[i]];
+            copy_str(name, sizeof name, cfg->enable[i]);
+            size_t nl = strlen(name);
+            if (nl > 3 && strcmp(name + nl - 3, ".so") == 0)
+                name[nl - 3] = '\0';        /* "hello.so" listed: meant hello */
             if (!name_ok(name)) {
                 refuse(h, name, "", NULL, 0, "name must be letters, digits and _");
                 continue;

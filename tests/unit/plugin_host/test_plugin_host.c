@@ -421,9 +421,10 @@ static void configured_plugins_load_in_configured_order(void **state)
     copy_plugin(f, "ght_good");          /* in the folder, not enabled */
     f->cfg.enable_set = 1;
     const char *names[] = { "ght_gamma", "ght_alpha", "ght_missing", "ght_beta", "ght_alpha" };
+    const char *listed[] = { "ght_gamma", "ght_alpha", "ght_missing", "ght_beta.so", "ght_alpha" };
     f->cfg.n_enable = 5;
     for (int i = 0; i < 5; i++)
-        snprintf(f->cfg.enable[i], sizeof f->cfg.enable[i], "%s", names[i]);
+        snprintf(f->cfg.enable[i], sizeof f->cfg.enable[i], "%s", listed[i]);
     assert_int_equal(gh_plugin_host_load_all(f->h), 3);
     assert_string_equal(trace(f), "init ght_gamma\ninit ght_alpha\ninit ght_beta\n");
     assert_int_equal(gh_plugin_host_info_count(f->h), 5);
