@@ -101,15 +101,22 @@ static enum gh_status live_group(struct gh_store *st, const struct gh_account *a
     return GH_OK;
 }
 
-static enum gh_status decide_occupant(struct gh_store *st, const struct gh_account *a,
+/* Who is asking: the account and, for an occupant, their group resolved
+ * once (the door list decides for every door of the building). */
+struct who {
+    struct gh_account a;
+    struct gh_group g;
+    int live;                    /* the group exists and is not archived */
+};
+
+static enum gh_status decide_occupant(struct gh_store *st, const struct who *w,
                                       const struct gh_location *l, struct gh_decision *out)
 {
-    struct gh_group g;
-    int live = 0, in = 0;
+    const struct gh_account *a = &w->a;
+    const struct gh_group *gp = &w->g;
+    int live = w->live, in = 0;
     enum gh_status s;
 
-    if ((s = live_group(st, a, &g, &live)) != GH_OK)
-        return s;
     switch (a->access) {
     case GH_ACCESS_ALL:
         in = 1;
@@ -119,9 +126,9 @@ static enum gh_status decide_occupant(struct gh_store *st, const struct gh_accou
             set(out, GH_DENY_GROUP_ARCHIVED, NULL);
             return GH_OK;
         }
-        if (live && g.all_locations)
+        if (live && gp->all_locations)
             in = 1;
-        else if (live && (s = listed_above(st, 1, g.id, l->id, &in)) != GH_OK)
+        else if (live && (s = listed_above(st, 1, gp->id, l->id, &in)) != GH_OK)
             return s;
         break;
     case GH_ACCESS_SPECIFIC:
@@ -178,9 +185,22 @@ static void decide_staff(const struct gh_account *a, const struct gh_location *l
     }
 }
 
-static enum gh_status decide(struct gh_store *st, const struct gh_account *a,
+static enum gh_status who_load(struct gh_store *st, int64_t id, struct who *w)
+{
+    enum gh_status s = gh_account_get(st, id, &w->a);
+
+    memset(&w->g, 0, sizeof w->g);
+    w->live = 0;
+    if (s == GH_OK && w->a.kind == GH_KIND_OCCUPANT)
+        s = live_group(st, &w->a, &w->g, &w->live);
+    return s;
+}
+
+static enum gh_status decide(struct gh_store *st, const struct who *w,
                              const struct gh_location *l, struct gh_decision *out)
 {
+    const struct gh_account *a = &w->a;
+
     if (l->door == GH_DOOR_NONE) {
         set(out, GH_DENY_NOT_A_DOOR, NULL);
         return GH_OK;
@@ -196,23 +216,23 @@ static enum gh_status decide(struct gh_store *st, const struct gh_account *a,
         decide_staff(a, l, out);
         return GH_OK;
     }
-    return decide_occupant(st, a, l, out);
+    return decide_occupant(st, w, l, out);
 }
 
 enum gh_status gh_access_decide(struct gh_store *st, int64_t who, int64_t door,
                                 struct gh_decision *out)
 {
-    struct gh_account a;
+    struct who w;
     struct gh_location l;
     enum gh_status s;
 
     memset(out, 0, sizeof *out);
     set(out, GH_DENY_NOT_A_DOOR, NULL);
-    if ((s = gh_account_get(st, who, &a)) != GH_OK)
+    if ((s = who_load(st, who, &w)) != GH_OK)
         return s;
     if ((s = gh_location_get(st, door, &l)) != GH_OK)
         return s;
-    return decide(st, &a, &l, out);
+    return decide(st, &w, &l, out);
 }
 
 enum gh_status gh_access_decide_logged(struct gh_store *st, const char *actor, int64_t who,
@@ -223,7 +243,7 @@ enum gh_status gh_access_decide_logged(struct gh_store *st, const char *actor, i
     char target[1100], acct[320], err[1024];
     struct gh_decision dummy;
     struct gh_location l;
-    struct gh_account a;
+    struct who w;
     enum gh_status s, as;
 
     if (!out)
@@ -231,9 +251,9 @@ enum gh_status gh_access_decide_logged(struct gh_store *st, const char *actor, i
     memset(out, 0, sizeof *out);
     snprintf(target, sizeof target, "door:%lld", (long long)door);
     snprintf(acct, sizeof acct, "account:%lld", (long long)who);
-    s = gh_account_get(st, who, &a);
+    s = who_load(st, who, &w);
     if (s == GH_OK) {
-        gh_account_actor(&a, acct, sizeof acct);
+        gh_account_actor(&w.a, acct, sizeof acct);
         s = gh_location_get(st, door, &l);
         if (s == GH_OK)
             snprintf(target, sizeof target, "door:%lld:%s", (long long)door, l.path);
@@ -248,7 +268,7 @@ enum gh_status gh_access_decide_logged(struct gh_store *st, const char *actor, i
             return as;
         return gh_store_fail(st, s, "%s", err);
     }
-    if ((s = decide(st, &a, &l, out)) != GH_OK)
+    if ((s = decide(st, &w, &l, out)) != GH_OK)
         return s;
     /* The account is named in the reason when the actor is a device ("kiosk"),
      * so the log always says whose door it was. */
@@ -300,13 +320,14 @@ enum gh_status gh_access_doors(struct gh_store *st, int64_t who, gh_location_fn 
 {
     struct door_list doors = {0};
     struct gh_decision d;
-    struct gh_account a;
+    struct who w;
+    const struct gh_account *a = &w.a;
     enum gh_status s;
     size_t i, allowed = 0;
 
     if (why)
         set(why, GH_DENY_OUTSIDE_ACCESS, _("you don't have access to any door yet"));
-    if ((s = gh_account_get(st, who, &a)) != GH_OK)
+    if ((s = who_load(st, who, &w)) != GH_OK)
         return s;
     /* The tree first, decisions after: the caller's callback may use the
      * store freely without a list statement still running underneath. */
@@ -317,7 +338,7 @@ enum gh_status gh_access_doors(struct gh_store *st, int64_t who, gh_location_fn 
         goto out;
     }
     for (i = 0; i < doors.n; i++) {
-        if ((s = decide(st, &a, &doors.v[i], &d)) != GH_OK)
+        if ((s = decide(st, &w, &doors.v[i], &d)) != GH_OK)
             goto out;
         if (!d.allowed)
             continue;
@@ -328,20 +349,16 @@ enum gh_status gh_access_doors(struct gh_store *st, int64_t who, gh_location_fn 
     if (why) {
         if (allowed)
             set(why, GH_DENY_NONE, NULL);
-        else if (a.state == GH_STATE_PENDING)
+        else if (a->state == GH_STATE_PENDING)
             set(why, GH_DENY_PENDING, NULL);
-        else if (a.state == GH_STATE_BLOCKED)
+        else if (a->state == GH_STATE_BLOCKED)
             set(why, GH_DENY_BLOCKED, NULL);
-        else if (a.state != GH_STATE_ACTIVE)
+        else if (a->state != GH_STATE_ACTIVE)
             set(why, GH_DENY_INACTIVE, NULL);
-        else if (a.kind == GH_KIND_STAFF)
+        else if (a->kind == GH_KIND_STAFF)
             set(why, GH_DENY_NO_PERMISSION, _("you don't have permission to open any door"));
-        else if (a.access == GH_ACCESS_GROUP && a.group_id) {
-            struct gh_group g;
-            int live = 0;
-            if (live_group(st, &a, &g, &live) == GH_OK && !live)
-                set(why, GH_DENY_GROUP_ARCHIVED, NULL);
-        }
+        else if (a->access == GH_ACCESS_GROUP && a->group_id && !w.live)
+            set(why, GH_DENY_GROUP_ARCHIVED, NULL);
     }
 out:
     free(doors.v);
