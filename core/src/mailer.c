@@ -938,6 +938,61 @@ static int held_back(const struct wait_list *w, const struct gh_mail *m)
     return 0;
 }
 
+/* Messages the relay accepted, waiting to be marked sent together: one
+ * transaction (one fsync) for a group instead of one each. Marked before
+ * the next deferral or failure, at the end of the batch, and at least every
+ * GH_MAILER_MARK_MS, so a crash can resend at most a group, with the same
+ * Message-IDs. The store's write lock is only taken for the marking itself,
+ * never across a send. */
+struct accepted {
+    int64_t id[GH_MAILER_MARK_GROUP];
+    int n;
+    int64_t since;                /* real monotonic ms of the first */
+};
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static enum gh_status mark_accepted(struct gh_store *st, struct accepted *a,
+                                    struct gh_mail_batch *out)
+{
+    if (a->n == 0)
+        return GH_OK;
+    enum gh_status s = gh_store_begin(st);
+    if (s != GH_OK)
+        goto fail;
+    for (int i = 0; i < a->n; i++) {
+        s = gh_outbox_mark_sent(st, a->id[i]);
+        if (s == GH_E_REFUSED) {
+            /* already sent or failed: another deliverer (a flush while the
+             * kiosk runs) got there first; ours was a duplicate */
+            gh_oplog(GH_LOG_INFO, "mail %lld: %s", (long long)a->id[i], gh_store_errmsg(st));
+            s = GH_OK;
+            continue;
+        }
+        if (s != GH_OK) {
+            gh_store_rollback(st);
+            goto fail;
+        }
+    }
+    s = gh_store_commit(st);
+    if (s != GH_OK)
+        goto fail;
+    out->sent += a->n;
+    a->n = 0;
+    return GH_OK;
+fail:
+    /* accepted but not marked: they will go again, same Message-IDs */
+    gh_oplog(GH_LOG_ERR, "%d mails accepted by the relay but not marked sent: %s", a->n,
+             gh_store_errmsg(st));
+    a->n = 0;
+    return s;
+}
+
 static int by_id(const void *a, const void *b)
 {
     const struct gh_mail *x = a, *y = b;
@@ -949,6 +1004,7 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
 {
     struct due_list due = { 0 };
     struct wait_list wait = { 0 };
+    struct accepted acc = { .n = 0 };
     enum gh_status s = GH_OK;
     char relay_down[512] = "";
     memset(out, 0, sizeof *out);
@@ -987,7 +1043,8 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         }
         if (relay_down[0]) {
             /* the relay did not answer for an earlier message of this
-             * batch: this one had its try too */
+             * batch: this one had its try too (nothing accepted is
+             * pending here: the failure that set relay_down marked them) */
             s = gh_outbox_mark_deferred(st, mail->id, relay_down);
             if (s != GH_OK)
                 goto done;
@@ -999,17 +1056,20 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         gh_mailer_send(m, mail, &r);
         switch (r.verdict) {
         case GH_MAILV_SENT:
-            s = gh_outbox_mark_sent(st, mail->id);
-            if (s != GH_OK) {
-                /* accepted but not marked: it will go again, same Message-ID */
-                gh_oplog(GH_LOG_ERR, "mail %lld accepted by the relay but not marked sent: %s",
-                         (long long)mail->id, gh_store_errmsg(st));
-                goto done;
+            gh_oplog(GH_LOG_DEBUG, "mail %lld accepted for %s", (long long)mail->id,
+                     mail->to_addr);
+            if (acc.n == 0)
+                acc.since = mono_ms();
+            acc.id[acc.n++] = mail->id;
+            if (acc.n == GH_MAILER_MARK_GROUP || mono_ms() - acc.since >= GH_MAILER_MARK_MS) {
+                s = mark_accepted(st, &acc, out);
+                if (s != GH_OK)
+                    goto done;
             }
-            out->sent++;
-            gh_oplog(GH_LOG_DEBUG, "mail %lld sent to %s", (long long)mail->id, mail->to_addr);
             break;
         case GH_MAILV_TRANSIENT:
+            if ((s = mark_accepted(st, &acc, out)) != GH_OK)
+                goto done;
             gh_oplog(GH_LOG_WARN, "mail %lld deferred: %s", (long long)mail->id, r.detail);
             s = gh_outbox_mark_deferred(st, mail->id, r.detail);
             if (s != GH_OK)
@@ -1025,6 +1085,8 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
             }
             break;
         case GH_MAILV_PERMANENT:
+            if ((s = mark_accepted(st, &acc, out)) != GH_OK)
+                goto done;
             gh_oplog(GH_LOG_WARN, "mail %lld failed: %s", (long long)mail->id, r.detail);
             s = gh_outbox_mark_failed(st, mail->id, r.detail);
             if (s != GH_OK)
@@ -1047,6 +1109,11 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         }
     }
 done:
+    if (acc.n) {
+        enum gh_status ms = mark_accepted(st, &acc, out);
+        if (s == GH_OK)
+            s = ms;
+    }
     for (int i = 0; i < due.n; i++) {
         /* a welcome body carries a setup code: leave no copy behind */
         sodium_memzero(due.v[i].body, strlen(due.v[i].body));

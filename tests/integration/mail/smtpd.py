@@ -11,6 +11,7 @@ Faults, for the tests of retries and relay problems:
   --data-fault 550:1    reply 550 to the first DATA, then accept
   --rcpt-fault-to ADDR  only RCPTs to ADDR count (and get the fault)
   --hang                accept TCP connections and never say a word
+  --discard             a sink for benchmarks: accept and count, write nothing
   --delay-data S        store the message, then wait S seconds before the 250
   --starttls CERT KEY   offer and require STARTTLS with this certificate
   --tls CERT KEY        implicit TLS (smtps://)
@@ -50,6 +51,7 @@ class Handler:
         self.rcpt_fault_to = (args.rcpt_fault_to or "").lower()
         self.data_fault = parse_fault(args.data_fault)
         self.delay_data = args.delay_data
+        self.discard = args.discard
         self.lock = threading.Lock()
         self.seq = 0
         os.makedirs(self.dir, exist_ok=True)
@@ -79,6 +81,8 @@ class Handler:
         with self.lock:
             self.seq += 1
             n = self.seq
+        if self.discard:
+            return "250 OK %06d" % n
         base = os.path.join(self.dir, "%06d" % n)
         with open(base + ".eml.tmp", "wb") as fh:
             fh.write(envelope.original_content)
@@ -152,6 +156,7 @@ def main():
     ap.add_argument("--data-fault")
     ap.add_argument("--delay-data", type=float, default=0.0)
     ap.add_argument("--hang", action="store_true")
+    ap.add_argument("--discard", action="store_true")
     ap.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--auth", nargs=2, metavar=("USER", "PASS"))

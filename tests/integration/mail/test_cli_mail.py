@@ -216,8 +216,10 @@ def kill_9_during_flush_then_flush_again_delivers_every_message(e):
     want = set(x["mid"] for x in rows)
     check(want <= set(got), "lost: %s" % (want - set(got)))
     dups = len(got) - len(set(got))
-    # at-least-once: only a message on the wire at the kill may come twice
-    check(dups <= 1, "%d duplicates" % dups)
+    # at-least-once: only messages accepted but not yet marked at the kill
+    # come twice: at most one mark group (GH_MAILER_MARK_GROUP = 32, and
+    # GH_MAILER_MARK_MS = 250 ms, ~5 messages at this relay's pace)
+    check(dups <= 32, "%d duplicates" % dups)
     r = e.ctl("log", "verify")
     check(r.returncode == 0, "activity log verifies: %s %s" % (r.stdout, r.stderr))
     print("received %d, duplicates %d" % (len(got), dups))

@@ -1,0 +1,301 @@
+/*
+ * bench_mail.c: draining the outbox, side by side with its peers, against
+ * the same loopback SMTP sink (smtpd.py --discard, real aiosmtpd):
+ *
+ *   gatehouse  gh_mailer_deliver_due until the outbox is empty: read each
+ *              row from SQLite, compose the RFC 5322 message, send over one
+ *              reused connection, mark it sent (a transaction + activity log
+ *              entry each)
+ *   libcurl    the floor: a bare loop over one reused easy handle sending
+ *              an already composed message, nothing else
+ *   msmtp      Debian's msmtp, one process per message, as a shell script
+ *              or a cron job would send mail
+ *
+ * Prints messages per second and the ratios (targets: gatehouse >= 0.8x
+ * libcurl, >= 20x msmtp). Timings are reported, not judged: this is a
+ * custom target, not a test.
+ *
+ * Environment: BENCH_MAIL_N (1000 messages), BENCH_MAIL_MSMTP_N (default N;
+ * msmtp's rate is taken over this many), BENCH_MAIL_ROUNDS (3; best of).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "gatehouse/clock.h"
+#include "gatehouse/config.h"
+#include "gatehouse/mailer.h"
+#include "gatehouse/outbox.h"
+#include "gatehouse/store.h"
+#include "mailtest.h"
+
+static int env_int(const char *name, int def)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : def;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int seed(struct gh_store *st, int n)
+{
+    if (gh_store_begin(st) != GH_OK)
+        return -1;
+    for (int i = 1; i <= n; i++) {
+        char to[64], name[64], code[16];
+        snprintf(to, sizeof to, "user%d@example.org", i);
+        snprintf(name, sizeof name, "User %d", i);
+        snprintf(code, sizeof code, "%06d", 100000 + i % 900000);
+        const char *vars[] = { "name", name, "code", code, "kiosk", "Lobby", "email", to,
+                               NULL, NULL };
+        if (gh_outbox_compose(st, "welcome", 0, to, name, vars, NULL) != GH_OK) {
+            fprintf(stderr, "bench: %s\n", gh_store_errmsg(st));
+            gh_store_rollback(st);
+            return -1;
+        }
+    }
+    return gh_store_commit(st) == GH_OK ? 0 : -1;
+}
+
+/* ---- gatehouse ------------------------------------------------------------ */
+
+static double run_gatehouse(const char *dir, const struct gh_config *base, int n, int round)
+{
+    char db[600], err[512];
+    struct gh_store *st = NULL;
+    struct gh_mailer *m = NULL;
+    struct gh_config cfg = *base;
+    double t = -1;
+    snprintf(db, sizeof db, "%s/bench%d.db", dir, round);
+    if (gh_store_open(db, &st, err, sizeof err) != GH_OK || seed(st, n) != 0) {
+        fprintf(stderr, "bench: store: %s\n", err);
+        goto out;
+    }
+    snprintf(cfg.store_path, sizeof cfg.store_path, "%s", db);
+    if (gh_mailer_new(&cfg, &m, err, sizeof err) != GH_OK) {
+        fprintf(stderr, "bench: mailer: %s\n", err);
+        goto out;
+    }
+    int sent = 0;
+    double t0 = now_s();
+    for (int guard = 0; guard < n + 2; guard++) {
+        struct gh_mail_batch b;
+        if (gh_mailer_deliver_due(m, st, gh_clock_now_ms(), 0, &b) != GH_OK) {
+            fprintf(stderr, "bench: %s\n", gh_store_errmsg(st));
+            goto out;
+        }
+        sent += b.sent;
+        if (b.relay != GH_MAILV_SENT || b.deferred || b.failed) {
+            fprintf(stderr, "bench: relay trouble: %s\n", b.problem);
+            goto out;
+        }
+        if (!b.more)
+            break;
+    }
+    t = now_s() - t0;
+    if (sent != n || gh_outbox_count(st, GH_MAIL_QUEUED) != 0) {
+        fprintf(stderr, "bench: sent %d of %d\n", sent, n);
+        t = -1;
+    }
+out:
+    gh_mailer_free(m);
+    gh_store_close(st);
+    return t;
+}
+
+/* ---- bare libcurl ------------------------------------------------------------- */
+
+struct up { const char *p; size_t len, pos; };
+static size_t rd(char *buf, size_t sz, size_t nm, void *ud)
+{
+    struct up *u = ud;
+    size_t n = u->len - u->pos < sz * nm ? u->len - u->pos : sz * nm;
+    memcpy(buf, u->p + u->pos, n);
+    u->pos += n;
+    return n;
+}
+
+static double run_libcurl(const char *url, const char *msg, int n)
+{
+    CURL *h = curl_easy_init();
+    struct up u = { msg, strlen(msg), 0 };
+    double t = -1;
+    if (!h)
+        return -1;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, "<kiosk@lobby.example.org>");
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, rd);
+    curl_easy_setopt(h, CURLOPT_READDATA, &u);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u.len);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    double t0 = now_s();
+    for (int i = 1; i <= n; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "<user%d@example.org>", i);
+        struct curl_slist *r = curl_slist_append(NULL, to);
+        curl_easy_setopt(h, CURLOPT_MAIL_RCPT, r);
+        u.pos = 0;
+        CURLcode rc = curl_easy_perform(h);
+        curl_slist_free_all(r);
+        if (rc != CURLE_OK) {
+            fprintf(stderr, "bench: libcurl: %s\n", curl_easy_strerror(rc));
+            goto out;
+        }
+    }
+    t = now_s() - t0;
+out:
+    curl_easy_cleanup(h);
+    return t;
+}
+
+/* ---- msmtp, a process per message ------------------------------------------------- */
+
+static double run_msmtp(const char *dir, int port, const char *msgfile, int n)
+{
+    char conf[600], portopt[32];
+    snprintf(conf, sizeof conf, "%s/msmtprc", dir);
+    FILE *f = fopen(conf, "w");
+    if (!f)
+        return -1;
+    fputs("# empty: everything is on the command line\n", f);
+    fclose(f);
+    chmod(conf, 0600);
+    snprintf(portopt, sizeof portopt, "--port=%d", port);
+    double t0 = now_s();
+    for (int i = 1; i <= n; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "user%d@example.org", i);
+        pid_t pid = fork();
+        if (pid < 0)
+            return -1;
+        if (pid == 0) {
+            int fd = open(msgfile, O_RDONLY);
+            if (fd < 0)
+                _exit(126);
+            dup2(fd, 0);
+            close(fd);
+            execlp("msmtp", "msmtp", "-C", conf, "--host=127.0.0.1", portopt,
+                   "--from=kiosk@lobby.example.org", "--auth=off", "--tls=off", to,
+                   (char *)NULL);
+            _exit(127);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            fprintf(stderr, "bench: msmtp exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+            return -1;
+        }
+    }
+    return now_s() - t0;
+}
+
+int main(void)
+{
+    int n = env_int("BENCH_MAIL_N", 1000);
+    int n_msmtp = env_int("BENCH_MAIL_MSMTP_N", n);
+    int rounds = env_int("BENCH_MAIL_ROUNDS", 3);
+    char dir[512], url[128], msgfile[600], err[256];
+    struct mt_server srv;
+    int rc = 1;
+
+    if (mt_tmpdir(dir, sizeof dir) != 0)
+        return 1;
+    const char *args[] = { "--discard", NULL };
+    if (mt_server_start(&srv, dir, "sink", 0, args) != 0) {
+        fprintf(stderr, "bench: could not start the SMTP sink\n");
+        goto out;
+    }
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%d", srv.port);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    struct gh_config cfg;
+    gh_config_defaults(&cfg);
+    snprintf(cfg.mail_relay, sizeof cfg.mail_relay, "%s", url);
+    snprintf(cfg.mail_from, sizeof cfg.mail_from, "kiosk@lobby.example.org");
+    cfg.mail_starttls = 0;
+
+    /* the peers send the message our formatter makes, so every sender
+     * moves the same bytes */
+    struct gh_mail sample = { .id = 1 };
+    snprintf(sample.to_addr, sizeof sample.to_addr, "user1@example.org");
+    snprintf(sample.to_name, sizeof sample.to_name, "User 1");
+    snprintf(sample.subject, sizeof sample.subject, "Your setup code for Lobby");
+    snprintf(sample.message_id, sizeof sample.message_id, "<bench.1@lobby.example.org>");
+    {
+        /* the welcome body, as the outbox renders it */
+        struct gh_store *st = NULL;
+        char db[600];
+        snprintf(db, sizeof db, "%s/sample.db", dir);
+        int64_t id = 0;
+        const char *vars[] = { "name", "User 1", "code", "123456", "kiosk", "Lobby",
+                               "email", "user1@example.org", NULL, NULL };
+        if (gh_store_open(db, &st, err, sizeof err) != GH_OK ||
+            gh_outbox_compose(st, "welcome", 0, "user1@example.org", "User 1", vars, &id) ||
+            gh_outbox_get(st, id, &sample) != GH_OK) {
+            fprintf(stderr, "bench: sample: %s\n", st ? gh_store_errmsg(st) : err);
+            gh_store_close(st);
+            goto out;
+        }
+        gh_store_close(st);
+    }
+    char *msg = NULL;
+    size_t len = 0;
+    if (gh_mail_format(&sample, "Lobby", "kiosk@lobby.example.org", gh_clock_now_ms(), &msg,
+                       &len, err, sizeof err) != GH_OK)
+        goto out;
+    snprintf(msgfile, sizeof msgfile, "%s/message.eml", dir);
+    FILE *mf = fopen(msgfile, "wb");
+    if (!mf)
+        goto out;
+    fwrite(msg, 1, len, mf);
+    fclose(mf);
+
+    double best_gh = 1e9, best_curl = 1e9;
+    for (int r = 0; r < rounds; r++) {
+        double tc = run_libcurl(url, msg, n);
+        double tg = run_gatehouse(dir, &cfg, n, r);
+        if (tc < 0 || tg < 0)
+            goto out;
+        if (tc < best_curl)
+            best_curl = tc;
+        if (tg < best_gh)
+            best_gh = tg;
+        printf("round %d: libcurl %.3f s, gatehouse %.3f s\n", r + 1, tc, tg);
+        fflush(stdout);
+    }
+    double tm = run_msmtp(dir, srv.port, msgfile, n_msmtp);
+    if (tm < 0)
+        goto out;
+
+    double r_curl = n / best_curl, r_gh = n / best_gh, r_msmtp = n_msmtp / tm;
+    printf("\nbench-mail: %d messages (%zu bytes each) to a loopback aiosmtpd sink, best of %d\n",
+           n, len, rounds);
+    printf("  %-34s %8.0f msg/s  (%.3f s)\n", "libcurl, one reused handle (floor)", r_curl,
+           best_curl);
+    printf("  %-34s %8.0f msg/s  (%.3f s)\n", "gatehouse outbox -> relay", r_gh, best_gh);
+    printf("  %-34s %8.0f msg/s  (%.3f s for %d)\n", "msmtp, one process per message", r_msmtp,
+           tm, n_msmtp);
+    printf("  gatehouse / libcurl = %.2fx   (target >= 0.8x)\n", r_gh / r_curl);
+    printf("  gatehouse / msmtp   = %.1fx   (target >= 20x)\n", r_gh / r_msmtp);
+    rc = 0;
+out:
+    free(msg);
+    gh_mail_clear(&sample);
+    mt_server_stop(&srv);
+    mt_rm_rf(dir);
+    return rc;
+}
