@@ -34,23 +34,35 @@ tmp=$(mktemp -d /tmp/gh-relay-bench.XXXXXX)
 sock=$tmp/sim.sock
 "$SIM" --socket "$sock" --board dcttech:BENCH:2 >"$tmp/out" 2>"$tmp/err" </dev/null &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+main_pid=$BASHPID
+cleanup() {   # only the main shell, never a $(...) subshell, cleans up
+    [ "$BASHPID" = "$main_pid" ] || return 0
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp"
+}
+trap cleanup EXIT
 for _ in $(seq 100); do grep -q '^ready' "$tmp/out" && break; sleep 0.05; done
 UMOCKDEV_DIR=$(sed -n 's/^UMOCKDEV_DIR=//p' "$tmp/out")
 export UMOCKDEV_DIR
 export LD_PRELOAD=libumockdev-preload.so.0 ASAN_OPTIONS=verify_asan_link_order=0
 counts() { "$SIM" --send "$sock" "counts BENCH" | sed -n 's/^ok //p'; }
+# CPU time (us) the simulator's threads have used: its share of each switch.
+sim_cpu() { cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s / 1000 }'; }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ns() { date +%s%N; }
 
 ours_sw=0; ours_board=0; ours_urbs=0; cli_sw=0; cli_ops=0
-: >"$tmp/ours"; : >"$tmp/cli"; : >"$tmp/tool"; : >"$tmp/xfer"
+: >"$tmp/ours"; : >"$tmp/cli"; : >"$tmp/tool"; : >"$tmp/xfer"; : >"$tmp/ours_cpu"; : >"$tmp/cli_cpu"
+TIMEFORMAT='%3U %3S'
 for b in $(seq "$blocks"); do
     # Our layer: one manager, UNLOCKS unlocks (on + off each).
     c0=$(counts)
+    s0=$(sim_cpu)
     out=$("$BENCH" BENCH 1 "$unlocks")
+    s1=$(sim_cpu)
     c1=$(counts)
     echo "$out" | sed -n 's/^ours_us_per_switch=//p' >>"$tmp/ours"
+    own=$(echo "$out" | sed -n 's/^ours_cpu_us_per_switch=//p')
+    awk -v o="$own" -v s=$(( s1 - s0 )) -v n=$(( 2 * unlocks )) 'BEGIN { printf "%.1f\n", o + s / n }' >>"$tmp/ours_cpu"
     echo "$out" | sed -n 's/^ours_transfers_per_switch=//p' >>"$tmp/xfer"
     ours_sw=$(( ours_sw + 2 * unlocks ))
     ours_board=$(( ours_board + $(field "$c1" relay) - $(field "$c0" relay) ))
@@ -58,14 +70,18 @@ for b in $(seq "$blocks"); do
 
     # usbrelay CLI: one process per switch, alternating on and off.
     c0=$(counts)
+    s0=$(sim_cpu)
     t0=$(ns)
-    for i in $(seq "$cli"); do
-        "$USBRELAY" BENCH_1=1 >/dev/null 2>&1
-        "$USBRELAY" BENCH_1=0 >/dev/null 2>&1
-    done
+    { time (
+        for i in $(seq "$cli"); do
+            "$USBRELAY" BENCH_1=1 >/dev/null 2>&1
+            "$USBRELAY" BENCH_1=0 >/dev/null 2>&1
+        done ) ; } 2>"$tmp/time"
     t1=$(ns)
+    s1=$(sim_cpu)
     c1=$(counts)
     echo $(( (t1 - t0) / 1000 / (2 * cli) )) >>"$tmp/cli"
+    awk -v s=$(( s1 - s0 )) -v n=$(( 2 * cli )) '{ printf "%.1f\n", (($1 + $2) * 1e6 + s) / n }' "$tmp/time" >>"$tmp/cli_cpu"
     cli_sw=$(( cli_sw + 2 * cli ))
     cli_ops=$(( cli_ops + $(field "$c1" relay) - $(field "$c0" relay) ))
 
@@ -81,6 +97,7 @@ done
 
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 m_ours=$(median "$tmp/ours"); m_cli=$(median "$tmp/cli"); m_tool=$(median "$tmp/tool")
+m_ours_cpu=$(median "$tmp/ours_cpu"); m_cli_cpu=$(median "$tmp/cli_cpu")
 # Ratio within each block (both peers under the same load), then the median.
 paste "$tmp/cli" "$tmp/ours" | awk '{ printf "%.2f\n", $1 / $2 }' >"$tmp/ratio"
 m_ratio=$(median "$tmp/ratio")
@@ -99,4 +116,6 @@ awk -v o="$m_ours" -v c="$m_cli" -v t="$m_tool" -v bo="$ours_board" -v uo="$ours
     printf "ratio_of_medians_usbrelay_cli_over_ours=%.1f\n", c / o
     printf "ratio_of_medians_usbrelay_cli_over_our_process=%.2f\n", c / t
 }'
-echo "ratio_usbrelay_cli_over_ours=$m_ratio  (median of per-block ratios)"
+echo "ratio_usbrelay_cli_over_ours=$m_ratio  (wall time, median of per-block ratios)"
+echo "cpu_us_per_switch (client + simulator): ours=$m_ours_cpu usbrelay_cli=$m_cli_cpu  blocks: ours $(tr '\n' ' ' <"$tmp/ours_cpu")| cli $(tr '\n' ' ' <"$tmp/cli_cpu")"
+awk -v o="$m_ours_cpu" -v c="$m_cli_cpu" 'BEGIN { printf "ratio_cpu_usbrelay_cli_over_ours=%.1f\n", c / o }'

@@ -12,7 +12,9 @@ tmp=$(mktemp -d /tmp/gh-interop.XXXXXX)
 sock=$tmp/sim.sock
 "$SIM" --socket "$sock" --board dcttech:INTOP:2 >"$tmp/out" 2>"$tmp/err" </dev/null &
 pid=$!
-cleanup() {
+main_pid=$BASHPID
+cleanup() {   # only the main shell, never a $(...) subshell, cleans up
+    [ "$BASHPID" = "$main_pid" ] || return 0
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     rm -rf "$tmp"
