@@ -121,6 +121,8 @@ struct gh_plugin_host {
     struct vec area[2];           /* tiles by area, sorted (pointers into tiles) */
     long tile_seq;
     int shut;
+    void (*on_due)(void *ud);     /* an event made an idle poller due */
+    void *on_due_ud;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -1046,11 +1048,24 @@ void gh_plugin_host_emit(struct gh_plugin_host *h, const struct gh_event *ev)
             r->fn(r->owner->state, ev);
     }
     /* A poller that said "-1: only on events" gets its turn at the next poll. */
+    int woke = 0;
     for (int i = 0; i < h->polls.n; i++) {
         struct poll_rec *r = h->polls.v[i];
-        if (r->due < 0)
+        if (r->due < 0) {
             r->due = 0;
+            woke = 1;
+        }
     }
+    if (woke && h->on_due)
+        h->on_due(h->on_due_ud);
+}
+
+void gh_plugin_host_on_due(struct gh_plugin_host *h, void (*fn)(void *ud), void *ud)
+{
+    if (!h)
+        return;
+    h->on_due = fn;
+    h->on_due_ud = ud;
 }
 
 int gh_plugin_host_poll(struct gh_plugin_host *h, int64_t now)

@@ -77,4 +77,9 @@ void gh_plugin_host_listen(struct gh_plugin_host *h);
 const struct gh_host *gh_plugin_host_table(const struct gh_plugin_host *h,
                                            const char *plugin);
 
+/* Appended by the plugin host: fn(ud) is called when an event makes a
+ * poller that returned -1 ("only on events") due again, so a loop that
+ * sleeps until the next poll knows to call gh_plugin_host_poll now. */
+void gh_plugin_host_on_due(struct gh_plugin_host *h, void (*fn)(void *ud), void *ud);
+
 #endif

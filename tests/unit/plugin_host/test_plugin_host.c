@@ -550,14 +550,19 @@ static enum gh_status edge_init(const struct gh_host *host, void **state, char *
     return GH_OK;
 }
 
+static void count_wake(void *ud)
+{
+    ++*(int *)ud;
+}
+
+static const struct gh_plugin edge = {
+    .size = sizeof edge, .abi_major = GH_PLUGIN_ABI_MAJOR,
+    .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
+    .name = "ght_edge", .init = edge_init };
+
 static void registration_copies_checks_and_closes_after_init(void **state)
 {
     struct fx *f = *state;
-    static const struct gh_plugin edge = {
-        .size = sizeof edge, .abi_major = GH_PLUGIN_ABI_MAJOR,
-        .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
-        .name = "ght_edge", .init = edge_init };
-    idle_runs = 0;
     assert_int_equal(gh_plugin_host_add_static(f->h, &edge, NULL, 0), GH_OK);
     const int want[] = { 0, 0, -1, -1, -1, 0, -1, 0, 0, -1, -1, 0, 0, 0, -1 };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -594,18 +599,6 @@ static void registration_copies_checks_and_closes_after_init(void **state)
     assert_int_equal(used, 0);
     assert_int_equal(gh_plugin_host_command_count(f->h), 2);
 
-    /* pollers: the soonest wins; -1 runs again only after an event */
-    assert_int_equal(gh_plugin_host_poll(f->h, 0), 30);
-    assert_int_equal(idle_runs, 1);
-    assert_int_equal(gh_plugin_host_poll(f->h, 30), 30);
-    assert_int_equal(gh_plugin_host_poll(f->h, 60), 30);
-    assert_int_equal(gh_plugin_host_poll(f->h, 90), 10);
-    assert_int_equal(idle_runs, 1);
-    struct gh_event ev = { .kind = GH_EVENT_UNLOCK, .id = 1 };
-    gh_plugin_host_emit(f->h, &ev);
-    gh_plugin_host_poll(f->h, 95);
-    assert_int_equal(idle_runs, 2);
-
     /* after init, registration is closed */
     static const struct gh_screen late = { .size = sizeof late, .id = "edge.late",
                                            .draw = draw_nothing };
@@ -626,6 +619,61 @@ static void registration_copies_checks_and_closes_after_init(void **state)
     kept->log(kept->ctx, GH_PLOG_DEBUG, "a line from %s", "the test");
     assert_ptr_equal(gh_plugin_host_table(f->h, "ght_edge"), kept);
     assert_null(gh_plugin_host_table(f->h, "nobody"));
+}
+
+static void pollers_run_when_due_and_idle_ones_after_an_event(void **state)
+{
+    struct fx *f = *state;
+    idle_runs = 0;
+    assert_int_equal(gh_plugin_host_add_static(f->h, &edge, NULL, 0), GH_OK);
+    /* pollers: the soonest wins; -1 runs again only after an event */
+    assert_int_equal(gh_plugin_host_poll(f->h, 0), 30);
+    assert_int_equal(idle_runs, 1);
+    assert_int_equal(gh_plugin_host_poll(f->h, 30), 30);
+    assert_int_equal(gh_plugin_host_poll(f->h, 60), 30);
+    assert_int_equal(gh_plugin_host_poll(f->h, 90), 10);
+    assert_int_equal(idle_runs, 1);
+    int woken = 0;
+    gh_plugin_host_on_due(f->h, count_wake, &woken);
+    struct gh_event ev = { .kind = GH_EVENT_UNLOCK, .id = 1 };
+    gh_plugin_host_emit(f->h, &ev);
+    assert_int_equal(woken, 1);
+    gh_plugin_host_emit(f->h, &ev);       /* already due: no second wake-up */
+    assert_int_equal(woken, 1);
+    gh_plugin_host_poll(f->h, 95);
+    assert_int_equal(idle_runs, 2);
+}
+
+static void hooker_hook(void *st, const struct gh_event *ev)
+{
+    FILE *t = fopen(getenv("GHT_TRACE"), "a");
+    if (t) {
+        fprintf(t, "hook ght_hooker %d\n", (int)ev->kind);
+        fclose(t);
+    }
+}
+
+static enum gh_status hooker_init(const struct gh_host *host, void **state, char *err,
+                                  size_t errlen)
+{
+    return host->register_hook(host->ctx, GH_EVENT_SETTINGS, hooker_hook) == 0 &&
+           host->register_hook(host->ctx, GH_EVENT_SETTINGS, hooker_hook) == 0
+               ? GH_OK : GH_E_PLUGIN;
+}
+
+static void hooks_run_in_load_order(void **state)
+{
+    struct fx *f = *state;
+    static const struct gh_plugin hooker = {
+        .size = sizeof hooker, .abi_major = GH_PLUGIN_ABI_MAJOR,
+        .signature = GH_PLUGIN_SIGNATURE, .name = "ght_hooker", .init = hooker_init };
+    assert_int_equal(gh_plugin_host_add_static(f->h, &hooker, NULL, 0), GH_OK);
+    copy_plugin(f, "ght_good");
+    assert_int_equal(load(f, "ght_good", NULL, 0), GH_OK);
+    struct gh_event ev = { .kind = GH_EVENT_SETTINGS, .text = "unlock_ms" };
+    gh_plugin_host_emit(f->h, &ev);
+    assert_string_equal(trace(f), "init ght_good\nhook ght_hooker 5\nhook ght_hooker 5\n"
+                                  "hook ght_good 5\n");
 }
 
 static void core_table_is_complete(void **state)
@@ -739,6 +787,8 @@ int main(int argc, char **argv)
         T(a_missing_plugin_folder_loads_nothing),
         T(static_descriptor_registers_like_a_file),
         T(registration_copies_checks_and_closes_after_init),
+        T(pollers_run_when_due_and_idle_ones_after_an_event),
+        T(hooks_run_in_load_order),
         T(shutdown_runs_once_last_loaded_first),
         T(free_shuts_down_what_was_not),
         T(command_line_host_writes_no_activity_entries),
