@@ -28,7 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gatehouse/clock.h"
+
+#include <time.h>
+
+/* Weak: present in tests and tools that link the core's clock.c, absent in
+ * the plugin module (which gets host->mono_ms through the config). */
+extern int64_t gh_clock_mono_ms(void) __attribute__((weak));
 
 #define OFF_RETRY_MS 100   /* a failed switch-off is tried again this soon */
 #define STATUS_NEW (-1)    /* an entry not yet reported */
@@ -67,6 +72,18 @@ struct gh_relay_mgr {
     uint64_t retired_transfers; /* from entries that were dropped */
     char errmsg[512];
 };
+
+static int64_t raw_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono(const struct gh_relay_mgr *m)
+{
+    return m->cfg.mono_ms();
+}
 
 static void set_err(struct gh_relay_mgr *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -574,6 +591,8 @@ enum gh_status gh_relay_mgr_open(struct gh_relay_mgr **out, const struct gh_rela
         m->cfg.ftdi_channels = GH_RELAY_DEFAULT_FTDI_CHANNELS;
     if (m->cfg.rescan_ms <= 0)
         m->cfg.rescan_ms = GH_RELAY_DEFAULT_RESCAN_MS;
+    if (!m->cfg.mono_ms)
+        m->cfg.mono_ms = gh_clock_mono_ms ? gh_clock_mono_ms : raw_mono_ms;
 
     int r = libusb_init(&m->ctx);
     if (r < 0) {
@@ -598,7 +617,7 @@ enum gh_status gh_relay_mgr_open(struct gh_relay_mgr **out, const struct gh_rela
         }
     }
     st = gh_relay_mgr_rescan(m);
-    m->next_rescan = gh_clock_mono_ms() + m->cfg.rescan_ms;
+    m->next_rescan = mono(m) + m->cfg.rescan_ms;
     /* A board we could not open yet is not fatal: the rescan retries it. */
     if (st != GH_OK && st != GH_E_NOMEM)
         st = GH_OK;
@@ -788,7 +807,7 @@ enum gh_status gh_relay_pulse(struct gh_relay_mgr *m, const char *board_id, int 
     st = do_set(m, b, channel, 1);
     if (b->usbdev) {
         /* Armed even when the read-back failed: the relay may well be on. */
-        int64_t t = gh_clock_mono_ms() + ms;
+        int64_t t = mono(m) + ms;
         if (t > b->off_at[channel])
             b->off_at[channel] = t;
     }
@@ -805,7 +824,7 @@ enum gh_status gh_relay_set(struct gh_relay_mgr *m, const char *board_id, int ch
     b->off_at[channel] = 0;
     st = do_set(m, b, channel, on);
     if (st != GH_OK && !on && b->usbdev)
-        b->off_at[channel] = gh_clock_mono_ms() + OFF_RETRY_MS;  /* keep trying to close */
+        b->off_at[channel] = mono(m) + OFF_RETRY_MS;  /* keep trying to close */
     update_statuses(m);
     return st;
 }

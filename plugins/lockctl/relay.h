@@ -26,7 +26,8 @@
  * its own beyond libusb's event thread. Transfers are synchronous and bounded
  * by GH_RELAY_TIMEOUT_MS each.
  *
- * Links only libusb-1.0 (plus gatehouse/status.h and gatehouse/clock.h).
+ * Links only libusb-1.0 (plus gatehouse/status.h, and gatehouse/clock.h's
+ * gh_clock_mono_ms as a weak default for the clock).
  */
 #ifndef GH_LOCKCTL_RELAY_H
 #define GH_LOCKCTL_RELAY_H
@@ -86,6 +87,11 @@ struct gh_relay_config {
     int no_hotplug;             /* 1 = never use libusb hotplug (periodic rescan) */
     gh_relay_event_fn on_event; /* may be NULL */
     void *user;                 /* passed to on_event */
+    /* The monotonic clock (ms) pulses run on. NULL: gh_clock_mono_ms() when
+     * it is linked in (tests, tools), else CLOCK_MONOTONIC. The plugin passes
+     * host->mono_ms, so pulses follow the host's (possibly virtual) clock:
+     * the programs export no gh_clock_* symbol to plugins. */
+    int64_t (*mono_ms)(void);
 };
 
 struct gh_relay_mgr;
@@ -121,7 +127,7 @@ int64_t gh_relay_mgr_next_deadline(const struct gh_relay_mgr *m);
 enum gh_status gh_relay_mgr_rescan(struct gh_relay_mgr *m);
 
 /* Switches relay CHANNEL of board BOARD_ID on (one write + one read-back) and
- * arms its switch-off at gh_clock_mono_ms() + ms. A second pulse while one
+ * arms its switch-off at mono_ms() + ms (the configured clock). A second pulse while one
  * runs extends it. GH_E_NOTFOUND: no such board; GH_E_UNAVAILABLE: the board
  * is not on the bus; GH_E_REFUSED: duplicate ID; GH_E_INVALID: bad channel or
  * time; GH_E_IO: the board did not do it (after one retry). */

@@ -304,6 +304,30 @@ static void test_pulse_on_then_off_after_unlock_ms(void **state)
     assert_int_equal(gh_sim_state(d), 0);
 }
 
+/* The plugin runs pulses on the host's clock (host->mono_ms): a configured
+ * clock is the one deadlines follow, not gh_clock_*. */
+static int64_t host_clock_ms = 1000000;
+static int64_t host_clock(void)
+{
+    return host_clock_ms;
+}
+
+static void test_pulse_follows_configured_clock(void **state)
+{
+    struct fx *f = *state;
+    f->cfg.mono_ms = host_clock;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "HOSTC", 1);
+    open_mgr(f);
+    assert_int_equal(gh_relay_pulse(f->m, "HOSTC", 1, 2000), GH_OK);
+    assert_int_equal(gh_relay_mgr_next_deadline(f->m), host_clock_ms + 2000);
+    gh_clock_advance(5000);                 /* the core's clock: not ours */
+    gh_relay_mgr_poll(f->m, host_clock_ms + 1999);
+    assert_int_equal(gh_sim_state(d), 0x1);
+    host_clock_ms += 2000;
+    gh_relay_mgr_poll(f->m, host_clock_ms);
+    assert_int_equal(gh_sim_state(d), 0);
+}
+
 static void test_pulse_ftdi_keeps_other_relays(void **state)
 {
     struct fx *f = *state;
@@ -576,6 +600,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pulse_follows_configured_clock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_ids_both_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_ftdi_serials_refused, setup, teardown),
