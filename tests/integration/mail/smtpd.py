@@ -123,8 +123,10 @@ def free_port():
     return port
 
 
-def serve_hang(port, stop):
-    """Accepts connections and keeps them open without a greeting."""
+def serve_hang(port, stop, spool):
+    """Accepts connections and keeps them open without a greeting; counts
+    them in <spool>/hung (one line each), so a test can see a client wait."""
+    os.makedirs(spool, exist_ok=True)
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", port))
@@ -136,6 +138,8 @@ def serve_hang(port, stop):
             try:
                 c, _ = ls.accept()
                 held.append(c)
+                with open(os.path.join(spool, "hung"), "a") as fh:
+                    fh.write("connection\n")
             except socket.timeout:
                 pass
         for c in held:
@@ -170,7 +174,7 @@ def main():
 
     controller = None
     if args.hang:
-        serve_hang(port, stop)
+        serve_hang(port, stop, args.dir)
     else:
         kw = {}
         tls_files = args.starttls or args.tls
