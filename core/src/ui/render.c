@@ -139,6 +139,9 @@ static void draw_cmd(struct gh_ui *ui, const struct ui_cmdlist *l, const struct 
     SDL_Renderer *ren = ui->ren;
     SDL_RenderSetClipRect(ren, &clip);
     SDL_SetRenderDrawColor(ren, c->color.r, c->color.g, c->color.b, c->color.a);
+    /* opaque fills take the software renderer's memset path, not the
+     * per-pixel blend */
+    SDL_SetRenderDrawBlendMode(ren, c->color.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     switch (c->type) {
     case CMD_RECT:
         SDL_RenderFillRect(ren, &b);
