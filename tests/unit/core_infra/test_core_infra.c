@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -439,6 +440,96 @@ static void statement_cache_survives_reentrant_use(void **state)
     gh_store_done(f->st, again);
 }
 
+
+/* A second writer waits for the first (busy_timeout) instead of failing. */
+struct holder { const char *db; int ok; };
+static void *hold_write_lock(void *arg)
+{
+    struct holder *h = arg;
+    struct gh_store *st;
+    char err[256];
+    if (gh_store_open(h->db, &st, err, sizeof err) != GH_OK)
+        return NULL;
+    if (gh_store_begin(st) == GH_OK) {
+        h->ok = 1;
+        usleep(300 * 1000);
+        sqlite3_exec(gh_store_db(st), "INSERT INTO settings (key, value) VALUES ('held', '1')",
+                     NULL, NULL, NULL);
+        gh_store_commit(st);
+    }
+    gh_store_close(st);
+    return NULL;
+}
+
+static void a_second_writer_waits_for_the_first(void **state)
+{
+    struct fx *f = *state;
+    struct holder h = { f->db, 0 };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, hold_write_lock, &h), 0);
+    for (int i = 0; i < 200 && !h.ok; i++)
+        usleep(5 * 1000);
+    assert_true(h.ok);
+    assert_int_equal(gh_store_begin(f->st), GH_OK);   /* waits up to 5 s, gets it */
+    assert_int_equal(sql_int(f->st, "SELECT count(*) FROM settings WHERE key='held'"), 1);
+    assert_int_equal(gh_store_commit(f->st), GH_OK);
+    pthread_join(t, NULL);
+}
+
+static void an_unopenable_database_says_where_and_why(void **state)
+{
+    struct fx *f = *state;
+    char path[400], err[512] = "";
+    snprintf(path, sizeof path, "%s/no/such/folder/g.db", f->dir);
+    struct gh_store *st = (struct gh_store *)1;
+    assert_int_equal(gh_store_open(path, &st, err, sizeof err), GH_E_STORE);
+    assert_null(st);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "can't open the database"));
+    /* not a database at all */
+    snprintf(path, sizeof path, "%s/junk.db", f->dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 200; i++)
+        fputs("this is not sqlite. ", fp);
+    fclose(fp);
+    assert_int_not_equal(gh_store_open(path, &st, err, sizeof err), GH_OK);
+    assert_null(st);
+    assert_true(err[0] != '\0');
+}
+
+/* A listener may itself change things: its events come after, in order. */
+struct chain { struct gh_store *st; int n; enum gh_event_kind seen[8]; };
+static void chaining_listener(void *ud, const struct gh_event *ev)
+{
+    struct chain *c = ud;
+    if (c->n < 8)
+        c->seen[c->n++] = ev->kind;
+    if (ev->kind == GH_EVENT_SIGNUP) {
+        gh_store_begin(c->st);
+        struct gh_event next = { GH_EVENT_MAIL_QUEUED, 2, NULL };
+        gh_store_emit(c->st, &next);
+        gh_store_commit(c->st);
+    }
+}
+
+static void a_listener_may_open_transactions_and_emit(void **state)
+{
+    struct fx *f = *state;
+    struct chain c = { f->st, 0, { 0 } };
+    gh_store_set_listener(f->st, chaining_listener, &c);
+    assert_int_equal(gh_store_begin(f->st), GH_OK);
+    struct gh_event a = { GH_EVENT_SIGNUP, 1, NULL }, b = { GH_EVENT_ACCOUNT_STATE, 1, "pending" };
+    gh_store_emit(f->st, &a);
+    gh_store_emit(f->st, &b);
+    assert_int_equal(gh_store_commit(f->st), GH_OK);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.seen[0], GH_EVENT_SIGNUP);
+    assert_int_equal(c.seen[1], GH_EVENT_MAIL_QUEUED);
+    assert_int_equal(c.seen[2], GH_EVENT_ACCOUNT_STATE);
+    assert_int_equal(gh_store_in_tx(f->st), 0);
+}
+
 /* ---- config ----------------------------------------------------------------------- */
 
 static void write_file(const char *path, const char *text)
@@ -594,6 +685,24 @@ static void config_enable_is_an_ordered_list(void **state)
     assert_non_null(strstr(err, "is not a plugin name"));
 }
 
+
+static void config_overlong_line_is_named(void **state)
+{
+    struct fx *f = *state;
+    char path[400], err[512], want[460];
+    struct gh_config c;
+    snprintf(path, sizeof path, "%s/long.conf", f->dir);
+    char text[1200];
+    snprintf(text, sizeof text, "[mail]\npassword = ");
+    for (int i = 0; i < 600; i++)
+        strcat(text, "x");
+    strcat(text, "\nrelay = smtp://h:25\n");
+    write_file(path, text);
+    assert_int_equal(gh_config_load(path, &c, err, sizeof err), GH_E_CONFIG);
+    snprintf(want, sizeof want, "%s:2: line longer than", path);
+    assert_memory_equal(err, want, strlen(want));
+}
+
 /* ---- settings ------------------------------------------------------------------------ */
 
 static void settings_have_the_spec_defaults(void **state)
@@ -697,6 +806,40 @@ static void settings_change_emits_event_after_commit(void **state)
     /* refused: no event */
     assert_int_equal(gh_settings_set(f->st, "cli", "kiosk_name", ""), GH_E_INVALID);
     assert_int_equal(l.n, 1);
+}
+
+
+struct each_acc { int n; char keys[16][32]; char vals[16][64]; char defs[16][64]; };
+static int each_fn(void *ud, const char *key, const char *value, const char *def)
+{
+    struct each_acc *a = ud;
+    if (a->n < 16) {
+        snprintf(a->keys[a->n], sizeof a->keys[0], "%s", key);
+        snprintf(a->vals[a->n], sizeof a->vals[0], "%s", value);
+        snprintf(a->defs[a->n], sizeof a->defs[0], "%s", def);
+        a->n++;
+    }
+    return 0;
+}
+
+static void settings_each_lists_every_key_with_value_and_default(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(gh_settings_set(f->st, "cli", "idle_timeout_s", "120"), GH_OK);
+    struct each_acc a = { 0 };
+    assert_int_equal(gh_settings_each(f->st, each_fn, &a), GH_OK);
+    assert_int_equal(a.n, 8);
+    int found = 0;
+    for (int i = 0; i < a.n; i++)
+        if (!strcmp(a.keys[i], "idle_timeout_s")) {
+            assert_string_equal(a.vals[i], "120");
+            assert_string_equal(a.defs[i], "60");
+            found = 1;
+        }
+    assert_true(found);
+    /* a value edited into the file by hand that is not valid reads as the default */
+    sql(f->st, "UPDATE settings SET value = 'lots' WHERE key = 'idle_timeout_s'");
+    assert_int_equal(gh_settings_get_int(f->st, "idle_timeout_s"), 60);
 }
 
 /* ---- activity log ------------------------------------------------------------------- */
@@ -1527,17 +1670,22 @@ int main(int argc, char **argv)
         T(emit_outside_a_transaction_delivers_at_once),
         T(unique_violation_is_exists_with_sqlite_text),
         T(statement_cache_survives_reentrant_use),
+        T(a_second_writer_waits_for_the_first),
+        T(an_unopenable_database_says_where_and_why),
+        T(a_listener_may_open_transactions_and_emit),
         T(config_missing_file_gives_defaults),
         T(config_full_file_is_read),
         T(config_malformed_line_is_named_with_file_and_line),
         T(config_unknown_key_or_section_is_named),
         T(config_bad_value_is_named),
         T(config_enable_is_an_ordered_list),
+        T(config_overlong_line_is_named),
         T(settings_have_the_spec_defaults),
         T(settings_validate_values_and_name_the_key),
         T(settings_on_off_accept_true_false_1_0_stored_as_on_off),
         T(settings_changes_and_refusals_are_logged),
         T(settings_change_emits_event_after_commit),
+        T(settings_each_lists_every_key_with_value_and_default),
         T(activity_log_chain_appends_and_verifies),
         T(activity_log_verify_names_an_edited_entry),
         T(activity_log_verify_names_a_moved_field_boundary),
