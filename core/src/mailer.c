@@ -38,6 +38,7 @@
 
 #include "gatehouse/clock.h"
 #include "gatehouse/config.h"
+#include "gatehouse/i18n.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
@@ -320,7 +321,8 @@ static void put_mailbox(struct sbuf *b, const char *hdr, const char *name, const
         for (size_t i = line_start; i < b->len; i++)
             if (b->p[i] == '\n')
                 last = i + 1;
-        if (b->len - last + strlen(addr) + 3 > 78)
+        /* RFC 2047: a line holding an encoded-word is at most 76 long */
+        if (b->len - last + strlen(addr) + 3 > 76)
             sb_puts(b, "\r\n");
         sb_printf(b, " <%s>", addr);
     } else {
@@ -443,12 +445,12 @@ enum gh_status gh_mail_format(const struct gh_mail *mail, const char *from_name,
     if (outlen)
         *outlen = 0;
     if (!gh_mail_addr_ok(mail->to_addr)) {
-        snprintf(err, errlen, "recipient address is not one we can send to: \"%.200s\"",
+        snprintf(err, errlen, _("recipient address is not one we can send to: \"%.200s\""),
                  mail->to_addr);
         return GH_E_INVALID;
     }
     if (!gh_mail_addr_ok(from_addr)) {
-        snprintf(err, errlen, "[mail] from is not a valid address: \"%.200s\"", from_addr);
+        snprintf(err, errlen, _("[mail] from is not a valid address: \"%.200s\""), from_addr);
         return GH_E_CONFIG;
     }
     if (!message_id_ok(mail->message_id)) {
@@ -582,19 +584,19 @@ enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out
     struct gh_mailer *m = NULL;
     *out = NULL;
     if (!cfg->mail_relay[0]) {
-        snprintf(err, errlen, "no mail relay configured ([mail] relay)");
+        snprintf(err, errlen, _("no mail relay configured ([mail] relay)"));
         return GH_E_CONFIG;
     }
     int smtps = strncasecmp(cfg->mail_relay, "smtps://", 8) == 0;
     if (!smtps && strncasecmp(cfg->mail_relay, "smtp://", 7) != 0) {
-        snprintf(err, errlen, "[mail] relay must start with smtp:// or smtps://: \"%.200s\"",
+        snprintf(err, errlen, _("[mail] relay must start with smtp:// or smtps://: \"%.200s\""),
                  cfg->mail_relay);
         return GH_E_CONFIG;
     }
     char from_addr[256], from_name[256];
     split_from(cfg->mail_from, from_addr, sizeof from_addr, from_name, sizeof from_name);
     if (!gh_mail_addr_ok(from_addr)) {
-        snprintf(err, errlen, "[mail] from is not a valid address: \"%.200s\"", cfg->mail_from);
+        snprintf(err, errlen, _("[mail] from is not a valid address: \"%.200s\""), cfg->mail_from);
         return GH_E_CONFIG;
     }
     pthread_once(&curl_once, curl_init);
@@ -742,36 +744,34 @@ static void classify(struct gh_mailer *m, CURLcode rc, long code, struct gh_mail
         detailf(r, "accepted: %s", m->reply);
     } else if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&m->cancel)) {
         r->verdict = GH_MAILV_CANCELLED;
-        detailf(r, "delivery cancelled (shutting down)");
+        detailf(r, "%s", _("delivery cancelled (shutting down)"));
     } else if (rc == CURLE_LOGIN_DENIED || rc == CURLE_AUTH_ERROR) {
         r->verdict = GH_MAILV_CONFIG;
         r->relay = 1;
-        detailf(r,
-                 "mail relay refused the login ([mail] username/password): %s%s%s", why,
+        detailf(r, _("mail relay refused the login ([mail] username/password): %s%s%s"), why,
                  m->reply[0] ? ": " : "", m->reply);
     } else if (is_tls_error(rc)) {
         r->verdict = GH_MAILV_CONFIG;
         r->relay = 1;
-        detailf(r,
-                 "TLS with the mail relay failed (certificate, [mail] cafile or starttls): "
-                 "%s (curl %d)", why, (int)rc);
+        detailf(r, _("TLS with the mail relay failed (certificate, [mail] cafile or "
+                     "starttls): %s (curl %d)"), why, (int)rc);
     } else if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
                rc == CURLE_NOT_BUILT_IN) {
         r->verdict = GH_MAILV_CONFIG;
         r->relay = 1;
-        detailf(r, "[mail] relay URL is not usable: %s", why);
+        detailf(r, _("[mail] relay URL is not usable: %s"), why);
     } else if (code >= 400 && code < 500) {
         /* 4xx: try again later. 421 (closing), or a refusal before RCPT,
          * is the relay's state, not this message's. */
         r->verdict = GH_MAILV_TRANSIENT;
         r->relay = code == 421 || before_rcpt;
-        detailf(r, "relay deferred at %s: %s", m->step,
+        detailf(r, _("relay deferred at %s: %s"), m->step,
                  m->reply[0] ? m->reply : why);
     } else if (code >= 500 && code < 600) {
         if (!before_rcpt || (strcmp(m->step, "mail") == 0 && code == 552)) {
             /* the relay will never take this message (552 at MAIL: too big) */
             r->verdict = GH_MAILV_PERMANENT;
-            detailf(r, "relay refused at %s: %s", m->step,
+            detailf(r, _("relay refused at %s: %s"), m->step,
                      m->reply[0] ? m->reply : why);
         } else {
             /* refused before any recipient: sender address, "must issue
@@ -779,16 +779,15 @@ static void classify(struct gh_mailer *m, CURLcode rc, long code, struct gh_mail
              * message, so it is the deployment's to fix */
             r->verdict = GH_MAILV_CONFIG;
             r->relay = 1;
-            detailf(r,
-                     "mail relay refused us at %s ([mail] from, starttls, auth?): %s", m->step,
+            detailf(r, _("mail relay refused us at %s ([mail] from, starttls, auth?): %s"),
+                    m->step,
                      m->reply[0] ? m->reply : why);
         }
     } else {
         /* no SMTP answer: connection refused or dropped, time-out, DNS */
         r->verdict = GH_MAILV_TRANSIENT;
         r->relay = 1;
-        detailf(r, "mail relay unreachable: %s (curl %d)", why,
-                 (int)rc);
+        detailf(r, _("mail relay unreachable: %s (curl %d)"), why, (int)rc);
     }
 }
 
@@ -803,7 +802,7 @@ enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *m
 
     if (atomic_load(&m->cancel)) {
         res->verdict = GH_MAILV_CANCELLED;
-        detailf(res, "delivery cancelled (shutting down)");
+        detailf(res, "%s", _("delivery cancelled (shutting down)"));
         return res->verdict;
     }
     enum gh_status s = gh_mail_format(mail, m->from_name, m->from_addr, gh_clock_now_ms(),
@@ -821,7 +820,7 @@ enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *m
     if (!rcpt) {
         free(msg);
         res->verdict = GH_MAILV_TRANSIENT;
-        detailf(res, "out of memory");
+        detailf(res, "%s", _("out of memory"));
         return res->verdict;
     }
     m->up = msg;

@@ -63,5 +63,20 @@ def main(path):
     return 0
 
 
+def names(paths):
+    """--names F...: per file, the RFC 2047 decoded To display name and the
+    Subject, one line each ("N <i> <name>", "S <i> <subject>")."""
+    for i, path in enumerate(paths):
+        raw = open(path, "rb").read()
+        compat = email.message_from_bytes(raw)
+        name, _ = email.utils.parseaddr(re.sub(r"\r?\n[ \t]", " ", str(compat["To"])))
+        dec = str(email.header.make_header(email.header.decode_header(name)))
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        sys.stdout.write("N %d %s\nS %d %s\n" % (i, dec, i, str(msg["Subject"])))
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--names":
+        sys.exit(names(sys.argv[2:]))
     sys.exit(main(sys.argv[1]))

@@ -29,7 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = "/usr/bin/python3"
 KIOSK, TOOL = sys.argv[1], sys.argv[2]
-INTERVAL_MS = 400
+INTERVAL_MS = 600
 
 
 def check(cond, what):

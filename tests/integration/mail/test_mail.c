@@ -317,6 +317,98 @@ static void non_ascii_names_and_subject_are_rfc2047_encoded(void **state)
     free(r);
 }
 
+/* Random display names and subjects (ASCII specials, quotes, "=?",
+ * 2-, 3- and 4-byte characters, long runs without spaces) round-trip
+ * through our encoding and Python's RFC 2047 decoder unchanged. */
+static void random_names_and_subjects_round_trip_through_rfc2047(void **state)
+{
+    struct fx *f = *state;
+    static const char *const tok[] = {
+        "a", "Zo", "Smith", "O'Neil", "\"", "\\", ",", "<", ">", "@", "(", ")", ";", ":",
+        ".", "=?", "?=", "=", "_", "é", "ß", "Ω", "日本", "語", "😀", "ñ", "Ærø", "-", "x7",
+        "Łukasiewicz", "ffffffffffffffffffffffff", "中文中文中文中文中文中文中文中文中文",
+    };
+    const int ntok = (int)(sizeof tok / sizeof tok[0]), n = 150;
+    char files[150][320];
+    static char names[150][404], subjects[150][512];
+    unsigned seed = 12345;
+    size_t cmdlen = 64;
+    for (int i = 0; i < n; i++) {
+        char *nm = names[i], *sj = subjects[i];
+        size_t nl = 0, sl = 0;
+        int words = 1 + (int)(rand_r(&seed) % 12);
+        for (int w = 0; w < words; w++) {
+            const char *t = tok[rand_r(&seed) % ntok];
+            int glue = rand_r(&seed) % 3 == 0;      /* no space between some */
+            if (nl + strlen(t) + 2 < 200) {
+                if (nl && !glue)
+                    nm[nl++] = ' ';
+                memcpy(nm + nl, t, strlen(t));
+                nl += strlen(t);
+            }
+        }
+        nm[nl] = '\0';
+        for (int w = 0; w < 3 * words; w++) {
+            const char *t = tok[rand_r(&seed) % ntok];
+            if (sl + strlen(t) + 2 < 400) {
+                if (sl)
+                    sj[sl++] = ' ';
+                memcpy(sj + sl, t, strlen(t));
+                sl += strlen(t);
+            }
+        }
+        sj[sl] = '\0';
+        struct gh_mail m = { .id = i + 1 };
+        snprintf(m.to_addr, sizeof m.to_addr, "r%d@example.org", i);
+        snprintf(m.to_name, sizeof m.to_name, "%s", nm);
+        snprintf(m.subject, sizeof m.subject, "%s", sj);
+        snprintf(m.message_id, sizeof m.message_id, "<rand.%d@test>", i);
+        m.body = (char *)"x\n";
+        char *out = NULL, err[256];
+        size_t len = 0;
+        assert_int_equal(gh_mail_format(&m, "Lobby", "kiosk@lobby.example.org", 0, &out, &len,
+                                        err, sizeof err), GH_OK);
+        /* no header line over 998, no encoded-word over 75 */
+        for (const char *p = out; *p;) {
+            size_t l = strcspn(p, "\r");
+            assert_true(l <= 998);
+            if (strstr(p, "=?UTF-8?B?") && strstr(p, "=?UTF-8?B?") < p + l)
+                assert_true(l <= 76);
+            if (l == 0)
+                break;              /* end of the headers */
+            p += l + 2;
+        }
+        snprintf(files[i], sizeof files[i], "%s/r%03d.eml", f->dir, i);
+        FILE *fh = fopen(files[i], "wb");
+        assert_non_null(fh);
+        fwrite(out, 1, len, fh);
+        fclose(fh);
+        free(out);
+        cmdlen += strlen(files[i]) + 3;
+    }
+    char *cmd = malloc(cmdlen + 256);
+    assert_non_null(cmd);
+    int o = sprintf(cmd, "%s %s --names", MT_PYTHON, MT_DECODE);
+    for (int i = 0; i < n; i++)
+        o += sprintf(cmd + o, " '%s'", files[i]);
+    int st = 0;
+    char *rep = mt_run(cmd, &st);
+    free(cmd);
+    assert_int_equal(st, 0);
+    for (int i = 0; i < n; i++) {
+        char key[16], got[600];
+        snprintf(key, sizeof key, "N %d", i);
+        assert_int_equal(mt_line(rep, key, got, sizeof got), 0);
+        if (strcmp(got, names[i]) != 0)
+            fail_msg("name %d: sent \"%s\", read \"%s\"", i, names[i], got);
+        snprintf(key, sizeof key, "S %d", i);
+        assert_int_equal(mt_line(rep, key, got, sizeof got), 0);
+        if (strcmp(got, subjects[i]) != 0)
+            fail_msg("subject %d: sent \"%s\", read \"%s\"", i, subjects[i], got);
+    }
+    free(rep);
+}
+
 static void crlf_in_a_name_is_refused_at_input_and_never_reaches_a_header(void **state)
 {
     struct fx *f = *state;
@@ -849,6 +941,7 @@ int main(int argc, char **argv)
         T(welcome_email_arrives_with_code_and_all_headers),
         T(lines_starting_with_a_dot_survive_smtp_dot_stuffing),
         T(non_ascii_names_and_subject_are_rfc2047_encoded),
+        T(random_names_and_subjects_round_trip_through_rfc2047),
         T(crlf_in_a_name_is_refused_at_input_and_never_reaches_a_header),
         T(reply_451_to_rcpt_defers_then_delivers_with_the_same_message_id),
         T(reply_451_after_data_is_transient_too),
