@@ -920,6 +920,12 @@ static void activity_log_verify_names_a_moved_field_boundary(void **state)
     /* "ab"+"c" and "a"+"bc" concatenate the same: the encoding must tell them apart */
     sql(f->st, "UPDATE audit SET actor = 'a', action = 'bc' WHERE seq = 1");
     expect_tampered(f->st, 1, "changed");
+    /* and a separator inside a field can't fake a boundary either */
+    sql(f->st, "DELETE FROM audit");
+    assert_int_equal(gh_audit_append(f->st, "x", "y", "a\nb", GH_OUTCOME_OK, "r"), GH_OK);
+    assert_int_equal(gh_audit_append(f->st, "x", "y", "t", GH_OUTCOME_OK, "r"), GH_OK);
+    sql(f->st, "UPDATE audit SET action = 'y' || char(10) || 'a', target = 'b' WHERE seq = 1");
+    expect_tampered(f->st, 1, "changed");
 }
 
 static void activity_log_verify_names_a_removed_entry(void **state)
