@@ -43,7 +43,7 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
 
 struct opts {
-    const char *config, *script, *shots, *bench_screen;
+    const char *config, *script, *shots, *bench_screen, *first_screen;
     int headless, no_screen, dump_ui, bench_typing, first_frame;
 };
 
@@ -61,6 +61,7 @@ static void usage(FILE *f)
         "  --dump-ui       print the home screen's widgets as JSON and exit\n"
         "  --bench-typing N  type N keys on a form; print the key-to-frame times\n"
         "  --first-frame   exit once the first frame is drawn (start-up benchmark)\n"
+        "  --first-screen ID  open screen ID before the first frame (benchmarks)\n"
         "  --version, --help\n");
 }
 
@@ -75,6 +76,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         else if (!strcmp(a, "--script") && more) o->script = argv[++i];
         else if (!strcmp(a, "--shots") && more) o->shots = argv[++i];
         else if (!strcmp(a, "--bench-screen") && more) o->bench_screen = argv[++i];
+        else if (!strcmp(a, "--first-screen") && more) o->first_screen = argv[++i];
         else if (!strcmp(a, "--bench-typing") && more) {
             o->bench_typing = atoi(argv[++i]);
             if (o->bench_typing < 1)
@@ -140,7 +142,7 @@ static void loop_no_screen(struct gh_plugin_host *host, int mail_on)
     }
 }
 
-static void loop_screen(struct gh_ui *ui, int mail_on)
+static void loop_screen(struct gh_ui *ui, struct gh_plugin_host *host, int mail_on)
 {
     while (!stop_signal) {
         int timeout = gh_ui_timeout_ms(ui);
@@ -151,7 +153,7 @@ static void loop_screen(struct gh_ui *ui, int mail_on)
             break;                       /* window closed */
         gh_ui_tick(ui);
         if (mail_on)
-            gh_mail_worker_take_events(on_mail_event, NULL);
+            gh_mail_worker_take_events(on_mail_event, host);
         gh_ui_update(ui);
         if (gh_notify_watchdog_due(gh_notify_mono_ms()))
             gh_notify_watchdog_ping();
@@ -246,6 +248,8 @@ int main(int argc, char **argv)
     }
 
     gh_ui_attach(ui, host, st, "home");
+    if (o.first_screen)
+        gh_ui_api_table()->push(ui, o.first_screen, NULL);
     gh_ui_tick(ui);
     gh_ui_update(ui);
     if (o.first_frame) {
@@ -267,7 +271,7 @@ int main(int argc, char **argv)
         goto out;
     }
     gh_notify_ready();
-    loop_screen(ui, mail_on);
+    loop_screen(ui, host, mail_on);
     rc = 0;
 out:
     if (stop_signal)

@@ -3,9 +3,12 @@
 # mouse click (xdotool) on the "Long list" tile, screenshots before and after
 # (ImageMagick import): the picture must change where the tile was, and the
 # kiosk must report the list screen. Skips (77) only if Xvfb can't start.
-#   xvfb_click.sh GATEHOUSE MKDB PLUGIN_DIR SHOTS_DIR
+# With ROTATION 90/270 the panel is mounted turned: the screen is landscape,
+# the kiosk draws portrait, and the click must land on the rotated tile.
+#   xvfb_click.sh GATEHOUSE MKDB PLUGIN_DIR SHOTS_DIR [ROTATION]
 set -u
-gh=$1 mkdb=$2 plugdir=$3 shots=$4
+gh=$1 mkdb=$2 plugdir=$3 shots=$4 rot=${5:-0}
+case $rot in 90|270) sw=1920 sh=1080;; *) sw=1080 sh=1920;; esac
 command -v Xvfb >/dev/null || { echo "no Xvfb: skipped"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-ui-XXXXXX")
 xpid= kpid=
@@ -26,12 +29,13 @@ dir = $plugdir
 width = 1080
 height = 1920
 fullscreen = no
+rotation = $rot
 CONF
 
 # a free display number: no socket, no lock file
 n=90
 while [ $n -lt 140 ] && { [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; }; do n=$((n + 1)); done
-Xvfb :$n -screen 0 1080x1920x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+Xvfb :$n -screen 0 ${sw}x${sh}x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
 xpid=$!
 i=0
 while [ ! -e /tmp/.X11-unix/X$n ]; do
@@ -64,8 +68,17 @@ while [ -z "$wid" ]; do
 done
 sleep 1
 eval "$(xdotool getwindowgeometry --shell "$wid")"   # X, Y, WIDTH, HEIGHT
+# canvas point -> window point: rotate about the centre, clockwise by rot
+read wx wy <<XY
+$(/usr/bin/python3 -c "
+import math
+cx, cy, rot, W, H = $cx, $cy, $rot, $WIDTH, $HEIGHT
+dx, dy = cx - 540, cy - 960
+a = math.radians(rot)
+print(int(W / 2 + dx * math.cos(a) - dy * math.sin(a)), int(H / 2 + dx * math.sin(a) + dy * math.cos(a)))")
+XY
 import -window root "$shots/before.png"
-xdotool mousemove $((X + cx)) $((Y + cy)) click 1
+xdotool mousemove $((X + wx)) $((Y + wy)) click 1
 i=0
 while ! grep -q "screen uitest.list" "$tmp/kiosk.log"; do
   i=$((i + 1)); [ $i -gt 50 ] && { echo "click did not open the list"; cat "$tmp/kiosk.log"; exit 1; }
@@ -74,10 +87,10 @@ done
 sleep 0.5
 import -window root "$shots/after.png"
 px() { convert "$1" -format "%[fx:int(255*p{$2,$3}.r)] %[fx:int(255*p{$2,$3}.g)] %[fx:int(255*p{$2,$3}.b)]" info:; }
-before=$(px "$shots/before.png" $((X + cx)) $((Y + cy)))
-after=$(px "$shots/after.png" $((X + cx)) $((Y + cy)))
+before=$(px "$shots/before.png" $((X + wx)) $((Y + wy)))
+after=$(px "$shots/after.png" $((X + wx)) $((Y + wy)))
 diff=$(compare -metric AE "$shots/before.png" "$shots/after.png" null: 2>&1 || true)
-echo "window $wid at $X,$Y ${WIDTH}x$HEIGHT; clicked $((X + cx)),$((Y + cy)); pixel $before -> $after; $diff pixels differ"
+echo "window $wid at $X,$Y ${WIDTH}x$HEIGHT; clicked $((X + wx)),$((Y + wy)) (canvas $cx,$cy, rotation $rot); pixel $before -> $after; $diff pixels differ"
 [ "$before" != "$after" ] || { echo "the screen did not change where the tile was"; exit 1; }
 case "$diff" in ''|*[!0-9.e+]*) echo "compare failed: $diff"; exit 1;; esac
 awk -v d="$diff" 'BEGIN { exit !(d + 0 > 10000) }' || { echo "too few pixels changed"; exit 1; }
