@@ -358,7 +358,11 @@ static void row(struct imp *im)
     char msg[512] = "";
     im->stats->rows++;
     if (im->too_many || im->nfields != im->ncols) {
-        snprintf(msg, sizeof msg, _("expected %d fields, found %d"), im->ncols, im->nfields);
+        int nl = 0;
+        for (int i = 0; i < im->nfields && i <= N_COLS; i++)
+            nl |= im->field[i] && strchr(im->field[i], '\n');
+        snprintf(msg, sizeof msg, _("expected %d fields, found %d%s"), im->ncols, im->nfields,
+                 nl ? _(" (is a quote not closed?)") : "");
         report(im, im->rec_line, msg);
         return;
     }
