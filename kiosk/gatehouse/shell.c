@@ -70,6 +70,7 @@ static void home_draw(void *state, struct gh_ui *ui)
     if (!shown)
         u->text(ui, "home.empty", _("Nothing can be done at this kiosk yet. Please ask the staff."),
                 GH_UI_MUTED);
+    u->spacer(ui, 120);                  /* room to scroll the last tile above Staff */
     if (gh_ui_corner_button(ui, "home.staff", _("Staff")))
         u->push(ui, "staff.login", NULL);
 }
@@ -119,7 +120,7 @@ static void login_draw(void *state, struct gh_ui *ui)
         trim(s->who);
         if (!s->who[0]) {
             snprintf(s->who_err, sizeof s->who_err, "%s",
-                     _("Enter your email address or mobile number."));
+                     _("Type your email address or mobile number first."));
         } else {
             snprintf(s->pin_who, sizeof s->pin_who, "%s", s->who);
             u->push(ui, "staff.pin", s->pin_who);

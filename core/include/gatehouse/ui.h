@@ -40,31 +40,54 @@ enum { GH_UI_DIALOG_OPEN = 0, GH_UI_DIALOG_OK = 1, GH_UI_DIALOG_CANCEL = 2 };
 struct gh_ui_api {
     size_t size;                 /* sizeof(struct gh_ui_api) of the host */
     /* content */
+    /* A screen title, wrapped to the width. */
     void (*heading)(struct gh_ui *ui, const char *text);
+    /* A paragraph, word-wrapped; style: GH_UI_NORMAL, MUTED (smaller, grey),
+     * ERROR/DANGER (red), SUCCESS (green), BIG, PRIMARY (blue). */
     void (*text)(struct gh_ui *ui, const char *id, const char *text, int style);
+    /* 112 px high (GH_UI_BIG: 200), full width or one column of a row;
+     * style PRIMARY/DANGER filled, NORMAL grey, MUTED outlined. Returns 1
+     * once, in the frame after a release inside it. */
     int (*button)(struct gh_ui *ui, const char *id, const char *label, int style);
     /* Edits buf in place; returns 1 in a frame where the text changed.
-     * error: shown under the field in plain words (NULL = none). */
+     * error: shown under the field in plain words (NULL = none). Tapping
+     * the field focuses it and shows kb's keyboard; Next on the keyboard
+     * (or Return) moves to the next field drawn, or puts the keyboard away
+     * after the last. buf is zeroed by the toolkit when the screen is left
+     * (pop, home, idle time-out), before leave() is called. */
     int (*field)(struct gh_ui *ui, const char *id, const char *label, char *buf,
                  size_t cap, enum gh_kb kb, const char *error);
+    /* A labelled on/off switch row; flips *on and returns 1 when tapped. */
     int (*toggle)(struct gh_ui *ui, const char *id, const char *label, int *on);
+    /* The next `columns` widgets share one row, equal widths. */
     void (*row_begin)(struct gh_ui *ui, int columns);
     void (*row_end)(struct gh_ui *ui);
     void (*spacer)(struct gh_ui *ui, int px);
-    /* A list that scrolls by dragging; items return 1 when tapped. */
+    /* A list that scrolls by dragging; items return 1 when tapped (a drag
+     * never taps). height_px at scale 1; items are 132 px with a subtitle,
+     * 104 px without; selected draws it highlighted. */
     void (*list_begin)(struct gh_ui *ui, const char *id, int height_px);
     int (*list_item)(struct gh_ui *ui, const char *id, const char *title,
                      const char *subtitle, int selected);
     void (*list_end)(struct gh_ui *ui);
-    /* A modal dialog drawn over the screen while open. */
+    /* A modal dialog drawn over the screen: call it every frame while it
+     * should show; returns GH_UI_DIALOG_OPEN, then OK or CANCEL once (the
+     * buttons' ids are "<id>.ok" and "<id>.cancel"; Escape cancels).
+     * cancel_label NULL: an OK-only message. While open, only the dialog
+     * can be tapped. */
     int (*dialog)(struct gh_ui *ui, const char *id, const char *title, const char *text,
                   const char *ok_label, const char *cancel_label);
+    /* A short message near the bottom for 4 s (copied). */
     void (*toast)(struct gh_ui *ui, const char *text);
+    /* A "please wait" veil that blocks input until busy(ui, 0). */
     void (*busy)(struct gh_ui *ui, int on);
-    /* navigation: the screen stack */
+    /* navigation: the screen stack. Applied after the current frame. push
+     * refuses (with a toast) a screen whose staff_perm the logged-in staff
+     * member lacks. Popping back to home is a return home. */
     void (*push)(struct gh_ui *ui, const char *screen_id, const void *arg);
     void (*pop)(struct gh_ui *ui);
     void (*home)(struct gh_ui *ui);
+    /* Focus a field by id when it is next drawn (NULL: hide the keyboard). */
     void (*focus)(struct gh_ui *ui, const char *field_id);
     /* Ask for a redraw now, or after ms (countdowns, polling results). */
     void (*invalidate)(struct gh_ui *ui);

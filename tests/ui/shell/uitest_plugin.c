@@ -14,6 +14,7 @@
 struct st {
     const struct gh_host *h;
     char email[256], name[128], phone[64], pin[16], org[128], unit[128];
+    char car[32], contact[128], notes[256];
     char email_err[128];
     int share;
     int selected;
@@ -49,6 +50,10 @@ static void form_draw(void *state, struct gh_ui *ui)
     u->field(ui, "f.unit", "Unit or suite", s->unit, sizeof s->unit, GH_KB_TEXT, NULL);
     u->field(ui, "f.pin", "PIN", s->pin, sizeof s->pin, GH_KB_PIN, NULL);
     u->toggle(ui, "f.share", "Share access with management", &s->share);
+    u->field(ui, "f.car", "Vehicle registration", s->car, sizeof s->car, GH_KB_TEXT, NULL);
+    u->field(ui, "f.contact", "Emergency contact", s->contact, sizeof s->contact, GH_KB_TEXT,
+             NULL);
+    u->field(ui, "f.notes", "Notes for the staff", s->notes, sizeof s->notes, GH_KB_TEXT, NULL);
     u->row_begin(ui, 2);
     int back = u->button(ui, "f.back", "Back", GH_UI_NORMAL);
     int submit = u->button(ui, "f.submit", "Submit", GH_UI_PRIMARY);
