@@ -723,7 +723,7 @@ enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id)
 {
     struct gh_account a;
     char code[GH_CODE_LEN + 1];
-    char kiosk[128];
+    char kiosk[256];
     enum gh_status s = gh_account_get(st, account_id, &a);
     if (s != GH_OK)
         return s;
@@ -755,7 +755,7 @@ fail:
 enum gh_status gh_outbox_notify_approvers(struct gh_store *st, int64_t account_id)
 {
     struct gh_account a;
-    char kiosk[128];
+    char kiosk[256];
     enum gh_status s = gh_account_get(st, account_id, &a);
     if (s != GH_OK)
         return s;

@@ -166,7 +166,7 @@ static enum gh_status read_value(struct gh_store *st, const struct def *d, char 
     if (rc == SQLITE_ROW) {
         /* A value edited into the file by hand that is no longer valid
          * reads as the default: the kiosk must not run on nonsense. */
-        char norm[128], err[160];
+        char norm[256], err[160];
         if (normalise(d, gh_store_col_text(q, 0), norm, sizeof norm, err, sizeof err) == 0)
             gh_store_copy(buf, len, norm);
         else
@@ -195,7 +195,7 @@ int64_t gh_settings_get_int(struct gh_store *st, const char *key)
     const struct def *d = find_def(key);
     if (!d)
         return 0;
-    char buf[128];
+    char buf[256];
     read_value(st, d, buf, sizeof buf);
     if (d->kind == K_BOOL)
         return strcmp(buf, "on") == 0;
@@ -207,7 +207,7 @@ int gh_settings_get_bool(struct gh_store *st, const char *key)
     const struct def *d = find_def(key);
     if (!d)
         return 0;
-    char buf[128];
+    char buf[256];
     read_value(st, d, buf, sizeof buf);
     return strcmp(buf, "on") == 0;
 }
@@ -216,7 +216,7 @@ enum gh_status gh_settings_set(struct gh_store *st, const char *actor, const cha
                                const char *value)
 {
     const struct def *d = find_def(key);
-    char norm[128], old[128], err[256];
+    char norm[256], old[256], err[256];
     enum gh_status s;
     sqlite3_stmt *q = NULL;
 
@@ -292,7 +292,7 @@ refused: {
 enum gh_status gh_settings_each(struct gh_store *st, gh_settings_fn fn, void *ud)
 {
     for (size_t i = 0; i < N_DEFS; i++) {
-        char buf[128];
+        char buf[256];
         enum gh_status s = read_value(st, &defs[i], buf, sizeof buf);
         if (s != GH_OK)
             return s;

@@ -67,7 +67,7 @@ struct gh_store {
     size_t n_stmts, cap_stmts;
 
     /* gh_settings_get returns a pointer into this. */
-    char setting_buf[128];
+    char setting_buf[256];      /* kiosk_name: 60 characters of up to 4 bytes */
 };
 
 /* The connection, for what the helpers below do not cover. */

@@ -746,11 +746,20 @@ static void settings_validate_values_and_name_the_key(void **state)
     assert_int_equal(gh_settings_set(f->st, "cli", "unlock_ms", "60000"), GH_OK);
     assert_int_equal(gh_settings_get_int(f->st, "unlock_ms"), 60000);
     /* 60 characters (not bytes) of name are fine */
-    char name[200] = "";
+    char name[300] = "";
     for (int i = 0; i < 60; i++)
         strcat(name, "\xc3\xa9");   /* é */
     assert_int_equal(gh_settings_set(f->st, "cli", "kiosk_name", name), GH_OK);
     assert_string_equal(gh_settings_get(f->st, "kiosk_name"), name);
+    /* 60 four-byte characters too (240 bytes) */
+    name[0] = '\0';
+    for (int i = 0; i < 60; i++)
+        strcat(name, "\xf0\x9f\x9a\xaa");   /* U+1F6AA door */
+    assert_int_equal(gh_settings_set(f->st, "cli", "kiosk_name", name), GH_OK);
+    assert_string_equal(gh_settings_get(f->st, "kiosk_name"), name);
+    strcat(name, "!");
+    assert_int_equal(gh_settings_set(f->st, "cli", "kiosk_name", name), GH_E_INVALID);
+    assert_int_equal(gh_settings_set(f->st, "cli", "kiosk_name", "bad \xc3("), GH_E_INVALID);
     assert_int_equal(gh_settings_set(f->st, "cli", "signup_default_access", "ALL"), GH_OK);
     assert_string_equal(gh_settings_get(f->st, "signup_default_access"), "all");
 }
