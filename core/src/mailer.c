@@ -1031,7 +1031,8 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
             goto done;
         out->next_due = wait.earliest;
     }
-    qsort(due.v, (size_t)due.n, sizeof *due.v, by_id);
+    if (due.n > 1)
+        qsort(due.v, (size_t)due.n, sizeof *due.v, by_id);
 
     for (int i = 0; i < due.n; i++) {
         struct gh_mail *mail = &due.v[i];
