@@ -69,6 +69,8 @@ list(APPEND GH_PKG_GZ ${GH_PKG_OUT}/changelog.Debian.gz)
 add_custom_target(gh_pkg_files ALL DEPENDS ${GH_PKG_GZ})
 
 # --- install rules ------------------------------------------------------------
+# The plugin folder exists even in a build without plugins: the config names it.
+install(DIRECTORY DESTINATION ${GH_PLUGIN_INSTALL_DIR})
 install(FILES ${GH_PKG_OUT}/gatehouse.conf DESTINATION ${GH_CONFIG_INSTALL_DIR})
 install(FILES ${GH_PKG_OUT}/gatehouse.service ${GH_PKG_OUT}/gatehouse-kiosk.service
         DESTINATION ${GH_SYSTEMD_UNIT_DIR})

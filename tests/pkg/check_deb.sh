@@ -171,6 +171,14 @@ install)
     gatehousectl --config /etc/gatehouse/gatehouse.conf backup "$b/backup.db" || fail "gatehousectl backup"
     rm -rf "$b"
   fi
+  # The headless service's command line, as its user, on the real paths:
+  # still running after 3 s means it started (timeout then stops it).
+  if [ -x /usr/bin/gatehouse ]; then
+    runuser -u gatehouse -- timeout 3 /usr/bin/gatehouse --no-screen \
+      --config /etc/gatehouse/gatehouse.conf && rc=0 || rc=$?
+    [ $rc = 124 ] || fail "gatehouse --no-screen as gatehouse exited $rc at start-up"
+    chk /var/lib/gatehouse/gatehouse.db.lock "644 gatehouse gatehouse"
+  fi
   if command -v systemd-analyze >/dev/null; then
     res=$(systemd-analyze verify /usr/lib/systemd/system/gatehouse.service \
           /usr/lib/systemd/system/gatehouse-kiosk.service 2>&1) && rc=0 || rc=$?
