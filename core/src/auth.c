@@ -117,8 +117,10 @@ static void make_dummy(void)
 static int verify_secret(const char *stored, const char *secret)
 {
     size_t len = secret ? strlen(secret) : 0;
-    if (!secret || len > MAX_SECRET_LEN)
-        secret = "", len = 0;
+    if (!secret || len > MAX_SECRET_LEN) {
+        secret = "";
+        len = 0;
+    }
     if (!stored || !*stored) {
         pthread_once(&dummy_once, make_dummy);
         if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, secret, len) == 0)
@@ -173,13 +175,15 @@ static enum gh_status exec_id(struct gh_store *st, const char *sql, int64_t id, 
     return s;
 }
 
+/* A right PIN or code, or a PIN set by staff: the failure window and any
+ * lock start afresh. (exec_id binds two values; ?2 is 0 here.) */
 static enum gh_status clear_failures(struct gh_store *st, int64_t id)
 {
-    enum gh_status s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 AND ?2 = ?2",
+    enum gh_status s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 AND ?2 = 0",
                                id, 0, _("clearing failed attempts"));
     if (s != GH_OK)
         return s;
-    return exec_id(st, "UPDATE accounts SET locked_until = 0 WHERE id = ?1 AND locked_until <> ?2",
+    return exec_id(st, "UPDATE accounts SET locked_until = ?2 WHERE id = ?1 AND locked_until <> 0",
                    id, 0, _("clearing the lock-out"));
 }
 
@@ -248,7 +252,7 @@ static enum gh_status record_failure(struct gh_store *st, const char *actor,
         s = exec_id(st, "UPDATE accounts SET locked_until = ?2 WHERE id = ?1", a->id,
                     now + window, _("starting the lock-out"));
         if (s == GH_OK)
-            s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 AND ?2 = ?2", a->id,
+            s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 AND ?2 = 0", a->id,
                         0, _("starting the lock-out"));
         if (s == GH_OK)
             s = gh_audit_appendf(st, actor, "auth.lockout", target, GH_OUTCOME_OK,
