@@ -68,6 +68,7 @@ struct gh_relay_mgr {
     int hotplug;
     libusb_hotplug_callback_handle hp[NDRIVERS];
     volatile int rescan_wanted;
+    int retry_pending;          /* a board could not be taken: look again */
     int64_t next_rescan;
     uint64_t retired_transfers; /* from entries that were dropped */
     char errmsg[512];
@@ -564,6 +565,10 @@ enum gh_status gh_relay_mgr_rescan(struct gh_relay_mgr *m)
     libusb_free_device_list(list, 1);
     update_statuses(m);
     prune_lost_duplicates(m);
+    /* Even with hotplug: a board that could not be opened yet (udev still
+     * applying permissions, a glitch during enumeration) sends no second
+     * event, so poll() looks again after rescan_ms. */
+    m->retry_pending = st != GH_OK;
     return st;
 }
 
@@ -712,7 +717,7 @@ enum gh_status gh_relay_mgr_poll(struct gh_relay_mgr *m, int64_t now)
     }
     update_statuses(m);
 
-    if (m->rescan_wanted || (!m->hotplug && now >= m->next_rescan)) {
+    if (m->rescan_wanted || ((!m->hotplug || m->retry_pending) && now >= m->next_rescan)) {
         enum gh_status r = gh_relay_mgr_rescan(m);
         m->next_rescan = now + m->cfg.rescan_ms;
         if (st == GH_OK && r != GH_OK && r != GH_E_TRANSIENT && r != GH_E_IO)
@@ -726,7 +731,7 @@ int64_t gh_relay_mgr_next_deadline(const struct gh_relay_mgr *m)
     int64_t t = INT64_MAX;
     if (m->rescan_wanted)
         return 0;
-    if (!m->hotplug)
+    if (!m->hotplug || m->retry_pending)
         t = m->next_rescan;
     for (size_t i = 0; i < m->nboards; i++)
         for (int c = 1; c <= GH_RELAY_MAX_CHANNELS; c++)

@@ -10,6 +10,7 @@
  *   gh-relay-tool pulse ID CHANNEL MS     (polls until the relay is off again)
  *   gh-relay-tool alloff
  *   gh-relay-tool rename FROM TO
+ *   gh-relay-tool watch SECONDS           (prints board events as they come)
  *
  * Opening the manager switches every relay off (the rule at start-up); "list"
  * shows what was on before that (found=). "on", "off" and "rename" leave the
@@ -24,6 +25,16 @@
 
 #include "gatehouse/clock.h"
 #include "relay.h"
+
+static void print_event(void *user, enum gh_relay_event ev, const struct gh_relay_board_info *b)
+{
+    static const char *const names[] = {"found", "lost", "failing", "duplicate", "recovered",
+                                        "renamed"};
+    if (!*(int *)user)
+        return;
+    printf("event %s %s | %s\n", (unsigned)ev < 6 ? names[ev] : "?", b->id, b->line);
+    fflush(stdout);
+}
 
 static void print_board(void *user, const struct gh_relay_board_info *b)
 {
@@ -40,7 +51,9 @@ int main(int argc, char **argv)
         return 2;
     }
     struct gh_relay_mgr *m = NULL;
-    enum gh_status st = gh_relay_mgr_open(&m, NULL);
+    int watching = strcmp(argv[1], "watch") == 0;
+    struct gh_relay_config cfg = {.on_event = print_event, .user = &watching};
+    enum gh_status st = gh_relay_mgr_open(&m, &cfg);
     if (st != GH_OK) {
         fprintf(stderr, "gh-relay-tool: %s: %s\n", gh_strerror(st), gh_relay_mgr_errmsg(m));
         gh_relay_mgr_close(m);
@@ -65,6 +78,17 @@ int main(int argc, char **argv)
             if (gh_relay_mgr_next_deadline(m) > gh_clock_mono_ms() + 500)
                 break;   /* only the periodic rescan left */
         }
+    } else if (watching && argc == 3) {
+        /* Hotplug (or rescans) for a while; a bounded loop, for tests. */
+        printf("watching\n");
+        fflush(stdout);
+        int64_t end = gh_clock_mono_ms() + 1000 * (int64_t)atoi(argv[2]);
+        while (gh_clock_mono_ms() < end) {
+            struct timespec ts = {0, 10 * 1000000};
+            nanosleep(&ts, NULL);
+            gh_relay_mgr_poll(m, gh_clock_mono_ms());
+        }
+        st = GH_OK;
     } else if (strcmp(cmd, "alloff") == 0) {
         st = gh_relay_all_off(m);
     } else if (strcmp(cmd, "rename") == 0 && argc == 4) {

@@ -57,7 +57,23 @@ timeout 20 "$TOOL" off NEWNM 1 || { echo "FAIL: off"; fails=$((fails + 1)); }
 check "usbrelay NEWNM_2=1, then our start + off 1: all off" "NEWNM_1=0 NEWNM_2=0" "$(ur)"
 check "board after our start (all off)" 0x00 "$(hw NEWNM)"
 
-# 4. SIGTERM: the simulator removes its testbed folder.
+# 4. Another process keeps the board open and sees it leave and come back
+#    (hotplug across processes: the simulator's uevents reach its libusb).
+timeout 30 "$TOOL" watch 8 >"$tmp/watch" 2>&1 &
+wpid=$!
+for _ in $(seq 100); do grep -q '^watching' "$tmp/watch" && break; sleep 0.05; done
+"$SIM" --send "$sock" "remove NEWNM" >/dev/null
+for _ in $(seq 100); do grep -q '^event lost NEWNM' "$tmp/watch" && break; sleep 0.05; done
+"$SIM" --send "$sock" "set NEWNM 0x3" >/dev/null
+"$SIM" --send "$sock" "replug NEWNM" >/dev/null
+for _ in $(seq 100); do [ "$(grep -c '^event found NEWNM' "$tmp/watch")" -ge 2 ] && break; sleep 0.05; done
+kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null
+sed 's/^/  watch: /' "$tmp/watch"
+check "watcher saw the unplug" 1 "$(grep -c '^event lost NEWNM' "$tmp/watch")"
+check "watcher saw the board come back" 2 "$(grep -c '^event found NEWNM' "$tmp/watch")"
+check "board came back with relays on, watcher switched them off" 0x00 "$(hw NEWNM)"
+
+# 5. SIGTERM: the simulator removes its testbed folder.
 kill -TERM "$pid"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 if [ -e "$UMOCKDEV_DIR" ]; then echo "FAIL: $UMOCKDEV_DIR left behind after SIGTERM"; fails=$((fails + 1)); else echo "ok: testbed folder removed on SIGTERM"; fi

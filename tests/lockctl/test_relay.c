@@ -512,6 +512,25 @@ static void test_unplug_and_replug_hotplug(void **state)
     assert_int_equal(gh_sim_state(t), 0);
 }
 
+/* A board that cannot be taken over at first (here its first GET_REPORT
+ * stalls) is tried again after rescan_ms, hotplug or not: it sends no second
+ * "arrived" event. */
+static void test_board_failing_at_discovery_retried(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "SLOW1", 2);
+    gh_sim_set_state(d, 0x2);
+    gh_sim_fault_stall(d, 1);
+    open_mgr(f);
+    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "cannot take it over"));
+    assert_int_equal(gh_relay_channel_status(f->m, "SLOW1", 1), GH_E_NOTFOUND);
+    assert_true(gh_relay_mgr_next_deadline(f->m) <= gh_clock_mono_ms() + 1000);
+    gh_clock_advance(1000);
+    poll_now(f);
+    assert_int_equal(gh_relay_channel_status(f->m, "SLOW1", 1), GH_OK);
+    assert_int_equal(gh_sim_state(d), 0);
+}
+
 /* ---- faults ------------------------------------------------------------- */
 
 /* A protocol error (stall) is retried once; the second failure is reported
@@ -607,6 +626,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_rename_dcttech_board, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_board_failing_at_discovery_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
     };

@@ -877,9 +877,13 @@ static int plug(struct gh_sim_board *b, char *err, size_t errlen)
     snprintf(b->sys_dev, sizeof b->sys_dev, "/sys%s", rel);
     snprintf(b->sys_intf, sizeof b->sys_intf, "%s/1-%d:1.0", b->sys_dev, b->port);
 
-    /* The handler first: the first open of the node must already reach it. */
+    /* The handler first: the first open of the node must already reach it,
+     * and the board answers from then on (a client may open it as soon as
+     * the device's uevent arrives, before its interfaces are added). */
     pthread_mutex_lock(&s->lock);
     int a = attach(s, devnode, b, 0);
+    if (a == 0)
+        b->present = 1;
     pthread_mutex_unlock(&s->lock);
     if (a < 0) {
         snprintf(err, errlen, "cannot attach ioctl handler to %s", devnode);
@@ -953,11 +957,13 @@ static int plug(struct gh_sim_board *b, char *err, size_t errlen)
         if (add_record(s, g->str, err, errlen) < 0)
             goto out;
     }
-    pthread_mutex_lock(&s->lock);
-    b->present = 1;
-    pthread_mutex_unlock(&s->lock);
     rc = 0;
 out:
+    if (rc != 0) {
+        pthread_mutex_lock(&s->lock);
+        b->present = 0;
+        pthread_mutex_unlock(&s->lock);
+    }
     g_string_free(g, TRUE);
     return rc;
 }
