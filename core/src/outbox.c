@@ -257,7 +257,12 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(rhex, sizeof rhex, rnd, sizeof rnd);
     id_host(st, host, sizeof host);
-    snprintf(msgid, sizeof msgid, "<%s.%lld@%s.gatehouse.local>", rhex, (long long)now, host);
+    /* "@gatehouse.local", or "@lobby-a.gatehouse.local" for a kiosk named
+     * "Lobby A": the right side only has to be stable and ours. */
+    if (strcmp(host, "gatehouse") == 0)
+        snprintf(msgid, sizeof msgid, "<%s.%lld@gatehouse.local>", rhex, (long long)now);
+    else
+        snprintf(msgid, sizeof msgid, "<%s.%lld@%s.gatehouse.local>", rhex, (long long)now, host);
 
     s = gh_store_begin(st);
     if (s != GH_OK)
