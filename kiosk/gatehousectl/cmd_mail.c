@@ -12,18 +12,22 @@
  *
  * Exit code: 0 when everything due was delivered and nothing is left
  * queued; 1 when something is still queued (deferred, waiting, or held by a
- * relay problem) or failed during this run.
+ * relay problem) or failed during this run, or when the kiosk is running
+ * (it holds the instance lock and delivers mail itself: two deliverers would
+ * send the same messages twice) and --force was not given.
  */
 #include "cli.h"
 
 #include <string.h>
 
+#include "gatehouse/backup.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/mailer.h"
 
 static int run_flush(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    static const struct gh_cli_opt opts[] = { { NULL, NULL, NULL } };
+    int force = 0;
+    const struct gh_cli_opt opts[] = { { "--force", NULL, &force }, { NULL, NULL, NULL } };
     struct gh_mailer *m = NULL;
     struct gh_mail_batch total = { 0 }, b;
     char err[512], problem[512] = "";
@@ -31,6 +35,14 @@ static int run_flush(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
     if (rc)
         return rc;
+
+    /* A running kiosk delivers on its own thread; two deliverers would
+     * take the same due messages and send them twice. */
+    long kiosk = gh_store_instance_holder(ctx->config->store_path);
+    if (kiosk != 0 && !force)
+        return gh_cli_fail(ctx, _("the kiosk (pid %ld) is running and delivers the mail "
+                                  "itself; `outbox retry ID` makes a message due now, "
+                                  "--force flushes anyway (messages may go twice)"), kiosk);
 
     s = gh_mailer_new(ctx->config, &m, err, sizeof err);
     if (s != GH_OK)
@@ -108,7 +120,9 @@ static int run_retry(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct gh_command gh_cli_cmds_mail[] = {
-    { sizeof(struct gh_command), "outbox flush", "outbox flush",
+    { sizeof(struct gh_command), "outbox flush", "outbox flush [--force]\n"
+      "  --force   flush even while the kiosk runs (its mail thread delivers too,\n"
+      "            so a message may go twice)",
       N_("Deliver every message that is due now to the mail relay; exit 1 if any is "
          "left queued or failed."), run_flush },
     { sizeof(struct gh_command), "outbox retry", "outbox retry ID",

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The kiosk program and its mail thread, against a real SMTP server.
 
-    test_kiosk_mail.py GATEHOUSE MAILTOOL TEST
+    test_kiosk_mail.py GATEHOUSE MAILTOOL GATEHOUSECTL TEST
 
   kiosk_keeps_its_loop_turning_while_the_relay_hangs
       `gatehouse --headless` with mail queued and a relay that accepts the
@@ -13,7 +13,9 @@
       leave the mail queued, no attempt counted.
   kiosk_delivers_mail_queued_by_another_process
       `gatehouse --no-screen`; mail queued meanwhile by another process (no
-      event reaches the kiosk) is found by the thread's poll and delivered.
+      event reaches the kiosk) is found by the thread's poll and delivered;
+      meanwhile `gatehousectl outbox flush` is refused (it would race the
+      kiosk's thread and send messages twice).
 """
 import glob
 import os
@@ -28,7 +30,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = "/usr/bin/python3"
-KIOSK, TOOL = sys.argv[1], sys.argv[2]
+KIOSK, TOOL, CTL = sys.argv[1], sys.argv[2], sys.argv[3]
 INTERVAL_MS = 600
 
 
@@ -148,6 +150,10 @@ def kiosk_delivers_mail_queued_by_another_process(e):
                                stdout=log, stderr=log)
     time.sleep(0.5)
     check(e.kiosk.poll() is None, "the kiosk exited: see %s/kiosk.log" % e.dir)
+    r = subprocess.run([CTL, "--config", e.conf, "outbox", "flush"], capture_output=True,
+                       text=True, timeout=60)
+    check(r.returncode == 1 and "kiosk (pid %d)" % e.kiosk.pid in r.stderr,
+          "flush beside a running kiosk: %d %s" % (r.returncode, r.stderr))
     e.seed(4)
     deadline = time.time() + 15
     while len(glob.glob(os.path.join(e.spool, "*.eml"))) < 4 and time.time() < deadline:
@@ -168,7 +174,7 @@ TESTS = {f.__name__: f for f in (
 
 
 def main():
-    for name in sys.argv[3:] or list(TESTS):
+    for name in sys.argv[4:] or list(TESTS):
         e = Env()
         try:
             TESTS[name](e)

@@ -621,6 +621,31 @@ static void relay_down_then_up_delivers_everything_in_order_per_recipient(void *
     assert_int_equal(state_of(f, b1), GH_MAIL_SENT);
 }
 
+static void relay_down_for_72_hours_marks_the_message_failed(void **state)
+{
+    struct fx *f = *state;
+    gh_clock_set_virtual(1);
+    relay(f, "smtp", NULL);
+    mt_server_stop(&f->srv);          /* and it never comes back */
+    int64_t id = queue(f, "ann@example.org", "Ann", "222222");
+    int64_t t0 = gh_clock_now_ms();
+    /* retried on the backoff schedule (1 min doubling, cap 1 h) */
+    for (int i = 0; i < 500 && state_of(f, id) == GH_MAIL_QUEUED; i++) {
+        struct gh_mail_batch b = flush(f);
+        assert_int_equal(b.failed, 0);
+        gh_clock_advance(10 * 60 * 1000);
+    }
+    struct gh_mail m;
+    get_mail(f, id, &m);
+    assert_int_equal(m.state, GH_MAIL_FAILED);
+    assert_true(gh_clock_now_ms() - t0 >= 72LL * 3600 * 1000);
+    assert_true(gh_clock_now_ms() - t0 <= 74LL * 3600 * 1000);
+    assert_non_null(strstr(m.last_error, "72 hours"));
+    assert_true(m.attempts > 70 && m.attempts < 90);  /* ~hourly after the first hour */
+    gh_mail_clear(&m);
+    assert_int_equal(audit_count(f, "mail.failed", NULL, 0), 1);
+}
+
 static void hanging_relay_times_out_and_defers(void **state)
 {
     struct fx *f = *state;
@@ -948,6 +973,7 @@ int main(int argc, char **argv)
         T(reply_550_marks_failed_visibly_logged_and_not_retried),
         T(reply_550_after_data_marks_failed),
         T(relay_down_then_up_delivers_everything_in_order_per_recipient),
+        T(relay_down_for_72_hours_marks_the_message_failed),
         T(hanging_relay_times_out_and_defers),
         T(one_connection_is_reused_for_a_whole_batch),
         T(starttls_and_auth_with_a_private_ca_deliver),
