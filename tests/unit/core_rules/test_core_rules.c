@@ -465,6 +465,145 @@ static void test_relay_address_board_and_channel(void **state)
     }
 }
 
+/* Random input through every validator, with invariants checked by
+ * independent code: whatever is accepted obeys the SPEC's shape, whatever is
+ * refused says which field. Fixed seed, so a failure repeats. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* Mostly-plausible text of one of three shapes (anything, phone-like,
+ * email-like) with a sprinkle of the bytes that must be refused. */
+static void random_text(char *buf, size_t cap)
+{
+    static const char *const any[] = {
+        "a", "Z", "0", "7", "@", ".", "..", " ", "+", "-", "(", ")", ":", "\"", "'", "\r",
+        "\n", "\t", "\x7f", "\xC3\xA9", "\xC3", "\xE2\x80\xA8", "\xF0\x9F\x99\x82", "\xED\xA0\x80",
+        "\xC0\xAF", "\xFF", "example", "com", "QWERT", "64", "admin", ",", "\xC2\x85"};
+    static const char *const phone[] = {"0", "1", "2", "5", "9", "44", "555", "+", " ", "-",
+                                        "(", ")", ".", "x", "\n"};
+    static const char *const email[] = {"a", "b", "o'k", "x-y", "+tag", ".", "@", "example",
+                                        "com", "co.uk", " ", "\xC3\xA9", "\r", "<", ".."};
+    const char *const *set;
+    size_t nset, n, o = 0;
+    switch (rng() % 3) {
+    case 0: set = any; nset = sizeof any / sizeof any[0]; break;
+    case 1: set = phone; nset = sizeof phone / sizeof phone[0]; break;
+    default: set = email; nset = sizeof email / sizeof email[0]; break;
+    }
+    /* the rare bad piece comes last in each set: pick it one time in four */
+    n = rng() % 24;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = rng() % nset;
+        if (k >= nset - 3 && rng() % 4 && set != any)
+            k = rng() % (nset - 3);
+        const char *p = set[k];
+        size_t l = strlen(p);
+        if (o + l + 1 >= cap)
+            break;
+        memcpy(buf + o, p, l);
+        o += l;
+    }
+    buf[o] = '\0';
+}
+
+static void test_validators_hold_on_random_input(void **state)
+{
+    char in[256], out[64], err[256], mask[8], board[64];
+    int ok_email = 0, ok_name = 0, ok_phone = 0, ok_relay = 0, ok_perms = 0;
+    (void)state;
+    for (int iter = 0; iter < 200000; iter++) {
+        random_text(in, sizeof in);
+        size_t len = strlen(in);
+
+        if (gh_ident_check_email(in, err, sizeof err) == 0) {
+            const char *at = strchr(in, '@');
+            ok_email++;
+            assert_true(len <= 254);
+            assert_non_null(at);
+            assert_null(strchr(at + 1, '@'));
+            assert_true(at > in);
+            for (size_t i = 0; i < len; i++)
+                assert_true((unsigned char)in[i] > 0x20 && (unsigned char)in[i] != 0x7F);
+            assert_non_null(strchr(at + 1, '.'));
+            assert_true(at[1] != '.' && in[len - 1] != '.');
+            assert_null(strstr(at, ".."));
+        } else {
+            assert_int_equal(strncmp(err, "email: ", 7), 0);
+        }
+
+        if (gh_ident_check_name(in, err, sizeof err) == 0) {
+            size_t chars = 0;
+            ok_name++;
+            for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)in[i];
+                assert_true(c >= 0x20 && c != 0x7F && c != 0xFF && c != 0xC0);
+                if ((c & 0xC0) != 0x80)
+                    chars++;
+            }
+            assert_true(chars <= 100);
+            assert_null(strstr(in, "\xE2\x80\xA8"));
+            assert_null(strstr(in, "\xC2\x85"));
+        } else {
+            assert_int_equal(strncmp(err, "name: ", 6), 0);
+        }
+
+        if (gh_ident_normalize_phone(in, out, sizeof out, err, sizeof err) == 0) {
+            char expect[256];
+            size_t e = 0, digits = 0;
+            ok_phone += len > 0;
+            for (size_t i = 0; i < len; i++) {
+                if (in[i] >= '0' && in[i] <= '9') {
+                    expect[e++] = in[i];
+                    digits++;
+                } else if (in[i] == '+') {
+                    expect[e++] = '+';
+                } else {
+                    assert_non_null(strchr(" .-()", in[i]));
+                }
+            }
+            expect[e] = '\0';
+            assert_string_equal(out, expect);
+            assert_true(len == 0 || (digits >= 7 && digits <= 15));
+            assert_null(strchr(out + 1, '+'));
+        } else {
+            assert_int_equal(strncmp(err, "phone: ", 7), 0);
+        }
+
+        gh_ident_mask_email(in, mask, sizeof mask);
+        assert_true(strlen(mask) < sizeof mask);
+
+        int ch = 0;
+        if (gh_relay_addr_parse(in, board, sizeof board, &ch, err, sizeof err) == 0) {
+            size_t bl = strlen(board);
+            ok_relay++;
+            assert_true(bl >= 1 && bl <= 32 && ch >= 1 && ch <= 64);
+            for (size_t i = 0; i < bl; i++)
+                assert_true(board[i] > 0x20 && board[i] < 0x7F && board[i] != ':');
+        } else {
+            assert_int_equal(strncmp(err, "relay: ", 7), 0);
+        }
+
+        unsigned perms = 0;
+        if (gh_perms_parse(in, &perms, err, sizeof err) == 0) {
+            unsigned again = 0;
+            ok_perms += perms != 0;
+            gh_perms_format(perms, out, sizeof out);
+            assert_int_equal(gh_perms_parse(out, &again, err, sizeof err), 0);
+            assert_int_equal(again, perms);
+        }
+    }
+    /* the invariants were exercised on accepted input, not only on refusals */
+    fprintf(stderr, "accepted: email %d, name %d, phone %d, relay %d, perms %d\n", ok_email,
+            ok_name, ok_phone, ok_relay, ok_perms);
+    assert_true(ok_email > 0 && ok_name > 0 && ok_phone > 0 && ok_relay > 0 && ok_perms > 0);
+}
+
 /* ---- accounts --------------------------------------------------------- */
 
 static void test_created_by_staff_active_with_welcome(void **state)
@@ -1769,6 +1908,7 @@ int main(int argc, char **argv)
         T(test_mask_email_for_public_screens),
         T(test_enum_and_permission_names_round_trip),
         T(test_relay_address_board_and_channel),
+        T(test_validators_hold_on_random_input),
         T(test_created_by_staff_active_with_welcome),
         T(test_import_without_welcome_still_active),
         T(test_validation_messages_name_the_field_and_are_logged),
