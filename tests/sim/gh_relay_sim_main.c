@@ -139,6 +139,14 @@ int main(int argc, char **argv)
         snprintf(pre, sizeof pre, "libumockdev-preload.so.0%s%s", old && *old ? ":" : "",
                  old ? old : "");
         setenv("LD_PRELOAD", pre, 1);
+        /* An ASan build must accept a preload ahead of its runtime. */
+        const char *asan = getenv("ASAN_OPTIONS");
+        if (!asan || !strstr(asan, "verify_asan_link_order")) {
+            char opts[1024];
+            snprintf(opts, sizeof opts, "%s%sverify_asan_link_order=0", asan ? asan : "",
+                     asan && *asan ? ":" : "");
+            setenv("ASAN_OPTIONS", opts, 1);
+        }
         setenv("GH_RELAY_SIM_REEXEC", "1", 1);   /* once: never loop */
         execv("/proc/self/exe", argv);
         perror("gh-relay-sim: re-exec with the umockdev preload");
