@@ -10,6 +10,10 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ghcli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 DB="$T/gh.db"
 export GH_CLOCK_OFFSET_S=0
+# Under -DGH_SANITIZE=ON a sanitizer report must fail the test even where
+# the command is expected to exit 1 (ASan's default exit code).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:exitcode=86"
 unset SUDO_USER || true
 
 # ctl ARGS...: runs gatehousectl on the test database; stdout in $T/out,
@@ -19,6 +23,12 @@ ctl() {
     "$GHCTL" --db "$DB" "$@" >"$T/out" 2>"$T/err" </dev/null
     RC=$?
     set -e
+    sanitizer_check
+}
+sanitizer_check() {
+    if [ "$RC" = 86 ] || grep -qE "Sanitizer|runtime error:" "$T/err"; then
+        echo "FAIL: sanitizer report (${CHECK:-})" >&2; cat "$T/err" >&2; exit 1
+    fi
 }
 # ctl_in INPUT ARGS...: the same with INPUT on stdin.
 ctl_in() {
@@ -27,6 +37,7 @@ ctl_in() {
     printf '%s' "$input" | "$GHCTL" --db "$DB" "$@" >"$T/out" 2>"$T/err"
     RC=$?
     set -e
+    sanitizer_check
 }
 
 fail() {

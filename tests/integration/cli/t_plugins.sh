@@ -9,7 +9,7 @@ cp "$SO/ght_good.so" "$T/plugins/"
 chmod 0644 "$T/plugins/ght_good.so"
 printf '[store]\npath = %s\n[plugins]\ndir = %s\nenable = ght_good\n' "$DB" "$T/plugins" >"$T/gh.ini"
 export GHT_TRACE="$T/trace"
-pctl() { CHECK="$*"; set +e; "$GHCTL" --config "$T/gh.ini" "$@" >"$T/out" 2>"$T/err" </dev/null; RC=$?; set -e; }
+pctl() { CHECK="$*"; set +e; "$GHCTL" --config "$T/gh.ini" "$@" >"$T/out" 2>"$T/err" </dev/null; RC=$?; set -e; sanitizer_check; }
 
 pctl init; rc 0
 pctl occupant list; rc 0
