@@ -61,6 +61,7 @@ static struct {
     struct gh_store *st;
     struct gh_mailer *mailer;
     char problem[512];
+    long problem_code;            /* what set_problem compares */
     struct queued_event ev[GH_MAIL_WORKER_EVENTS];
     int ev_head, ev_n;
     void (*wakeup)(void *ud);
@@ -90,15 +91,18 @@ static void push_event(enum gh_event_kind kind, const char *text)
 }
 
 /* Records the relay's state after a batch that talked to it (or tried to);
- * logs and raises an event only when it changed. */
-static void set_problem(const char *problem)
+ * logs and raises an event only when it changed. "Changed" goes by the
+ * problem's code (curl code and SMTP reply), not its text, which carries
+ * timings ("timed out after 3001 ms") that differ on every retry. */
+static void set_problem(const char *problem, long code)
 {
     void (*wake)(void *) = NULL;
     void *wake_ud = NULL;
     pthread_mutex_lock(&W.mu);
-    int changed = strcmp(W.problem, problem) != 0;
+    int changed = code != W.problem_code || (W.problem[0] != '\0') != (problem[0] != '\0');
+    snprintf(W.problem, sizeof W.problem, "%s", problem);
+    W.problem_code = code;
     if (changed) {
-        snprintf(W.problem, sizeof W.problem, "%s", problem);
         push_event(GH_EVENT_MAIL_PROBLEM, problem);
         wake = W.wakeup;
         wake_ud = W.wakeup_ud;
@@ -148,7 +152,8 @@ static void *worker_main(void *arg)
         }
         if (run) {
             struct gh_mail_batch b;
-            gh_mailer_reset_cancel(W.mailer);
+            /* the cancel flag is only ever set by stop, and never cleared:
+             * clearing it here could undo a stop that came in between */
             enum gh_status s = gh_mailer_deliver_due(W.mailer, W.st, now, 0, &b);
             pthread_mutex_lock(&W.mu);
             W.stats.batches++;
@@ -159,9 +164,9 @@ static void *worker_main(void *arg)
             if (s != GH_OK)
                 gh_oplog(GH_LOG_ERR, "mail: outbox: %s", gh_store_errmsg(W.st));
             if (b.tried > 0 && b.relay != GH_MAILV_SENT)
-                set_problem(b.problem);
+                set_problem(b.problem, b.problem_code);
             else if (b.tried > 0 && (b.sent > 0 || b.failed > 0 || b.deferred > 0))
-                set_problem("");
+                set_problem("", 0);
             if (b.relay == GH_MAILV_CONFIG) {
                 backoff = backoff ? backoff * 2 : RELAY_BACKOFF_MIN_MS;
                 if (backoff > RELAY_BACKOFF_MAX_MS)
@@ -240,6 +245,7 @@ enum gh_status gh_mail_worker_start(const struct gh_config *cfg, char *err, size
     W.stopping = 0;
     W.kicked = 1;                /* look at the outbox once at start */
     W.problem[0] = '\0';
+    W.problem_code = 0;
     W.ev_head = W.ev_n = 0;
     memset(&W.stats, 0, sizeof W.stats);
     pthread_condattr_init(&ca);

@@ -1080,6 +1080,7 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
                 snprintf(relay_down, sizeof relay_down, "%s", r.detail);
                 out->relay = GH_MAILV_TRANSIENT;
                 snprintf(out->problem, sizeof out->problem, "%s", r.detail);
+                out->problem_code = (long)r.curl_code * 1000 + r.smtp_code;
                 /* a connection that failed half-way is not worth keeping */
                 gh_mailer_disconnect(m);
             }
@@ -1102,6 +1103,7 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
                 out->tried++;
                 out->relay = GH_MAILV_CONFIG;
                 snprintf(out->problem, sizeof out->problem, "%s", r.detail);
+                out->problem_code = (long)r.curl_code * 1000 + r.smtp_code;
                 gh_mailer_disconnect(m);
             }
             out->more = 0;

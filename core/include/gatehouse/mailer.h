@@ -111,6 +111,8 @@ struct gh_mail_batch {
     enum gh_mail_verdict relay; /* CONFIG/TRANSIENT when the relay itself failed
                                    (not one message), else SENT */
     char problem[512];        /* the relay problem, "" when the relay worked */
+    long problem_code;        /* the same problem, stable across retries:
+                                 curl code * 1000 + SMTP reply code */
 };
 
 /* Delivers up to `limit` (<=0: GH_MAILER_BATCH) messages due at `now` (wall
