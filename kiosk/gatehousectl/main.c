@@ -7,7 +7,9 @@
  * cli.h), opens the database and runs it. Commands that are not built in
  * may come from plugins: only then is the plugin host created and the
  * plugins loaded, so built-in commands pay nothing for plugins (the bench
- * target is a few milliseconds per invocation). Exit codes: 0 done,
+ * target is a few milliseconds per invocation; built-in changes therefore
+ * reach no plugin hook, which is fine: hooks of the running kiosk live in
+ * another process anyway). Exit codes: 0 done,
  * 1 refused or failed, 2 usage error.
  *
  * The actor written to the activity log is "cli:<user>": the person behind
@@ -16,6 +18,7 @@
  * they say who typed the command, which plain "cli" would not.
  */
 #include "cli.h"
+#include "gatehouse/oplog.h"
 #include "gatehouse/plugin_host.h"
 
 #include <pwd.h>
@@ -180,6 +183,8 @@ static int load_plugins(struct cli *c)
     if (!c->host)
         return -1;
     gh_plugin_host_load_all(c->host);
+    /* Changes a plugin command makes reach the plugins' hooks too. */
+    gh_plugin_host_listen(c->host);
     return 0;
 }
 
@@ -313,6 +318,12 @@ int main(int argc, char **argv)
     int rc = 2, i = 1;
     gh_config_defaults(&c.cfg);
     make_actor(c.actor, sizeof c.actor);
+    /* Operational lines name this program; a command line is not a daemon,
+     * so only warnings and errors unless GATEHOUSE_DEBUG asks for more. */
+    gh_oplog_set_ident("gatehousectl");
+    const char *dbg = getenv("GATEHOUSE_DEBUG");
+    if (!dbg || strcmp(dbg, "1") != 0)
+        gh_oplog_set_level(GH_LOG_WARN);
 
     /* Global options come before the command. */
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -406,7 +417,8 @@ int main(int argc, char **argv)
             }
             struct gh_cmd_ctx ctx = {
                 .size = sizeof ctx, .store = c.st, .config = &c.cfg, .actor = c.actor,
-                .json = c.json, .out = stdout, .err = stderr, .host = NULL,
+                .json = c.json, .out = stdout, .err = stderr,
+                .host = gh_plugin_host_table(c.host, r->plugin),
             };
             gh_cli_current = r->cmd;
             rc = r->cmd->run(r->state, &ctx, cargc - consumed, cargv + consumed);
