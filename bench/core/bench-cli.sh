@@ -96,6 +96,25 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '\n%-34s %10s %10s %7s\n' "per invocation (ms)" gatehousectl sqlite3 ratio
 printf '%-34s %10s %10s %7sx\n' "occupant show WHO" "$CTL_SHOW" "$SQL_SHOW" "$(ratio "$CTL_SHOW" "$SQL_SHOW")"
 printf '%-34s %10s %10s %7sx\n' "door check DOOR --as WHO" "$CTL_DOOR" "$SQL_DOOR" "$(ratio "$CTL_DOOR" "$SQL_DOOR")"
+# Instruction counts (callgrind) do not move with the machine's load, so
+# they give a second, steadier ratio (user space only: exec and page
+# faults are the kernel's and not counted).
+if command -v valgrind >/dev/null; then
+    irefs() {
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+            awk '/Collected/ { gsub(",", "", $NF); print $NF }'
+    }
+    I_CTL_SHOW=$(irefs "$CTL" --db "$DB" occupant show "$WHO")
+    I_SQL_SHOW=$(irefs sqlite3 "$DB" "SELECT a.id, a.email, a.name, a.phone, a.state, a.access, g.name
+        FROM accounts a LEFT JOIN groups g ON g.id = a.group_id WHERE a.email_key = '$WHO';")
+    I_CTL_DOOR=$(irefs "$CTL" --db "$DB" door check U1 --as tenant1@bench.example)
+    I_SQL_DOOR=$(irefs sqlite3 "$DB" "SELECT a.state, a.access, l.door_kind, l.tenant_account,
+        l.tenant_group FROM accounts a, locations l
+        WHERE a.email_key = 'tenant1@bench.example' AND l.name_key = 'u1';")
+    printf '\n%-34s %12s %12s %7s\n' "instructions per invocation" gatehousectl sqlite3 ratio
+    printf '%-34s %12s %12s %7sx\n' "occupant show WHO" "$I_CTL_SHOW" "$I_SQL_SHOW" "$(ratio "$I_CTL_SHOW" "$I_SQL_SHOW")"
+    printf '%-34s %12s %12s %7sx\n' "door check DOOR --as WHO" "$I_CTL_DOOR" "$I_SQL_DOOR" "$(ratio "$I_CTL_DOOR" "$I_SQL_DOOR")"
+fi
 printf '\n%-34s %s s\n' "import $ROWS rows (--no-welcome)" "$IMPORT_S"
 printf '%-34s %s s\n' "import again (idempotent)" "$REIMPORT_S"
 printf '%-34s %s ms/row (~%s s per %s rows)\n' "import with welcome mail" "$W_MS" "$W_EXTRA" "$ROWS"

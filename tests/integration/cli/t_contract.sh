@@ -118,6 +118,33 @@ out_has "PIN set:       yes"
 # The code is single use.
 refused occupant setup ann@example.com --code "$CODE" --pin 4826
 
+# Refusals: exit 1, one line naming the rule or the field.
+refused unit rent "Unit 1" --occupant bob@example.com
+err_has "already rented"; err_lines 1
+refused unit share "Unit 3" on
+err_has "vacant"
+refused occupant approve ann@example.com
+err_has "pending"
+refused group add Acme
+err_has "name"
+refused location add "Unit 9" --parent Nowhere --door unit
+err_has "parent"
+refused location add "Unit 9" --parent Site --door unit --relay BOARD1:2
+err_has "relay"
+refused location add "Unit 9" --parent Site --door unit --relay nonsense
+err_has "relay"
+ok occupant set-state dee@example.com blocked
+refused occupant signup --email dee@example.com
+err_has "can't be re-activated here"
+# The PIN and the code may come from standard input.
+ok occupant resend-welcome cy@example.com
+ok --json outbox list --state queued
+CID=$("$PY" -c 'import json,sys; print([m["id"] for m in json.load(sys.stdin) if m["to"]=="cy@example.com"][0])' <"$T/out")
+ok outbox show "$CID"
+CCODE=$(grep -oE '\b[0-9]{6}\b' "$T/out" | head -1)
+CHECK="setup --pin -"; ctl_in $'3958\n' occupant setup cy@example.com --code "$CCODE" --pin -; rc 0
+usage occupant setup cy@example.com --code - --pin -
+
 ok log --limit 5
 [ "$(wc -l <"$T/out")" = 5 ] || fail "log --limit 5 printed $(wc -l <"$T/out") lines"
 ok log verify
