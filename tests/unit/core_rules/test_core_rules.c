@@ -1802,6 +1802,21 @@ static void test_search_prefix_name_email_phone_case_insensitive(void **state)
     q.offset = 0;
     OK(gh_account_count(f->st, &q, &n));
     assert_int_equal(n, 4);
+
+    /* a group's members, with and without a prefix */
+    int64_t g = group(f, "Blanc Family", 1, NULL, 0, NULL, 0);
+    OK(gh_group_member_add(f->st, "test", "Blanc Family", el));
+    q = (struct gh_account_query){.kind = -1, .state = -1, .group_id = g};
+    OK(gh_account_count(f->st, &q, &n));
+    assert_int_equal(n, 1);
+    q.prefix = "zo";
+    OK(gh_account_count(f->st, &q, &n));
+    assert_int_equal(n, 0);
+    q.prefix = "\xC3\x89L";
+    x = (struct ids){0};
+    OK(gh_account_list(f->st, &q, ids_cb, &x));
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.v[0], el);
 }
 
 static void test_approval_queue_oldest_first(void **state)
