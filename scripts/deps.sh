@@ -22,6 +22,8 @@ PKGS=(
   usbrelay msmtp
   # packaging tests
   dpkg-dev file lintian fakeroot systemd
+  # packaging tests: the relay udev rules, run by udevadm against umockdev boards
+  udev
 )
 
 missing=()
