@@ -220,7 +220,7 @@ enum gh_status gh_account_find(struct gh_store *st, const char *who, struct gh_a
     size_t len;
 
     if (!who || !*who)
-        return gh_store_fail(st, GH_E_NOTFOUND, _("no account given"));
+        return gh_store_fail(st, GH_E_NOTFOUND, "%s", _("no account given"));
     while (*who == ' ')
         who++;
     len = strlen(who);
@@ -421,7 +421,7 @@ enum gh_status gh_account_list(struct gh_store *st, const struct gh_account_quer
     int rc;
 
     if (!s)
-        return gh_store_fail(st, GH_E_NOMEM, _("out of memory"));
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
     build_search(q, ACCOUNT_COLS, 1, s);
     stmt = gh_store_prepare(st, s->sql);
     if (!stmt) {
@@ -451,7 +451,7 @@ enum gh_status gh_account_count(struct gh_store *st, const struct gh_account_que
 
     *out = 0;
     if (!s)
-        return gh_store_fail(st, GH_E_NOMEM, _("out of memory"));
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
     build_search(q, "count(*)", 0, s);
     stmt = gh_store_prepare(st, s->sql);
     if (!stmt) {
@@ -481,7 +481,7 @@ enum gh_status gh_account_search_plan(struct gh_store *st, const struct gh_accou
     if (buf && len)
         buf[0] = '\0';
     if (!s)
-        return gh_store_fail(st, GH_E_NOMEM, _("out of memory"));
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
     build_search(q, ACCOUNT_COLS, 1, s);
     snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", s->sql);
     if (sqlite3_prepare_v2(gh_store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -627,8 +627,8 @@ static enum gh_status resolve_access(struct gh_store *st, enum gh_access access,
     *group_id = 0;
     if (access == GH_ACCESS_GROUP) {
         if (!group || !*group)
-            return gh_store_fail(st, GH_E_INVALID, _("group: a group is needed for access "
-                                                     "through a group"));
+            return gh_store_fail(st, GH_E_INVALID, "%s",
+                                 _("group: a group is needed for access through a group"));
         s = gh_group_find(st, group, &g);
         if (s != GH_OK)
             return s;
@@ -638,10 +638,11 @@ static enum gh_status resolve_access(struct gh_store *st, enum gh_access access,
         *group_id = g.id;
     } else if (access == GH_ACCESS_SPECIFIC) {
         if (n > 0 && !locations)
-            return gh_store_fail(st, GH_E_INVALID, _("locations: none given"));
+            return gh_store_fail(st, GH_E_INVALID, "%s", _("locations: none given"));
         return gh_rules_location_ids(st, locations, n, ids);
     } else if (access != GH_ACCESS_ALL && access != GH_ACCESS_NONE) {
-        return gh_store_fail(st, GH_E_INVALID, _("access: must be none, all, group or specific"));
+        return gh_store_fail(st, GH_E_INVALID, "%s",
+                             _("access: must be none, all, group or specific"));
     }
     return GH_OK;
 }
