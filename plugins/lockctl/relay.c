@@ -128,6 +128,90 @@ int gh_relay_bulk_out(struct gh_relay_dev *dev, unsigned char ep, unsigned char 
     return r < 0 ? r : done;
 }
 
+struct pair_wait {
+    int remaining;
+    int completed;
+};
+
+static void LIBUSB_CALL pair_done(struct libusb_transfer *t)
+{
+    struct pair_wait *w = t->user_data;
+    if (--w->remaining == 0)
+        w->completed = 1;
+}
+
+static int transfer_result(const struct libusb_transfer *t)
+{
+    switch (t->status) {
+    case LIBUSB_TRANSFER_COMPLETED: return 0;
+    case LIBUSB_TRANSFER_STALL: return LIBUSB_ERROR_PIPE;
+    case LIBUSB_TRANSFER_NO_DEVICE: return LIBUSB_ERROR_NO_DEVICE;
+    case LIBUSB_TRANSFER_TIMED_OUT: return LIBUSB_ERROR_TIMEOUT;
+    case LIBUSB_TRANSFER_OVERFLOW: return LIBUSB_ERROR_OVERFLOW;
+    case LIBUSB_TRANSFER_CANCELLED: return LIBUSB_ERROR_INTERRUPTED;
+    default: return LIBUSB_ERROR_IO;
+    }
+}
+
+int gh_relay_ctrl_pair(struct gh_relay_dev *dev, struct gh_relay_ctrl_req rq[2])
+{
+    enum { MAXLEN = 64 };
+    unsigned char buf[2][LIBUSB_CONTROL_SETUP_SIZE + MAXLEN];
+    struct libusb_transfer *t[2] = {NULL, NULL};
+    struct pair_wait w = {0, 0};
+    int r = 0, submitted = 0;
+
+    for (int i = 0; i < 2; i++) {
+        rq[i].done = 0;
+        if (rq[i].len > MAXLEN) {
+            r = LIBUSB_ERROR_INVALID_PARAM;
+            goto out;
+        }
+        if (!(t[i] = libusb_alloc_transfer(0))) {
+            r = LIBUSB_ERROR_NO_MEM;
+            goto out;
+        }
+        libusb_fill_control_setup(buf[i], rq[i].type, rq[i].req, rq[i].value, rq[i].index,
+                                  rq[i].len);
+        if (!(rq[i].type & LIBUSB_ENDPOINT_IN) && rq[i].len)
+            memcpy(buf[i] + LIBUSB_CONTROL_SETUP_SIZE, rq[i].data, rq[i].len);
+        libusb_fill_control_transfer(t[i], dev->h, buf[i], pair_done, &w, GH_RELAY_TIMEOUT_MS);
+    }
+    for (int i = 0; i < 2 && r == 0; i++) {
+        dev->transfers++;
+        r = libusb_submit_transfer(t[i]);
+        if (r == 0) {
+            w.remaining++;
+            submitted++;
+        }
+    }
+    /* Every submitted transfer ends (completed, failed or timed out by
+     * libusb) before its buffer may go: wait for all of them. */
+    while (w.remaining > 0) {
+        struct timeval tv = {1, 0};
+        int e = libusb_handle_events_timeout_completed(dev->ctx, &tv, &w.completed);
+        if (e < 0 && e != LIBUSB_ERROR_INTERRUPTED && e != LIBUSB_ERROR_TIMEOUT) {
+            for (int i = 0; i < submitted; i++)
+                libusb_cancel_transfer(t[i]);
+        }
+    }
+    for (int i = submitted - 1; i >= 0; i--) {
+        int e = transfer_result(t[i]);
+        if (e == 0) {
+            rq[i].done = t[i]->actual_length;
+            if ((rq[i].type & LIBUSB_ENDPOINT_IN) && rq[i].done > 0)
+                memcpy(rq[i].data, buf[i] + LIBUSB_CONTROL_SETUP_SIZE, (size_t)rq[i].done);
+        } else {
+            r = e;   /* walking backwards: the first failure wins */
+        }
+    }
+out:
+    for (int i = 0; i < 2; i++)
+        if (t[i])
+            libusb_free_transfer(t[i]);
+    return r;
+}
+
 int gh_relay_claim(struct gh_relay_dev *dev)
 {
     /* Prefer libusb's auto-detach: it re-attaches usbhid/ftdi_sio when we
@@ -322,29 +406,40 @@ static enum gh_status do_set(struct gh_relay_mgr *m, struct board *b, int channe
     uint32_t want = channel ? (on ? (b->want | bit) : (b->want & ~bit)) : 0;
     int r = 0;
 
+    char what[32];
+    if (channel)
+        snprintf(what, sizeof what, "relay %d %s", channel, on ? "on" : "off");
+    else
+        snprintf(what, sizeof what, "all relays off");
+
     for (int attempt = 0; attempt < 2; attempt++) {
         /* Drivers that write every pin at once build on dev.state: give them
          * what we mean to have, not a read-back we no longer trust. */
         b->dev.state = b->want;
-        r = channel ? b->drv->set(&b->dev, channel, on) : b->drv->set_all_off(&b->dev);
-        if (r == 0 && b->drv->read_state) {
-            uint32_t got = 0;
-            r = b->drv->read_state(&b->dev, &got);
-            if (r == 0) {
-                /* The whole mask: nothing else switches these relays while
-                 * we hold the board, and an FTDI write sets every pin. */
-                b->dev.state = got;
-                if (got != want) {
-                    snprintf(b->last_error, sizeof b->last_error,
-                             "read-back after switching %s%d %s shows relays 0x%02" PRIx32,
-                             channel ? "relay " : "all", channel ? channel : 0,
-                             channel ? (on ? "on" : "off") : "off", got);
-                    r = 1;   /* mismatch: retry */
-                    continue;
-                }
+        uint32_t got = 0;
+        int have_got = 0;
+        if (b->drv->set_verify) {
+            r = b->drv->set_verify(&b->dev, channel, on, &got);
+            have_got = r == 0;
+        } else {
+            r = channel ? b->drv->set(&b->dev, channel, on) : b->drv->set_all_off(&b->dev);
+            if (r == 0 && b->drv->read_state) {
+                r = b->drv->read_state(&b->dev, &got);
+                have_got = r == 0;
+            }
+        }
+        if (have_got) {
+            /* The whole mask: nothing else switches these relays while we
+             * hold the board, and an FTDI write sets every pin. */
+            b->dev.state = got;
+            if (got != want) {
+                snprintf(b->last_error, sizeof b->last_error,
+                         "read-back after switching %s shows relays 0x%02" PRIx32, what, got);
+                r = 1;   /* mismatch: retry */
+                continue;
             }
         } else if (r == 0) {
-            b->dev.state = want;
+            b->dev.state = want;   /* a family without read-back */
         }
         if (r == 0) {
             b->want = want;
@@ -471,7 +566,7 @@ static int take_device(struct gh_relay_mgr *m, libusb_device *d,
         return 0;
     }
 
-    struct gh_relay_dev dev = {.h = h, .channels = channels};
+    struct gh_relay_dev dev = {.ctx = m->ctx, .h = h, .channels = channels};
     r = drv->open(&dev, &s);
     if (r < 0) {
         set_err(m, "%s board (%s): cannot take it over: %s", drv->name, prod, libusb_strerror(r));

@@ -174,6 +174,7 @@ struct gh_relay_strings {
 };
 
 struct gh_relay_dev {
+    libusb_context *ctx;        /* for the drivers' asynchronous transfers */
     libusb_device_handle *h;
     int channels;
     uint32_t state;             /* last read back (or written, boards without read-back) */
@@ -204,6 +205,20 @@ struct gh_relay_driver {
     int (*set_id)(struct gh_relay_dev *dev, const char *id);
     /* Releases the interface (the kernel driver is re-attached). */
     void (*close)(struct gh_relay_dev *dev);
+    /* Optional: the write and its read-back submitted together, for boards
+     * whose commands and read-back share endpoint 0 (the host controller runs
+     * them in order). CHANNEL 0 = all off. NULL: set()/set_all_off() then
+     * read_state(), one after the other. */
+    int (*set_verify)(struct gh_relay_dev *dev, int channel, int on, uint32_t *mask);
+};
+
+/* One control request of a pair (gh_relay_ctrl_pair); done = bytes moved. */
+struct gh_relay_ctrl_req {
+    uint8_t type, req;
+    uint16_t value, index;
+    unsigned char *data;        /* at most 64 bytes */
+    uint16_t len;
+    int done;
 };
 
 extern const struct gh_relay_driver gh_relay_drv_dcttech;
@@ -214,6 +229,9 @@ extern const struct gh_relay_driver gh_relay_drv_ftdi;
 int gh_relay_ctrl(struct gh_relay_dev *dev, uint8_t type, uint8_t req, uint16_t value,
                   uint16_t index, unsigned char *data, uint16_t len);
 int gh_relay_bulk_out(struct gh_relay_dev *dev, unsigned char ep, unsigned char *data, int len);
+/* Two control transfers on endpoint 0 submitted back to back and waited for
+ * together; returns 0 or the first one's error (LIBUSB_ERROR_*). */
+int gh_relay_ctrl_pair(struct gh_relay_dev *dev, struct gh_relay_ctrl_req req[2]);
 
 /* Claims interface 0 with the kernel driver (usbhid, ftdi_sio) detached;
  * libusb re-attaches it on release. */

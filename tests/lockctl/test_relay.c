@@ -549,7 +549,9 @@ static void test_stall_retried_once_then_reported(void **state)
     poll_now(f);
     assert_int_equal(gh_sim_state(d), 0);
 
-    gh_sim_fault_stall(d, 2);
+    /* The dcttech write and its read-back go out together, so one failed
+     * attempt takes two stalled transfers: four fail both attempts. */
+    gh_sim_fault_stall(d, 4);
     assert_int_equal(gh_relay_pulse(f->m, "STALL", 2, 1000), GH_E_IO);
     assert_int_equal(gh_sim_state(d), 0);
     assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "retry"));
@@ -564,13 +566,33 @@ static void test_stall_retried_once_then_reported(void **state)
     assert_int_equal(count_events(f, GH_RELAY_EV_RECOVERED, "STALL"), 1);
 
     /* A switch-off that fails twice is tried again until the door is shut. */
-    gh_sim_fault_stall(d, 2);
+    gh_sim_fault_stall(d, 4);
     gh_clock_advance(1000);
     assert_int_equal(poll_now(f), GH_E_IO);
     assert_int_equal(gh_sim_state(d), 0x2);
     gh_clock_advance(100);
     assert_int_equal(poll_now(f), GH_OK);
     assert_int_equal(gh_sim_state(d), 0);
+}
+
+/* The same on an FTDI board, whose write (bulk) and read-back (control) go
+ * one after the other: two stalled writes fail both attempts. */
+static void test_stall_retried_once_then_reported_ftdi(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTSTALL", 4);
+    open_mgr(f);
+    gh_sim_fault_stall(t, 1);
+    assert_int_equal(gh_relay_pulse(f->m, "FTSTALL", 3, 1000), GH_OK);
+    assert_int_equal(gh_sim_state(t), 0x4);
+    gh_sim_fault_stall(t, 2);
+    assert_int_equal(gh_relay_pulse(f->m, "FTSTALL", 4, 1000), GH_E_IO);
+    assert_int_equal(gh_sim_state(t), 0x4);
+    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, "FTSTALL"), 1);
+    gh_clock_advance(1000);
+    assert_int_equal(poll_now(f), GH_OK);
+    assert_int_equal(gh_sim_state(t), 0);
+    assert_int_equal(count_events(f, GH_RELAY_EV_RECOVERED, "FTSTALL"), 1);
 }
 
 static void test_wrong_readback_retried_once_then_reported(void **state)
@@ -628,6 +650,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_board_failing_at_discovery_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
