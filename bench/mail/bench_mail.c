@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -50,6 +51,16 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds (user + system) used so far by us, or by our waited-for
+ * children: the client's own cost, whatever the sink's pace. */
+static double cpu_s(int who)
+{
+    struct rusage ru;
+    getrusage(who, &ru);
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 static int seed(struct gh_store *st, int n)
 {
     if (gh_store_begin(st) != GH_OK)
@@ -72,7 +83,8 @@ static int seed(struct gh_store *st, int n)
 
 /* ---- gatehouse ------------------------------------------------------------ */
 
-static double run_gatehouse(const char *dir, const struct gh_config *base, int n, int round)
+static double run_gatehouse(const char *dir, const struct gh_config *base, int n, int round,
+                            double *cpu)
 {
     char db[600], err[512];
     struct gh_store *st = NULL;
@@ -90,7 +102,7 @@ static double run_gatehouse(const char *dir, const struct gh_config *base, int n
         goto out;
     }
     int sent = 0;
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
     for (int guard = 0; guard < n + 2; guard++) {
         struct gh_mail_batch b;
         if (gh_mailer_deliver_due(m, st, gh_clock_now_ms(), 0, &b) != GH_OK) {
@@ -106,6 +118,7 @@ static double run_gatehouse(const char *dir, const struct gh_config *base, int n
             break;
     }
     t = now_s() - t0;
+    *cpu = cpu_s(RUSAGE_SELF) - c0;
     if (sent != n || gh_outbox_count(st, GH_MAIL_QUEUED) != 0) {
         fprintf(stderr, "bench: sent %d of %d\n", sent, n);
         t = -1;
@@ -128,7 +141,7 @@ static size_t rd(char *buf, size_t sz, size_t nm, void *ud)
     return n;
 }
 
-static double run_libcurl(const char *url, const char *msg, int n)
+static double run_libcurl(const char *url, const char *msg, int n, double *cpu)
 {
     CURL *h = curl_easy_init();
     struct up u = { msg, strlen(msg), 0 };
@@ -142,7 +155,7 @@ static double run_libcurl(const char *url, const char *msg, int n)
     curl_easy_setopt(h, CURLOPT_READDATA, &u);
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u.len);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
     for (int i = 1; i <= n; i++) {
         char to[64];
         snprintf(to, sizeof to, "<user%d@example.org>", i);
@@ -157,6 +170,7 @@ static double run_libcurl(const char *url, const char *msg, int n)
         }
     }
     t = now_s() - t0;
+    *cpu = cpu_s(RUSAGE_SELF) - c0;
 out:
     curl_easy_cleanup(h);
     return t;
@@ -164,7 +178,7 @@ out:
 
 /* ---- msmtp, a process per message ------------------------------------------------- */
 
-static double run_msmtp(const char *dir, int port, const char *msgfile, int n)
+static double run_msmtp(const char *dir, int port, const char *msgfile, int n, double *cpu)
 {
     char conf[600], portopt[32];
     snprintf(conf, sizeof conf, "%s/msmtprc", dir);
@@ -175,7 +189,7 @@ static double run_msmtp(const char *dir, int port, const char *msgfile, int n)
     fclose(f);
     chmod(conf, 0600);
     snprintf(portopt, sizeof portopt, "--port=%d", port);
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s(RUSAGE_CHILDREN);
     for (int i = 1; i <= n; i++) {
         char to[64];
         snprintf(to, sizeof to, "user%d@example.org", i);
@@ -200,6 +214,7 @@ static double run_msmtp(const char *dir, int port, const char *msgfile, int n)
             return -1;
         }
     }
+    *cpu = cpu_s(RUSAGE_CHILDREN) - c0;
     return now_s() - t0;
 }
 
@@ -264,20 +279,26 @@ int main(void)
     fwrite(msg, 1, len, mf);
     fclose(mf);
 
-    double best_gh = 1e9, best_curl = 1e9;
+    double best_gh = 1e9, best_curl = 1e9, cpu_gh = 1e9, cpu_curl = 1e9, cpu_msmtp = 0;
     for (int r = 0; r < rounds; r++) {
-        double tc = run_libcurl(url, msg, n);
-        double tg = run_gatehouse(dir, &cfg, n, r);
+        double cc = 0, cg = 0;
+        double tc = run_libcurl(url, msg, n, &cc);
+        double tg = run_gatehouse(dir, &cfg, n, r, &cg);
         if (tc < 0 || tg < 0)
             goto out;
         if (tc < best_curl)
             best_curl = tc;
         if (tg < best_gh)
             best_gh = tg;
-        printf("round %d: libcurl %.3f s, gatehouse %.3f s\n", r + 1, tc, tg);
+        if (cc < cpu_curl)
+            cpu_curl = cc;
+        if (cg < cpu_gh)
+            cpu_gh = cg;
+        printf("round %d: libcurl %.3f s (cpu %.3f s), gatehouse %.3f s (cpu %.3f s)\n",
+               r + 1, tc, cc, tg, cg);
         fflush(stdout);
     }
-    double tm = run_msmtp(dir, srv.port, msgfile, n_msmtp);
+    double tm = run_msmtp(dir, srv.port, msgfile, n_msmtp, &cpu_msmtp);
     if (tm < 0)
         goto out;
 
@@ -291,6 +312,10 @@ int main(void)
            tm, n_msmtp);
     printf("  gatehouse / libcurl = %.2fx   (target >= 0.8x)\n", r_gh / r_curl);
     printf("  gatehouse / msmtp   = %.1fx   (target >= 20x)\n", r_gh / r_msmtp);
+    printf("client CPU per message (user+sys; the sink's pace left out):\n");
+    printf("  libcurl %.3f ms, gatehouse %.3f ms (%.2fx), msmtp %.3f ms\n",
+           cpu_curl * 1000 / n, cpu_gh * 1000 / n, cpu_gh / cpu_curl,
+           cpu_msmtp * 1000 / n_msmtp);
     rc = 0;
 out:
     free(msg);
