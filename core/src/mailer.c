@@ -220,7 +220,7 @@ static void put_encoded_words(struct sbuf *b, const char *text, size_t col)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t n = strlen(text), i = 0;
-    int first = 1;
+    int first = 1, fold = 0;      /* fold: start the next word on a new line */
     while (i < n) {
         size_t room = first ? (col < 76 ? 76 - col : 0) : 75;
         if (room > 75)
@@ -228,8 +228,8 @@ static void put_encoded_words(struct sbuf *b, const char *text, size_t col)
         size_t max_bytes = room > EW_OVERHEAD ? (room - EW_OVERHEAD) / 4 * 3 : 0;
         if (max_bytes < 12) {
             /* no room left on the first line: start on the next one */
-            sb_puts(b, "\r\n ");
             first = 0;
+            fold = 1;
             continue;
         }
         size_t take = 0, at_space = 0;
@@ -249,13 +249,14 @@ static void put_encoded_words(struct sbuf *b, const char *text, size_t col)
          * rather than a space in the middle of a word. */
         if (i + take < n && at_space > max_bytes / 2)
             take = at_space;
-        if (!first)
+        if (fold)
             sb_puts(b, "\r\n ");
         sb_puts(b, "=?UTF-8?B?");
         put_base64(b, s + i, take);
         sb_puts(b, "?=");
         i += take;
         first = 0;
+        fold = 1;
     }
 }
 
