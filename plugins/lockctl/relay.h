@@ -85,7 +85,9 @@ struct gh_relay_config {
     int ftdi_channels;          /* channels on FTDI boards; 0 = 8 */
     int rescan_ms;              /* periodic rescan without hotplug; 0 = 1000 */
     int no_hotplug;             /* 1 = never use libusb hotplug (periodic rescan) */
-    gh_relay_event_fn on_event; /* may be NULL */
+    gh_relay_event_fn on_event; /* may be NULL; called from inside manager
+                                   calls: it may read the info (copy what it
+                                   keeps) but must not call gh_relay_* */
     void *user;                 /* passed to on_event */
     /* The monotonic clock (ms) pulses run on. NULL: gh_clock_mono_ms() when
      * it is linked in (tests, tools), else CLOCK_MONOTONIC. The plugin passes
@@ -127,8 +129,8 @@ int64_t gh_relay_mgr_next_deadline(const struct gh_relay_mgr *m);
 enum gh_status gh_relay_mgr_rescan(struct gh_relay_mgr *m);
 
 /* Switches relay CHANNEL of board BOARD_ID on (one write + one read-back) and
- * arms its switch-off at mono_ms() + ms (the configured clock). A second pulse while one
- * runs extends it. GH_E_NOTFOUND: no such board; GH_E_UNAVAILABLE: the board
+ * arms its switch-off at mono_ms() + ms (the configured clock). A second
+ * pulse while one runs extends it. GH_E_NOTFOUND: no such board; GH_E_UNAVAILABLE: the board
  * is not on the bus; GH_E_REFUSED: duplicate ID; GH_E_INVALID: bad channel or
  * time; GH_E_IO: the board did not do it (after one retry). */
 enum gh_status gh_relay_pulse(struct gh_relay_mgr *m, const char *board_id, int channel, int ms);
