@@ -144,7 +144,7 @@ static enum gh_status poll_now(struct fx *f)
 static int poll_until(struct fx *f, int (*pred)(struct fx *, const void *), const void *arg,
                       int64_t step)
 {
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 1000; i++) {   /* at most ~5 s even on a busy machine */
         if (pred(f, arg))
             return 1;
         gh_clock_advance(step);
