@@ -189,6 +189,8 @@ static int domain_norm(const char *in, char *out, size_t len, char *err, size_t 
     return gh_ident_check_domain(out, err, errlen);
 }
 
+/* Runs a write with ?1 = a and ?2 = text or b (a statement without ?2
+ * ignores it). */
 static enum gh_status exec_id2(struct gh_store *st, const char *sql, int64_t a, int64_t b,
                                const char *text, const char *what)
 {
@@ -552,4 +554,211 @@ enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
 fail:
     gh_store_rollback(st);
     return s;
+}
+
+/* ---- editing (appended to group.h) ------------------------------------ */
+
+/* Opens the transaction and finds the group by name; a refusal is logged
+ * under `action`. On GH_OK the transaction is open and target names it. */
+static enum gh_status begin_edit(struct gh_store *st, const char *actor, const char *action,
+                                 const char *name, struct gh_group *g, char *target,
+                                 size_t tlen)
+{
+    enum gh_status s;
+
+    snprintf(target, tlen, "group:%.200s", name ? name : "");
+    if ((s = gh_store_begin(st)) != GH_OK)
+        return s;
+    s = gh_group_find(st, name, g);
+    if (s == GH_E_NOTFOUND)
+        return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        return s;
+    }
+    snprintf(target, tlen, "group:%lld:%s", (long long)g->id, g->name);
+    return GH_OK;
+}
+
+/* The name of another live group that lists `domain`, or "" if none. */
+static enum gh_status domain_holder(struct gh_store *st, const char *domain, int64_t except,
+                                    char *holder, size_t len)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT g.name FROM group_domains d JOIN groups g "
+                                           "ON g.id = d.group_id WHERE d.domain = ?1 "
+                                           "AND g.archived = 0 AND g.id <> ?2");
+    int rc;
+
+    holder[0] = '\0';
+    if (!q)
+        return gh_store_sqlfail(st, _("checking the domains"));
+    sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, except);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        gh_store_copy(holder, len, gh_store_col_text(q, 0));
+    gh_store_done(st, q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GH_OK
+                                                 : gh_store_sqlfail(st, _("checking the domains"));
+}
+
+static enum gh_status finish_edit(struct gh_store *st, const char *actor, const char *action,
+                                  const char *target, const char *reason)
+{
+    enum gh_status s = gh_audit_append(st, actor, action, target, GH_OUTCOME_OK, reason);
+    if (s == GH_OK)
+        s = gh_store_commit(st);
+    if (s != GH_OK)
+        gh_store_rollback(st);
+    return s;
+}
+
+enum gh_status gh_group_set_access(struct gh_store *st, const char *actor, const char *name,
+                                   int all_locations, const char *const *locations, int n)
+{
+    const char *action = "group.access";
+    char target[600], reason[1500];
+    struct gh_group g;
+    int64_t *ids = NULL;
+    enum gh_status s;
+    size_t o;
+    int i;
+
+    actor = who_or(actor);
+    if (all_locations || n < 0 || !locations)
+        n = 0;
+    if (n && !(ids = calloc((size_t)n, sizeof *ids)))
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+    if ((s = begin_edit(st, actor, action, name, &g, target, sizeof target)) != GH_OK)
+        goto out;
+    if ((s = gh_rules_location_ids(st, locations, n, ids)) != GH_OK) {
+        s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+        goto out;
+    }
+    s = exec_id2(st, "UPDATE groups SET access = ?2 WHERE id = ?1", g.id, 0,
+                 all_locations ? "all" : "specific", _("saving the group"));
+    if (s == GH_OK)
+        s = exec_id2(st, "DELETE FROM group_locations WHERE group_id = ?1", g.id, 0,
+                     NULL, _("saving the group's locations"));
+    o = (size_t)snprintf(reason, sizeof reason, "access %s", all_locations ? "all" : "specific");
+    for (i = 0; s == GH_OK && i < n; i++) {
+        s = exec_id2(st, "INSERT OR IGNORE INTO group_locations(group_id, location_id) "
+                         "VALUES (?1, ?2)",
+                     g.id, ids[i], NULL, _("saving the group's locations"));
+        if (o < sizeof reason)
+            o += (size_t)snprintf(reason + o, sizeof reason - o, "%s%s", i ? ", " : ": ",
+                                  locations[i]);
+    }
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        goto out;
+    }
+    s = finish_edit(st, actor, action, target, reason);
+out:
+    free(ids);
+    return s;
+}
+
+enum gh_status gh_group_set_domains(struct gh_store *st, const char *actor, const char *name,
+                                    const char *const *domains, int n)
+{
+    const char *action = "group.domains";
+    char target[600], reason[1500], err[512], holder[GH_NAME_BUF];
+    char (*doms)[256] = NULL;
+    struct gh_group g;
+    enum gh_status s;
+    size_t o;
+    int i;
+
+    actor = who_or(actor);
+    if (n < 0 || !domains)
+        n = 0;
+    if (n && !(doms = calloc((size_t)n, sizeof *doms)))
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+    snprintf(target, sizeof target, "group:%.200s", name ? name : "");
+    for (i = 0; i < n; i++) {
+        if (domain_norm(domains[i], doms[i], sizeof doms[i], err, sizeof err) != 0) {
+            s = gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+            goto out;
+        }
+    }
+    if ((s = begin_edit(st, actor, action, name, &g, target, sizeof target)) != GH_OK)
+        goto out;
+    for (i = 0; i < n; i++) {
+        if ((s = domain_holder(st, doms[i], g.id, holder, sizeof holder)) != GH_OK) {
+            gh_store_rollback(st);
+            goto out;
+        }
+        if (*holder) {
+            s = gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
+                                _("domain: %s is already listed by group %s"), doms[i], holder);
+            goto out;
+        }
+    }
+    s = exec_id2(st, "DELETE FROM group_domains WHERE group_id = ?1", g.id, 0, NULL,
+                 _("saving the group's domains"));
+    o = (size_t)snprintf(reason, sizeof reason, "domains:");
+    for (i = 0; s == GH_OK && i < n; i++) {
+        s = exec_id2(st, "INSERT OR IGNORE INTO group_domains(group_id, domain) VALUES (?1, ?2)",
+                     g.id, 0, doms[i], _("saving the group's domains"));
+        if (o < sizeof reason)
+            o += (size_t)snprintf(reason + o, sizeof reason - o, " %s", doms[i]);
+    }
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        goto out;
+    }
+    s = finish_edit(st, actor, action, target, n ? reason : "domains: none");
+out:
+    free(doms);
+    return s;
+}
+
+enum gh_status gh_group_unarchive(struct gh_store *st, const char *actor, const char *name)
+{
+    const char *action = "group.unarchive";
+    char target[600], holder[GH_NAME_BUF], domain[256];
+    struct gh_group g;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    actor = who_or(actor);
+    if ((s = begin_edit(st, actor, action, name, &g, target, sizeof target)) != GH_OK)
+        return s;
+    if (!g.archived)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
+                               _("Group %s is not archived."), g.name);
+    /* While it was archived another group may have taken one of its
+     * domains; two live groups on one domain would make sign-ups ambiguous. */
+    q = gh_store_prepare(st, "SELECT domain FROM group_domains WHERE group_id = ?1 "
+                             "ORDER BY domain");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("checking the domains"));
+        gh_store_rollback(st);
+        return s;
+    }
+    sqlite3_bind_int64(q, 1, g.id);
+    holder[0] = '\0';
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        gh_store_copy(domain, sizeof domain, gh_store_col_text(q, 0));
+        if ((s = domain_holder(st, domain, g.id, holder, sizeof holder)) != GH_OK || *holder)
+            break;
+    }
+    gh_store_done(st, q);
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        return s;
+    }
+    if (*holder)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
+                               _("domain: %s is now listed by group %s; remove it there first"),
+                               domain, holder);
+    s = exec_id2(st, "UPDATE groups SET archived = 0 WHERE id = ?1", g.id, 0, NULL,
+                 _("un-archiving the group"));
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        return s;
+    }
+    return finish_edit(st, actor, action, target, "un-archived; its members' group access is back");
 }

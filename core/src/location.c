@@ -675,3 +675,138 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
                   on ? "on: the tenant shares access with management"
                      : "off: the tenant no longer shares access with management");
 }
+
+/* ---- editing doors (appended to location.h) --------------------------- */
+
+/* Opens the transaction and loads a door; refusals logged under action. */
+static enum gh_status begin_door(struct gh_store *st, const char *actor, const char *action,
+                                 int64_t id, struct gh_location *l, char *target, size_t tlen)
+{
+    enum gh_status s;
+
+    snprintf(target, tlen, "location:%lld", (long long)id);
+    if ((s = gh_store_begin(st)) != GH_OK)
+        return s;
+    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1",
+                 NULL, id, l);
+    if (s == GH_E_NOTFOUND)
+        return gh_rules_refuse(st, 1, actor, action, target, s, _("no location with id %lld"),
+                               (long long)id);
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        return s;
+    }
+    snprintf(target, tlen, "location:%lld:%s", (long long)id, l->name);
+    if (l->door == GH_DOOR_NONE)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
+                               _("%s has no door; only a door has a relay and an unlock time"),
+                               l->name);
+    return GH_OK;
+}
+
+enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int64_t id,
+                                     const char *relay)
+{
+    const char *action = "location.relay";
+    char target[600], err[512], board[GH_BOARD_ID_BUF] = "", reason[300];
+    struct gh_location l;
+    int channel = 0;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    actor = who_or(actor);
+    if (relay && *relay &&
+        gh_relay_addr_parse(relay, board, sizeof board, &channel, err, sizeof err) != 0) {
+        snprintf(target, sizeof target, "location:%lld", (long long)id);
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    }
+    if ((s = begin_door(st, actor, action, id, &l, target, sizeof target)) != GH_OK)
+        return s;
+    if (*board) {
+        q = gh_store_prepare(st, "SELECT name FROM locations WHERE relay_board = ?1 "
+                                 "AND relay_channel = ?2 AND id <> ?3");
+        if (!q) {
+            s = gh_store_sqlfail(st, _("checking the relay"));
+            gh_store_rollback(st);
+            return s;
+        }
+        sqlite3_bind_text(q, 1, board, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 2, channel);
+        sqlite3_bind_int64(q, 3, id);
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW)
+            snprintf(err, sizeof err, "%s", gh_store_col_text(q, 0));
+        gh_store_done(st, q);
+        if (rc == SQLITE_ROW)
+            return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
+                                   _("relay: %s:%d is already used by %s"), board, channel,
+                                   err);
+    }
+    q = gh_store_prepare(st, "UPDATE locations SET relay_board = ?2, relay_channel = ?3 "
+                             "WHERE id = ?1");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("saving the relay"));
+        gh_store_rollback(st);
+        return s;
+    }
+    sqlite3_bind_int64(q, 1, id);
+    if (*board) {
+        sqlite3_bind_text(q, 2, board, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 3, channel);
+    }
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("saving the relay"));
+        gh_store_rollback(st);
+        return s;
+    }
+    if (*l.relay_board)
+        snprintf(reason, sizeof reason, "relay %s:%d -> %s", l.relay_board, l.relay_channel,
+                 *board ? relay : "none");
+    else
+        snprintf(reason, sizeof reason, "relay none -> %s", *board ? relay : "none");
+    return finish(st, actor, action, target, reason);
+}
+
+enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor, int64_t id,
+                                         int unlock_ms)
+{
+    const char *action = "location.unlock_ms";
+    char target[600], reason[128];
+    struct gh_location l;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    actor = who_or(actor);
+    if (unlock_ms != 0 && (unlock_ms < GH_UNLOCK_MS_MIN || unlock_ms > GH_UNLOCK_MS_MAX)) {
+        snprintf(target, sizeof target, "location:%lld", (long long)id);
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
+                               _("unlock_ms: must be from 100 to 60000 milliseconds"));
+    }
+    if ((s = begin_door(st, actor, action, id, &l, target, sizeof target)) != GH_OK)
+        return s;
+    q = gh_store_prepare(st, "UPDATE locations SET unlock_ms = ?2 WHERE id = ?1");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("saving the unlock time"));
+        gh_store_rollback(st);
+        return s;
+    }
+    sqlite3_bind_int64(q, 1, id);
+    if (unlock_ms)
+        sqlite3_bind_int(q, 2, unlock_ms);
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("saving the unlock time"));
+        gh_store_rollback(st);
+        return s;
+    }
+    if (unlock_ms)
+        snprintf(reason, sizeof reason, "unlock time %d ms", unlock_ms);
+    else
+        snprintf(reason, sizeof reason, "unlock time: the unlock_ms setting");
+    return finish(st, actor, action, target, reason);
+}

@@ -47,4 +47,15 @@ enum gh_status gh_group_member_add(struct gh_store *st, const char *actor,
 enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
                                       const char *group, int64_t account_id);
 
+/* ---- appended (core rules): editing ------------------------------------ */
+/* Replaces the group's location access (all, or these location names). */
+enum gh_status gh_group_set_access(struct gh_store *st, const char *actor, const char *name,
+                                   int all_locations, const char *const *locations, int n);
+/* Replaces the group's sign-up domains (n = 0 clears them); a domain listed
+ * by another live group: GH_E_EXISTS naming it. */
+enum gh_status gh_group_set_domains(struct gh_store *st, const char *actor, const char *name,
+                                    const char *const *domains, int n);
+/* Undoes an archive; refused when another group has taken one of its domains. */
+enum gh_status gh_group_unarchive(struct gh_store *st, const char *actor, const char *name);
+
 #endif

@@ -65,4 +65,13 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor,
 enum gh_status gh_unit_list_for(struct gh_store *st, int64_t account_id,
                                 gh_location_fn fn, void *ud);
 
+/* ---- appended (core rules): editing doors ---------------------------- */
+/* Rewires a door to "BOARD:CHANNEL" (a board was renamed or replaced); NULL
+ * or "" unwires it. Unique per board and channel; logged. */
+enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int64_t id,
+                                     const char *relay);
+/* A door's own unlock time (100..60000 ms), 0 = the unlock_ms setting. */
+enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor, int64_t id,
+                                         int unlock_ms);
+
 #endif

@@ -1323,6 +1323,52 @@ static void test_group_member_add_moves_remove_clears_access(void **state)
     assert_int_equal(logged(f, "group.member_remove", GH_OUTCOME_OK, NULL), 1);
 }
 
+static void test_group_edit_access_domains_and_unarchive(void **state)
+{
+    struct fx *f = *state;
+    int64_t gate = loc(f, "Gate", NULL, GH_DOOR_COMMON, NULL);
+    int64_t back = loc(f, "Back", NULL, GH_DOOR_COMMON, NULL);
+    const char *doms[] = {"acme.com"};
+    group(f, "Acme", 1, NULL, 0, doms, 1);
+    int64_t a = occ_access(f, "a@example.com", NULL, NULL, GH_ACCESS_GROUP, "Acme", NULL, 0);
+    allowed(f, a, back);
+
+    const char *only_gate[] = {"gate"};
+    OK(gh_group_set_access(f->st, "test", "acme", 0, only_gate, 1));
+    allowed(f, a, gate);
+    denied(f, a, back, GH_DENY_OUTSIDE_ACCESS, NULL);
+    const char *bad[] = {"Mars"};
+    assert_int_equal(gh_group_set_access(f->st, "test", "acme", 0, bad, 1), GH_E_NOTFOUND);
+    errmsg_has(f, "Mars");
+    allowed(f, a, gate);                                 /* unchanged */
+    assert_int_equal(logged(f, "group.access", GH_OUTCOME_OK, "specific: gate"), 1);
+
+    const char *newdoms[] = {"Acme.org", "acme.net"};
+    OK(gh_group_set_domains(f->st, "test", "Acme", newdoms, 2));
+    struct names n = {0};
+    struct gh_group g;
+    OK(gh_group_find(f->st, "Acme", &g));
+    OK(gh_group_domains(f->st, g.id, name_cb, &n));
+    assert_int_equal(n.n, 2);
+    assert_string_equal(n.v[0], "acme.net");
+    assert_string_equal(n.v[1], "acme.org");
+    assert_int_equal(signup(f, "x@acme.org", NULL, NULL, GH_OK).joined_group_id, g.id);
+    assert_int_equal(signup(f, "y@acme.com", NULL, NULL, GH_OK).joined_group_id, 0);
+
+    int64_t losing;
+    OK(gh_group_archive(f->st, "test", "Acme", 1, &losing));
+    const char *taken[] = {"acme.org"};
+    group(f, "Acme Two", 1, NULL, 0, taken, 1);    /* free while Acme is archived */
+    assert_int_equal(gh_group_unarchive(f->st, "test", "Acme"), GH_E_EXISTS);
+    errmsg_has(f, "Acme Two");
+    OK(gh_group_set_domains(f->st, "test", "Acme Two", NULL, 0));
+    OK(gh_group_unarchive(f->st, "test", "Acme"));
+    allowed(f, a, gate);
+    assert_int_equal(gh_group_unarchive(f->st, "test", "Acme"), GH_E_REFUSED);
+    assert_int_equal(logged(f, "group.unarchive", GH_OUTCOME_OK, NULL), 1);
+    assert_int_equal(logged(f, "group.unarchive", GH_OUTCOME_REFUSED, NULL), 2);
+}
+
 /* ---- locations and units ---------------------------------------------- */
 
 struct locs { int n; struct gh_location v[16]; };
@@ -1408,6 +1454,37 @@ static void test_unlock_ms_range_and_setting_default(void **state)
     errmsg_starts(f, "unlock_ms: ");
     in.unlock_ms = 60001;
     assert_int_equal(gh_location_add(f->st, "test", &in, NULL), GH_E_INVALID);
+}
+
+static void test_door_relay_and_unlock_time_can_be_changed(void **state)
+{
+    struct fx *f = *state;
+    int64_t gate = loc(f, "Gate", NULL, GH_DOOR_COMMON, "OLDID:1");
+    int64_t side = loc(f, "Side", NULL, GH_DOOR_COMMON, "OLDID:2");
+    int64_t site = loc(f, "Site", NULL, GH_DOOR_NONE, NULL);
+    struct gh_location l;
+
+    OK(gh_location_set_relay(f->st, "test", gate, "NEWID:1"));       /* board renamed */
+    OK(gh_location_get(f->st, gate, &l));
+    assert_string_equal(l.relay_board, "NEWID");
+    assert_int_equal(gh_location_set_relay(f->st, "test", side, "NEWID:1"), GH_E_EXISTS);
+    errmsg_has(f, "Gate");
+    assert_int_equal(gh_location_set_relay(f->st, "test", side, "NEWID:0"), GH_E_INVALID);
+    errmsg_starts(f, "relay: ");
+    assert_int_equal(gh_location_set_relay(f->st, "test", site, "NEWID:3"), GH_E_REFUSED);
+    OK(gh_location_set_relay(f->st, "test", side, NULL));
+    OK(gh_location_get(f->st, side, &l));
+    assert_string_equal(l.relay_board, "");
+    assert_int_equal(logged(f, "location.relay", GH_OUTCOME_OK, "OLDID:1 -> NEWID:1"), 1);
+
+    OK(gh_location_set_unlock_ms(f->st, "test", gate, 12000));
+    OK(gh_location_get(f->st, gate, &l));
+    assert_int_equal(l.unlock_ms, 12000);
+    assert_int_equal(gh_location_set_unlock_ms(f->st, "test", gate, 50), GH_E_INVALID);
+    OK(gh_location_set_unlock_ms(f->st, "test", gate, 0));
+    OK(gh_location_get(f->st, gate, &l));
+    assert_int_equal(l.unlock_ms, 5000);
+    assert_int_equal(logged(f, "location.unlock_ms", GH_OUTCOME_OK, NULL), 2);
 }
 
 static void test_access_includes_descendants(void **state)
@@ -1960,9 +2037,11 @@ int main(int argc, char **argv)
         T(test_group_archive_needs_confirmation_counts_losers),
         T(test_archived_group_grants_nothing_and_takes_no_members),
         T(test_group_member_add_moves_remove_clears_access),
+        T(test_group_edit_access_domains_and_unarchive),
         T(test_location_names_unique_tree_depth_first_with_path),
         T(test_relay_unique_per_board_and_channel),
         T(test_unlock_ms_range_and_setting_default),
+        T(test_door_relay_and_unlock_time_can_be_changed),
         T(test_access_includes_descendants),
         T(test_unit_rented_once_vacate_first),
         T(test_unit_share_only_rented_logged_cleared_on_vacate),
