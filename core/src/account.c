@@ -1412,3 +1412,65 @@ void gh_account_touch(struct gh_store *st, int64_t id)
     sqlite3_step(q);             /* "last activity" is a hint: a failure is not worth more */
     gh_store_done(st, q);
 }
+
+/* ---- appended to account.h ------------------------------------------- */
+
+enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int64_t id,
+                                    const char *email)
+{
+    const char *action = "account.email";
+    char target[320], err[512], old[GH_EMAIL_MAX + 1];
+    struct gh_account a;
+    struct ident v;
+    const char *field;
+    enum gh_status s;
+    sqlite3_stmt *q;
+    int rc;
+
+    actor = who_or(actor);
+    snprintf(target, sizeof target, "account:%lld", (long long)id);
+    if ((s = gh_store_begin(st)) != GH_OK)
+        return s;
+    s = load_id(st, id, &a);
+    if (s == GH_E_NOTFOUND)
+        return gh_rules_refuse(st, 1, actor, action, target, s, _("no account with id %lld"),
+                               (long long)id);
+    if (s != GH_OK)
+        goto fail;
+    snprintf(target, sizeof target, "%s:%lld:%s", gh_kind_name(a.kind), (long long)id, a.email);
+    if (check_ident(email, a.name, NULL, &v, err, sizeof err, &field) != 0)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_INVALID, "%s", err);
+    if ((s = taken(st, &v, id, &field)) != GH_OK)
+        goto fail;
+    if (field)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS, "%s",
+                               _("email: this email address is already registered to another "
+                                 "account"));
+    q = gh_store_prepare(st, "UPDATE accounts SET email = ?2, email_key = ?3, updated_at = ?4 "
+                             "WHERE id = ?1");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("saving the account"));
+        goto fail;
+    }
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_text(q, 2, v.email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, v.email_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, gh_clock_now_ms());
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE) {
+        s = gh_store_sqlfail(st, _("saving the account"));
+        goto fail;
+    }
+    gh_store_copy(old, sizeof old, a.email);
+    s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "email %s -> %s", old,
+                         v.email);
+    if (s != GH_OK)
+        goto fail;
+    if ((s = gh_store_commit(st)) != GH_OK)
+        goto fail;
+    return GH_OK;
+fail:
+    gh_store_rollback(st);
+    return s;
+}

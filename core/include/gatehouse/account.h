@@ -187,4 +187,9 @@ enum gh_status gh_account_search_plan(struct gh_store *st, const struct gh_accou
 int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
                         char *err, size_t errlen);
 
+/* A new email address for an account (the person changed it): validated,
+ * unique across all accounts (GH_E_EXISTS), logged with old and new. */
+enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int64_t id,
+                                    const char *email);
+
 #endif

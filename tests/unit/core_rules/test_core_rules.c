@@ -1181,6 +1181,26 @@ static void test_account_update_name_phone_unique(void **state)
     occ(f, "c@example.com", NULL, "5550000001");   /* freed */
 }
 
+static void test_account_email_change_unique_and_logged(void **state)
+{
+    struct fx *f = *state;
+    struct gh_account a;
+    int64_t id = occ(f, "old@example.com", NULL, NULL);
+    occ(f, "taken@example.com", NULL, NULL);
+    OK(gh_account_set_email(f->st, "test", id, " New@Example.com "));
+    OK(gh_account_find(f->st, "new@example.com", &a));
+    assert_int_equal(a.id, id);
+    assert_string_equal(a.email, "New@Example.com");
+    assert_int_equal(gh_account_find(f->st, "old@example.com", &a), GH_E_NOTFOUND);
+    assert_int_equal(gh_account_set_email(f->st, "test", id, "TAKEN@example.com"), GH_E_EXISTS);
+    errmsg_starts(f, "email: ");
+    assert_int_equal(gh_account_set_email(f->st, "test", id, "no-at"), GH_E_INVALID);
+    OK(gh_account_set_email(f->st, "test", id, "new@EXAMPLE.com"));   /* same key: fine */
+    assert_int_equal(logged(f, "account.email", GH_OUTCOME_OK, "old@example.com -> New@"), 1);
+    assert_int_equal(logged(f, "account.email", GH_OUTCOME_REFUSED, NULL), 2);
+    occ(f, "old@example.com", NULL, NULL);                             /* freed */
+}
+
 /* ---- groups ----------------------------------------------------------- */
 
 static void test_group_names_unique_case_insensitive(void **state)
@@ -2031,6 +2051,7 @@ int main(int argc, char **argv)
         T(test_resend_welcome_only_active_new_code_voids_old),
         T(test_set_access_group_specific_all_none),
         T(test_account_update_name_phone_unique),
+        T(test_account_email_change_unique_and_logged),
         T(test_group_names_unique_case_insensitive),
         T(test_group_unknown_location_named),
         T(test_group_domains_validated_and_not_shared),
