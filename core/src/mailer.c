@@ -314,8 +314,13 @@ static void put_mailbox(struct sbuf *b, const char *hdr, const char *name, const
     int ascii = header_text(name, &clean);
     sb_puts(b, hdr);
     sb_puts(b, ": ");
+    if (b->oom || clean.oom) {
+        b->oom = 1;
+        free(clean.p);
+        return;
+    }
     size_t line_start = b->len - strlen(hdr) - 2;
-    if (clean.len && !clean.oom) {
+    if (clean.len) {
         put_phrase(b, clean.p, ascii, strlen(hdr) + 2);
         /* column of the end of the last line written */
         size_t last = line_start;
@@ -330,8 +335,6 @@ static void put_mailbox(struct sbuf *b, const char *hdr, const char *name, const
         sb_puts(b, addr);
     }
     sb_puts(b, "\r\n");
-    if (clean.oom)
-        b->oom = 1;
     free(clean.p);
 }
 

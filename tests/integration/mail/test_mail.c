@@ -409,6 +409,83 @@ static void random_names_and_subjects_round_trip_through_rfc2047(void **state)
     free(rep);
 }
 
+/* Whatever bytes reach the formatter as a name, kiosk name, subject or
+ * body (CR, LF, NUL-free controls, invalid UTF-8, long runs), the message
+ * has exactly our nine headers, 7-bit printable, CRLF line ends only, no
+ * whitespace-only or overlong lines, and a 7-bit body of lines <= 76. */
+static void no_bytes_in_a_name_or_subject_can_add_a_header(void **state)
+{
+    static const char *const names[] = {
+        "Date:", "From:", "To:", "Subject:", "Message-ID:", "MIME-Version:",
+        "Content-Type:", "Content-Transfer-Encoding:", "Auto-Submitted:" };
+    unsigned seed = 4242;
+    (void)state;
+    for (int iter = 0; iter < 3000; iter++) {
+        char name[300], kiosk[120], subject[500], body[600];
+        char *fields[] = { name, kiosk, subject, body };
+        size_t sizes[] = { sizeof name, sizeof kiosk, sizeof subject, sizeof body };
+        for (int k = 0; k < 4; k++) {
+            size_t len = (size_t)(rand_r(&seed) % (unsigned)(sizes[k] - 1));
+            for (size_t i = 0; i < len; i++) {
+                unsigned r = (unsigned)rand_r(&seed) % 16;
+                unsigned char c;
+                if (r < 3)
+                    c = (unsigned char)"\r\n\t"[r];
+                else if (r < 9)
+                    c = (unsigned char)(0x20 + rand_r(&seed) % 95);
+                else
+                    c = (unsigned char)(1 + rand_r(&seed) % 255);
+                fields[k][i] = (char)c;
+            }
+            fields[k][len] = '\0';
+        }
+        struct gh_mail m = { .id = iter + 1 };
+        snprintf(m.to_addr, sizeof m.to_addr, "r%d@example.org", iter);
+        snprintf(m.to_name, sizeof m.to_name, "%s", name);
+        snprintf(m.subject, sizeof m.subject, "%s", subject);
+        snprintf(m.message_id, sizeof m.message_id, "<fz.%d@test>", iter);
+        m.body = body;
+        char *out = NULL, err[256];
+        size_t len = 0;
+        assert_int_equal(gh_mail_format(&m, kiosk, "kiosk@lobby.example.org", 0, &out, &len,
+                                        err, sizeof err), GH_OK);
+        assert_int_equal(strlen(out), len);
+        int headers = 0, in_body = 0;
+        for (const char *p = out; *p;) {
+            const char *e = strstr(p, "\r\n");
+            assert_non_null(e);                       /* every line ends in CRLF */
+            size_t l = (size_t)(e - p);
+            for (size_t i = 0; i < l; i++) {
+                unsigned char c = (unsigned char)p[i];
+                assert_true(c == '\t' || (c >= 0x20 && c < 0x7F));  /* 7-bit, no CR/LF */
+            }
+            if (!in_body) {
+                if (l == 0) {
+                    in_body = 1;
+                } else if (p[0] == ' ' || p[0] == '\t') {
+                    assert_true(strspn(p, " \t") < l);  /* not whitespace only */
+                    assert_true(l <= 998);
+                } else {
+                    int known = 0;
+                    for (size_t h = 0; h < sizeof names / sizeof names[0]; h++)
+                        known |= strncmp(p, names[h], strlen(names[h])) == 0;
+                    if (!known)
+                        fail_msg("iteration %d: unexpected header line \"%.*s\"", iter,
+                                 (int)l, p);
+                    headers++;
+                    assert_true(l <= 998);
+                }
+            } else {
+                assert_true(l <= 76);
+            }
+            p = e + 2;
+        }
+        assert_true(in_body);
+        assert_int_equal(headers, 9);
+        free(out);
+    }
+}
+
 static void crlf_in_a_name_is_refused_at_input_and_never_reaches_a_header(void **state)
 {
     struct fx *f = *state;
@@ -967,6 +1044,7 @@ int main(int argc, char **argv)
         T(lines_starting_with_a_dot_survive_smtp_dot_stuffing),
         T(non_ascii_names_and_subject_are_rfc2047_encoded),
         T(random_names_and_subjects_round_trip_through_rfc2047),
+        T(no_bytes_in_a_name_or_subject_can_add_a_header),
         T(crlf_in_a_name_is_refused_at_input_and_never_reaches_a_header),
         T(reply_451_to_rcpt_defers_then_delivers_with_the_same_message_id),
         T(reply_451_after_data_is_transient_too),
