@@ -82,6 +82,7 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("first-frame ms: %.1f\n",
            (t1.tv_sec - t0.tv_sec) * 1000.0 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+    fflush(stdout);                      /* the benchmark reads it as it comes */
     if (bmp)
         SDL_SaveBMP(canvas, bmp);        /* for a look only; BMP is all SDL has */
     TTF_CloseFont(small);

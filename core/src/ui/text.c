@@ -245,6 +245,13 @@ const struct ui_wrap *ui_text_wrap(struct gh_ui *ui, int font, const char *s, in
     w->used = 1;
     w->last = ++tick;
     int len = (int)strlen(s), pos = 0;
+    if (!strchr(s, '\n') && ui_text_width(ui, font, s, len) <= width) {
+        /* fits on one line: the width is cached for drawing anyway */
+        w->n = len > 0;
+        w->start[0] = 0;
+        w->len[0] = (uint16_t)len;
+        return w;
+    }
     while (pos < len && w->n < UI_WRAP_LINES) {
         int nl = pos;
         while (nl < len && s[nl] != '\n')

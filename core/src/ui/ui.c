@@ -16,6 +16,7 @@
 #include "ui_internal.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/oplog.h"
 
 const SDL_Color UI_BG = { 244, 245, 247, 255 }, UI_FG = { 28, 33, 40, 255 },
     UI_MUTED_C = { 96, 104, 114, 255 }, UI_PRIMARY_C = { 28, 92, 186, 255 },
@@ -119,6 +120,7 @@ int ui_take_click(struct gh_ui *ui, uint32_t hash)
 {
     if (ui->clicked && ui->clicked == hash) {
         ui->clicked = 0;
+        ui->need_frame = 1;              /* what it changed shows next frame */
         return 1;
     }
     return 0;
@@ -406,8 +408,8 @@ static int w_field(struct gh_ui *ui, const char *id, const char *label, char *bu
     if (focused) {
         ui->focus_kb = kb;
         ui->focus_seen = 1;
-        if (ui->npending)
-            changed = apply_edits(ui, buf, cap, kb);
+        if (ui->npending && (changed = apply_edits(ui, buf, cap, kb)))
+            ui->need_frame = 1;
         if (ui->next_focus == 1)
             ui->next_focus = 2;          /* the next field drawn takes focus */
     }
@@ -666,7 +668,8 @@ static void draw_toast(struct gh_ui *ui)
     for (int i = 0; i < tw->n; i++)
         ui_cmd_text(ui, (SDL_Rect){ box.x + pad, box.y + pad + i * lh, w - 2 * pad, lh },
                     F_NORMAL, AL_CENTER, UI_WHITE, ui->toast + tw->start[i], tw->len[i]);
-    ui_widget_add(ui, "toast", K_TOAST, box, 0, ui->toast)->layer = 2;
+    /* above the content but not modal: a toast never blocks a tap */
+    ui_widget_add(ui, "toast", K_TOAST, box, 0, ui->toast)->layer = 1;
 }
 
 static void w_busy(struct gh_ui *ui, int on)
@@ -840,6 +843,7 @@ static void pointer_move(struct gh_ui *ui, int x, int y)
 {
     if (!ui->ptr_down)
         return;
+    ui_touch(ui);                        /* a long drag is not idleness */
     ui->ptr_x = x;
     ui->ptr_y = y;
     if (!ui->dragging && ui->drag_scroll >= 0 && abs(y - ui->press_y) > S(24)) {
@@ -1188,8 +1192,11 @@ enum gh_status gh_ui_new(const struct gh_ui_opts *o, struct gh_ui **out, char *e
         goto fail;
     }
     SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+    Uint64 t_fonts = SDL_GetPerformanceCounter();
     if (ui_text_open(ui, err, errlen) != 0)
         goto fail;
+    gh_oplog(GH_LOG_DEBUG, "ui: %s video, fonts opened in %.1f ms", SDL_GetCurrentVideoDriver(),
+             (SDL_GetPerformanceCounter() - t_fonts) * 1000.0 / SDL_GetPerformanceFrequency());
     ui->last_input_ms = gh_clock_mono_ms();
     *out = ui;
     return GH_OK;
