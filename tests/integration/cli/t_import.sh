@@ -97,6 +97,17 @@ out_has "1 updated"
 ok --json occupant show kim@example.com
 py 'j["name"] == "Kim Park" and j["phone"] == "+44 7700 900112"'
 
+# A progress bar on a terminal (isatty(stderr)), none otherwise.
+printf 'email,name,phone,unit\nbar1@example.com,B1,,\nbar2@example.com,B2,,\n' >"$T/bar.csv"
+ok import "$T/bar.csv" --no-welcome --dry-run
+grep -qF '[#' "$T/err" && fail "progress bar drawn on a pipe"
+if command -v script >/dev/null; then
+    CHECK="import on a terminal"
+    script -qec "'$GHCTL' --db '$DB' import '$T/bar.csv' --no-welcome --dry-run" /dev/null \
+        >"$T/out" 2>"$T/err" </dev/null || fail "import under script failed"
+    grep -qF '[########################################] 100%' "$T/out" || fail "no progress bar on a terminal"
+fi
+
 # Header problems stop the import before any row.
 printf 'email,name,phone,unit,colour\nx@example.com,X,,,red\n' >"$T/d.csv"
 refused import "$T/d.csv"
