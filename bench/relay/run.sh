@@ -40,7 +40,7 @@ cleanup() {   # only the main shell, never a $(...) subshell, cleans up
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp"
 }
 trap cleanup EXIT
-for _ in $(seq 100); do grep -q '^ready' "$tmp/out" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs '^ready' "$tmp/out" && break; sleep 0.05; done
 UMOCKDEV_DIR=$(sed -n 's/^UMOCKDEV_DIR=//p' "$tmp/out")
 export UMOCKDEV_DIR
 export LD_PRELOAD=libumockdev-preload.so.0 ASAN_OPTIONS=verify_asan_link_order=0

@@ -20,8 +20,8 @@ cleanup() {   # only the main shell, never a $(...) subshell, cleans up
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-for _ in $(seq 100); do grep -q '^ready' "$tmp/out" && break; sleep 0.05; done
-grep -q '^ready' "$tmp/out" || { echo "FAIL: simulator did not start"; cat "$tmp/err"; exit 1; }
+for _ in $(seq 100); do grep -qs '^ready' "$tmp/out" && break; sleep 0.05; done
+grep -qs '^ready' "$tmp/out" || { echo "FAIL: simulator did not start"; cat "$tmp/err"; exit 1; }
 UMOCKDEV_DIR=$(sed -n 's/^UMOCKDEV_DIR=//p' "$tmp/out")
 export UMOCKDEV_DIR
 export LD_PRELOAD=libumockdev-preload.so.0 ASAN_OPTIONS=verify_asan_link_order=0
@@ -61,7 +61,7 @@ check "board after our start (all off)" 0x00 "$(hw NEWNM)"
 #    (hotplug across processes: the simulator's uevents reach its libusb).
 timeout 30 "$TOOL" watch 8 >"$tmp/watch" 2>&1 &
 wpid=$!
-for _ in $(seq 100); do grep -q '^watching' "$tmp/watch" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs '^watching' "$tmp/watch" && break; sleep 0.05; done
 "$SIM" --send "$sock" "remove NEWNM" >/dev/null
 for _ in $(seq 100); do grep -q '^event lost NEWNM' "$tmp/watch" && break; sleep 0.05; done
 "$SIM" --send "$sock" "set NEWNM 0x3" >/dev/null

@@ -760,6 +760,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer 
         pthread_mutex_unlock(&s->lock);
         return FALSE;
     }
+    n->b->counts.ioctls++;
     if (n->hidraw)
         hidraw_ioctl(n->b, n, c, req, arg);
     else
@@ -783,6 +784,7 @@ static gboolean on_write(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer 
         return FALSE;
     }
     struct gh_sim_board *b = n->b;
+    b->counts.ioctls++;
     if (n->gone || !b->present || !b->driver_bound) {
         done(c, -1, ENODEV);
     } else {
@@ -1259,8 +1261,9 @@ int gh_sim_command(struct gh_sim *s, const char *line, char *out, size_t outlen)
     if (strcmp(cmd, "counts") == 0) {
         struct gh_sim_counts k;
         gh_sim_counts(x, &k);
-        say(out, outlen, "ok urbs=%llu relay=%llu hidraw=%llu\n", (unsigned long long)k.urbs,
-            (unsigned long long)k.relay_transfers, (unsigned long long)k.hidraw_ops);
+        say(out, outlen, "ok urbs=%llu relay=%llu hidraw=%llu ioctls=%llu\n",
+            (unsigned long long)k.urbs, (unsigned long long)k.relay_transfers,
+            (unsigned long long)k.hidraw_ops, (unsigned long long)k.ioctls);
         return 0;
     }
     if (n < 3) {

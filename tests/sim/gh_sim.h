@@ -75,11 +75,13 @@ void gh_sim_fault_stall(struct gh_sim_board *b, int n);
 void gh_sim_fault_readback(struct gh_sim_board *b, int n, uint32_t xor_mask);
 
 /* Counters: every URB submitted to the board, the relay-protocol transfers
- * among them (set/get report, vendor requests, bulk), hidraw operations. */
+ * among them (set/get report, vendor requests, bulk), hidraw operations, and
+ * every emulated call on the board's device nodes. */
 struct gh_sim_counts {
     uint64_t urbs;
     uint64_t relay_transfers;
     uint64_t hidraw_ops;
+    uint64_t ioctls;            /* every emulated ioctl/read/write on its nodes */
 };
 void gh_sim_counts(struct gh_sim_board *b, struct gh_sim_counts *out);
 
