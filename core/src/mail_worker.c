@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,7 +253,14 @@ enum gh_status gh_mail_worker_start(const struct gh_config *cfg, char *err, size
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&W.cv, &ca);
     pthread_condattr_destroy(&ca);
+    /* The thread (and libcurl's resolver threads it starts) runs with every
+     * signal blocked, so SIGTERM and SIGINT always land on the kiosk's own
+     * thread, whose wait they must interrupt. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     int rc = pthread_create(&W.thread, NULL, worker_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
         pthread_cond_destroy(&W.cv);
         W.st = NULL;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1024,6 +1025,39 @@ static void worker_clears_the_problem_when_the_relay_works_again(void **state)
     assert_int_equal(audit_count(f, "mail.relay_ok", NULL, 0), 1);
 }
 
+/* SIGTERM must interrupt the kiosk loop's wait, so it must never be
+ * delivered to the mail thread: that thread blocks every signal. */
+static void worker_thread_blocks_signals_so_sigterm_reaches_the_kiosk_loop(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    relay(f, "smtp", NULL);
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    usleep(100000);
+    DIR *d = opendir("/proc/self/task");
+    assert_non_null(d);
+    struct dirent *e;
+    int others = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || atoi(e->d_name) == getpid())
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
+        char *st = mt_read_file(path);
+        assert_non_null(st);
+        const char *blk = strstr(st, "SigBlk:");
+        assert_non_null(blk);
+        unsigned long long mask = strtoull(blk + 7, NULL, 16);
+        assert_true(mask & (1ULL << (SIGTERM - 1)));
+        assert_true(mask & (1ULL << (SIGINT - 1)));
+        others++;
+        free(st);
+    }
+    closedir(d);
+    assert_true(others >= 1);
+    gh_mail_worker_stop();
+}
+
 static void worker_without_a_relay_says_mail_is_off(void **state)
 {
     struct fx *f = *state;
@@ -1063,6 +1097,7 @@ int main(int argc, char **argv)
         T(worker_finds_mail_queued_by_another_process_by_polling),
         T(worker_stops_promptly_while_the_relay_hangs),
         T(worker_clears_the_problem_when_the_relay_works_again),
+        T(worker_thread_blocks_signals_so_sigterm_reaches_the_kiosk_loop),
         T(worker_without_a_relay_says_mail_is_off),
 #undef T
     };
