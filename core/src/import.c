@@ -390,8 +390,9 @@ static void row(struct imp *im)
         else
             im->stats->unchanged++;
     } else {
-        if (s != GH_OK)
-            gh_store_rollback(im->st);
+        gh_store_rollback(im->st);
+        if (!msg[0])
+            snprintf(msg, sizeof msg, "%s", gh_store_errmsg(im->st));
         if (is_fatal(s)) {
             im->fatal = s;
             snprintf(im->msg, sizeof im->msg, _("line %ld: %s"), im->rec_line, msg);
