@@ -494,24 +494,26 @@ static int has_driver_for(const struct libusb_device_descriptor *d)
  * straight away, which every relay board has: one transfer per string
  * instead of libusb_get_string_descriptor_ascii's two (it fetches the
  * language list first each time); falls back to that if the board refuses. */
-static void get_string(libusb_device_handle *h, uint8_t idx, char *buf, int len)
+static int get_string(libusb_device_handle *h, uint8_t idx, char *buf, int len)
 {
     unsigned char d[256];
     buf[0] = '\0';
     if (!idx || len < 1)
-        return;
+        return 0;   /* the device has no such string */
     int r = libusb_get_string_descriptor(h, idx, 0x0409, d, sizeof d);
     if (r >= 2 && d[1] == LIBUSB_DT_STRING && d[0] <= r) {
         int n = 0;
         for (int i = 2; i + 1 < d[0] && n < len - 1; i += 2)
             buf[n++] = (d[i + 1] == 0 && d[i] >= 0x20 && d[i] < 0x7f) ? (char)d[i] : '?';
         buf[n] = '\0';
-        return;
+        return 0;
     }
     if (r == LIBUSB_ERROR_NO_DEVICE)
-        return;
-    if (libusb_get_string_descriptor_ascii(h, idx, (unsigned char *)buf, len) < 0)
+        return r;
+    r = libusb_get_string_descriptor_ascii(h, idx, (unsigned char *)buf, len);
+    if (r < 0)
         buf[0] = '\0';
+    return r < 0 ? r : 0;
 }
 
 static struct board *add_entry(struct gh_relay_mgr *m)
@@ -547,9 +549,18 @@ static int take_device(struct gh_relay_mgr *m, libusb_device *d,
         return r;
     }
     char manu[128], prod[128], serial[GH_RELAY_ID_MAX];
-    get_string(h, desc->iManufacturer, manu, sizeof manu);
-    get_string(h, desc->iProduct, prod, sizeof prod);
-    get_string(h, desc->iSerialNumber, serial, sizeof serial);
+    int r1 = get_string(h, desc->iManufacturer, manu, sizeof manu);
+    int r2 = get_string(h, desc->iProduct, prod, sizeof prod);
+    int r3 = get_string(h, desc->iSerialNumber, serial, sizeof serial);
+    if (r1 < 0 || r2 < 0 || r3 < 0) {
+        /* Not "not ours": a board that stumbled during enumeration is looked
+         * at again at the next rescan instead of being ignored for good. */
+        r = r1 < 0 ? r1 : r2 < 0 ? r2 : r3;
+        set_err(m, "USB device %04x:%04x: cannot read its name: %s", desc->idVendor,
+                desc->idProduct, libusb_strerror(r));
+        libusb_close(h);
+        return r;
+    }
     struct gh_relay_strings s = {manu, prod, serial};
 
     const struct gh_relay_driver *drv = NULL;

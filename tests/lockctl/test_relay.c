@@ -529,6 +529,22 @@ static void test_board_failing_at_discovery_retried(void **state)
     poll_now(f);
     assert_int_equal(gh_relay_channel_status(f->m, "SLOW1", 1), GH_OK);
     assert_int_equal(gh_sim_state(d), 0);
+
+    /* One that cannot even tell its name at first is not written off as
+     * "not a relay board": it is looked at again too. */
+    struct gh_sim_board *e = gh_sim_add_dcttech(f->sim, "SLOW2", 2);
+    gh_sim_set_state(e, 0x1);
+    gh_relay_mgr_close(f->m);
+    f->m = NULL;
+    gh_sim_fault_stall_strings(e, 2);
+    open_mgr(f);
+    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "cannot read its name"));
+    assert_int_equal(gh_relay_channel_status(f->m, "SLOW2", 1), GH_E_NOTFOUND);
+    assert_int_equal(gh_sim_state(e), 0x1);
+    gh_clock_advance(1000);
+    poll_now(f);
+    assert_int_equal(gh_relay_channel_status(f->m, "SLOW2", 1), GH_OK);
+    assert_int_equal(gh_sim_state(e), 0);
 }
 
 /* ---- faults ------------------------------------------------------------- */

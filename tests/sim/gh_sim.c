@@ -61,6 +61,7 @@ struct gh_sim_board {
     UMockdevIoctlClient *owner; /* usbfs client holding interface 0 (ref) */
     int bitbang;
     int stall;
+    int stall_strings;
     int bad_reads;
     uint32_t bad_xor;
     struct gh_sim_counts counts;
@@ -271,6 +272,11 @@ static int control(struct gh_sim_board *b, UMockdevIoctlClient *c, const uint8_t
                 src = b->family == GH_SIM_DCTTECH ? dct_config : ftdi_config;
                 n = b->family == GH_SIM_DCTTECH ? sizeof dct_config : sizeof ftdi_config;
             } else if (dt == 3) {
+                if (b->stall_strings > 0) {
+                    b->stall_strings--;
+                    *status = -EPIPE;
+                    return 0;
+                }
                 size_t r = string_desc(b, idx, data, len);
                 if (r == (size_t)-1)
                     *status = -EPIPE;
@@ -1177,6 +1183,7 @@ void gh_sim_fault_readback(struct gh_sim_board *b, int n, uint32_t x)
     LOCKED(b, b->bad_reads = n; b->bad_xor = x);
 }
 void gh_sim_counts(struct gh_sim_board *b, struct gh_sim_counts *out) { LOCKED(b, *out = b->counts); }
+void gh_sim_fault_stall_strings(struct gh_sim_board *b, int n) { LOCKED(b, b->stall_strings = n); }
 
 /* ---- text commands (the server's protocol) ------------------------------ */
 
@@ -1279,6 +1286,11 @@ int gh_sim_command(struct gh_sim *s, const char *line, char *out, size_t outlen)
     if (strcmp(cmd, "stall") == 0) {
         gh_sim_fault_stall(x, (int)v);
         say(out, outlen, "ok stall %lu\n", v);
+        return 0;
+    }
+    if (strcmp(cmd, "stallstr") == 0) {
+        gh_sim_fault_stall_strings(x, (int)v);
+        say(out, outlen, "ok stallstr %lu\n", v);
         return 0;
     }
     if (strcmp(cmd, "badread") == 0 && n >= 4) {

@@ -73,6 +73,9 @@ int gh_sim_driver_bound(struct gh_sim_board *b);
  * read pins, HID get feature) return the relays XOR xor_mask. */
 void gh_sim_fault_stall(struct gh_sim_board *b, int n);
 void gh_sim_fault_readback(struct gh_sim_board *b, int n, uint32_t xor_mask);
+/* The next N string descriptor requests stall (a board that stumbles while
+ * it is being enumerated). */
+void gh_sim_fault_stall_strings(struct gh_sim_board *b, int n);
 
 /* Counters: every URB submitted to the board, the relay-protocol transfers
  * among them (set/get report, vendor requests, bulk), hidraw operations, and
@@ -88,7 +91,8 @@ void gh_sim_counts(struct gh_sim_board *b, struct gh_sim_counts *out);
 /* Runs one text command, as the server reads them; writes the answer (one or
  * more lines, the last "ok ..." or "error ...") to out. Commands:
  *   add dcttech ID N | add ftdi SERIAL N | remove ID | replug ID
- *   state ID | set ID MASK | stall ID N | badread ID N XOR | counts ID
+ *   state ID | set ID MASK | stall ID N | badread ID N XOR | stallstr ID N
+ *   counts ID
  *   list | root
  * MASK/XOR are numbers (0x.. hex allowed). Returns 0 on "ok". */
 int gh_sim_command(struct gh_sim *s, const char *line, char *out, size_t outlen);
