@@ -68,6 +68,11 @@ static const struct gh_core_api table = {
     .audit_list = gh_audit_list,
     /* outbox */
     .outbox_count = gh_outbox_count,
+    /* appended (occupants) */
+    .account_search = gh_account_search,
+    .account_locations = gh_account_locations,
+    .group_locations = gh_group_locations,
+    .group_domains = gh_group_domains,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -192,4 +192,22 @@ int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
 enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int64_t id,
                                     const char *email);
 
+/* ---- appended (occupants plugin): the staff search screen ------------- */
+/* Up to q->limit (default 50) accounts matching q->prefix: name matches by
+ * name, then email matches by email, then phone matches by phone, each
+ * account once. Every step is an index range walk of at most cap+1 rows
+ * (cap < 1: 1000), so the cost follows cap, not the number of accounts.
+ * *total: how many match, exact up to cap; cap + 1 means "more than cap".
+ * Without a prefix: everyone of q->kind and q->state by name, *total exact
+ * (one index walk over them all; total NULL skips it).
+ * q->group_id, oldest_first and offset are not used. */
+enum gh_status gh_account_search(struct gh_store *st, const struct gh_account_query *q,
+                                 int cap, gh_account_fn fn, void *ud, int64_t *total);
+/* The EXPLAIN QUERY PLAN of gh_account_search's walks for q, a step a line. */
+enum gh_status gh_account_search_plans(struct gh_store *st, const struct gh_account_query *q,
+                                       char *buf, size_t len);
+/* The names of an occupant's specific locations (access "specific"), by name. */
+enum gh_status gh_account_locations(struct gh_store *st, int64_t id,
+                                    int (*fn)(void *ud, const char *name), void *ud);
+
 #endif

@@ -208,6 +208,14 @@ struct gh_core_api {
     enum gh_status (*audit_list)(struct gh_store *st, int limit, gh_audit_fn fn, void *ud);
     /* outbox */
     int64_t (*outbox_count)(struct gh_store *st, int state);
+    /* appended (occupants): search-as-you-type, an account's specific
+     * locations, a group's locations and domains */
+    enum gh_status (*account_search)(struct gh_store *st, const struct gh_account_query *q,
+                                     int cap, gh_account_fn fn, void *ud, int64_t *total);
+    enum gh_status (*account_locations)(struct gh_store *st, int64_t id,
+                                        int (*fn)(void *ud, const char *name), void *ud);
+    enum gh_status (*group_locations)(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud);
+    enum gh_status (*group_domains)(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud);
     /* appended members go here; check size before using them */
 };
 
