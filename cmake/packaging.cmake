@@ -120,10 +120,12 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 # Library dependencies come from dpkg-shlibdeps on the programs and plugins;
 # these are the ones no ELF file names: systemd-sysusers/tmpfiles for the
 # maintainer scripts and the units, the font the kiosk draws with, and cage,
-# which only the on-screen unit needs.
+# which only the on-screen unit needs. Debian 12's cage is built with
+# Xwayland support and exits at start ("Cannot create XWayland server")
+# when /usr/bin/Xwayland is missing, without depending on it: hence xwayland.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, fonts-dejavu-core")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cage")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cage, xwayland")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${GH_PKG_OUT}/conffiles;${GH_PKG_OUT}/postinst;${GH_PKG_OUT}/prerm;${GH_PKG_OUT}/postrm")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

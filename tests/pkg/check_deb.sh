@@ -70,6 +70,7 @@ contents)
     [[ ", $dep," == *", $d"[\ ,]* ]] || fail "Depends lacks $d"
   done
   [[ "$rec" == *cage* ]] || fail "Recommends lacks cage"
+  [[ "$rec" == *xwayland* ]] || fail "Recommends lacks xwayland (cage exits without it)"
   if [ $shlibs = 1 ]; then
     for d in libc6 libsqlite3-0 libsodium23 libcurl4 libsdl2-2.0-0 libsdl2-ttf-2.0-0; do
       [[ "$dep" == *"$d "* || "$dep" == *"$d," || "$dep" == *"$d" ]] || fail "Depends lacks $d (dpkg-shlibdeps)"
@@ -178,6 +179,15 @@ install)
       --config /etc/gatehouse/gatehouse.conf && rc=0 || rc=$?
     [ $rc = 124 ] || fail "gatehouse --no-screen as gatehouse exited $rc at start-up"
     chk /var/lib/gatehouse/gatehouse.db.lock "644 gatehouse gatehouse"
+  fi
+  # The kiosk unit's command line, cage -- gatehouse, as the service user on
+  # wlroots' headless backend: READY=1 and watchdog pings from gatehouse,
+  # with WATCHDOG_PID naming cage, as systemd would set it.
+  if [ -x /usr/bin/gatehouse ] && command -v cage >/dev/null && [ -x /usr/bin/Xwayland ]; then
+    GH_CAGE_USER=gatehouse /usr/bin/python3 "$(dirname "$0")/watchdog_check.py" /usr/bin/gatehouse cage ||
+      fail "gatehouse under cage did not notify as gatehouse-kiosk.service needs"
+  else
+    echo "note: cage or Xwayland not installed; the kiosk under cage not tried"
   fi
   if command -v systemd-analyze >/dev/null; then
     res=$(systemd-analyze verify /usr/lib/systemd/system/gatehouse.service \
