@@ -57,6 +57,10 @@ print(r["x"] + r["w"] // 2, r["y"] + r["h"] // 2)')
 XY
 [ -n "$cx" ] || { echo "no tile.list in --dump-ui"; exit 1; }
 
+# Under GH_SANITIZE, SDL dlopens Xlib and unloads it at SDL_Quit, so what
+# Xlib keeps for the process shows as leaks from an unknown module: leak
+# checking is left to the headless tests.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 GATEHOUSE_DEBUG=1 "$gh" --config "$tmp/k.conf" 2>"$tmp/kiosk.log" &
 kpid=$!
 i=0
@@ -102,5 +106,5 @@ while kill -0 $kpid 2>/dev/null; do
 done
 wait $kpid; rc=$?
 kpid=
-[ $rc -eq 0 ] || { echo "kiosk exit $rc"; exit 1; }
+[ $rc -eq 0 ] || { echo "kiosk exit $rc"; tail -20 "$tmp/kiosk.log"; exit 1; }
 exit 0
