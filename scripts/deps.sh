@@ -24,6 +24,8 @@ PKGS=(
   dpkg-dev file lintian fakeroot systemd
   # packaging tests: the relay udev rules, run by udevadm against umockdev boards
   udev
+  # benchmarks: exact instruction counts (bench/relay/instructions.sh)
+  valgrind
 )
 
 missing=()
