@@ -320,7 +320,7 @@ static void ready_draw(void *state, struct gh_ui *ui)
 {
     struct signup *s = state;
     const struct gh_ui_api *u = s->u;
-    u->heading(ui, _("You're set"));
+    u->heading(ui, _("Your PIN is saved"));
     u->text(ui, "ready.text", _("You're set. Use Unlock with your PIN."), GH_UI_NORMAL);
     u->spacer(ui, 24);
     if (u->button(ui, "ready.ok", _("Done"), GH_UI_PRIMARY))
