@@ -34,6 +34,15 @@ static int match(const struct libusb_device_descriptor *d, const struct gh_relay
         return 0;
     if (!s->serial || !s->serial[0])
         return 0;   /* no serial, no identity: not a board we can name */
+    if (cfg && cfg->ftdi_serials) {
+        /* Only boards configured as relays: never take ftdi_sio away from a
+         * device someone else uses. */
+        const char *const *p = cfg->ftdi_serials;
+        while (*p && strcmp(*p, s->serial) != 0)
+            p++;
+        if (!*p)
+            return 0;
+    }
     int n = cfg && cfg->ftdi_channels > 0 ? cfg->ftdi_channels : GH_RELAY_DEFAULT_FTDI_CHANNELS;
     return n > 8 ? 8 : n;
 }

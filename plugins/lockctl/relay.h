@@ -83,6 +83,11 @@ typedef void (*gh_relay_list_fn)(void *user, const struct gh_relay_board_info *b
 
 struct gh_relay_config {
     int ftdi_channels;          /* channels on FTDI boards; 0 = 8 */
+    /* NULL-terminated list of the FTDI serials configured as relay boards:
+     * only those have ftdi_sio detached and are driven (an FT245R can be
+     * something else too). NULL = every FT245R with a serial. Borrowed: it
+     * must stay valid while the manager is open. */
+    const char *const *ftdi_serials;
     int rescan_ms;              /* periodic rescan without hotplug; 0 = 1000 */
     int no_hotplug;             /* 1 = never use libusb hotplug (periodic rescan) */
     gh_relay_event_fn on_event; /* may be NULL; called from inside manager

@@ -254,6 +254,25 @@ static void test_match_strings_not_ids_alone(void **state)
     assert_int_equal(c1.urbs, c0.urbs);
 }
 
+/* With a list of configured FTDI serials, other FT245R boards are left to
+ * ftdi_sio (the packaging's udev rule relies on it). */
+static void test_ftdi_only_configured_serials(void **state)
+{
+    struct fx *f = *state;
+    static const char *const serials[] = {"FTDOOR1", NULL};
+    f->cfg.ftdi_serials = serials;
+    struct gh_sim_board *mine = gh_sim_add_ftdi(f->sim, "FTDOOR1", 8);
+    struct gh_sim_board *other = gh_sim_add_ftdi(f->sim, "FTOTHER", 8);
+    gh_sim_set_state(other, 0x3);
+    open_mgr(f);
+    struct listing l = {0};
+    assert_int_equal(gh_relay_list(f->m, collect, &l), 1);
+    assert_string_equal(l.ids[0], "FTDOOR1");
+    assert_false(gh_sim_driver_bound(mine));
+    assert_true(gh_sim_driver_bound(other));
+    assert_int_equal(gh_sim_state(other), 0x3);
+}
+
 /* Closing gives the interface back to usbhid/ftdi_sio and leaves all off. */
 static void test_shutdown_all_off_and_driver_back(void **state)
 {
@@ -655,6 +674,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ftdi_only_configured_serials, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pulse_follows_configured_clock, setup, teardown),
