@@ -149,6 +149,7 @@ install)
   [ "$(id -u)" = 0 ] || skip "installing needs root"
   pkg=$(deb)
   export DEBIAN_FRONTEND=noninteractive
+  before=$(dpkg-query -W -f='${Status}' gatehouse 2>/dev/null || true)
   apt-get install -y -q "$pkg" || fail "apt-get install failed"
   dpkg-query -W -f='${Status}\n' gatehouse | grep -q 'install ok installed' || fail "not installed"
   pw=$(getent passwd gatehouse) || fail "no gatehouse user"
@@ -203,6 +204,15 @@ install)
     fi
   else
     echo "note: systemd-analyze not available; units not verified here"
+  fi
+  # Purge, unless this machine had Gatehouse installed before the test: the
+  # maintainer scripts' other half (stop, statoverride, state folder).
+  if [[ "$before" != *"install ok installed"* ]]; then
+    apt-get purge -y -q gatehouse >/dev/null || fail "apt-get purge failed"
+    [ ! -e /var/lib/gatehouse ] || fail "purge left /var/lib/gatehouse"
+    dpkg-statoverride --list /etc/gatehouse/gatehouse.conf >/dev/null && fail "purge left the statoverride"
+    getent passwd gatehouse >/dev/null || fail "purge removed the system user (it should stay)"
+    echo "purged: state folder and statoverride gone, system user kept"
   fi
   echo "ok: installed; user, paths and permissions as expected"
   ;;
