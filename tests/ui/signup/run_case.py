@@ -219,6 +219,19 @@ def inactive_signs_up_again_reactivated_data_kept(env):
 
 
 @case
+def inactive_reactivated_active_while_approval_off(env):
+    env.ctl("settings", "set", "signup_approval", "off")
+    env.ctl("occupant", "add", "--email", "kim@example.com", "--name", "Kim", "--all")
+    env.ctl("occupant", "set-state", "kim@example.com", "inactive")
+    env.kiosk("inactive_reactivated_active_while_approval_off")
+    a = env.account("kim@example.com")
+    check(a and a["state"] == "active" and a["access"] == "all", "not active again: %r" % a)
+    check(a["name"] == "Kim", "the name was lost: %r" % a)
+    welcomes = [m for m in env.outbox() if m["kind"] == "welcome"]
+    check(len(welcomes) == 2, "expected a second welcome email: %r" % welcomes)
+
+
+@case
 def blocked_refused_unchanged_and_logged(env):
     env.ctl("occupant", "add", "--email", "max@example.com", "--name", "Max", "--all")
     env.ctl("occupant", "set-state", "max@example.com", "blocked")
@@ -289,6 +302,16 @@ def setup_code_sets_pin(env):
     check(rc == 0, "log-in with the new PIN failed: %s" % out)
     rc, out = env.login("bo@example.com", "1357")
     check(rc == 1, "log-in with another PIN did not fail: %s" % out)
+
+
+@case
+def setup_code_with_phone_number(env):
+    env.ctl("occupant", "add", "--email", "bo@example.com", "--phone", "+44 7700 900-555",
+            "--all")
+    code = env.code_for("bo@example.com")
+    env.kiosk("setup_code_with_phone_number", CODE=code)
+    rc, out = env.login("+44 (7700) 900555", "13579")
+    check(rc == 0, "log-in by phone with the new PIN failed: %s" % out)
 
 
 @case
