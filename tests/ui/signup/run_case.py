@@ -221,12 +221,20 @@ def inactive_signs_up_again_reactivated_data_kept(env):
 @case
 def inactive_reactivated_active_while_approval_off(env):
     env.ctl("settings", "set", "signup_approval", "off")
-    env.ctl("occupant", "add", "--email", "kim@example.com", "--name", "Kim", "--all")
+    env.ctl("location", "add", "Lobby", "--door", "common")
+    env.ctl("location", "add", "Back door", "--door", "common")
+    env.ctl("occupant", "add", "--email", "kim@example.com", "--name", "Kim", "--locations",
+            "Lobby")
     env.ctl("occupant", "set-state", "kim@example.com", "inactive")
     env.kiosk("inactive_reactivated_active_while_approval_off")
     a = env.account("kim@example.com")
-    check(a and a["state"] == "active" and a["access"] == "all", "not active again: %r" % a)
+    check(a and a["state"] == "active" and a["access"] == "specific", "not active again: %r" % a)
     check(a["name"] == "Kim", "the name was lost: %r" % a)
+    # the specific locations were kept: the Lobby opens, the Back door does not
+    rc, out, err = env.ctl("door", "check", "Lobby", "--as", "kim@example.com", ok=False)
+    check(rc == 0, "Lobby no longer allowed: %s%s" % (out, err))
+    rc, out, err = env.ctl("door", "check", "Back door", "--as", "kim@example.com", ok=False)
+    check(rc == 1, "Back door allowed: %s%s" % (out, err))
     welcomes = [m for m in env.outbox() if m["kind"] == "welcome"]
     check(len(welcomes) == 2, "expected a second welcome email: %r" % welcomes)
 
