@@ -205,6 +205,17 @@ install)
   else
     echo "note: systemd-analyze not available; units not verified here"
   fi
+  # An upgrade (the same package again runs the upgrade path: postinst
+  # configure with the old version) keeps local config edits, the config's
+  # permissions and the database.
+  echo "# local edit $$" >> /etc/gatehouse/gatehouse.conf
+  dpkg -i "$pkg" >/dev/null || fail "reinstall (upgrade path) failed"
+  grep -q "^# local edit $$\$" /etc/gatehouse/gatehouse.conf || fail "upgrade lost a local config edit"
+  chk /etc/gatehouse/gatehouse.conf "640 root gatehouse"
+  if [ -x /usr/bin/gatehousectl ]; then
+    [ -f /var/lib/gatehouse/gatehouse.db ] || fail "upgrade lost the database"
+  fi
+  echo "upgrade: config edit, permissions and database kept"
   # Purge, unless this machine had Gatehouse installed before the test: the
   # maintainer scripts' other half (stop, statoverride, state folder).
   if [[ "$before" != *"install ok installed"* ]]; then
