@@ -566,6 +566,100 @@ static void test_board_failing_at_discovery_retried(void **state)
     assert_int_equal(gh_sim_state(e), 0);
 }
 
+/* A long random run of pulses, polls, unplugs and replugs (fixed seed, so a
+ * failure repeats): no crash, and after every poll each board the manager
+ * calls usable shows exactly the relays whose pulses are still running. */
+struct soak_board {
+    struct gh_sim_board *b;
+    const char *id;
+    int channels;
+    int64_t until[GH_RELAY_MAX_CHANNELS + 1];
+};
+
+static struct soak_board *soak_boards;
+
+static void soak_event(void *user, enum gh_relay_event ev, const struct gh_relay_board_info *b)
+{
+    on_event(user, ev, b);
+    /* Found (again): the manager switched everything off. */
+    for (int i = 0; ev == GH_RELAY_EV_FOUND && i < 3; i++)
+        if (strcmp(soak_boards[i].id, b->id) == 0)
+            memset(soak_boards[i].until, 0, sizeof soak_boards[i].until);
+}
+
+static void test_random_pulses_unplugs_replugs(void **state)
+{
+    struct fx *f = *state;
+    struct soak_board sb[3] = {{.id = "SOAKA", .channels = 2}, {.id = "SOAKB", .channels = 4},
+                               {.id = "FTSOAK", .channels = 8}};
+    soak_boards = sb;
+    sb[0].b = gh_sim_add_dcttech(f->sim, sb[0].id, 2);
+    sb[1].b = gh_sim_add_dcttech(f->sim, sb[1].id, 4);
+    sb[2].b = gh_sim_add_ftdi(f->sim, sb[2].id, 8);
+    f->cfg.no_hotplug = 1;   /* deterministic: rescans follow the virtual clock */
+    f->cfg.rescan_ms = 100;
+    f->cfg.on_event = soak_event;
+    open_mgr(f);
+    unsigned seed = 7;
+    int pulses = 0, unplugs = 0, replugs = 0;
+    for (int step = 0; step < 400; step++) {
+        int r = (int)(rand_r(&seed) % 100);
+        struct soak_board *x = &sb[rand_r(&seed) % 3];
+        int64_t now = gh_clock_mono_ms();
+        if (r < 35) {
+            int ch = 1 + (int)(rand_r(&seed) % (unsigned)x->channels);
+            int ms = 100 + (int)(rand_r(&seed) % 1900);
+            if (gh_relay_pulse(f->m, x->id, ch, ms) == GH_OK) {
+                if (now + ms > x->until[ch])
+                    x->until[ch] = now + ms;
+                pulses++;
+            }
+        } else if (r < 42) {
+            if (gh_sim_present(x->b)) {
+                gh_sim_unplug(x->b);
+                memset(x->until, 0, sizeof x->until);   /* power gone */
+                unplugs++;
+            }
+        } else if (r < 49) {
+            if (!gh_sim_present(x->b)) {
+                gh_sim_set_state(x->b, rand_r(&seed) & 0xff);   /* any state */
+                gh_sim_replug(x->b);
+                replugs++;
+            }
+        } else {
+            gh_clock_advance(rand_r(&seed) % 400);
+            assert_true(poll_now(f) != GH_E_INTERNAL);
+            now = gh_clock_mono_ms();
+            for (int i = 0; i < 3; i++) {
+                if (!gh_sim_present(sb[i].b) || gh_relay_channel_status(f->m, sb[i].id, 1) != GH_OK)
+                    continue;
+                uint32_t hw = gh_sim_state(sb[i].b), expect = 0;
+                for (int c = 1; c <= sb[i].channels; c++)
+                    if (sb[i].until[c] > now)
+                        expect |= 1u << (c - 1);
+                if (hw != expect)
+                    fail_msg("step %d: %s shows 0x%02x, pulses running 0x%02x", step, sb[i].id,
+                             (unsigned)hw, (unsigned)expect);
+            }
+        }
+    }
+    assert_true(pulses > 50 && unplugs > 5 && replugs > 5);
+    /* Everything back, time passes: every board known, usable, all off. */
+    for (int i = 0; i < 3; i++)
+        if (!gh_sim_present(sb[i].b))
+            gh_sim_replug(sb[i].b);
+    gh_clock_advance(3000);
+    poll_now(f);
+    gh_clock_advance(200);
+    poll_now(f);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(gh_relay_channel_status(f->m, sb[i].id, 1), GH_OK);
+        assert_int_equal(gh_sim_state(sb[i].b), 0);
+    }
+    struct listing l = {0};
+    assert_int_equal(gh_relay_list(f->m, collect, &l), 3);
+}
+
 /* ---- faults ------------------------------------------------------------- */
 
 /* A protocol error (stall) is retried once; the second failure is reported
@@ -685,6 +779,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_board_failing_at_discovery_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_pulses_unplugs_replugs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
