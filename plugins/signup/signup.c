@@ -114,6 +114,7 @@ static void form_changed(struct signup *s, int i)
 static void form_submit(struct signup *s, struct gh_ui *ui)
 {
     struct gh_signup_result res;
+    struct gh_account a;
     struct gh_group g;
     int bad = -1;
 
@@ -132,8 +133,15 @@ static void form_submit(struct signup *s, struct gh_ui *ui)
     }
     signup_wipe(&s->done, sizeof s->done);
     s->done.outcome = (int)res.outcome;
-    snprintf(s->done.name, sizeof s->done.name, "%s", s->form.name);
-    s->core->mask_email(s->form.email, s->done.masked, sizeof s->done.masked);
+    /* The account as stored: trimmed, and after a re-activation with the
+     * name field left empty, the name the account already had. */
+    if (s->core->account_get(s->host->store, res.account_id, &a) == GH_OK) {
+        snprintf(s->done.name, sizeof s->done.name, "%s", a.name);
+        s->core->mask_email(a.email, s->done.masked, sizeof s->done.masked);
+    } else {
+        s->core->mask_email(s->form.email, s->done.masked, sizeof s->done.masked);
+    }
+    signup_wipe(&a, sizeof a);
     if (res.joined_group_id &&
         s->core->group_get(s->host->store, res.joined_group_id, &g) == GH_OK)
         snprintf(s->done.group, sizeof s->done.group, "%s", g.name);
