@@ -114,6 +114,7 @@ static void login_draw(void *state, struct gh_ui *ui)
     int cancel = u->button(ui, "staff.login.cancel", _("Cancel"), GH_UI_NORMAL);
     int next = u->button(ui, "staff.login.next", _("Next"), GH_UI_PRIMARY);
     u->row_end(ui);
+    next |= u->entered(ui, "staff.who");   /* Next on the keyboard too */
     if (cancel) {
         u->home(ui);
     } else if (next) {
@@ -200,6 +201,7 @@ static void pin_draw(void *state, struct gh_ui *ui)
     int back = u->button(ui, "staff.pin.back", _("Back"), GH_UI_NORMAL);
     int go = u->button(ui, "staff.pin.login", _("Log in"), GH_UI_PRIMARY);
     u->row_end(ui);
+    go |= u->entered(ui, "staff.pin");
     if (back)
         u->pop(ui);
     else if (go)

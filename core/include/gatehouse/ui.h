@@ -98,6 +98,10 @@ struct gh_ui_api {
     /* A big tile (home and staff menu) with a count badge (<= 0: none);
      * returns 1 when tapped. */
     int (*tile)(struct gh_ui *ui, const char *id, const char *label, int64_t badge);
+    /* 1 once, when Next on the keyboard (or Return) was pressed in field
+     * field_id: lets a form submit from its last field. Call it after the
+     * field's own field() call. */
+    int (*entered)(struct gh_ui *ui, const char *field_id);
     /* appended members go here; check size before using them */
 };
 

@@ -369,6 +369,8 @@ static int apply_edits(struct gh_ui *ui, char *buf, size_t cap, enum gh_kb kb)
             changed |= utf8_pop(buf);
         } else if (e->op == ED_NEXT) {
             ui->next_focus = 1;
+            ui->entered = ui->focus;
+            ui->entered_frame = ui->frame_no;
         }
     }
     ui->npending = 0;
@@ -467,6 +469,16 @@ static int w_field(struct gh_ui *ui, const char *id, const char *label, char *bu
         e->hash = ui_id_hash(e->id);
     }
     return changed;
+}
+
+static int w_entered(struct gh_ui *ui, const char *id)
+{
+    if (ui->entered && ui->entered == ui_id_hash(id)) {
+        ui->entered = 0;
+        ui->need_frame = 1;
+        return 1;
+    }
+    return 0;
 }
 
 static int w_toggle(struct gh_ui *ui, const char *id, const char *label, int *on)
@@ -728,6 +740,8 @@ void ui_build_frame(struct gh_ui *ui)
     ui->dlg.seen = 0;
     if (ui->next_focus == 2)
         ui->next_focus = 0;
+    if (ui->entered && ui->frame_no > ui->entered_frame + 1)
+        ui->entered = 0;                 /* nobody asked: it lapses */
     SDL_Rect all = { 0, 0, ui->W, ui->H };
     ui_set_clip(ui, all);
     ui_cmd_rect(ui, all, UI_BG);
@@ -1105,6 +1119,7 @@ static const struct gh_ui_api api = {
     .wake_in = ui_api_wake_in,
     .staff = ui_api_staff,
     .tile = w_tile,
+    .entered = w_entered,
 };
 
 const struct gh_ui_api *gh_ui_api_table(void) { return &api; }

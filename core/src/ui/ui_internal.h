@@ -171,6 +171,8 @@ struct gh_ui {
     struct ui_edit pending[UI_MAX_PENDING];
     int npending;
     int next_focus;               /* ED_NEXT seen: focus the next field drawn */
+    uint32_t entered;             /* field where Next/Return was pressed */
+    uint64_t entered_frame;
     uint32_t focus;               /* focused field */
     char focus_id[UI_ID_MAX];
     enum gh_kb focus_kb;
