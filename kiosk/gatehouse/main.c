@@ -216,8 +216,7 @@ int main(int argc, char **argv)
     }
 
     gh_oplog(GH_LOG_DEBUG, "start-up: screen open at %.1f ms", since_ms(&t_start));
-    mail_on = cfg.mail_relay[0] != 0 && !o.script && !o.dump_ui && !o.bench_typing &&
-              !o.first_frame;
+    mail_on = cfg.mail_relay[0] != 0 && !o.dump_ui && !o.bench_typing && !o.first_frame;
     host = gh_plugin_host_new(st, &cfg, gh_ui_api_table(), 1);
     if (!host) {
         gh_oplog(GH_LOG_ERR, "plugin host: out of memory");

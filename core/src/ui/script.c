@@ -19,6 +19,7 @@
  *   focus #ID | focus none       which field has the keyboard
  *   screen NAME                  the current screen's id
  *   wait MS                      advance the virtual clock
+ *   sleep MS                     real time passes (background threads)
  *   shot NAME                    NAME.png into --shots DIR
  *   drag #ID DX DY               press on #ID, move by DX,DY, release
  *   down X Y | down #ID, move X Y, up X Y   raw pointer events
@@ -300,6 +301,15 @@ static int run_line(struct script *s, const char *line)
         if (!strcmp(cmd, "no-redraw") && gh_ui_frames(ui) != before)
             return fail(s, "no-redraw %ld: %d frame(s) were built while nothing changed", ms,
                         gh_ui_frames(ui) - before);
+        return 0;
+    }
+    if (!strcmp(cmd, "sleep")) {
+        /* real time, for background threads (the mail worker) */
+        long ms;
+        if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &ms) != 0 || ms < 0 || ms > 60000)
+            return fail(s, "sleep: needs milliseconds (at most 60000)");
+        SDL_Delay((Uint32)ms);
+        settle(ui);
         return 0;
     }
     if (!strcmp(cmd, "shot")) {

@@ -5,7 +5,8 @@
  *   mkdb DB [OCCUPANTS]
  *
  * Staff: sam@example.com PIN 2580 (approve, manage), pat@example.com PIN
- * 1357 (open_common). Occupant: occ@example.com PIN 4682, active. Then
+ * 1357 (open_common). Occupant: occ@example.com PIN 4682, active;
+ * new@example.com, whose welcome mail waits in the outbox. Then
  * OCCUPANTS more occupants (bulk, for the benchmark), in batches of one
  * transaction each.
  */
@@ -48,6 +49,11 @@ int main(int argc, char **argv)
               "staff pat") ||
         check(st, gh_occupant_create(st, "test", &occ, &id), "occupant") ||
         check(st, gh_auth_set_pin(st, "test", id, "4682"), "occupant pin"))
+        goto fail;
+    /* one occupant with a welcome mail waiting in the outbox */
+    struct gh_account_new mail = { .email = "new@example.com", .name = "Nia New",
+                                   .access = GH_ACCESS_ALL };
+    if (check(st, gh_occupant_create(st, "test", &mail, &id), "occupant with mail"))
         goto fail;
     for (long i = 0; i < extra; i += 1000) {
         if (check(st, gh_store_begin(st), "begin"))

@@ -16,6 +16,12 @@ dir = $plugdir
 width = 1080
 height = 1920
 CONF
+# A script may ask for a mail relay (# relay: URL on a line of its own).
+relay=$(sed -n 's/^# relay: *//p' "$script" | head -n1)
+if [ -n "$relay" ]; then
+  printf '[mail]\nrelay = %s\nfrom = kiosk@example.com\nconnect_timeout_s = 2\ntimeout_s = 3\n' \
+    "$relay" >> "$tmp/k.conf"
+fi
 if [ "$shots" = - ]; then
   "$gh" --config "$tmp/k.conf" --headless --script "$script"
 else
