@@ -26,10 +26,10 @@ path = $root/demo/demo.db
 dir = $root/build/plugins
 enable = signup, approvals, occupants, lockctl
 [screen]
-# a portrait lobby screen at half size, in a window
-width = 1080
-height = 1920
-scale = 0.5
+# a portrait lobby screen at two thirds of its size, in a window on a desk
+width = 720
+height = 1280
+scale = 0.67
 fullscreen = no
 CONF
 
