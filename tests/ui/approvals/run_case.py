@@ -1,0 +1,353 @@
+#!/usr/bin/python3
+"""run_case.py: one approval-queue test, through the real programs.
+
+    run_case.py CASE --gatehouse EXE --ctl EXE --plugins DIR --scripts DIR --shots DIR
+
+Each case makes a fresh database in a temporary folder with gatehousectl
+(init, staff, groups, locations, self sign-ups with `occupant signup` while
+signup_approval is on), writes a config whose [plugins] dir is the build's
+plugin folder with only `approvals` enabled, runs the kiosk headless on its
+virtual clock with the case's script (scripts/CASE.script; {{NAME}} is
+filled in first: account ids, a date as the kiosk will show it), saves a
+screenshot of every step into --shots, and then checks the database through
+`gatehousectl --json` (occupant show, outbox list, log). Exit 0 pass, 1 fail.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Fail(what)
+
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def kiosk_date(ms):
+    """A time as the queue shows it: "23 Nov 2026, 18:02" (local time)."""
+    t = time.localtime(ms / 1000)
+    return "%d %s %d, %02d:%02d" % (t.tm_mday, MONTHS[t.tm_mon - 1], t.tm_year, t.tm_hour,
+                                    t.tm_min)
+
+
+class Env:
+    def __init__(self, a):
+        self.a = a
+        self.tmp = tempfile.mkdtemp(prefix="gh-approvals-")
+        self.db = os.path.join(self.tmp, "k.db")
+        self.conf = os.path.join(self.tmp, "k.conf")
+        with open(self.conf, "w") as f:
+            f.write("[store]\npath = %s\n[plugins]\ndir = %s\nenable = approvals\n"
+                    "[screen]\nwidth = 1080\nheight = 1920\n" % (self.db, a.plugins))
+        shutil.rmtree(a.shots, ignore_errors=True)
+        os.makedirs(a.shots)
+        self.ctl("init")
+        self.ctl("settings", "set", "signup_approval", "on")
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run(self, argv, env=None, timeout=60):
+        e = dict(os.environ)
+        e.update(env or {})
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=e)
+        return p.returncode, p.stdout, p.stderr
+
+    def ctl(self, *args, js=False, ok=True, env=None):
+        argv = [self.a.ctl, "--config", self.conf] + (["--json"] if js else []) + list(args)
+        rc, out, err = self.run(argv, env=env)
+        if ok and rc != 0:
+            raise Fail("gatehousectl %s: exit %d: %s%s" % (" ".join(args), rc, out, err))
+        if js:
+            return json.loads(out) if rc == 0 else None
+        return rc, out, err
+
+    def kiosk(self, name, **subs):
+        with open(os.path.join(self.a.scripts, name + ".script")) as f:
+            text = f.read()
+        for k, v in subs.items():
+            text = text.replace("{{%s}}" % k, str(v))
+        left = re.search(r"\{\{\w+\}\}", text)
+        check(not left, "script %s: %s not filled in" % (name, left and left.group(0)))
+        path = os.path.join(self.tmp, name + ".script")
+        with open(path, "w") as f:
+            f.write(text)
+        rc, out, err = self.run([self.a.gatehouse, "--config", self.conf, "--headless",
+                                 "--script", path, "--shots", self.a.shots], timeout=100)
+        if rc != 0:
+            raise Fail("kiosk script %s: exit %d\n%s%s" % (name, rc, out, err))
+
+    def staff(self, email="sam@example.com", pin="2580", perms="approve", name="Sam Staff"):
+        self.ctl("staff", "add", "--email", email, "--pin", pin, "--perms", perms,
+                 "--name", name)
+        return self.account(email)
+
+    def signup(self, email, ago_s=0, **fields):
+        """A self sign-up made ago_s seconds before now (GH_CLOCK_OFFSET_S)."""
+        argv = ["occupant", "signup", "--email", email]
+        for k in ("name", "phone", "org", "unit"):
+            if k in fields:
+                argv += ["--" + k, fields[k]]
+        env = {"GH_CLOCK_OFFSET_S": str(-ago_s)} if ago_s else None
+        self.ctl(*argv, env=env)
+        a = self.account(email)
+        check(a and a["state"] == "pending", "sign-up of %s is not pending: %r" % (email, a))
+        return a
+
+    def account(self, who):
+        return self.ctl("occupant", "show", who, js=True, ok=False)
+
+    def log(self):
+        return self.ctl("log", js=True)
+
+    def log_entries(self, action, outcome=None, actor=None, target=None, reason=None):
+        out = []
+        for e in self.log():
+            if e["action"] != action:
+                continue
+            if outcome and e["outcome"] != outcome:
+                continue
+            if actor and e["actor"] != actor:
+                continue
+            if target and target not in e["target"]:
+                continue
+            if reason and reason not in e["reason"]:
+                continue
+            out.append(e)
+        return out
+
+    def outbox(self):
+        return self.ctl("outbox", "list", js=True)
+
+    def welcomes_to(self, email):
+        return [m for m in self.outbox() if m["kind"] == "welcome" and
+                m["to"].lower() == email.lower()]
+
+
+def actor_of(staff):
+    """The actor string the core builds for a staff member (gh_account_actor)."""
+    return "staff:%d:%s" % (staff["id"], staff["email"])
+
+
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+def approved_by(env, who, staff):
+    """who is active, has exactly one welcome email queued, and the approval
+    is logged with the staff member as the actor."""
+    a = env.account(who)
+    check(a and a["state"] == "active", "%s not active: %r" % (who, a))
+    check(len(env.welcomes_to(who)) == 1, "expected one welcome email to %s: %r"
+          % (who, env.outbox()))
+    check(env.log_entries("account.approve", "ok", actor=actor_of(staff), target=who),
+          "approval of %s not logged with actor %s" % (who, actor_of(staff)))
+    return a
+
+
+# ---- the staff tile and the log-in in front of it --------------------------
+@case
+def staff_login_shows_approvals_tile_with_pending_count(env):
+    sam = env.staff()
+    env.signup("ana@example.com", name="Ana Lima")
+    env.signup("lee@example.com", name="Lee Park")
+    env.ctl("occupant", "add", "--email", "act@example.com", "--all")   # active: not counted
+    env.kiosk("staff_login_shows_approvals_tile_with_pending_count")
+    check(len(env.log_entries("auth.login", "failed", target="sam@example.com")) == 1,
+          "the wrong PIN was not logged once")
+    check(env.log_entries("auth.login", "ok", target="sam@example.com"),
+          "the log-in was not logged")
+    check(sam["perms"] == "approve", "staff perms: %r" % sam)
+
+
+@case
+def wrong_pin_five_times_locks_staff_out_for_15_minutes(env):
+    env.staff()
+    env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("wrong_pin_five_times_locks_staff_out_for_15_minutes")
+    fails = env.log_entries("auth.login", "failed", target="sam@example.com")
+    check(len(fails) == 5, "expected 5 failed log-ins logged, got %d" % len(fails))
+    check(env.log_entries("auth.lockout"), "the lock-out was not logged")
+    check(env.log_entries("auth.login", "refused", target="sam@example.com"),
+          "log-ins during the lock-out were not logged as refused")
+    check(env.log_entries("auth.login", "ok", target="sam@example.com"),
+          "the log-in after 15 minutes was not logged")
+
+
+@case
+def staff_without_approve_permission_sees_no_approvals(env):
+    env.staff("pat@example.com", "1357", "open_common,manage", "Pat Porter")
+    env.staff("ada@example.com", "8642", "admin", "Ada Admin")
+    env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("staff_without_approve_permission_sees_no_approvals")
+    check(env.account("ana@example.com")["state"] == "pending", "the sign-up changed")
+
+
+# ---- one sign-up at a time -------------------------------------------------
+@case
+def approve_makes_active_queues_welcome_and_logs_staff_actor(env):
+    sam = env.staff()
+    env.signup("ana@example.com", name="Ana Lima", phone="+44 7700 900222", org="Acme Ltd",
+               unit="Suite 4")
+    a = env.account("ana@example.com")
+    env.kiosk("approve_makes_active_queues_welcome_and_logs_staff_actor", ANA=a["id"])
+    a = approved_by(env, "ana@example.com", sam)
+    check(a["access"] == "none", "access changed though 'keep' was chosen: %r" % a)
+    check(not env.log_entries("account.access"), "access was set though 'keep' was chosen")
+
+
+@case
+def approve_with_chosen_group_sets_group_access(env):
+    sam = env.staff()
+    env.ctl("group", "add", "Acme", "--all")
+    env.ctl("group", "add", "Beta", "--all")
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("approve_with_chosen_group_sets_group_access", ANA=a["id"])
+    a = approved_by(env, "ana@example.com", sam)
+    check(a["access"] == "group" and a["group"] == "Beta", "not in group Beta: %r" % a)
+    check(env.log_entries("account.access", "ok", actor=actor_of(sam), target="ana@example.com"),
+          "the access change was not logged with the staff actor")
+
+
+@case
+def approve_with_all_locations_sets_all(env):
+    sam = env.staff()
+    env.ctl("location", "add", "Lobby", "--door", "common")
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("approve_with_all_locations_sets_all", ANA=a["id"])
+    a = approved_by(env, "ana@example.com", sam)
+    check(a["access"] == "all", "access is not all: %r" % a)
+
+
+@case
+def approve_with_specific_locations_sets_those(env):
+    sam = env.staff()
+    env.ctl("location", "add", "Gym", "--door", "common")
+    env.ctl("location", "add", "Lobby", "--door", "common")
+    env.ctl("location", "add", "Unit 7", "--door", "unit", "--parent", "Lobby")
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("approve_with_specific_locations_sets_those", ANA=a["id"])
+    a = approved_by(env, "ana@example.com", sam)
+    check(a["access"] == "specific", "access is not specific: %r" % a)
+    e = env.log_entries("account.access", "ok", actor=actor_of(sam), target="ana@example.com")
+    check(e and "Gym" in e[0]["reason"] and "Unit 7" in e[0]["reason"] and
+          "Lobby" not in e[0]["reason"].replace("Lobby ›", ""),
+          "the chosen locations are not the ones set: %r" % e)
+
+
+@case
+def reject_asks_first_then_makes_inactive(env):
+    sam = env.staff()
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("reject_asks_first_then_makes_inactive", ANA=a["id"])
+    a = env.account("ana@example.com")
+    check(a["state"] == "inactive", "not inactive: %r" % a)
+    check(env.log_entries("account.reject", "ok", actor=actor_of(sam), target="ana@example.com"),
+          "the rejection was not logged with the staff actor")
+    check(not env.welcomes_to("ana@example.com"), "a welcome email went to a rejected sign-up")
+
+
+@case
+def block_asks_first_then_blocks(env):
+    sam = env.staff()
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("block_asks_first_then_blocks", ANA=a["id"])
+    a = env.account("ana@example.com")
+    check(a["state"] == "blocked", "not blocked: %r" % a)
+    check(env.log_entries("account.block", "ok", actor=actor_of(sam), target="ana@example.com"),
+          "the block was not logged with the staff actor")
+    check(not env.welcomes_to("ana@example.com"), "a welcome email went to a blocked account")
+
+
+# ---- the queue --------------------------------------------------------------
+@case
+def bulk_approve_three_at_once(env):
+    sam = env.staff()
+    ids = {}
+    for n in ("ana", "bo", "cy", "dee"):
+        ids[n.upper()] = env.signup("%s@example.com" % n, name=n.capitalize())["id"]
+    env.kiosk("bulk_approve_three_at_once", **ids)
+    for n in ("ana", "bo", "cy"):
+        approved_by(env, "%s@example.com" % n, sam)
+    d = env.account("dee@example.com")
+    check(d["state"] == "pending", "the one not selected changed: %r" % d)
+    check(len(env.log_entries("account.approve", "ok", actor=actor_of(sam))) == 3,
+          "expected exactly 3 approvals logged")
+
+
+@case
+def empty_queue_says_nothing_waiting(env):
+    env.staff()
+    env.ctl("occupant", "add", "--email", "act@example.com", "--all")
+    env.kiosk("empty_queue_says_nothing_waiting")
+
+
+@case
+def queue_oldest_first_with_request_time_and_domain_match(env):
+    env.staff()
+    env.ctl("group", "add", "Acme", "--all", "--domains", "acme.example")
+    ana = env.signup("ana@example.com", ago_s=3 * 86400 + 60, name="Ana Lima",
+                     phone="+44 7700 900222", org="Acme Ltd", unit="Suite 4")
+    lee = env.signup("lee@acme.example", ago_s=12 * 60 + 5, name="Lee Park")
+    check(lee["group"] == "Acme", "lee did not join Acme by domain: %r" % lee)
+    for i in range(1, 11):
+        env.signup("p%d@example.com" % i, ago_s=600 - i * 30, name="Person %d" % i)
+    env.kiosk("queue_oldest_first_with_request_time_and_domain_match",
+              ANA=ana["id"], LEE=lee["id"], ANA_DATE=kiosk_date(ana["signed_up_at"]),
+              LEE_DATE=kiosk_date(lee["signed_up_at"]))
+
+
+# ---- the staff session ------------------------------------------------------
+@case
+def staff_session_ends_on_done(env):
+    env.staff()
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("staff_session_ends_on_done", ANA=a["id"])
+    check(env.account("ana@example.com")["state"] == "pending", "the sign-up changed")
+
+
+@case
+def staff_session_ends_on_idle_timeout(env):
+    env.staff()
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("staff_session_ends_on_idle_timeout", ANA=a["id"])
+    check(env.account("ana@example.com")["state"] == "pending", "the sign-up changed")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case", choices=sorted(CASES))
+    for o in ("gatehouse", "ctl", "plugins", "scripts", "shots"):
+        ap.add_argument("--" + o, required=True)
+    a = ap.parse_args()
+    env = Env(a)
+    try:
+        CASES[a.case](env)
+    except Fail as e:
+        print("FAIL %s: %s" % (a.case, e), file=sys.stderr)
+        print("(screenshots in %s)" % a.shots, file=sys.stderr)
+        return 1
+    finally:
+        env.close()
+    print("ok %s (screenshots in %s)" % (a.case, a.shots))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
