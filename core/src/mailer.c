@@ -25,6 +25,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,6 +44,9 @@
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
 
+struct committer;
+static void committer_free(struct committer *c);
+
 struct gh_mailer {
     CURL *curl;
     char url[512];
@@ -59,6 +63,7 @@ struct gh_mailer {
     char reply[256];              /* last reply line from the relay */
     int quitting;                 /* QUIT sent: later replies are not news */
     char errbuf[CURL_ERROR_SIZE];
+    struct committer *committer;  /* marks accepted messages sent; NULL until needed */
 };
 
 /* ---- small text buffer ----------------------------------------------------- */
@@ -386,16 +391,25 @@ static void put_date(struct sbuf *b, int64_t ms)
 
 /* The body: every line end (CRLF, CR or LF) made CRLF, then RFC 2045
  * quoted-printable with soft breaks at 76 columns. "From " at the start of a
- * line is encoded too, so that no mbox on the way mangles it. */
+ * line is encoded too, so that no mbox on the way mangles it. Written
+ * straight into room reserved once for the worst case (every byte "=XX",
+ * plus a soft break every 25 of those): this loop is most of the cost of
+ * composing a message. */
 static void put_body_qp(struct sbuf *b, const char *body)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *s = (const unsigned char *)(body ? body : "");
+    size_t n = strlen((const char *)s);
+    sb_grow(b, n * 3 + (n / 25 + 2) * 3 + 4);
+    if (b->oom)
+        return;
+    char *o = b->p + b->len;
     size_t col = 0;
     int line_start = 1;
     while (*s) {
         if (*s == '\r' || *s == '\n') {
-            sb_puts(b, "\r\n");
+            *o++ = '\r';
+            *o++ = '\n';
             s += (s[0] == '\r' && s[1] == '\n') ? 2 : 1;
             col = 0;
             line_start = 1;
@@ -410,21 +424,28 @@ static void put_body_qp(struct sbuf *b, const char *body)
         size_t w = literal ? 1 : 3;
         /* a soft break leaves room for the '=' itself: at most 76 a line */
         if (col + w > 75) {
-            sb_puts(b, "=\r\n");
+            *o++ = '=';
+            *o++ = '\r';
+            *o++ = '\n';
             col = 0;
         }
         if (literal) {
-            sb_putc(b, (char)c);
+            *o++ = (char)c;
         } else {
-            char q[3] = { '=', hex[c >> 4], hex[c & 15] };
-            sb_putn(b, q, 3);
+            *o++ = '=';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
         }
         col += w;
         line_start = 0;
         s++;
     }
-    if (col)
-        sb_puts(b, "\r\n");
+    if (col) {
+        *o++ = '\r';
+        *o++ = '\n';
+    }
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
 }
 
 static int message_id_ok(const char *id)
@@ -674,6 +695,7 @@ void gh_mailer_free(struct gh_mailer *m)
 {
     if (!m)
         return;
+    committer_free(m->committer);
     if (m->curl)
         curl_easy_cleanup(m->curl);
     free(m);
@@ -941,59 +963,198 @@ static int held_back(const struct wait_list *w, const struct gh_mail *m)
     return 0;
 }
 
-/* Messages the relay accepted, waiting to be marked sent together: one
- * transaction (one fsync) for a group instead of one each. Marked before
- * the next deferral or failure, at the end of the batch, and at least every
- * GH_MAILER_MARK_MS, so a crash can resend at most a group, with the same
- * Message-IDs. The store's write lock is only taken for the marking itself,
- * never across a send. */
-struct accepted {
-    int64_t id[GH_MAILER_MARK_GROUP];
-    int n;
-    int64_t since;                /* real monotonic ms of the first */
+/* ---- marking accepted messages sent ------------------------------------------ */
+
+/* Marking a message sent is a transaction with an fsync and an activity-log
+ * entry: on this hardware several times what the SMTP exchange itself costs
+ * the client. So the relay's acceptances go to a committer thread with its
+ * own store connection, which marks whatever has gathered in one
+ * transaction (group commit) while the sender goes on with the next
+ * message; on two cores the marking costs the sender almost nothing.
+ *
+ * A batch waits for the committer before it returns, so a message is never
+ * handed out as due while its mark is still pending (it would be sent
+ * twice). A crash can lose the marks of what was accepted but not yet
+ * committed, at most GH_MAILER_MARK_GROUP messages plus what arrived during
+ * one commit: those go again with the same Message-IDs (at-least-once). The
+ * store's write lock is only ever held for the marking, never across a
+ * send. */
+struct committer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, idle;
+    struct gh_store *st;          /* the committer's own connection */
+    char path[1024];
+    int64_t q[GH_MAILER_MARK_GROUP];
+    int n;                        /* queued ids */
+    int busy, stop;
+    int marked;                   /* since the last drain */
+    enum gh_status err;           /* first failure since the last drain */
+    char errmsg[512];
 };
 
-static int64_t mono_ms(void)
+static void *committer_main(void *arg)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    struct committer *c = arg;
+    int64_t ids[GH_MAILER_MARK_GROUP];
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (c->n == 0 && !c->stop)
+            pthread_cond_wait(&c->work, &c->mu);
+        if (c->n == 0)
+            break;                /* stop, and nothing left to mark */
+        int k = c->n;
+        memcpy(ids, c->q, (size_t)k * sizeof ids[0]);
+        c->n = 0;
+        c->busy = 1;
+        pthread_cond_broadcast(&c->idle);      /* room in the queue again */
+        pthread_mutex_unlock(&c->mu);
+
+        int marked = 0;
+        enum gh_status s = gh_store_begin(c->st);
+        for (int i = 0; i < k && s == GH_OK; i++) {
+            s = gh_outbox_mark_sent(c->st, ids[i]);
+            if (s == GH_E_REFUSED) {
+                /* already sent or failed: another deliverer (a flush
+                 * beside the kiosk) got there first; ours was a duplicate */
+                gh_oplog(GH_LOG_INFO, "mail %lld: %s", (long long)ids[i],
+                         gh_store_errmsg(c->st));
+                s = GH_OK;
+                continue;
+            }
+            marked++;
+        }
+        if (s == GH_OK)
+            s = gh_store_commit(c->st);
+        else
+            gh_store_rollback(c->st);
+        char why[512] = "";
+        if (s != GH_OK) {
+            /* accepted but not marked: they will go again, same Message-IDs */
+            snprintf(why, sizeof why, "%s", gh_store_errmsg(c->st));
+            gh_oplog(GH_LOG_ERR, "%d mails accepted by the relay but not marked sent: %s", k,
+                     why);
+            marked = 0;
+        }
+
+        pthread_mutex_lock(&c->mu);
+        c->busy = 0;
+        c->marked += marked;
+        if (s != GH_OK && c->err == GH_OK) {
+            c->err = s;
+            snprintf(c->errmsg, sizeof c->errmsg, "%s", why);
+        }
+        pthread_cond_broadcast(&c->idle);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
 }
 
-static enum gh_status mark_accepted(struct gh_store *st, struct accepted *a,
-                                    struct gh_mail_batch *out)
+static void committer_free(struct committer *c)
 {
-    if (a->n == 0)
-        return GH_OK;
-    enum gh_status s = gh_store_begin(st);
-    if (s != GH_OK)
-        goto fail;
-    for (int i = 0; i < a->n; i++) {
-        s = gh_outbox_mark_sent(st, a->id[i]);
-        if (s == GH_E_REFUSED) {
-            /* already sent or failed: another deliverer (a flush while the
-             * kiosk runs) got there first; ours was a duplicate */
-            gh_oplog(GH_LOG_INFO, "mail %lld: %s", (long long)a->id[i], gh_store_errmsg(st));
-            s = GH_OK;
-            continue;
-        }
-        if (s != GH_OK) {
-            gh_store_rollback(st);
-            goto fail;
-        }
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->stop = 1;
+    pthread_cond_broadcast(&c->work);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    gh_store_close(c->st);
+    pthread_cond_destroy(&c->work);
+    pthread_cond_destroy(&c->idle);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+/* The committer for st's database, started on first use. NULL when it can't
+ * be had (no file path, no second connection, no thread): the caller then
+ * marks on st itself. */
+static struct committer *committer_for(struct gh_mailer *m, struct gh_store *st)
+{
+    const char *path = gh_store_path(st);
+    char err[256];
+    if (m->committer && path && strcmp(m->committer->path, path) == 0)
+        return m->committer;
+    committer_free(m->committer);
+    m->committer = NULL;
+    if (!path || !*path || strcmp(path, ":memory:") == 0 || strlen(path) >= 1024)
+        return NULL;
+    struct committer *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    snprintf(c->path, sizeof c->path, "%s", path);
+    if (gh_store_open(path, &c->st, err, sizeof err) != GH_OK) {
+        gh_oplog(GH_LOG_WARN, "mail: marking sent on the sending thread: %s", err);
+        free(c);
+        return NULL;
     }
-    s = gh_store_commit(st);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->work, NULL);
+    pthread_cond_init(&c->idle, NULL);
+    /* like the mail worker: no signal is ever delivered to this thread */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&c->thread, NULL, committer_main, c);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        gh_store_close(c->st);
+        pthread_cond_destroy(&c->work);
+        pthread_cond_destroy(&c->idle);
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        return NULL;
+    }
+    m->committer = c;
+    return c;
+}
+
+static void committer_add(struct committer *c, int64_t id)
+{
+    pthread_mutex_lock(&c->mu);
+    while (c->n == GH_MAILER_MARK_GROUP)
+        pthread_cond_wait(&c->idle, &c->mu);   /* the group is full: wait for a commit */
+    c->q[c->n++] = id;
+    pthread_cond_signal(&c->work);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Waits until everything handed over is committed; adds the count to out
+ * and returns the first failure (its text set on st). */
+static enum gh_status committer_drain(struct committer *c, struct gh_store *st,
+                                      struct gh_mail_batch *out)
+{
+    pthread_mutex_lock(&c->mu);
+    while (c->n > 0 || c->busy)
+        pthread_cond_wait(&c->idle, &c->mu);
+    out->sent += c->marked;
+    enum gh_status s = c->err;
+    char why[512];
+    snprintf(why, sizeof why, "%s", c->errmsg);
+    c->marked = 0;
+    c->err = GH_OK;
+    c->errmsg[0] = '\0';
+    pthread_mutex_unlock(&c->mu);
     if (s != GH_OK)
-        goto fail;
-    out->sent += a->n;
-    a->n = 0;
+        return gh_store_fail(st, s, "%s", why);
     return GH_OK;
-fail:
-    /* accepted but not marked: they will go again, same Message-IDs */
-    gh_oplog(GH_LOG_ERR, "%d mails accepted by the relay but not marked sent: %s", a->n,
-             gh_store_errmsg(st));
-    a->n = 0;
-    return s;
+}
+
+/* Without a committer: marks one message on the caller's connection. */
+static enum gh_status mark_here(struct gh_store *st, int64_t id, struct gh_mail_batch *out)
+{
+    enum gh_status s = gh_outbox_mark_sent(st, id);
+    if (s == GH_E_REFUSED) {
+        gh_oplog(GH_LOG_INFO, "mail %lld: %s", (long long)id, gh_store_errmsg(st));
+        return GH_OK;
+    }
+    if (s != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "mail %lld accepted by the relay but not marked sent: %s",
+                 (long long)id, gh_store_errmsg(st));
+        return s;
+    }
+    out->sent++;
+    return GH_OK;
 }
 
 static int by_id(const void *a, const void *b)
@@ -1007,7 +1168,7 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
 {
     struct due_list due = { 0 };
     struct wait_list wait = { 0 };
-    struct accepted acc = { .n = 0 };
+    struct committer *com = NULL;
     enum gh_status s = GH_OK;
     char relay_down[512] = "";
     memset(out, 0, sizeof *out);
@@ -1037,6 +1198,8 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
     }
     if (due.n > 1)
         qsort(due.v, (size_t)due.n, sizeof *due.v, by_id);
+    if (due.n > 0)
+        com = committer_for(m, st);
 
     for (int i = 0; i < due.n; i++) {
         struct gh_mail *mail = &due.v[i];
@@ -1062,18 +1225,13 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         case GH_MAILV_SENT:
             gh_oplog(GH_LOG_DEBUG, "mail %lld accepted for %s", (long long)mail->id,
                      mail->to_addr);
-            if (acc.n == 0)
-                acc.since = mono_ms();
-            acc.id[acc.n++] = mail->id;
-            if (acc.n == GH_MAILER_MARK_GROUP || mono_ms() - acc.since >= GH_MAILER_MARK_MS) {
-                s = mark_accepted(st, &acc, out);
-                if (s != GH_OK)
-                    goto done;
+            if (com) {
+                committer_add(com, mail->id);
+            } else if ((s = mark_here(st, mail->id, out)) != GH_OK) {
+                goto done;
             }
             break;
         case GH_MAILV_TRANSIENT:
-            if ((s = mark_accepted(st, &acc, out)) != GH_OK)
-                goto done;
             gh_oplog(GH_LOG_WARN, "mail %lld deferred: %s", (long long)mail->id, r.detail);
             s = gh_outbox_mark_deferred(st, mail->id, r.detail);
             if (s != GH_OK)
@@ -1090,8 +1248,6 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
             }
             break;
         case GH_MAILV_PERMANENT:
-            if ((s = mark_accepted(st, &acc, out)) != GH_OK)
-                goto done;
             gh_oplog(GH_LOG_WARN, "mail %lld failed: %s", (long long)mail->id, r.detail);
             s = gh_outbox_mark_failed(st, mail->id, r.detail);
             if (s != GH_OK)
@@ -1115,8 +1271,9 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         }
     }
 done:
-    if (acc.n) {
-        enum gh_status ms = mark_accepted(st, &acc, out);
+    if (com) {
+        /* before anyone asks for due mail again, every mark is in */
+        enum gh_status ms = committer_drain(com, st, out);
         if (s == GH_OK)
             s = ms;
     }

@@ -33,9 +33,10 @@
  *     queued untouched (no attempt counted, their 72 h budget not spent);
  *     the problem is logged once per change and shown to staff.
  * Delivery is at-least-once: a crash between the relay's 250 and marking the
- * row sends the message again, with the same Message-ID. Marks are grouped
- * (GH_MAILER_MARK_GROUP, GH_MAILER_MARK_MS) so a batch does not pay one
- * fsync per message; the store's write lock is never held across a send.
+ * row sends the message again, with the same Message-ID. Marks are
+ * committed in groups on a second connection while the next message is
+ * sent (GH_MAILER_MARK_GROUP), and a batch returns only when they are all
+ * in; the store's write lock is never held across a send.
  */
 #ifndef GATEHOUSE_MAILER_H
 #define GATEHOUSE_MAILER_H
@@ -51,11 +52,11 @@ struct gh_mailer;
 
 /* Messages taken from the outbox per batch (one connection). */
 #define GH_MAILER_BATCH 100
-/* Accepted messages are marked sent in groups, one transaction each: at
- * most this many, at most this long after the first was accepted. A crash
- * resends at most one group (same Message-IDs: at-least-once). */
-#define GH_MAILER_MARK_GROUP 32
-#define GH_MAILER_MARK_MS 250
+/* Accepted messages are marked sent by a committer thread on its own store
+ * connection, whatever has gathered in one transaction, at most this many:
+ * the sender does not wait for an fsync per message. A crash resends at
+ * most those accepted but not yet committed (same Message-IDs). */
+#define GH_MAILER_MARK_GROUP 64
 
 enum gh_mail_verdict {
     GH_MAILV_SENT = 0,        /* the relay accepted it (2xx after DATA) */
