@@ -70,14 +70,15 @@ void occ_picker_draw(struct occ_picker *p, struct gh_ui *ui, const char *id)
 {
     const struct gh_ui_api *u = occ.ui;
     struct { enum gh_access a; const char *label, *suffix; int on; } kinds[] = {
-        { GH_ACCESS_ALL, _("All locations"), "all", 1 },
-        { GH_ACCESS_GROUP, _("A group"), "group", p->allow_group },
+        { GH_ACCESS_ALL, _("All"), "all", 1 },
+        { GH_ACCESS_GROUP, _("Group"), "group", p->allow_group },
         { GH_ACCESS_SPECIFIC, _("Specific"), "specific", 1 },
-        { GH_ACCESS_NONE, _("No access"), "none", p->allow_none },
+        { GH_ACCESS_NONE, _("None"), "none", p->allow_none },
     };
     char wid[96];
     int cols = 0;
 
+    /* short labels, so that all of them fit their column in one face */
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         cols += kinds[i].on;
     u->text(ui, NULL, _("Location access"), GH_UI_MUTED);
