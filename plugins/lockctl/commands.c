@@ -1,0 +1,460 @@
+/*
+ * commands.c: the lock control plugin's gatehousectl commands.
+ *
+ *   relay list                       boards found: family, ID, channels, each
+ *                                    relay's state and the doors bound to it
+ *   relay rename FROM TO             a HID relay board's new ID
+ *   relay test BOARD:CHANNEL [--ms N]  pulse one relay (admin use)
+ *   unlock DOOR --as WHO --pin PIN   what the kiosk does: log-in, the core's
+ *                                    decision (logged as an unlock), the pulse,
+ *                                    and waiting until the relay is off again
+ *
+ * gatehousectl has no event loop, so these commands open their own relay
+ * manager (which switches every relay it finds off, as the kiosk does at
+ * start-up) and, where a pulse runs, wait in real time with a bounded loop
+ * that sleeps until the manager's next deadline. A board held by the running
+ * kiosk cannot be claimed by a second program: the commands then say the
+ * board could not be taken over, with the USB error.
+ *
+ * `unlock` decides before it opens the manager, so a denied unlock sends
+ * nothing to any board. Exit codes: 0 done, 1 denied or failed, 2 usage.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lockctl.h"
+
+#define PULSE_SLACK_MS 3000   /* past its end, a pulse that is still on is a failure */
+#define TEST_PULSE_MS 1000
+
+static int usage(struct gh_cmd_ctx *ctx, const char *u)
+{
+    fprintf(ctx->err, "%s %s\n", _("usage: gatehousectl"), u);
+    return 2;
+}
+
+static int fail(struct gh_cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct gh_cmd_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("gatehousectl: ", ctx->err);
+    va_start(ap, fmt);
+    vfprintf(ctx->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', ctx->err);
+    return 1;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Opens the manager for a command; 0, or 1 after saying why. */
+static int open_mgr(struct lockctl *lc, struct gh_cmd_ctx *ctx, int log_events)
+{
+    char err[600];
+    if (lc->mgr)
+        return 0;
+    lc->quiet_found = 1;
+    if (lc_mgr_open(lc, log_events ? ctx->store : NULL, ctx->actor, err, sizeof err) != GH_OK)
+        return fail(ctx, "%s", err);
+    return 0;
+}
+
+/* The relay's state as last read back, for the board called id. */
+struct state_q {
+    const char *id;
+    int found;
+    uint32_t state;
+    enum gh_relay_board_status status;
+};
+
+static void state_cb(void *user, const struct gh_relay_board_info *b)
+{
+    struct state_q *q = user;
+    if (strcmp(b->id, q->id) == 0 && (!q->found || b->status != GH_RELAY_BOARD_UNAVAILABLE)) {
+        q->found = 1;
+        q->state = b->state;
+        q->status = b->status;
+    }
+}
+
+/* Polls the manager until BOARD's CHANNEL is off after end (host->mono_ms),
+ * sleeping until each deadline: no busy loop, bounded by PULSE_SLACK_MS. */
+static int wait_off(struct lockctl *lc, struct gh_cmd_ctx *ctx, const char *board, int channel,
+                    int64_t end)
+{
+    const struct gh_host *h = lc->host;
+    for (;;) {
+        int64_t now = h->mono_ms();
+        gh_relay_mgr_poll(lc->mgr, now);
+        struct state_q q = {.id = board};
+        gh_relay_list(lc->mgr, state_cb, &q);
+        if (!q.found || q.status == GH_RELAY_BOARD_UNAVAILABLE)
+            return fail(ctx, _("board %s went away during the pulse (it lost power: relays off)"),
+                        board);
+        now = h->mono_ms();
+        if (now >= end && !(q.state & (1u << (channel - 1))))
+            return 0;
+        if (now >= end + PULSE_SLACK_MS)
+            return fail(ctx, _("relay %s:%d did not switch off: %s"), board, channel,
+                        gh_relay_mgr_errmsg(lc->mgr));
+        int64_t next = gh_relay_mgr_next_deadline(lc->mgr);
+        int64_t wait = next == INT64_MAX ? 100 : next - now;
+        if (wait > 100)
+            wait = 100;   /* also notices an unplug within 0.1 s */
+        sleep_ms(wait < 1 ? 1 : wait);
+    }
+}
+
+/* ---- relay list ------------------------------------------------------- */
+
+struct bound {
+    char board[GH_BOARD_ID_BUF];
+    int channel;
+    char name[GH_NAME_BUF];
+    int seen;
+};
+
+struct listing {
+    struct lockctl *lc;
+    struct gh_cmd_ctx *ctx;
+    struct bound *b;
+    int n, cap;
+    int boards;
+    int oom;
+};
+
+static int collect_bound(void *ud, const struct gh_location *l)
+{
+    struct listing *ls = ud;
+    if (!l->relay_board[0])
+        return 0;
+    if (ls->n == ls->cap) {
+        int cap = ls->cap ? ls->cap * 2 : 16;
+        struct bound *n = realloc(ls->b, (size_t)cap * sizeof *n);
+        if (!n) {
+            ls->oom = 1;
+            return 1;
+        }
+        ls->b = n;
+        ls->cap = cap;
+    }
+    struct bound *b = &ls->b[ls->n++];
+    snprintf(b->board, sizeof b->board, "%s", l->relay_board);
+    b->channel = l->relay_channel;
+    snprintf(b->name, sizeof b->name, "%s", l->name);
+    b->seen = 0;
+    return 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static const char *status_word(enum gh_relay_board_status s)
+{
+    switch (s) {
+    case GH_RELAY_BOARD_OK: return "ok";
+    case GH_RELAY_BOARD_DUPLICATE: return "duplicate";
+    case GH_RELAY_BOARD_UNAVAILABLE: return "unavailable";
+    case GH_RELAY_BOARD_FAILING: return "failing";
+    }
+    return "?";
+}
+
+static void list_board(void *user, const struct gh_relay_board_info *b)
+{
+    struct listing *ls = user;
+    FILE *f = ls->ctx->out;
+    if (ls->ctx->json) {
+        fprintf(f, "%s{\"family\":", ls->boards ? ",\n " : "");
+        json_str(f, b->family);
+        fprintf(f, ",\"id\":");
+        json_str(f, b->id);
+        fprintf(f, ",\"channels\":%d,\"status\":\"%s\",\"line\":", b->channels,
+                status_word(b->status));
+        json_str(f, b->line);
+        fprintf(f, ",\"relays\":[");
+    } else {
+        fprintf(f, "%s\n", b->line);
+    }
+    for (int c = 1; c <= b->channels; c++) {
+        int on = (b->state >> (c - 1)) & 1;
+        const char *door = NULL;
+        for (int i = 0; i < ls->n; i++)
+            if (ls->b[i].channel == c && strcmp(ls->b[i].board, b->id) == 0) {
+                door = ls->b[i].name;
+                ls->b[i].seen = 1;
+            }
+        if (ls->ctx->json) {
+            fprintf(f, "%s{\"channel\":%d,\"on\":%s,\"door\":", c > 1 ? "," : "", c,
+                    on ? "true" : "false");
+            if (door)
+                json_str(f, door);
+            else
+                fputs("null", f);
+            fputc('}', f);
+        } else {
+            fprintf(f, "  %s:%d  %-3s  %s%s\n", b->id, c, on ? _("on") : _("off"),
+                    door ? _("door ") : "", door ? door : "-");
+        }
+    }
+    if (ls->ctx->json)
+        fputs("]}", f);
+    ls->boards++;
+}
+
+static int cmd_list(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    struct lockctl *lc = state;
+    struct listing ls = {.lc = lc, .ctx = ctx};
+    int rc = 1;
+    (void)argv;
+    if (argc != 0)
+        return usage(ctx, "relay list");
+    /* Listing changes nothing worth an activity-log entry (the all-off of
+     * start-up aside, which any program taking the boards does). */
+    if (open_mgr(lc, ctx, 0) != 0)
+        return 1;
+    if (lc->core->location_list(ctx->store, collect_bound, &ls) != GH_OK || ls.oom) {
+        fail(ctx, "%s", ls.oom ? "out of memory" : lc->core->errmsg(ctx->store));
+        goto out;
+    }
+    if (ctx->json)
+        fputs("[", ctx->out);
+    gh_relay_list(lc->mgr, list_board, &ls);
+    if (ctx->json) {
+        fputs("]\n", ctx->out);
+    } else {
+        if (ls.boards == 0) {
+            fprintf(ctx->out, "%s\n", _("no relay boards found"));
+            if (gh_relay_mgr_errmsg(lc->mgr)[0])
+                fprintf(ctx->out, "  %s %s\n", _("last problem:"), gh_relay_mgr_errmsg(lc->mgr));
+        }
+        int header = 0;
+        for (int i = 0; i < ls.n; i++) {
+            if (ls.b[i].seen)
+                continue;
+            if (!header++)
+                fprintf(ctx->out, "%s\n", _("doors wired to relays not found:"));
+            fprintf(ctx->out, "  %s:%d  %s%s\n", ls.b[i].board, ls.b[i].channel, _("door "),
+                    ls.b[i].name);
+        }
+    }
+    rc = 0;
+out:
+    free(ls.b);
+    lc_mgr_close(lc);
+    return rc;
+}
+
+/* ---- relay rename ----------------------------------------------------- */
+
+static int cmd_rename(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    struct lockctl *lc = state;
+    if (argc != 2)
+        return usage(ctx, "relay rename FROM TO");
+    if (open_mgr(lc, ctx, 1) != 0)
+        return 1;
+    enum gh_status s = gh_relay_rename(lc->mgr, argv[0], argv[1]);
+    int rc = 0;
+    char target[GH_RELAY_ID_MAX + 8];
+    snprintf(target, sizeof target, "board:%s", argv[0]);
+    if (s != GH_OK) {
+        /* The manager logs renames that happen; a refused one is logged here. */
+        lc->core->audit_append(ctx->store, ctx->actor, "relay.rename", target,
+                               GH_OUTCOME_REFUSED, gh_relay_mgr_errmsg(lc->mgr));
+        rc = fail(ctx, "%s", gh_relay_mgr_errmsg(lc->mgr));
+    } else {
+        fprintf(ctx->out, _("board %s is now called %s\n"), argv[0], argv[1]);
+        fprintf(ctx->out, "%s\n",
+                _("doors wired to the old ID stay wired to it (the board that keeps that ID); "
+                  "doors on this board must be rewired to the new ID"));
+    }
+    lc_mgr_close(lc);
+    return rc;
+}
+
+/* ---- relay test ------------------------------------------------------- */
+
+static int parse_relay(const char *s, char *board, size_t len, int *channel)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || (size_t)(colon - s) >= len)
+        return -1;
+    char *end;
+    errno = 0;
+    long c = strtol(colon + 1, &end, 10);
+    if (errno || *end || end == colon + 1 || c < 1 || c > GH_RELAY_MAX_CHANNELS)
+        return -1;
+    memcpy(board, s, (size_t)(colon - s));
+    board[colon - s] = '\0';
+    *channel = (int)c;
+    return 0;
+}
+
+static int cmd_test(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    struct lockctl *lc = state;
+    static const char *u = "relay test BOARD:CHANNEL [--ms N]";
+    char board[GH_RELAY_ID_MAX], target[GH_RELAY_ID_MAX + 16];
+    int channel = 0;
+    long ms = TEST_PULSE_MS;
+    if (argc != 1 && argc != 3)
+        return usage(ctx, u);
+    if (argc == 3) {
+        char *end;
+        if (strcmp(argv[1], "--ms") != 0)
+            return usage(ctx, u);
+        ms = strtol(argv[2], &end, 10);
+        if (*end || ms < 100 || ms > 60000) {
+            fprintf(ctx->err, "gatehousectl: %s\n", _("--ms: 100 to 60000"));
+            return 2;
+        }
+    }
+    if (parse_relay(argv[0], board, sizeof board, &channel) != 0) {
+        fprintf(ctx->err, "gatehousectl: %s\n", _("BOARD:CHANNEL: a board ID, ':', a relay number 1-8"));
+        return 2;
+    }
+    snprintf(target, sizeof target, "%s:%d", board, channel);
+    if (open_mgr(lc, ctx, 1) != 0)
+        return 1;
+    int rc = 0;
+    enum gh_status s = gh_relay_pulse(lc->mgr, board, channel, (int)ms);
+    if (s != GH_OK) {
+        lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
+                               GH_OUTCOME_FAILED, gh_relay_mgr_errmsg(lc->mgr));
+        rc = fail(ctx, "%s", gh_relay_mgr_errmsg(lc->mgr));
+    } else {
+        lc->core->audit_append(ctx->store, ctx->actor, "relay.test", target, GH_OUTCOME_OK,
+                               "pulse");
+        fprintf(ctx->out, _("relay %s on for %ld ms\n"), target, ms);
+        fflush(ctx->out);
+        rc = wait_off(lc, ctx, board, channel, lc->host->mono_ms() + ms);
+        if (rc == 0)
+            fprintf(ctx->out, _("relay %s off\n"), target);
+    }
+    lc_mgr_close(lc);
+    return rc;
+}
+
+/* ---- unlock ----------------------------------------------------------- */
+
+static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    struct lockctl *lc = state;
+    static const char *u = "unlock DOOR --as WHO --pin PIN";
+    const char *door = NULL, *who = NULL, *pin = NULL;
+    char pinbuf[64] = "", msg[600];
+    struct gh_account a;
+    struct gh_location l;
+    struct gh_decision d;
+    int rc = 1;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--as") == 0 && i + 1 < argc)
+            who = argv[++i];
+        else if (strcmp(argv[i], "--pin") == 0 && i + 1 < argc)
+            pin = argv[++i];
+        else if (argv[i][0] != '-' && !door)
+            door = argv[i];
+        else
+            return usage(ctx, u);
+    }
+    if (!door || !who || !pin)
+        return usage(ctx, u);
+    if (strcmp(pin, "-") == 0) {
+        if (!fgets(pinbuf, sizeof pinbuf, stdin))
+            return fail(ctx, "%s", _("PIN: nothing on standard input"));
+        pinbuf[strcspn(pinbuf, "\r\n")] = '\0';
+        pin = pinbuf;
+    }
+    if (lc->core->location_find(ctx->store, door, &l) != GH_OK) {
+        rc = fail(ctx, "%s", lc->core->errmsg(ctx->store));
+        goto out;
+    }
+    /* The kiosk's log-in, counted toward the lock-out like a kiosk attempt. */
+    enum gh_status s = lc->core->auth_login(ctx->store, ctx->actor, who, pin, &a);
+    explicit_bzero(pinbuf, sizeof pinbuf);
+    if (s != GH_OK) {
+        fprintf(ctx->out, "denied: %s\n", lc->core->errmsg(ctx->store));
+        goto out;
+    }
+    /* Decide first: a denied unlock opens no board and sends nothing. */
+    s = lc->core->access_decide_logged(ctx->store, ctx->actor, a.id, l.id, 1, &d);
+    if (s != GH_OK) {
+        rc = fail(ctx, "%s", lc->core->errmsg(ctx->store));
+        goto out;
+    }
+    if (!d.allowed) {
+        fprintf(ctx->out, "denied: %s\n", d.reason);
+        goto out;
+    }
+    if (open_mgr(lc, ctx, 1) == 0) {
+        s = l.relay_board[0] ? gh_relay_pulse(lc->mgr, l.relay_board, l.relay_channel, l.unlock_ms)
+                             : GH_E_NOTFOUND;
+        snprintf(msg, sizeof msg, "%s", l.relay_board[0] ? gh_relay_mgr_errmsg(lc->mgr)
+                                                           : "no relay wired to this door");
+    } else {
+        s = GH_E_UNAVAILABLE;
+        snprintf(msg, sizeof msg, "USB relays are not available");
+    }
+    if (s != GH_OK) {
+        char target[GH_BOARD_ID_BUF + GH_NAME_BUF + 32];
+        lc_relay_target(&l, target, sizeof target);
+        lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
+                               GH_OUTCOME_FAILED, msg);
+        fprintf(ctx->out, _("granted, but the relay failed: %s\n"), msg);
+        goto out;
+    }
+    fprintf(ctx->out, _("granted: %s open for %d ms\n"), l.name, l.unlock_ms);
+    fflush(ctx->out);
+    if (wait_off(lc, ctx, l.relay_board, l.relay_channel, lc->host->mono_ms() + l.unlock_ms) == 0) {
+        fprintf(ctx->out, _("%s locked again\n"), l.name);
+        rc = 0;
+    }
+out:
+    explicit_bzero(&a, sizeof a);
+    lc_mgr_close(lc);
+    return rc;
+}
+
+int lc_commands_register(struct lockctl *lc)
+{
+    static const struct gh_command cmds[] = {
+        {.size = sizeof cmds[0], .name = "relay list", .usage = "relay list",
+         .summary = "USB relay boards found, each relay's state and its door", .run = cmd_list},
+        {.size = sizeof cmds[0], .name = "relay rename", .usage = "relay rename FROM TO",
+         .summary = "give a HID relay board a new ID", .run = cmd_rename},
+        {.size = sizeof cmds[0], .name = "relay test",
+         .usage = "relay test BOARD:CHANNEL [--ms N]",
+         .summary = "pulse one relay (admin use)", .run = cmd_test},
+        {.size = sizeof cmds[0], .name = "unlock", .usage = "unlock DOOR --as WHO --pin PIN",
+         .summary = "open a door as the kiosk would (decision, pulse, activity log)",
+         .run = cmd_unlock},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (lc->host->register_command(lc->host->ctx, &cmds[i]) != 0)
+            return -1;
+    return 0;
+}

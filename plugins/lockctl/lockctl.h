@@ -1,0 +1,89 @@
+/*
+ * lockctl.h: what the lock control plugin's three files share (lockctl.c:
+ * descriptor, relay manager life and activity-log events; screens.c: the
+ * Unlock screens; commands.c: the gatehousectl commands). Internal to the
+ * plugin; the relay layer itself is relay.h.
+ */
+#ifndef GH_LOCKCTL_LOCKCTL_H
+#define GH_LOCKCTL_LOCKCTL_H
+
+#include <gatehouse/plugin.h>
+#include "relay.h"
+
+/* How often the poller runs when no pulse ends sooner: hotplug events,
+ * rescans and switch-off retries are handled at this pace. */
+#define LC_POLL_PERIOD_MS 1000
+
+/* One door of the unlock list (a copy of the location and its unlock time). */
+struct lc_door {
+    struct gh_location loc;
+};
+
+/* The person logged in at the Unlock tile, and what they see. */
+struct lc_session {
+    int active;
+    struct gh_account acct;
+    char actor[64];               /* "occupant:<id>" / "staff:<id>" */
+    struct lc_door *doors;        /* allowed doors, tree order */
+    int ndoors, capdoors;
+    struct gh_decision why;       /* why nothing is allowed (when ndoors == 0) */
+    struct gh_location *units;    /* occupant: units they rent (share switches) */
+    int nunits, capunits;
+    int *shared;                  /* the switches' state, one per unit */
+    char msg[512];                /* last result line on the doors screen */
+    int msg_style;
+    /* the door being held open */
+    int64_t open_door;            /* location id, 0 none */
+    char open_name[GH_NAME_BUF];
+    int64_t open_until;           /* host->mono_ms() deadline */
+};
+
+struct lockctl {
+    const struct gh_host *host;
+    const struct gh_core_api *core;
+    const struct gh_ui_api *u;    /* NULL in gatehousectl */
+    struct gh_relay_mgr *mgr;     /* NULL until opened (kiosk: at init) */
+    struct gh_store *log_st;      /* where manager events are logged, NULL: nowhere */
+    const char *log_actor;        /* "kiosk" or the CLI's actor */
+    int quiet_found;              /* gatehousectl: boards found at each run are not news */
+    struct gh_ui *ui;             /* while one of our screens is shown */
+    int events_seen;              /* manager events since the screen last drew */
+
+    /* lockctl.login: what is typed (wiped on leave and at home) */
+    char who[GH_EMAIL_MAX + 1];
+    char pin[16];
+    char login_err[256];
+    /* lockctl.doors */
+    char search[64];
+    struct lc_session s;
+};
+
+extern struct lockctl lc_state;
+
+/* lockctl.c */
+/* Opens the relay manager (switching every relay found off); GH_OK or a
+ * status with the manager's message in err. Events go to the activity log
+ * through st as actor (st NULL: not logged). */
+enum gh_status lc_mgr_open(struct lockctl *lc, struct gh_store *st, const char *actor,
+                           char *err, size_t errlen);
+void lc_mgr_close(struct lockctl *lc);
+/* Runs the manager's poll now if anything is due; returns ms until it next
+ * wants to run (at most LC_POLL_PERIOD_MS). */
+int lc_service(struct lockctl *lc, int64_t now);
+/* Decides (logged as an unlock), pulses the door's relay for its unlock
+ * time and logs a relay failure. Returns GH_OK when the relay is on;
+ * *d says the decision; on a relay failure msg gets the reason (English). */
+enum gh_status lc_unlock(struct lockctl *lc, struct gh_store *st, const char *actor,
+                         const struct gh_account *who, const struct gh_location *door,
+                         struct gh_decision *d, char *msg, size_t msglen);
+/* "BOARD:CH door NAME", the target of relay entries. */
+void lc_relay_target(const struct gh_location *door, char *buf, size_t len);
+
+/* screens.c */
+int lc_screens_register(struct lockctl *lc);
+void lc_screens_wipe(struct lockctl *lc);
+
+/* commands.c */
+int lc_commands_register(struct lockctl *lc);
+
+#endif

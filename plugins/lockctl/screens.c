@@ -1,0 +1,474 @@
+/*
+ * screens.c: the Unlock screens (SPEC "Kiosk identity", "Doors, units and
+ * who may open them").
+ *
+ *   home tile "Unlock"
+ *     lockctl.login   email or phone and PIN (host->core->auth_login; the
+ *                     lock-out and refusal messages are the core's)
+ *     lockctl.doors   the doors this person may open, nearest first (the
+ *                     core's access_doors, tree order). Tap one: the core
+ *                     decides and logs the unlock, the relay goes on for the
+ *                     door's unlock time, a countdown shows, the poller (or
+ *                     this screen's next frame, whichever comes first)
+ *                     switches it off. A door whose board is missing or
+ *                     refused shows as unavailable and says why. Nothing
+ *                     allowed: the core's reason in words. Occupants get a
+ *                     "share with management" switch per unit they rent;
+ *                     staff get a search box over their (longer) list.
+ *
+ * The session (account, door list, what was typed) lives here only while
+ * the screens are open: Done, the idle time-out and every return home wipe
+ * it (GH_EVENT_HOME hook), and the PIN is wiped after every attempt.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lockctl.h"
+
+#define LIST_ROWS_SHOWN 6
+#define LIST_ROW_PX 132
+
+static void wipe(void *p, size_t n)
+{
+    explicit_bzero(p, n);
+}
+
+static void session_free(struct lc_session *s)
+{
+    if (s->doors)
+        wipe(s->doors, (size_t)s->capdoors * sizeof *s->doors);
+    if (s->units)
+        wipe(s->units, (size_t)s->capunits * sizeof *s->units);
+    free(s->doors);
+    free(s->units);
+    free(s->shared);
+    wipe(s, sizeof *s);
+}
+
+void lc_screens_wipe(struct lockctl *lc)
+{
+    session_free(&lc->s);
+    wipe(lc->who, sizeof lc->who);
+    wipe(lc->pin, sizeof lc->pin);
+    wipe(lc->search, sizeof lc->search);
+    lc->login_err[0] = '\0';
+}
+
+/* ---- loading what the person may do ------------------------------------- */
+
+static int add_door(void *ud, const struct gh_location *l)
+{
+    struct lc_session *s = ud;
+    if (s->ndoors == s->capdoors) {
+        int cap = s->capdoors ? s->capdoors * 2 : 16;
+        struct lc_door *n = realloc(s->doors, (size_t)cap * sizeof *n);
+        if (!n)
+            return 1;
+        s->doors = n;
+        s->capdoors = cap;
+    }
+    s->doors[s->ndoors++].loc = *l;
+    return 0;
+}
+
+static int add_unit(void *ud, const struct gh_location *l)
+{
+    struct lc_session *s = ud;
+    if (s->nunits == s->capunits) {
+        int cap = s->capunits ? s->capunits * 2 : 4;
+        struct gh_location *n = realloc(s->units, (size_t)cap * sizeof *n);
+        if (!n)
+            return 1;
+        s->units = n;
+        s->capunits = cap;
+        int *sh = realloc(s->shared, (size_t)cap * sizeof *sh);
+        if (!sh)
+            return 1;
+        s->shared = sh;
+    }
+    s->shared[s->nunits] = l->shared;
+    s->units[s->nunits++] = *l;
+    return 0;
+}
+
+static enum gh_status session_load(struct lockctl *lc)
+{
+    struct lc_session *s = &lc->s;
+    struct gh_store *st = lc->host->store;
+    enum gh_status r;
+
+    s->ndoors = 0;
+    s->nunits = 0;
+    r = lc->core->access_doors(st, s->acct.id, add_door, s, &s->why);
+    if (r == GH_OK && s->acct.kind == GH_KIND_OCCUPANT)
+        r = lc->core->unit_list_for(st, s->acct.id, add_unit, s);
+    return r;
+}
+
+/* ---- lockctl.login ----------------------------------------------------- */
+
+static void login_enter(void *state, struct gh_ui *ui, const void *arg)
+{
+    struct lockctl *lc = state;
+    (void)arg;
+    lc_screens_wipe(lc);
+    lc->ui = ui;
+    lc->u->focus(ui, "lockctl.who");
+}
+
+static void login_leave(void *state)
+{
+    struct lockctl *lc = state;
+    wipe(lc->pin, sizeof lc->pin);
+    lc->login_err[0] = '\0';
+}
+
+static void trim(char *b)
+{
+    size_t n = strlen(b);
+    while (n && b[n - 1] == ' ')
+        b[--n] = '\0';
+    size_t k = strspn(b, " ");
+    memmove(b, b + k, strlen(b + k) + 1);
+}
+
+static void try_login(struct lockctl *lc, struct gh_ui *ui)
+{
+    struct gh_store *st = lc->host->store;
+    struct gh_account a;
+    size_t n = strlen(lc->pin);
+
+    trim(lc->who);
+    if (!lc->who[0]) {
+        snprintf(lc->login_err, sizeof lc->login_err, "%s",
+                 _("Type your email address or mobile number first."));
+        lc->u->focus(ui, "lockctl.who");
+        return;
+    }
+    if (n < 4 || n > 8) {
+        snprintf(lc->login_err, sizeof lc->login_err, "%s", _("A PIN has 4 to 8 digits."));
+        lc->u->focus(ui, "lockctl.pin");
+        return;
+    }
+    enum gh_status r = lc->core->auth_login(st, "kiosk", lc->who, lc->pin, &a);
+    wipe(lc->pin, sizeof lc->pin);
+    switch (r) {
+    case GH_OK:
+        break;
+    case GH_E_DENIED: case GH_E_LOCKED: case GH_E_REFUSED:
+        /* The core's sentence: wrong PIN (revealing nothing), locked for how
+         * long, or why this account may not log in (pending, inactive). */
+        snprintf(lc->login_err, sizeof lc->login_err, "%s", lc->core->errmsg(st));
+        lc->u->focus(ui, "lockctl.pin");
+        return;
+    default:
+        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock log-in failed: %s",
+                      lc->core->errmsg(st));
+        snprintf(lc->login_err, sizeof lc->login_err, "%s",
+                 _("Log-in is not available right now. Please try again."));
+        return;
+    }
+    session_free(&lc->s);
+    lc->s.acct = a;
+    wipe(&a, sizeof a);
+    lc->core->account_actor(&lc->s.acct, lc->s.actor, sizeof lc->s.actor);
+    if (session_load(lc) != GH_OK) {
+        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "door list: %s", lc->core->errmsg(st));
+        session_free(&lc->s);
+        snprintf(lc->login_err, sizeof lc->login_err, "%s",
+                 _("Your doors can't be shown right now. Please try again."));
+        return;
+    }
+    lc->s.active = 1;
+    wipe(lc->who, sizeof lc->who);
+    lc->u->focus(ui, NULL);
+    lc->u->push(ui, "lockctl.doors", NULL);
+}
+
+static void login_draw(void *state, struct gh_ui *ui)
+{
+    struct lockctl *lc = state;
+    const struct gh_ui_api *u = lc->u;
+    lc->ui = ui;
+    u->heading(ui, _("Unlock a door"));
+    u->text(ui, "lockctl.login.hint",
+            _("Log in with your email address or mobile number and your PIN."), GH_UI_MUTED);
+    if (u->field(ui, "lockctl.who", _("Email or phone"), lc->who, sizeof lc->who, GH_KB_EMAIL,
+                 NULL))
+        lc->login_err[0] = '\0';
+    if (u->field(ui, "lockctl.pin", _("PIN"), lc->pin, sizeof lc->pin, GH_KB_PIN,
+                 lc->login_err[0] ? lc->login_err : NULL))
+        lc->login_err[0] = '\0';
+    u->row_begin(ui, 2);
+    int cancel = u->button(ui, "lockctl.login.cancel", _("Cancel"), GH_UI_NORMAL);
+    int go = u->button(ui, "lockctl.login.go", _("Log in"), GH_UI_PRIMARY);
+    u->row_end(ui);
+    if (cancel)
+        u->home(ui);
+    else if (go) {
+        try_login(lc, ui);
+        u->invalidate(ui);
+    }
+}
+
+/* ---- lockctl.doors ----------------------------------------------------- */
+
+/* Why a door cannot be opened now, in words; NULL when it can. */
+static const char *door_unavailable(struct lockctl *lc, const struct gh_location *l)
+{
+    if (!l->relay_board[0])
+        return _("Unavailable: no lock is wired to this door.");
+    if (!lc->mgr)
+        return _("Unavailable: the lock controller is not working.");
+    switch (gh_relay_channel_status(lc->mgr, l->relay_board, l->relay_channel)) {
+    case GH_OK: return NULL;
+    case GH_E_UNAVAILABLE: return _("Unavailable: its lock board is disconnected.");
+    case GH_E_NOTFOUND: return _("Unavailable: its lock board was not found.");
+    case GH_E_REFUSED: return _("Unavailable: two lock boards have the same ID; staff must rename one.");
+    default: return _("Unavailable: its lock is wired to a relay the board does not have.");
+    }
+}
+
+/* Case-insensitive substring, ASCII letters folded. */
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (!n)
+        return 1;
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i]) {
+            char a = hay[i], b = needle[i];
+            if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+            if (b >= 'A' && b <= 'Z') b = (char)(b - 'A' + 'a');
+            if (a != b)
+                break;
+            i++;
+        }
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+static void set_msg(struct lc_session *s, int style, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_msg(struct lc_session *s, int style, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+    va_end(ap);
+    s->msg_style = style;
+}
+
+static void open_door(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *l)
+{
+    struct lc_session *s = &lc->s;
+    struct gh_decision d;
+    char why[512];
+    const char *na = door_unavailable(lc, l);
+    if (na) {
+        set_msg(s, GH_UI_ERROR, _("%s can't be opened now. %s"), l->name, na);
+        return;
+    }
+    enum gh_status r = lc_unlock(lc, lc->host->store, "kiosk", &s->acct, l, &d, why,
+                                 sizeof why);
+    if (r == GH_OK) {
+        s->open_door = l->id;
+        snprintf(s->open_name, sizeof s->open_name, "%s", l->name);
+        s->open_until = lc->host->mono_ms() + l->unlock_ms;
+        s->msg[0] = '\0';
+    } else if (r == GH_E_REFUSED) {
+        /* The rules changed since the list was made: the core's reason. */
+        set_msg(s, GH_UI_ERROR, _("%s: not opened, %s."), l->name, d.reason);
+    } else {
+        set_msg(s, GH_UI_ERROR, _("%s could not be opened: the lock did not respond. "
+                                  "Please tell the staff."), l->name);
+    }
+    lc->u->invalidate(ui);
+}
+
+/* The countdown line while a door is held open; wakes the screen at each
+ * whole second and exactly at the end. */
+static void draw_open(struct lockctl *lc, struct gh_ui *ui, int64_t now)
+{
+    struct lc_session *s = &lc->s;
+    const struct gh_ui_api *u = lc->u;
+    char line[600];
+    if (!s->open_door)
+        return;
+    const struct lc_door *d = NULL;
+    for (int i = 0; i < s->ndoors && !d; i++)
+        if (s->doors[i].loc.id == s->open_door)
+            d = &s->doors[i];
+    int64_t left = s->open_until - now;
+    if (d && left > 0 && door_unavailable(lc, &d->loc)) {
+        /* The board went away mid-pulse: it lost power, so the door is shut. */
+        set_msg(s, GH_UI_ERROR, _("%s: its lock board was disconnected; the door is locked."),
+                s->open_name);
+        s->open_door = 0;
+        return;
+    }
+    if (left <= 0) {
+        snprintf(line, sizeof line, _("%s is locked again."), s->open_name);
+        set_msg(s, GH_UI_MUTED, "%s", line);
+        s->open_door = 0;
+        return;
+    }
+    long secs = (long)((left + 999) / 1000);
+    snprintf(line, sizeof line, secs == 1 ? _("%s is open. It locks again in %ld second.")
+                                          : _("%s is open. It locks again in %ld seconds."),
+             s->open_name, secs);
+    u->text(ui, "lockctl.open", line, GH_UI_SUCCESS);
+    int wake = (int)(left % 1000);
+    u->wake_in(ui, wake ? wake : 1000);
+}
+
+static void draw_doors_list(struct lockctl *lc, struct gh_ui *ui)
+{
+    struct lc_session *s = &lc->s;
+    const struct gh_ui_api *u = lc->u;
+    int staff = s->acct.kind == GH_KIND_STAFF;
+    int shown = 0;
+
+    for (int i = 0; i < s->ndoors; i++)
+        if (!staff || contains_ci(s->doors[i].loc.name, lc->search))
+            shown++;
+    if (shown == 0) {
+        u->text(ui, "lockctl.nomatch", _("No door matches your search."), GH_UI_MUTED);
+        return;
+    }
+    int rows = shown < LIST_ROWS_SHOWN ? shown : LIST_ROWS_SHOWN;
+    u->list_begin(ui, "lockctl.list", rows * LIST_ROW_PX);
+    for (int i = 0; i < s->ndoors; i++) {
+        const struct gh_location *l = &s->doors[i].loc;
+        if (staff && !contains_ci(l->name, lc->search))
+            continue;
+        char id[64], sub[700];
+        const char *na = door_unavailable(lc, l);
+        snprintf(id, sizeof id, "lockctl.door.%lld", (long long)l->id);
+        if (na)
+            snprintf(sub, sizeof sub, "%s", na);
+        else if (s->open_door == l->id)
+            snprintf(sub, sizeof sub, "%s", _("Open now"));
+        else if (staff && l->door == GH_DOOR_UNIT)
+            snprintf(sub, sizeof sub, l->tenant_name[0] ? _("Unit rented to %s. Tap to open.")
+                                                         : _("Vacant unit. Tap to open."),
+                     l->tenant_name);
+        else
+            snprintf(sub, sizeof sub, "%s", _("Tap to open."));
+        if (u->list_item(ui, id, l->name, sub, s->open_door == l->id))
+            open_door(lc, ui, l);
+    }
+    u->list_end(ui);
+}
+
+static void draw_shares(struct lockctl *lc, struct gh_ui *ui)
+{
+    struct lc_session *s = &lc->s;
+    const struct gh_ui_api *u = lc->u;
+    if (s->acct.kind != GH_KIND_OCCUPANT || s->nunits == 0)
+        return;
+    u->spacer(ui, 24);
+    u->text(ui, "lockctl.share.hint",
+            _("Share access with management: staff with permission may then open the unit "
+              "for you."), GH_UI_MUTED);
+    for (int i = 0; i < s->nunits; i++) {
+        char id[64], label[GH_NAME_BUF + 64];
+        snprintf(id, sizeof id, "lockctl.share.%lld", (long long)s->units[i].id);
+        snprintf(label, sizeof label, _("Share %s with management"), s->units[i].name);
+        if (!u->toggle(ui, id, label, &s->shared[i]))
+            continue;
+        struct gh_store *st = lc->host->store;
+        /* Logged by the core, with the occupant as the actor. */
+        if (lc->core->unit_share(st, s->actor, s->units[i].id, s->shared[i]) != GH_OK) {
+            s->shared[i] = !s->shared[i];
+            set_msg(s, GH_UI_ERROR, _("%s: sharing not changed: %s"), s->units[i].name,
+                    lc->core->errmsg(st));
+        } else {
+            set_msg(s, GH_UI_MUTED, s->shared[i] ? _("%s is now shared with management.")
+                                                 : _("%s is no longer shared with management."),
+                    s->units[i].name);
+        }
+        u->invalidate(ui);
+    }
+}
+
+static void doors_enter(void *state, struct gh_ui *ui, const void *arg)
+{
+    struct lockctl *lc = state;
+    (void)arg;
+    lc->ui = ui;
+    lc->search[0] = '\0';
+}
+
+static void doors_leave(void *state)
+{
+    struct lockctl *lc = state;
+    /* Back to the log-in or home: the session is over (a relay still on is
+     * the poller's to switch off). */
+    session_free(&lc->s);
+    wipe(lc->search, sizeof lc->search);
+    lc->ui = NULL;
+}
+
+static void doors_draw(void *state, struct gh_ui *ui)
+{
+    struct lockctl *lc = state;
+    struct lc_session *s = &lc->s;
+    const struct gh_ui_api *u = lc->u;
+    char line[GH_NAME_BUF + GH_EMAIL_MAX + 64];
+    lc->ui = ui;
+    if (!s->active) {            /* the session ended (home hook): nothing to show */
+        u->home(ui);
+        return;
+    }
+    int64_t now = lc->host->mono_ms();
+    lc_service(lc, now);         /* a pulse that ended switches off right now */
+
+    u->heading(ui, _("Your doors"));
+    snprintf(line, sizeof line, _("Logged in as %s"),
+             s->acct.name[0] ? s->acct.name : s->acct.email);
+    u->text(ui, "lockctl.who", line, GH_UI_MUTED);
+    draw_open(lc, ui, now);
+    if (s->msg[0])
+        u->text(ui, "lockctl.msg", s->msg, s->msg_style);
+
+    if (s->ndoors == 0) {
+        snprintf(line, sizeof line, _("You can't open any door: %s."), s->why.reason);
+        u->text(ui, "lockctl.why", line, GH_UI_ERROR);
+        u->text(ui, "lockctl.why.hint", _("Please ask the staff if you think this is wrong."),
+                GH_UI_MUTED);
+    } else {
+        if (s->acct.kind == GH_KIND_STAFF &&
+            u->field(ui, "lockctl.search", _("Search doors"), lc->search, sizeof lc->search,
+                     GH_KB_TEXT, NULL))
+            u->invalidate(ui);
+        draw_doors_list(lc, ui);
+    }
+    draw_shares(lc, ui);
+    u->spacer(ui, 24);
+    if (u->button(ui, "lockctl.done", _("Done"), GH_UI_PRIMARY))
+        u->home(ui);
+}
+
+int lc_screens_register(struct lockctl *lc)
+{
+    static const struct gh_screen login = {
+        .size = sizeof login, .id = "lockctl.login", .enter = login_enter,
+        .draw = login_draw, .leave = login_leave };
+    static const struct gh_screen doors = {
+        .size = sizeof doors, .id = "lockctl.doors", .enter = doors_enter,
+        .draw = doors_draw, .leave = doors_leave };
+    static const struct gh_tile tile = {
+        .size = sizeof tile, .id = "lockctl.tile", .label = "Unlock",
+        .screen = "lockctl.login", .area = GH_TILE_HOME, .order = 5 };
+    const struct gh_host *h = lc->host;
+    if (h->register_screen(h->ctx, &login) != 0 || h->register_screen(h->ctx, &doors) != 0 ||
+        h->register_tile(h->ctx, &tile) != 0)
+        return -1;
+    return 0;
+}
