@@ -164,7 +164,7 @@ static void *worker_main(void *arg)
             pthread_mutex_unlock(&W.mu);
             if (s != GH_OK)
                 gh_oplog(GH_LOG_ERR, "mail: outbox: %s", gh_store_errmsg(W.st));
-            if (b.tried > 0 && b.relay != GH_MAILV_SENT)
+            if (b.relay != GH_MAILV_SENT && (b.tried > 0 || b.relay == GH_MAILV_CONFIG))
                 set_problem(b.problem, b.problem_code);
             else if (b.tried > 0 && (b.sent > 0 || b.failed > 0 || b.deferred > 0))
                 set_problem("", 0);

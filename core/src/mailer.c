@@ -1210,8 +1210,7 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         }
         if (relay_down[0]) {
             /* the relay did not answer for an earlier message of this
-             * batch: this one had its try too (nothing accepted is
-             * pending here: the failure that set relay_down marked them) */
+             * batch: this one had its try too */
             s = gh_outbox_mark_deferred(st, mail->id, relay_down);
             if (s != GH_OK)
                 goto done;
@@ -1219,8 +1218,9 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
             add_waiting(&wait, mail);
             continue;
         }
-        out->tried++;
         gh_mailer_send(m, mail, &r);
+        if (strcmp(r.step, "compose") != 0)
+            out->tried++;         /* the relay was contacted (or tried) */
         switch (r.verdict) {
         case GH_MAILV_SENT:
             gh_oplog(GH_LOG_DEBUG, "mail %lld accepted for %s", (long long)mail->id,
@@ -1258,9 +1258,9 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
         case GH_MAILV_CANCELLED:
             /* left queued untouched: no attempt counted against them */
             out->held += due.n - i;
-            out->tried--;
+            if (r.verdict == GH_MAILV_CANCELLED && strcmp(r.step, "compose") != 0)
+                out->tried--;     /* a send cut short tells nothing about the relay */
             if (r.verdict == GH_MAILV_CONFIG) {
-                out->tried++;
                 out->relay = GH_MAILV_CONFIG;
                 snprintf(out->problem, sizeof out->problem, "%s", r.detail);
                 out->problem_code = (long)r.curl_code * 1000 + r.smtp_code;
