@@ -73,7 +73,7 @@ static void groups_draw(void *state, struct gh_ui *ui)
     if (!L.n)
         u->text(ui, "occupants.groups.empty", _("There are no groups yet."), GH_UI_MUTED);
     else {
-        u->list_begin(ui, "occupants.grouplist", 1320);
+        u->list_begin(ui, "occupants.grouplist", L.n > 10 ? 1320 : L.n * 132);
         for (int i = 0; i < L.n; i++) {
             const struct gh_group *g = &L.list[i];
             snprintf(sub, sizeof sub, g->members == 1 ? _("%lld member · %s%s")
@@ -231,7 +231,7 @@ static void archive(struct gh_ui *ui, int force)
         say(GH_UI_ERROR, occ_errmsg());
         return;
     }
-    say(GH_UI_SUCCESS, _("Archived: the group keeps its members but grants no access."));
+    G.msg[0] = 0;                        /* the page's archived line says it */
     occ_changed();
     group_load();
 }
@@ -285,7 +285,10 @@ static void group_draw(void *state, struct gh_ui *ui)
                 _("Archived: the group keeps its members but grants no access."), GH_UI_ERROR);
     if (G.msg[0])
         u->text(ui, "occupants.group.msg", G.msg, G.msg_style);
-    snprintf(line, sizeof line, _("Location access: %s"), G.access[0] ? G.access : _("none"));
+    snprintf(line, sizeof line, G.g.archived ? _("Location access: %s (granted to no one while "
+                                                 "archived)")
+                                             : _("Location access: %s"),
+             G.access[0] ? G.access : _("none"));
     u->text(ui, "occupants.group.access", line, GH_UI_NORMAL);
     snprintf(line, sizeof line, _("Email domains for sign-up: %s"),
              G.domains[0] ? G.domains : _("none"));
@@ -386,14 +389,23 @@ static void gnew_enter(void *state, struct gh_ui *ui, const void *arg)
     occ.ui->focus(ui, "occupants.group_new.name");
 }
 
-/* "a.com, b.org  c.net" -> pointers into buf; returns n. */
+/* "a.com, b.org" -> pointers into buf, each trimmed; returns n. Only a
+ * comma separates, so "a b.com" reaches the core whole and is refused there
+ * with its own words. */
 static int split_domains(char *buf, const char **out, int max)
 {
     int n = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(buf, ", ", &save); tok && n < max;
-         tok = strtok_r(NULL, ", ", &save))
-        out[n++] = tok;
+    for (char *tok = strtok_r(buf, ",", &save); tok && n < max;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        size_t len = strlen(tok);
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = 0;
+        if (*tok)
+            out[n++] = tok;
+    }
     return n;
 }
 

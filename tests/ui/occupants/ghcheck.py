@@ -38,9 +38,11 @@ def log(limit=200):
 
 
 def logged(action, target_part, actor=STAFF, outcome="ok"):
-    """The newest log entry of `action` whose target mentions target_part."""
+    """The newest log entry of `action` whose target (or reason) mentions
+    target_part."""
     for e in log():
-        if e["action"] == action and target_part in e["target"] and e["actor"] == actor \
+        if e["action"] == action and (target_part in e["target"] or target_part in e["reason"]) \
+                and e["actor"] == actor \
                 and e["outcome"] == outcome:
             return e
     fail("no %s log entry for %s by %s (%s)" % (action, target_part, actor, outcome))

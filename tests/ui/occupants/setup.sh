@@ -6,7 +6,8 @@
 #          max@example.com PIN 3690 (manage only: may not approve)
 #   locations  Main Site > North Building > Front Door (common), Unit 101 (unit)
 #              Main Site > South Building
-#   groups     Acme Co (all locations, domain acme.example), Beta LLC (South Building)
+#   groups     Acme Co (all locations, domain acme.example), Beta LLC (South Building),
+#              Old Team (all locations, no members)
 #   occupants  Olive Occupant (active, all, rents Unit 101 shared), Peter Pending
 #              (pending sign-up), Ivy Inactive, Bob Blocked, Alice and Arthur Acme
 #              (members of Acme Co), Ben Beta (member of Beta LLC)
@@ -24,6 +25,7 @@ c location add "Unit 101" --parent "North Building" --door unit
 c location add "South Building" --parent "Main Site"
 c group add "Acme Co" --all --domains acme.example
 c group add "Beta LLC" --locations "South Building"
+c group add "Old Team" --all
 c occupant add --email olive@example.com --name "Olive Occupant" --phone "+44 7700 900111" --all
 c occupant add --email ivy@example.com --name "Ivy Inactive" --phone "+1 212 555 0101" --all
 c occupant set-state ivy@example.com inactive
