@@ -33,9 +33,11 @@ import sys
 import tempfile
 import time
 
-INTERVAL_MS = 300
-RUN_MS = 1800
-HANG_MS = 700
+# Generous for a loaded CI machine: the reader's own scheduling delays show
+# up as gaps, so the deadline keeps a 200 ms margin over the 200 ms cadence.
+INTERVAL_MS = 400
+RUN_MS = 2000
+HANG_MS = 800
 
 
 def fail(msg):
@@ -177,8 +179,14 @@ def main():
     if mode in ("cadence", "parent-pid", "kiosk", "cage"):
         if max(gaps) >= INTERVAL_MS:
             fail("a gap of %.0f ms between pings: systemd would have killed it" % max(gaps))
-        if steady and min(steady) < INTERVAL_MS / 2 - 15:
-            fail("pings %.0f ms apart: faster than half the interval" % min(steady))
+        # A late receive makes one gap long and the next short, so the
+        # cadence is judged on the mean; the minimum only catches a loop that
+        # pings every turn (5 ms apart).
+        if steady and sum(steady) / len(steady) < INTERVAL_MS / 2 - 10:
+            fail("pings %.0f ms apart on average: faster than half the interval" %
+                 (sum(steady) / len(steady)))
+        if steady and min(steady) < INTERVAL_MS / 4:
+            fail("pings %.0f ms apart: the loop pings far too often" % min(steady))
         span = msgs[-1][0] - ready_t
         expect = int(span // (INTERVAL_MS // 2))
         if len(pings) < expect - 2:
