@@ -13,8 +13,10 @@
  * The person at the screen is alone in a lobby, perhaps in a hurry, perhaps
  * reading a second language. So each field gets the keyboard it needs, a
  * problem is said in plain words under the field it concerns as soon as the
- * person moves on to another field (and at every change once they have
+ * person starts typing in another field (and at every change once they have
  * tried to send), and the first field in error gets the keyboard back.
+ * (The toolkit does not tell a screen which field has the focus, so "left
+ * a field" is seen at the first key typed elsewhere, or at "Sign up".)
  *
  * Everything typed lives in this file's state only while its screen is
  * open: each screen's leave() wipes it, sending a form wipes it, and the

@@ -323,6 +323,15 @@ def setup_code_with_phone_number(env):
 
 
 @case
+def setup_code_refused_while_account_inactive(env):
+    code = occupant_with_code(env)
+    env.ctl("occupant", "set-state", "bo@example.com", "inactive")
+    env.kiosk("setup_code_refused_while_account_inactive", CODE=code)
+    check(not env.account("bo@example.com")["has_pin"], "PIN set on an inactive account")
+    check(env.log_has("auth.setup", "refused", reason="not active"), "refusal not logged")
+
+
+@case
 def setup_code_used_twice_fails(env):
     code = occupant_with_code(env)
     env.kiosk("setup_code_used_twice_fails", CODE=code)
