@@ -378,17 +378,26 @@ static void queue_draw(void *state, struct gh_ui *ui)
         }
     }
 
+    if (s->nselected > 0 && s->npage > 2) {
+        /* again at the end, where the last switch was flipped */
+        snprintf(line, sizeof line, _("Approve selected (%d)"), s->nselected);
+        bulk |= u->button(ui, "approvals.bulk.end", line, GH_UI_PRIMARY);
+    }
     int back = u->button(ui, "approvals.back", _("Back"), GH_UI_NORMAL);
     if (bulk)
         s->bulk_confirm = 1;
     if (s->bulk_confirm) {
         char title[128], text[512];
-        snprintf(title, sizeof title, _("Approve %d sign-ups?"), s->nselected);
+        if (s->nselected == 1)
+            snprintf(title, sizeof title, "%s", _("Approve 1 sign-up?"));
+        else
+            snprintf(title, sizeof title, _("Approve %d sign-ups?"), s->nselected);
         snprintf(text, sizeof text, "%s",
                  _("Each keeps the access it has now (its email-domain group, or the "
                    "sign-up default) and gets a welcome email with a setup code. To "
                    "choose someone's access, approve them one at a time."));
-        int r = u->dialog(ui, "approvals.bulkask", title, text, _("Approve all"), _("Cancel"));
+        int r = u->dialog(ui, "approvals.bulkask", title, text,
+                          s->nselected == 1 ? _("Approve") : _("Approve all"), _("Cancel"));
         if (r != GH_UI_DIALOG_OPEN) {
             s->bulk_confirm = 0;
             if (r == GH_UI_DIALOG_OK)

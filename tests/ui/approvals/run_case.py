@@ -292,6 +292,18 @@ def bulk_approve_three_at_once(env):
 
 
 @case
+def selection_forgets_sign_ups_handled_one_by_one(env):
+    sam = env.staff()
+    ana = env.signup("ana@example.com", name="Ana")
+    bo = env.signup("bo@example.com", name="Bo")
+    env.kiosk("selection_forgets_sign_ups_handled_one_by_one", ANA=ana["id"], BO=bo["id"])
+    approved_by(env, "bo@example.com", sam)
+    check(env.account("ana@example.com")["state"] == "inactive", "Ana is not inactive")
+    check(not env.log_entries("account.approve", target="ana@example.com"),
+          "an approval of the rejected sign-up was tried")
+
+
+@case
 def empty_queue_says_nothing_waiting(env):
     env.staff()
     env.ctl("occupant", "add", "--email", "act@example.com", "--all")
