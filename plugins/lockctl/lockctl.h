@@ -52,7 +52,8 @@ struct lockctl {
     /* lockctl.login: what is typed (wiped on leave and at home) */
     char who[GH_EMAIL_MAX + 1];
     char pin[16];
-    char login_err[256];
+    char login_err[256];          /* under the PIN field */
+    char refused[256];            /* this account may not log in, and why */
     /* lockctl.doors */
     char search[64];
     struct lc_session s;

@@ -54,6 +54,7 @@ void lc_screens_wipe(struct lockctl *lc)
     wipe(lc->pin, sizeof lc->pin);
     wipe(lc->search, sizeof lc->search);
     lc->login_err[0] = '\0';
+    lc->refused[0] = '\0';
 }
 
 /* ---- loading what the person may do ------------------------------------- */
@@ -123,6 +124,7 @@ static void login_leave(void *state)
     struct lockctl *lc = state;
     wipe(lc->pin, sizeof lc->pin);
     lc->login_err[0] = '\0';
+    lc->refused[0] = '\0';
 }
 
 static void trim(char *b)
@@ -134,12 +136,28 @@ static void trim(char *b)
     memmove(b, b + k, strlen(b + k) + 1);
 }
 
+/* The core's reasons are sentence fragments ("your account is waiting for
+ * approval"); on their own line they start with a capital and end with a
+ * full stop. */
+static void sentence(char *out, size_t len, const char *in)
+{
+    snprintf(out, len, "%s", in);
+    if (out[0] >= 'a' && out[0] <= 'z')
+        out[0] = (char)(out[0] - 'a' + 'A');
+    size_t n = strlen(out);
+    if (n && n + 1 < len && !strchr(".!?", out[n - 1])) {
+        out[n] = '.';
+        out[n + 1] = '\0';
+    }
+}
+
 static void try_login(struct lockctl *lc, struct gh_ui *ui)
 {
     struct gh_store *st = lc->host->store;
     struct gh_account a;
     size_t n = strlen(lc->pin);
 
+    lc->refused[0] = '\0';
     trim(lc->who);
     if (!lc->who[0]) {
         snprintf(lc->login_err, sizeof lc->login_err, "%s",
@@ -157,11 +175,17 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
     switch (r) {
     case GH_OK:
         break;
-    case GH_E_DENIED: case GH_E_LOCKED: case GH_E_REFUSED:
-        /* The core's sentence: wrong PIN (revealing nothing), locked for how
-         * long, or why this account may not log in (pending, inactive). */
-        snprintf(lc->login_err, sizeof lc->login_err, "%s", lc->core->errmsg(st));
+    case GH_E_DENIED: case GH_E_LOCKED:
+        /* The core's sentence: wrong PIN (revealing nothing), or locked for
+         * how long. Under the PIN, with the keypad back for another try. */
+        sentence(lc->login_err, sizeof lc->login_err, lc->core->errmsg(st));
         lc->u->focus(ui, "lockctl.pin");
+        return;
+    case GH_E_REFUSED:
+        /* Why this account may not log in (pending, inactive, blocked): not
+         * about the PIN, and no use typing it again. */
+        sentence(lc->refused, sizeof lc->refused, lc->core->errmsg(st));
+        lc->u->focus(ui, NULL);
         return;
     default:
         lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock log-in failed: %s",
@@ -196,8 +220,10 @@ static void login_draw(void *state, struct gh_ui *ui)
     u->text(ui, "lockctl.login.hint",
             _("Log in with your email address or mobile number and your PIN."), GH_UI_MUTED);
     if (u->field(ui, "lockctl.who", _("Email or phone"), lc->who, sizeof lc->who, GH_KB_EMAIL,
-                 NULL))
+                 NULL)) {
         lc->login_err[0] = '\0';
+        lc->refused[0] = '\0';
+    }
     if (u->field(ui, "lockctl.pin", _("PIN"), lc->pin, sizeof lc->pin, GH_KB_PIN,
                  lc->login_err[0] ? lc->login_err : NULL))
         lc->login_err[0] = '\0';
@@ -205,6 +231,8 @@ static void login_draw(void *state, struct gh_ui *ui)
     int cancel = u->button(ui, "lockctl.login.cancel", _("Cancel"), GH_UI_NORMAL);
     int go = u->button(ui, "lockctl.login.go", _("Log in"), GH_UI_PRIMARY);
     u->row_end(ui);
+    if (lc->refused[0])
+        u->text(ui, "lockctl.refused", lc->refused, GH_UI_ERROR);
     if (cancel)
         u->home(ui);
     else if (go) {
@@ -219,15 +247,15 @@ static void login_draw(void *state, struct gh_ui *ui)
 static const char *door_unavailable(struct lockctl *lc, const struct gh_location *l)
 {
     if (!l->relay_board[0])
-        return _("Unavailable: no lock is wired to this door.");
+        return _("no lock is wired to this door");
     if (!lc->mgr)
-        return _("Unavailable: the lock controller is not working.");
+        return _("the lock controller is not working");
     switch (gh_relay_channel_status(lc->mgr, l->relay_board, l->relay_channel)) {
     case GH_OK: return NULL;
-    case GH_E_UNAVAILABLE: return _("Unavailable: its lock board is disconnected.");
-    case GH_E_NOTFOUND: return _("Unavailable: its lock board was not found.");
-    case GH_E_REFUSED: return _("Unavailable: two lock boards have the same ID; staff must rename one.");
-    default: return _("Unavailable: its lock is wired to a relay the board does not have.");
+    case GH_E_UNAVAILABLE: return _("its lock board is disconnected");
+    case GH_E_NOTFOUND: return _("its lock board was not found");
+    case GH_E_REFUSED: return _("two lock boards have the same ID (staff must rename one)");
+    default: return _("its lock is wired to a relay its board does not have");
     }
 }
 
@@ -271,7 +299,7 @@ static void open_door(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
     char why[512];
     const char *na = door_unavailable(lc, l);
     if (na) {
-        set_msg(s, GH_UI_ERROR, _("%s can't be opened now. %s"), l->name, na);
+        set_msg(s, GH_UI_ERROR, _("%s can't be opened now: %s."), l->name, na);
         return;
     }
     enum gh_status r = lc_unlock(lc, lc->host->store, "kiosk", &s->acct, l, &d, why,
@@ -327,43 +355,87 @@ static void draw_open(struct lockctl *lc, struct gh_ui *ui, int64_t now)
     u->wake_in(ui, wake ? wake : 1000);
 }
 
+/* "Site › Building A" for "Site › Building A › Unit 1": where the door is. */
+static void parent_path(const struct gh_location *l, char *buf, size_t len)
+{
+    static const char sep[] = " \xE2\x80\xBA ";   /* " › ", as the core writes paths */
+    snprintf(buf, len, "%s", l->path);
+    char *last = NULL, *p = buf;
+    while ((p = strstr(p, sep))) {
+        last = p;
+        p += sizeof sep - 1;
+    }
+    if (last)
+        *last = '\0';
+    else
+        buf[0] = '\0';
+}
+
+static int door_shown(struct lockctl *lc, const struct gh_location *l)
+{
+    return lc->s.acct.kind != GH_KIND_STAFF || contains_ci(l->name, lc->search);
+}
+
+/* Doors that can be opened now, as a list to tap, nearest first; below it,
+ * the ones that can't (board missing or refused), as plain lines that say
+ * why: they are not buttons, so nobody taps and waits. */
 static void draw_doors_list(struct lockctl *lc, struct gh_ui *ui)
 {
     struct lc_session *s = &lc->s;
     const struct gh_ui_api *u = lc->u;
     int staff = s->acct.kind == GH_KIND_STAFF;
-    int shown = 0;
+    int avail = 0, unavail = 0;
 
-    for (int i = 0; i < s->ndoors; i++)
-        if (!staff || contains_ci(s->doors[i].loc.name, lc->search))
-            shown++;
-    if (shown == 0) {
+    for (int i = 0; i < s->ndoors; i++) {
+        if (!door_shown(lc, &s->doors[i].loc))
+            continue;
+        if (door_unavailable(lc, &s->doors[i].loc))
+            unavail++;
+        else
+            avail++;
+    }
+    if (avail + unavail == 0) {
         u->text(ui, "lockctl.nomatch", _("No door matches your search."), GH_UI_MUTED);
         return;
     }
-    int rows = shown < LIST_ROWS_SHOWN ? shown : LIST_ROWS_SHOWN;
-    u->list_begin(ui, "lockctl.list", rows * LIST_ROW_PX);
-    for (int i = 0; i < s->ndoors; i++) {
-        const struct gh_location *l = &s->doors[i].loc;
-        if (staff && !contains_ci(l->name, lc->search))
-            continue;
-        char id[64], sub[700];
-        const char *na = door_unavailable(lc, l);
-        snprintf(id, sizeof id, "lockctl.door.%lld", (long long)l->id);
-        if (na)
-            snprintf(sub, sizeof sub, "%s", na);
-        else if (s->open_door == l->id)
-            snprintf(sub, sizeof sub, "%s", _("Open now"));
-        else if (staff && l->door == GH_DOOR_UNIT)
-            snprintf(sub, sizeof sub, l->tenant_name[0] ? _("Unit rented to %s. Tap to open.")
-                                                         : _("Vacant unit. Tap to open."),
-                     l->tenant_name);
-        else
-            snprintf(sub, sizeof sub, "%s", _("Tap to open."));
-        if (u->list_item(ui, id, l->name, sub, s->open_door == l->id))
-            open_door(lc, ui, l);
+    if (avail) {
+        int rows = avail < LIST_ROWS_SHOWN ? avail : LIST_ROWS_SHOWN;
+        u->text(ui, "lockctl.hint", _("Tap a door to open it."), GH_UI_MUTED);
+        u->list_begin(ui, "lockctl.list", rows * LIST_ROW_PX);
+        for (int i = 0; i < s->ndoors; i++) {
+            const struct gh_location *l = &s->doors[i].loc;
+            if (!door_shown(lc, l) || door_unavailable(lc, l))
+                continue;
+            char id[64], where[sizeof l->path], sub[sizeof l->path + GH_NAME_BUF + 64];
+            snprintf(id, sizeof id, "lockctl.door.%lld", (long long)l->id);
+            parent_path(l, where, sizeof where);
+            if (s->open_door == l->id)
+                snprintf(sub, sizeof sub, "%s", _("Open now"));
+            else if (staff && l->door == GH_DOOR_UNIT && l->tenant_name[0])
+                snprintf(sub, sizeof sub, _("%s \xC2\xB7 rented to %s"), where, l->tenant_name);
+            else if (staff && l->door == GH_DOOR_UNIT)
+                snprintf(sub, sizeof sub, _("%s \xC2\xB7 vacant unit"), where);
+            else
+                snprintf(sub, sizeof sub, "%s", where);
+            if (u->list_item(ui, id, l->name, sub, s->open_door == l->id))
+                open_door(lc, ui, l);
+        }
+        u->list_end(ui);
     }
-    u->list_end(ui);
+    if (unavail) {
+        u->spacer(ui, 16);
+        u->text(ui, "lockctl.na", _("Not available now:"), GH_UI_NORMAL);
+        for (int i = 0; i < s->ndoors; i++) {
+            const struct gh_location *l = &s->doors[i].loc;
+            const char *na = door_shown(lc, l) ? door_unavailable(lc, l) : NULL;
+            if (!na)
+                continue;
+            char id[64], line[GH_NAME_BUF + 200];
+            snprintf(id, sizeof id, "lockctl.na.%lld", (long long)l->id);
+            snprintf(line, sizeof line, _("%s: %s."), l->name, na);
+            u->text(ui, id, line, GH_UI_MUTED);
+        }
+    }
 }
 
 static void draw_shares(struct lockctl *lc, struct gh_ui *ui)

@@ -1,0 +1,60 @@
+# The kiosk path, as a person uses it: the home tile "Unlock", log-in with
+# email and PIN, the doors this occupant may open nearest first (a door whose
+# board is missing shows as unavailable and says why), tap one: the core's
+# decision is logged, the relay goes on (seen in the simulator), a countdown
+# shows, and after the door's unlock time (virtual clock) the relay is off.
+# Relays found on at start-up are switched off. The share switch is logged
+# with the occupant as actor. Done ends the session.
+. "$(dirname "$0")/lib.sh"
+sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
+sim set ABCDE 0x5 >/dev/null
+sim set FT0001 0x80 >/dev/null
+
+kiosk_start kiosk_unlock
+CHECK="start-up"; relay_is ABCDE 1 off; relay_is ABCDE 3 off; relay_is FT0001 8 off
+step 'tap "Unlock"' 'screen lockctl.login'
+shot 01_login
+step 'tap "Cancel"' 'screen home'
+login_unlock ann@example.com 4682
+step 'screen lockctl.doors' 'expect "Logged in as Ann Able"' \
+     'value #lockctl.door.2 "Site"' 'value #lockctl.door.5 "Site › Building A"' \
+     'expect "Back door: its lock board was not found."' \
+     'expect-not "Unit 2"' 'expect-not "Unit 3"' 'expect "Share Unit 1 with management"' \
+     'min-target 64'
+shot 02_doors
+CHECK="before the tap"; relay_is ABCDE 1 off
+
+step 'tap "Gate"' 'expect "Gate is open. It locks again in 1 second."' 'value #lockctl.door.2 "Open now"'
+shot 03_gate_open
+CHECK="after the tap"; relay_is ABCDE 1 on; relay_is ABCDE 2 off
+step 'wait 299'
+shot 04_gate_still_open
+CHECK="1 ms before the unlock time"; relay_is ABCDE 1 on
+step 'wait 1' 'expect "Gate is locked again."' 'expect-not "is open"'
+shot 05_gate_locked
+CHECK="at the unlock time"; relay_is ABCDE 1 off
+
+# The FTDI board's door, and a door whose board is missing.
+step 'tap "Unit 1"' 'expect "Unit 1 is open."'
+shot 06_unit1_open
+CHECK="Unit 1"; relay_is FT0001 2 on
+step 'wait 300'
+shot 07_unit1_locked
+CHECK="Unit 1 after 300 ms"; relay_is FT0001 2 off
+
+# Share with management: logged with the occupant as the actor.
+step 'value #lockctl.share.5 "off"' 'tap #lockctl.share.5' 'value #lockctl.share.5 "on"' \
+     'expect "Unit 1 is now shared with management."'
+shot 08_shared
+step 'tap "Done"' 'screen home'
+shot 09_home
+kiosk_end
+log_has unit.share "occupant:1"
+log_has door.unlock "Gate"
+log_has door.unlock "Unit 1"
+log_has relay.found "board:ABCDE"
+log_has relay.found "board:FT0001"
+[ "$(log_count "door.unlock")" = 2 ] || fail "expected 2 door.unlock entries (an unavailable door is not tried)"
+CHECK="after the kiosk stopped"; [ "$(sim_state ABCDE)" = 0 ] && [ "$(sim_state FT0001)" = 0 ] ||
+    fail "relays left on after the kiosk stopped"
+echo "PASS"

@@ -1,0 +1,56 @@
+# Who sees what at Unlock: a person with nothing allowed is told why in
+# words; a pending account is refused at log-in with the reason; a wrong PIN
+# says so and nothing opens. Staff see common doors, vacant units and units
+# shared with management (per permission), with a search box that filters
+# by name as they type; a staff account without open permissions is told.
+. "$(dirname "$0")/lib.sh"
+sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
+
+kiosk_start kiosk_why
+login_unlock dee@example.com 4682
+step 'screen lockctl.doors' "expect \"You can't open any door: you don't have access to any door yet.\""
+shot 01_nothing_allowed
+step 'tap "Done"' 'screen home'
+
+login_unlock pen@example.com 4682
+step 'screen lockctl.login' 'expect "Your account is waiting for approval."' 'focus none'
+shot 02_pending_refused
+step 'tap "Cancel"' 'screen home'
+
+login_unlock ann@example.com 1111
+step 'screen lockctl.login' 'expect "PIN"' 'value #lockctl.pin ""'
+shot 03_wrong_pin
+step 'tap "Cancel"' 'screen home'
+
+login_unlock sam@example.com 2580
+step 'screen lockctl.doors' 'expect "Gate"' 'expect "Unit 3"' 'value #lockctl.door.7 "Site › Building A · vacant unit"' \
+     'expect-not "Unit 1"' 'expect-not "Unit 2"'
+shot 04_staff_doors
+step 'tap #lockctl.search' 'type "unit"' 'expect "Unit 3"' 'expect-not "Gate"'
+shot 05_staff_search
+step 'type "9"' 'expect "No door matches your search."'
+shot 06_staff_search_none
+step 'tap "Done"' 'screen home'
+
+login_unlock nop@example.com 2580
+step 'screen lockctl.doors' "expect \"you don't have permission to open any door\""
+shot 07_staff_no_permission
+step 'tap "Done"' 'screen home'
+kiosk_end
+
+# Ann shares Unit 1: now staff with open_shared see it.
+ok unit share "Unit 1" on
+kiosk_start kiosk_why_shared
+login_unlock sam@example.com 2580
+step 'screen lockctl.doors' 'expect "Unit 1"' 'value #lockctl.door.5 "Site › Building A · rented to Ann Able"' 'expect-not "Unit 2"'
+shot 01_staff_shared_unit
+step 'tap "Unit 1"' 'expect "Unit 1 is open."'
+shot 02_staff_opened_shared
+CHECK="staff opened Unit 1"; relay_is FT0001 2 on
+step 'wait 300'
+shot 03_done
+CHECK="staff Unit 1 after 300 ms"; relay_is FT0001 2 off
+step 'tap "Done"'
+kiosk_end
+log_has auth.login "pen@example.com"
+echo "PASS"
