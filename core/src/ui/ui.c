@@ -625,8 +625,10 @@ static void draw_dialog(struct gh_ui *ui)
     ui->cur_scroll = -1;
     ui_cmd_rect(ui, all, DIM);
     int pad = S(40), w = ui->W - 2 * S(60);
-    const struct ui_wrap *tw = ui_text_wrap(ui, F_HEAD, ui->dlg.title, w - 2 * pad);
-    const struct ui_wrap *bw = ui_text_wrap(ui, F_NORMAL, ui->dlg.text, w - 2 * pad);
+    /* copies: the second look-up may reuse the first one's cache slot */
+    const struct ui_wrap twc = *ui_text_wrap(ui, F_HEAD, ui->dlg.title, w - 2 * pad);
+    const struct ui_wrap bwc = *ui_text_wrap(ui, F_NORMAL, ui->dlg.text, w - 2 * pad);
+    const struct ui_wrap *tw = &twc, *bw = &bwc;
     int th = ui->line_h[F_HEAD], bh = ui->line_h[F_NORMAL], btn = clamp_target(ui, 112);
     int h = pad + tw->n * th + S(20) + bw->n * bh + S(40) + btn + pad;
     SDL_Rect box = { S(60), (ui->H - h) / 2, w, h };
@@ -965,8 +967,8 @@ static void handle_event(struct gh_ui *ui, const SDL_Event *ev)
         break;
     case SDL_FINGERDOWN: case SDL_FINGERMOTION: case SDL_FINGERUP: {
         /* one finger drives the UI; others are ignored until it lifts */
-        if (ev->type == SDL_FINGERDOWN && finger == -1)
-            finger = ev->tfinger.fingerId;
+        if (ev->type == SDL_FINGERDOWN && (finger == -1 || !ui->ptr_down))
+            finger = ev->tfinger.fingerId;   /* (a lost finger-up must not lock us out) */
         if (ev->tfinger.fingerId != finger)
             break;
         double fw = ui->W, fh = ui->H;
