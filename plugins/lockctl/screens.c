@@ -333,7 +333,7 @@ static void draw_open(struct lockctl *lc, struct gh_ui *ui, int64_t now)
         if (s->doors[i].loc.id == s->open_door)
             d = &s->doors[i];
     int64_t left = s->open_until - now;
-    if (d && left > 0 && door_unavailable(lc, &d->loc)) {
+    if (d && door_unavailable(lc, &d->loc)) {
         /* The board went away mid-pulse: it lost power, so the door is shut. */
         set_msg(s, GH_UI_ERROR, _("%s: its lock board was disconnected; the door is locked."),
                 s->open_name);

@@ -118,7 +118,9 @@ kiosk_start() {
     KSHOTS=$SHOTS/$1; shift
     mkdir -p "$KSHOTS"; rm -f "$KSHOTS"/*.png
     rm -f "$T/fifo"; mkfifo "$T/fifo"
-    under_sim "$GH" --config "$T/k.conf" --headless --script "$T/fifo" --shots "$KSHOTS" "$@" \
+    # A simple command, so that $! is the kiosk itself (signals reach it).
+    UMOCKDEV_DIR=$UMOCKDEV_DIR LD_PRELOAD=libumockdev-preload.so.0 \
+        "$GH" --config "$T/k.conf" --headless --script "$T/fifo" --shots "$KSHOTS" "$@" \
         2>"$T/kiosk.err" &
     KIOSK_PID=$!
     exec 3<>"$T/fifo"

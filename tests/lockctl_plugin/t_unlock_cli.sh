@@ -6,8 +6,8 @@
 sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
 
 # Granted, watched from the simulator while the command runs.
-under_sim "$GHCTL" --config "$T/k.conf" unlock Gate --as ann@example.com --pin 4682 \
-    >"$T/out" 2>"$T/err" &
+UMOCKDEV_DIR=$UMOCKDEV_DIR LD_PRELOAD=libumockdev-preload.so.0 \
+    "$GHCTL" --config "$T/k.conf" unlock Gate --as ann@example.com --pin 4682 >"$T/out" 2>"$T/err" &
 pid=$!
 seen_on=0 i=0
 while kill -0 $pid 2>/dev/null; do
