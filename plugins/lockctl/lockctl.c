@@ -133,6 +133,9 @@ enum gh_status lc_unlock(struct lockctl *lc, struct gh_store *st, const char *ac
         s = gh_relay_pulse(lc->mgr, door->relay_board, door->relay_channel, door->unlock_ms);
         if (s != GH_OK)
             snprintf(msg, msglen, "%s", gh_relay_mgr_errmsg(lc->mgr));
+        int64_t end = lc->host->mono_ms() + door->unlock_ms;
+        if (end > lc->pulses_end)
+            lc->pulses_end = end;   /* armed even on a failure: the relay may be on */
     }
     if (s != GH_OK) {
         lc->host->log(lc->host->ctx, GH_PLOG_ERR, "relay.failed %s: %s", target, msg);
@@ -145,9 +148,28 @@ enum gh_status lc_unlock(struct lockctl *lc, struct gh_store *st, const char *ac
 
 /* ---- the plugin --------------------------------------------------------- */
 
+/* Two pollers. The steady one takes hotplug events and rescans at least
+ * every LC_POLL_PERIOD_MS. The pulse one says "-1: only on events" while no
+ * pulse runs, so the core's GH_EVENT_UNLOCK (emitted with every granted
+ * unlock) makes it due at once: the host runs only due pollers, and the
+ * steady one may not be due for up to a period after a pulse starts. From
+ * then on it asks for the pulse's deadline itself. */
 static int lc_poll(void *state, int64_t now)
 {
     return lc_service(state, now);
+}
+
+static int lc_poll_pulse(void *state, int64_t now)
+{
+    struct lockctl *lc = state;
+    if (!lc->pulses_end)
+        return -1;
+    int wait = lc_service(lc, now);
+    if (now >= lc->pulses_end) {
+        lc->pulses_end = 0;   /* a switch-off to retry is the steady poller's */
+        return -1;
+    }
+    return wait;
 }
 
 static void lc_on_home(void *state, const struct gh_event *ev)
@@ -171,6 +193,7 @@ static enum gh_status lc_init(const struct gh_host *host, void **state, char *er
     if (!host->is_kiosk)
         return GH_OK;   /* gatehousectl: commands open the manager themselves */
     if (host->register_poll(host->ctx, lc_poll) != 0 ||
+        host->register_poll(host->ctx, lc_poll_pulse) != 0 ||
         host->register_hook(host->ctx, GH_EVENT_HOME, lc_on_home) != 0)
         goto reg_fail;
     if (lc->u && lc_screens_register(lc) != 0)

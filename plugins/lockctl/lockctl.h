@@ -48,6 +48,7 @@ struct lockctl {
     int quiet_found;              /* gatehousectl: boards found at each run are not news */
     struct gh_ui *ui;             /* while one of our screens is shown */
     int events_seen;              /* manager events since the screen last drew */
+    int64_t pulses_end;           /* host->mono_ms() when the last pulse started here ends, 0 none */
 
     /* lockctl.login: what is typed (wiped on leave and at home) */
     char who[GH_EMAIL_MAX + 1];

@@ -175,15 +175,15 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
     switch (r) {
     case GH_OK:
         break;
-    case GH_E_DENIED: case GH_E_LOCKED:
-        /* The core's sentence: wrong PIN (revealing nothing), or locked for
-         * how long. Under the PIN, with the keypad back for another try. */
+    case GH_E_DENIED:
+        /* The core's sentence (wrong PIN or unknown person, revealing
+         * nothing): under the PIN, with the keypad back for another try. */
         sentence(lc->login_err, sizeof lc->login_err, lc->core->errmsg(st));
         lc->u->focus(ui, "lockctl.pin");
         return;
-    case GH_E_REFUSED:
-        /* Why this account may not log in (pending, inactive, blocked): not
-         * about the PIN, and no use typing it again. */
+    case GH_E_LOCKED: case GH_E_REFUSED:
+        /* Locked out (for how long), or why this account may not log in
+         * (pending, inactive, blocked): no use typing the PIN again now. */
         sentence(lc->refused, sizeof lc->refused, lc->core->errmsg(st));
         lc->u->focus(ui, NULL);
         return;
@@ -335,7 +335,7 @@ static void draw_open(struct lockctl *lc, struct gh_ui *ui, int64_t now)
     int64_t left = s->open_until - now;
     if (d && door_unavailable(lc, &d->loc)) {
         /* The board went away mid-pulse: it lost power, so the door is shut. */
-        set_msg(s, GH_UI_ERROR, _("%s: its lock board was disconnected; the door is locked."),
+        set_msg(s, GH_UI_ERROR, _("%s: its lock board was disconnected. Please try again when it is back."),
                 s->open_name);
         s->open_door = 0;
         return;
@@ -510,9 +510,14 @@ static void doors_draw(void *state, struct gh_ui *ui)
         u->text(ui, "lockctl.msg", s->msg, s->msg_style);
 
     if (s->ndoors == 0) {
-        snprintf(line, sizeof line, _("You can't open any door: %s."), s->why.reason);
+        /* The core's reason says it all ("your account is waiting for
+         * approval", "you don't have access to any door yet"). */
+        sentence(line, sizeof line, s->why.reason);
         u->text(ui, "lockctl.why", line, GH_UI_ERROR);
-        u->text(ui, "lockctl.why.hint", _("Please ask the staff if you think this is wrong."),
+        u->text(ui, "lockctl.why.hint",
+                s->acct.kind == GH_KIND_STAFF
+                    ? _("An administrator can give you the permissions to open doors.")
+                    : _("Please ask the staff if you think this is wrong."),
                 GH_UI_MUTED);
     } else {
         if (s->acct.kind == GH_KIND_STAFF &&

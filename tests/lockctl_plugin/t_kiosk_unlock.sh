@@ -48,13 +48,30 @@ step 'value #lockctl.share.5 "off"' 'tap #lockctl.share.5' 'value #lockctl.share
 shot 08_shared
 step 'tap "Done"' 'screen home'
 shot 09_home
+
+# Done in the middle of a pulse: the poller still switches the relay off on
+# time, with no screen drawing.
+login_unlock ann@example.com 4682
+step 'tap "Gate"' 'tap "Done"' 'screen home'
+shot 10_done_mid_pulse
+CHECK="Done mid-pulse"; relay_is ABCDE 1 on
+step 'wait 300'
+shot 11_after_pulse_at_home
+CHECK="poller after Done"; relay_is ABCDE 1 off
+
+# The idle time-out ends the session and wipes what was typed.
+login_unlock bob@example.com 4682
+step 'screen lockctl.doors' 'wait 60000' 'screen home' 'tap "Unlock"' 'value #lockctl.who ""' \
+     'value #lockctl.pin ""'
+shot 12_after_idle_login_empty
+step 'tap "Cancel"'
 kiosk_end
 log_has unit.share "occupant:1"
 log_has door.unlock "Gate"
 log_has door.unlock "Unit 1"
 log_has relay.found "board:ABCDE"
 log_has relay.found "board:FT0001"
-[ "$(log_count "door.unlock")" = 2 ] || fail "expected 2 door.unlock entries (an unavailable door is not tried)"
+[ "$(log_count "door.unlock")" = 3 ] || fail "expected 3 door.unlock entries (an unavailable door is not tried)"
 CHECK="after the kiosk stopped"; [ "$(sim_state ABCDE)" = 0 ] && [ "$(sim_state FT0001)" = 0 ] ||
     fail "relays left on after the kiosk stopped"
 echo "PASS"

@@ -8,7 +8,7 @@ sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
 
 kiosk_start kiosk_why
 login_unlock dee@example.com 4682
-step 'screen lockctl.doors' "expect \"You can't open any door: you don't have access to any door yet.\""
+step 'screen lockctl.doors' "expect \"You don't have access to any door yet.\""
 shot 01_nothing_allowed
 step 'tap "Done"' 'screen home'
 
@@ -22,6 +22,14 @@ step 'screen lockctl.login' 'expect "PIN"' 'value #lockctl.pin ""'
 shot 03_wrong_pin
 step 'tap "Cancel"' 'screen home'
 
+# Five wrong PINs lock the account's log-in; the right PIN then says so.
+step 'tap "Unlock"' 'tap #lockctl.who' 'type "bob@example.com"'
+for i in 1 2 3 4 5; do step 'tap #lockctl.pin' 'type "1111"' 'tap #lockctl.login.go'; done
+step 'tap #lockctl.pin' 'type "4682"' 'tap #lockctl.login.go' 'screen lockctl.login' \
+     'expect "log-in is locked for"' 'focus none'
+shot 03b_locked_out
+step 'tap "Cancel"' 'screen home'
+
 login_unlock sam@example.com 2580
 step 'screen lockctl.doors' 'expect "Gate"' 'expect "Unit 3"' 'value #lockctl.door.7 "Site › Building A · vacant unit"' \
      'expect-not "Unit 1"' 'expect-not "Unit 2"'
@@ -33,7 +41,7 @@ shot 06_staff_search_none
 step 'tap "Done"' 'screen home'
 
 login_unlock nop@example.com 2580
-step 'screen lockctl.doors' "expect \"you don't have permission to open any door\""
+step 'screen lockctl.doors' "expect \"You don't have permission to open any door.\"" 'expect "An administrator"' 
 shot 07_staff_no_permission
 step 'tap "Done"' 'screen home'
 kiosk_end
