@@ -100,6 +100,35 @@ static const char *who(const struct gh_account *a)
     return a->name[0] ? a->name : a->email;
 }
 
+/* At most max characters of src, ending in "…" when cut (UTF-8 aware). A
+ * list row is one line that the toolkit clips, so a long name is shortened
+ * here and said in full in the wrapped lines under it. Returns 1 if cut. */
+static int shorten(const char *src, size_t max, char *out, size_t outlen)
+{
+    size_t chars = 0, i = 0;
+    for (; src[i]; i++) {
+        if (((unsigned char)src[i] & 0xC0) == 0x80)
+            continue;
+        if (chars++ == max)
+            break;
+    }
+    if (!src[i]) {
+        snprintf(out, outlen, "%s", src);
+        return 0;
+    }
+    /* keep max - 1 characters and the ellipsis */
+    size_t keep = 0;
+    chars = 0;
+    for (; src[keep]; keep++) {
+        if (((unsigned char)src[keep] & 0xC0) == 0x80)
+            continue;
+        if (chars++ == max - 1)
+            break;
+    }
+    snprintf(out, outlen, "%.*s\xe2\x80\xa6", (int)keep, src);
+    return 1;
+}
+
 static void pending_query(struct gh_account_query *q)
 {
     memset(q, 0, sizeof *q);
@@ -250,14 +279,26 @@ static void draw_entry(struct approvals *s, struct gh_ui *ui, const struct entry
     int64_t at = a->signed_up_at ? a->signed_up_at : a->created_at;
 
     /* the entry's card: one tappable row, name over email */
+    char title[GH_NAME_BUF + 4], sub[GH_EMAIL_MAX + 8];
+    int cut = shorten(who(a), 34, title, sizeof title);
+    cut |= shorten(a->name[0] ? a->email : _("No name given"), 52, sub, sizeof sub);
     snprintf(id, sizeof id, "approvals.card.%lld", (long long)a->id);
     u->list_begin(ui, id, 132);
     snprintf(id, sizeof id, "approvals.item.%lld", (long long)a->id);
-    if (u->list_item(ui, id, who(a), a->name[0] ? a->email : _("No name given"), 0)) {
+    if (u->list_item(ui, id, title, sub, 0)) {
         s->open_id = a->id;
         u->push(ui, "approvals.detail", &s->open_id);
     }
     u->list_end(ui);
+    if (cut) {
+        /* the row was shortened: the name and email in full, wrapped */
+        if (a->name[0])
+            snprintf(line, sizeof line, "%s · %s", a->name, a->email);
+        else
+            snprintf(line, sizeof line, "%s", a->email);
+        snprintf(id, sizeof id, "approvals.full.%lld", (long long)a->id);
+        u->text(ui, id, line, GH_UI_NORMAL);
+    }
 
     /* only what they gave: "not given" three times reads as noise */
     size_t n = 0;
@@ -580,9 +621,10 @@ static void draw_access(struct approvals *s, struct gh_ui *ui)
     const char *labels[4] = { keep, _("A group"), _("All locations"),
                               _("Specific locations") };
 
-    char now[GH_NAME_BUF + 64];
+    char now[GH_NAME_BUF + 64], full[GH_NAME_BUF + 128];
     keep_words(s, now, sizeof now);
-    snprintf(keep, sizeof keep, _("Keep as it is: %s"), now);
+    snprintf(full, sizeof full, _("Keep as it is: %s"), now);
+    shorten(full, 40, keep, sizeof keep);   /* a switch's label is one line */
     for (int m = AM_KEEP; m <= AM_SPECIFIC; m++) {
         int on = s->mode == (enum access_mode)m;
         if (u->toggle(ui, ids[m], labels[m], &on)) {
@@ -602,7 +644,9 @@ static void draw_access(struct approvals *s, struct gh_ui *ui)
             u->list_begin(ui, "approvals.groups", rows * 104);
             for (int i = 0; i < s->ngroups; i++) {
                 snprintf(id, sizeof id, "approvals.group.%d", i);
-                if (u->list_item(ui, id, s->groups[i], NULL, s->group_pick == i)) {
+                char name[GH_NAME_BUF + 4];
+                shorten(s->groups[i], 44, name, sizeof name);
+                if (u->list_item(ui, id, name, NULL, s->group_pick == i)) {
                     s->group_pick = i;
                     s->problem[0] = 0;
                     u->invalidate(ui);
@@ -619,10 +663,11 @@ static void draw_access(struct approvals *s, struct gh_ui *ui)
                         _("Access to a location includes everything inside it."),
                         GH_UI_MUTED);
             for (int i = 0; i < s->nlocs; i++) {
-                char label[GH_NAME_BUF + 32];
-                /* an indent per level shows the tree */
-                snprintf(label, sizeof label, "%*s%s", s->locs[i].depth * 4, "",
-                         s->locs[i].name);
+                char label[GH_NAME_BUF + 32], name[GH_NAME_BUF + 4];
+                int depth = s->locs[i].depth < 4 ? s->locs[i].depth : 4;
+                /* an indent per level shows the tree; one line, so shortened */
+                shorten(s->locs[i].name, (size_t)(38 - depth * 3), name, sizeof name);
+                snprintf(label, sizeof label, "%*s%s", depth * 4, "", name);
                 snprintf(id, sizeof id, "approvals.loc.%d", i);
                 if (u->toggle(ui, id, label, &s->locs[i].on)) {
                     s->problem[0] = 0;
@@ -649,15 +694,25 @@ static void access_words(const struct approvals *s, char *buf, size_t len)
     case AM_ALL:
         snprintf(what, sizeof what, "%s", _("all locations"));
         break;
-    case AM_SPECIFIC:
+    case AM_SPECIFIC: {
+        /* a few names, then a count: a summary, not the whole list */
+        int shown = 0, more = 0;
         what[0] = 0;
-        for (int i = 0; i < s->nlocs && n + 4 < sizeof what; i++) {
+        for (int i = 0; i < s->nlocs; i++) {
             if (!s->locs[i].on)
                 continue;
+            if (shown == 6 || n + 4 >= sizeof what) {
+                more++;
+                continue;
+            }
             n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", n ? ", " : "",
                                   s->locs[i].name);
+            shown++;
         }
+        if (more && n + 4 < sizeof what)
+            snprintf(what + n, sizeof what - n, _(" and %d more"), more);
         break;
+    }
     case AM_KEEP:
     default: {
         char now[GH_NAME_BUF + 64];

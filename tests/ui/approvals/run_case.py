@@ -304,6 +304,22 @@ def selection_forgets_sign_ups_handled_one_by_one(env):
 
 
 @case
+def long_name_and_email_shortened_in_row_said_in_full(env):
+    env.staff()
+    name = ("Maximiliana Alexandrina Konstanze Wilhelmine von Hohenzollern-Sigmaringen "
+            "und Hechingen-Ober-Lausitz")
+    email = ("maximiliana.alexandrina.von.hohenzollern-sigmaringen@"
+             "very-long-company-name.example.co.uk")
+    check(len(name) == 100, "the name is %d characters" % len(name))
+    a = env.signup(email, name=name, phone="+44 7700 900333",
+                   org="The Extraordinarily Long Named Organisation for Testing Limited "
+                       "Liability Partnership",
+                   unit="Suite 4400, Floor 44, West Tower Annex Building C")
+    env.kiosk("long_name_and_email_shortened_in_row_said_in_full", ID=a["id"], NAME=name,
+              EMAIL=email)
+
+
+@case
 def empty_queue_says_nothing_waiting(env):
     env.staff()
     env.ctl("occupant", "add", "--email", "act@example.com", "--all")
