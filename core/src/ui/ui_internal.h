@@ -129,6 +129,7 @@ struct gh_ui {
     SDL_Window *win;
     SDL_Renderer *ren;
     SDL_Surface *surface;         /* headless canvas */
+    void *pixels;                 /* its memory (ours: SDL would zero it first) */
     SDL_Texture *canvas;          /* windowed canvas (render target) */
     int headless, have_sdl;
     TTF_Font *font[F_COUNT];
