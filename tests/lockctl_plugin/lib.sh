@@ -117,7 +117,7 @@ log_count() {
 kiosk_start() {
     KSHOTS=$SHOTS/$1; shift
     mkdir -p "$KSHOTS"; rm -f "$KSHOTS"/*.png
-    rm -f "$T/fifo"; mkfifo "$T/fifo"
+    rm -f "$T/fifo" "$T/kiosk.err"; mkfifo "$T/fifo"
     # A simple command, so that $! is the kiosk itself (signals reach it).
     UMOCKDEV_DIR=$UMOCKDEV_DIR LD_PRELOAD=libumockdev-preload.so.0 \
         "$GH" --config "$T/k.conf" --headless --script "$T/fifo" --shots "$KSHOTS" "$@" \

@@ -8,11 +8,12 @@ sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
 # kiosk_service: the kiosk as a service (no screen: pollers only), started
 # and waited for.
 kiosk_service() {
+    rm -f "$T/kiosk.err"   # not the previous kiosk's "started"
     UMOCKDEV_DIR=$UMOCKDEV_DIR LD_PRELOAD=libumockdev-preload.so.0 \
         "$GH" --config "$T/k.conf" --no-screen 2>"$T/kiosk.err" &
     KIOSK_PID=$!
     local i=0
-    while ! grep -q "started" "$T/kiosk.err" 2>/dev/null; do
+    while ! grep -q "started (no screen)" "$T/kiosk.err" 2>/dev/null; do
         kill -0 "$KIOSK_PID" 2>/dev/null || fail "kiosk exited at start-up"
         i=$((i + 1)); [ $i -le 100 ] || fail "kiosk did not start in 10 s"
         sleep 0.1
