@@ -56,6 +56,15 @@ static void sleep_ms(int64_t ms)
         ;
 }
 
+/* A board another program holds (the running kiosk) cannot be claimed: say
+ * so in words next to libusb's "Resource busy". */
+static void busy_hint(struct lockctl *lc, FILE *f)
+{
+    if (lc->open_busy)
+        fprintf(f, "  %s\n", _("(a board in use by another program, such as the running kiosk, "
+                                "cannot be taken over: stop that program first)"));
+}
+
 /* Opens the manager for a command; 0, or 1 after saying why. */
 static int open_mgr(struct lockctl *lc, struct gh_cmd_ctx *ctx, int log_events)
 {
@@ -65,6 +74,8 @@ static int open_mgr(struct lockctl *lc, struct gh_cmd_ctx *ctx, int log_events)
     lc->quiet_found = 1;
     if (lc_mgr_open(lc, log_events ? ctx->store : NULL, ctx->actor, err, sizeof err) != GH_OK)
         return fail(ctx, "%s", err);
+    /* What the first scan ran into; later calls overwrite the message. */
+    lc->open_busy = strstr(gh_relay_mgr_errmsg(lc->mgr), "busy") != NULL;
     return 0;
 }
 
@@ -249,6 +260,7 @@ static int cmd_list(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
             fprintf(ctx->out, "%s\n", _("no relay boards found"));
             if (gh_relay_mgr_errmsg(lc->mgr)[0])
                 fprintf(ctx->out, "  %s %s\n", _("last problem:"), gh_relay_mgr_errmsg(lc->mgr));
+            busy_hint(lc, ctx->out);
         }
         int header = 0;
         for (int i = 0; i < ls.n; i++) {
@@ -425,6 +437,7 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
                                GH_OUTCOME_FAILED, msg);
         fprintf(ctx->out, _("granted, but the relay failed: %s\n"), msg);
+        busy_hint(lc, ctx->out);
         goto out;
     }
     fprintf(ctx->out, _("granted: %s open for %d ms\n"), l.name, l.unlock_ms);

@@ -91,9 +91,16 @@ int lc_service(struct lockctl *lc, int64_t now)
     /* Cheap when nothing is due (no USB transfer): it also takes hotplug
      * events, which arrive whether or not a deadline is near. */
     enum gh_status s = gh_relay_mgr_poll(lc->mgr, now);
-    if (s != GH_OK)
-        lc->host->log(lc->host->ctx, GH_PLOG_WARN, "relay poll: %s",
-                      gh_relay_mgr_errmsg(lc->mgr));
+    if (s != GH_OK) {
+        /* A failing switch-off is retried every 100 ms: say it once until
+         * the message changes (the board events say the rest). */
+        const char *e = gh_relay_mgr_errmsg(lc->mgr);
+        if (strcmp(e, lc->last_poll_err) != 0)
+            lc->host->log(lc->host->ctx, GH_PLOG_WARN, "relay poll: %s", e);
+        snprintf(lc->last_poll_err, sizeof lc->last_poll_err, "%s", e);
+    } else {
+        lc->last_poll_err[0] = '\0';
+    }
     int64_t due = gh_relay_mgr_next_deadline(lc->mgr);
     int64_t wait = due == INT64_MAX ? LC_POLL_PERIOD_MS : due - now;
     if (wait < 0)

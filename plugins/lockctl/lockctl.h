@@ -45,9 +45,11 @@ struct lockctl {
     struct gh_relay_mgr *mgr;     /* NULL until opened (kiosk: at init) */
     struct gh_store *log_st;      /* where manager events are logged, NULL: nowhere */
     const char *log_actor;        /* "kiosk" or the CLI's actor */
+    int open_busy;                /* gatehousectl: a board was held by another program */
     int quiet_found;              /* gatehousectl: boards found at each run are not news */
     struct gh_ui *ui;             /* while one of our screens is shown */
     int events_seen;              /* manager events since the screen last drew */
+    char last_poll_err[256];      /* said once in the log */
     int64_t pulses_end;           /* host->mono_ms() when the last pulse started here ends, 0 none */
 
     /* lockctl.login: what is typed (wiped on leave and at home) */

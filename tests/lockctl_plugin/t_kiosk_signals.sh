@@ -37,6 +37,10 @@ CHECK="start-up"; [ "$(sim_state ABCDE)" = 0 ] && [ "$(sim_state FT0001)" = 0 ] 
     fail "relays still on after start-up: ABCDE=$(sim_state ABCDE) FT0001=$(sim_state FT0001)"
 grep -q "some were on when found: switched off" "$T/kiosk.err" || fail "start-up all-off not reported"
 
+# gatehousectl cannot take boards the running kiosk holds, and says why.
+CHECK="relay list while the kiosk runs"; ctl relay list; rc 0
+out_has "cannot be taken over: stop that program first"
+
 # SIGTERM: relays on (by hand, on the boards) are switched off on the way out.
 sim set ABCDE 0x3 >/dev/null; sim set FT0001 0x2 >/dev/null
 kiosk_stop TERM
