@@ -107,6 +107,28 @@ def idle_cpu(cmd, seconds, env=None):
     return 100.0 * (t1 - t0) / CLK_TCK / seconds, t1 - t0
 
 
+def instructions(cmd, work, env=None):
+    """Instructions executed (valgrind callgrind: exact from run to run on a
+    noisy machine), total and in the dynamic loader (_dl_start)."""
+    if not shutil.which("valgrind"):
+        return None
+    out = os.path.join(work, "callgrind.out")
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    m = re.search(r"Collected : (\d+)", r.stderr.decode())
+    if not m:
+        return None
+    total, ld = int(m.group(1)), 0
+    a = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL).stdout.decode()
+    for line in a.splitlines():
+        if "rtld.c:_dl_start " in line:
+            ld = int(line.split()[0].replace(",", ""))
+            break
+    os.remove(out)
+    return total, ld
+
+
 def ensure_chromium():
     exe = shutil.which("chromium")
     if exe:
@@ -175,6 +197,8 @@ def main():
     res.update(interleaved(cmds, a.runs, env))
     res["gh_home_exit_ms"] = median_wall(cmd_home, 5, env)
     res["floor_exit_ms"] = median_wall([a.floor], 5, env)
+    res["ir_gh"] = instructions(cmd_home, a.work, env)
+    res["ir_floor"] = instructions([a.floor], a.work, env)
     chromium = ensure_chromium()
     if chromium:
         out = os.path.join(a.work, "chromium-form.png")
@@ -240,6 +264,11 @@ def main():
     row("floor: bare SDL2+SDL2_ttf, same form once", res["floor_ms"], res["floor_rss"])
     log("  (whole process, exec to exit: gatehouse %.1f ms, floor %.1f ms)"
         % (res["gh_home_exit_ms"], res["floor_exit_ms"]))
+    if res.get("ir_gh") and res.get("ir_floor"):
+        (gt, gl), (ft, fl) = res["ir_gh"], res["ir_floor"]
+        log("  instructions to first frame (callgrind): gatehouse %.1f M (dynamic loader %.1f M),"
+            " floor %.1f M (loader %.1f M): %.2fx; after the loader %.2fx"
+            % (gt / 1e6, gl / 1e6, ft / 1e6, fl / 1e6, gt / ft, (gt - gl) / max(1, ft - fl)))
     if "chromium_ms" in res:
         row("headless Chromium, form.html to PNG", res["chromium_ms"], res["chromium_rss"])
     log("  gatehouse typing %d keys on %s: max RSS %.1f MiB" % (a.keys, typing_screen,
