@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -724,6 +725,63 @@ static void relay_down_for_72_hours_marks_the_message_failed(void **state)
     assert_int_equal(audit_count(f, "mail.failed", NULL, 0), 1);
 }
 
+/* `outbox flush --force` beside the kiosk: two deliverers, two connections,
+ * the same due mail. Some messages go twice (at-least-once), but every one
+ * is delivered, marked sent exactly once, and neither side errors out. */
+struct deliverer { struct fx *f; struct gh_mailer *m; struct gh_store *st;
+                   enum gh_status s; int sent; };
+static void *deliver_thread(void *arg)
+{
+    struct deliverer *d = arg;
+    for (int i = 0; i < 20; i++) {
+        struct gh_mail_batch b;
+        d->s = gh_mailer_deliver_due(d->m, d->st, gh_clock_now_ms(), 10, &b);
+        if (d->s != GH_OK)
+            break;
+        d->sent += b.sent;
+        if (!b.more && b.sent == 0)
+            break;
+    }
+    return NULL;
+}
+
+static void two_deliverers_at_once_deliver_everything_and_mark_each_once(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    relay(f, "smtp", NULL);
+    const int n = 60;
+    for (int i = 0; i < n; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "u%d@example.org", i);
+        queue(f, to, "U", "123456");
+    }
+    struct deliverer d[2];
+    pthread_t th[2];
+    for (int k = 0; k < 2; k++) {
+        d[k] = (struct deliverer){ .f = f };
+        assert_int_equal(gh_store_open(f->db, &d[k].st, err, sizeof err), GH_OK);
+        assert_int_equal(gh_mailer_new(&f->cfg, &d[k].m, err, sizeof err), GH_OK);
+    }
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(pthread_create(&th[k], NULL, deliver_thread, &d[k]), 0);
+    for (int k = 0; k < 2; k++)
+        pthread_join(th[k], NULL);
+    for (int k = 0; k < 2; k++) {
+        if (d[k].s != GH_OK)
+            fail_msg("deliverer %d: %s", k, gh_store_errmsg(d[k].st));
+        gh_mailer_free(d[k].m);
+        gh_store_close(d[k].st);
+    }
+    assert_int_equal(gh_outbox_count(f->st, GH_MAIL_SENT), n);
+    assert_int_equal(d[0].sent + d[1].sent, n);          /* each marked once */
+    assert_int_equal(audit_count(f, "mail.sent", NULL, 0), n);
+    int got = mt_spool_count(f->srv.spool);
+    assert_true(got >= n);
+    int64_t bad = 0, count = 0;
+    assert_int_equal(gh_audit_verify(f->st, &bad, &count), GH_OK);
+}
+
 static void hanging_relay_times_out_and_defers(void **state)
 {
     struct fx *f = *state;
@@ -1086,6 +1144,7 @@ int main(int argc, char **argv)
         T(reply_550_after_data_marks_failed),
         T(relay_down_then_up_delivers_everything_in_order_per_recipient),
         T(relay_down_for_72_hours_marks_the_message_failed),
+        T(two_deliverers_at_once_deliver_everything_and_mark_each_once),
         T(hanging_relay_times_out_and_defers),
         T(one_connection_is_reused_for_a_whole_batch),
         T(starttls_and_auth_with_a_private_ca_deliver),
