@@ -8,15 +8,16 @@
  * too slow to run on every keystroke. gh_account_search trades exactness the
  * screen does not need for a cost that follows the limit, not the table:
  *
- *   - three ordered index walks, each stopped after cap+1 rows: name matches
- *     (by name), then email matches whose name did not match (by email),
- *     then phone matches that matched neither (by phone);
+ *   - three ordered walks over an index alone (ids only, no table row
+ *     read), each stopped after cap+1 rows: name matches (by name), then
+ *     email matches not found already (by email), then phone matches found
+ *     by neither (by phone);
  *   - the first `limit` of those, in that order, are the results;
  *   - the count is exact up to cap; past it the caller hears "more".
  *
- * With a state filter every walk is served by an index that starts with
- * (kind, state, key) (migration 0003), so a rare state costs no more than a
- * common one. Without a prefix, the accounts are listed by name and counted
+ * Every walk is served by an index that starts with (kind, key), or
+ * (kind, state, key) with a state filter (migration 0003), so a rare state
+ * costs no more than a common one. Without a prefix, the accounts are listed by name and counted
  * exactly from the (kind, state) index (a count is one index walk).
  */
 #include "gatehouse/account.h"
@@ -103,46 +104,52 @@ static void make_keys(const char *prefix, struct keys *k)
                      range_hi(k->lo[W_PHONE], k->hi[W_PHONE], GH_PHONE_BUF) == 0;
 }
 
-static int starts(const char *s, const char *prefix)
-{
-    return s && strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* One walk's SQL. Parameters: ?1 kind, ?2 state, ?3 lo, ?4 hi, ?5 limit.
- * Without a state, "+kind" keeps SQLite on the key's own index instead of
- * walking every account of the kind. */
+/* One walk's SQL: it selects only the id, so that every walk is served by an
+ * index alone ((kind, key) or (kind, state, key), whose entries carry the
+ * rowid) and reads no table row. Parameters: ?1 kind, ?2 state, ?3 lo,
+ * ?4 hi, ?5 limit. */
 static void walk_sql(int which, int has_kind, int has_state, char *sql, size_t len)
 {
-    static const char *const col[] = { "name_key", "email_key", "phone_key" };
+    static const char *const col[] = { "name_key", "email_key", "phone_key", "name_key" };
     char where[256] = "";
     int w = 0;
 
-    if (which == W_ALL) {
-        /* no prefix: by name, from (kind, state, name_key) or (kind, name_key) */
-        if (has_kind)
-            w += snprintf(where + w, sizeof where - w, " AND kind = ?1");
-        if (has_state)
-            w += snprintf(where + w, sizeof where - w, " AND state = ?2");
-        snprintf(sql, len, "SELECT id, name_key, email_key, phone_key FROM accounts WHERE 1%s "
-                 "ORDER BY name_key, id LIMIT ?5", where);
-        return;
-    }
-    if (which == W_NAME && !has_kind)
+    if (has_kind)
+        w += snprintf(where + w, sizeof where - w, " AND kind = ?1");
+    else if (which == W_NAME || which == W_ALL)
         w += snprintf(where + w, sizeof where - w, " AND kind IN ('occupant', 'staff')");
-    else if (has_kind)
-        w += snprintf(where + w, sizeof where - w, " AND %skind = ?1",
-                      has_state || which == W_NAME ? "" : "+");
     if (has_state)
         w += snprintf(where + w, sizeof where - w, " AND state = ?2");
-    snprintf(sql, len, "SELECT id, name_key, email_key, phone_key FROM accounts WHERE "
-             "%s >= ?3 AND %s < ?4%s ORDER BY %s LIMIT ?5",
-             col[which], col[which], where, col[which]);
+    if (which == W_ALL)
+        snprintf(sql, len, "SELECT id FROM accounts WHERE 1%s ORDER BY name_key, id LIMIT ?5",
+                 where);
+    else
+        snprintf(sql, len, "SELECT id FROM accounts WHERE %s >= ?3 AND %s < ?4%s "
+                 "ORDER BY %s LIMIT ?5", col[which], col[which], where, col[which]);
 }
 
+/* The ids the walks kept: the first `cap` in order (the results), and an
+ * open-addressing set of all of them, so that a later walk skips an
+ * account an earlier one found (a name and an email can both match). */
 struct found {
     int64_t *ids;
     int n, cap;
+    int64_t *set;
+    size_t mask;
 };
+
+static int seen(struct found *f, int64_t id, int add)
+{
+    size_t h = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 20) & f->mask;
+    while (f->set[h]) {
+        if (f->set[h] == id)
+            return 1;
+        h = (h + 1) & f->mask;
+    }
+    if (add)
+        f->set[h] = id;
+    return 0;
+}
 
 /* Walks one range (at most `take` rows), keeping rows not already found by
  * an earlier walk. Returns the number of rows the walk visited, or -1. */
@@ -167,17 +174,13 @@ static int walk(struct gh_store *st, const struct gh_account_query *q, const str
     }
     sqlite3_bind_int(s, 5, take);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
         visited++;
-        /* found by an earlier walk already? (that walk's key matches too) */
-        if (which >= W_EMAIL && k->on[W_NAME] &&
-            starts(gh_store_col_text(s, 1), k->lo[W_NAME]))
-            continue;
-        if (which == W_PHONE && k->on[W_EMAIL] &&
-            starts(gh_store_col_text(s, 2), k->lo[W_EMAIL]))
-            continue;
+        if (f->set && seen(f, id, 1))
+            continue;                    /* found by an earlier walk */
         (*kept)++;
         if (f->n < f->cap)
-            f->ids[f->n++] = sqlite3_column_int64(s, 0);
+            f->ids[f->n++] = id;
     }
     gh_store_done(st, s);
     return rc == SQLITE_DONE ? visited : -1;
@@ -232,6 +235,16 @@ enum gh_status gh_account_search(struct gh_store *st, const struct gh_account_qu
         if (total && count_all(st, q, &kept) != 0)
             goto sqlfail;
     } else {
+        /* a set at most half full for the 3 * (cap + 1) ids the walks visit */
+        size_t size = 1024;
+        while (size < (size_t)cap * 6 + 6)
+            size <<= 1;
+        f.set = calloc(size, sizeof *f.set);
+        if (!f.set) {
+            rs = gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+            goto out;
+        }
+        f.mask = size - 1;
         for (int w = W_NAME; w <= W_PHONE; w++) {
             if (!k.on[w])
                 continue;
@@ -261,6 +274,7 @@ enum gh_status gh_account_search(struct gh_store *st, const struct gh_account_qu
 sqlfail:
     rs = gh_store_sqlfail(st, _("searching accounts"));
 out:
+    free(f.set);
     free(f.ids);
     return rs;
 }

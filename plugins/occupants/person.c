@@ -291,9 +291,10 @@ static void person_draw(void *state, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = occ.ui;
     static const char *const labels[] = {
-        [A_ACTIVATE] = "Activate", [A_APPROVE] = "Activate", [A_DECLINE] = "Deactivate",
-        [A_DEACTIVATE] = "Deactivate", [A_BLOCK] = "Block", [A_UNBLOCK] = "Unblock",
-        [A_RESEND] = "Resend welcome email" };
+        [A_ACTIVATE] = N_("Activate"), [A_APPROVE] = N_("Activate"),
+        [A_DECLINE] = N_("Deactivate"), [A_DEACTIVATE] = N_("Deactivate"),
+        [A_BLOCK] = N_("Block"), [A_UNBLOCK] = N_("Unblock"),
+        [A_RESEND] = N_("Resend welcome email") };
     static const char *const ids[] = {
         [A_ACTIVATE] = "occupants.activate", [A_APPROVE] = "occupants.activate",
         [A_DECLINE] = "occupants.deactivate", [A_DEACTIVATE] = "occupants.deactivate",

@@ -40,11 +40,12 @@ static int add_hit(void *ud, const struct gh_account *a)
     struct hit *h = &S.hits[S.n++];
     h->id = a->id;
     snprintf(h->title, sizeof h->title, "%s", a->name[0] ? a->name : a->email);
+    /* the state first: a long email and phone may be cut at the right */
     if (a->phone[0])
-        snprintf(h->sub, sizeof h->sub, "%s · %s · %s", a->email, a->phone,
-                 occ_state_label(a->state));
+        snprintf(h->sub, sizeof h->sub, "%s · %s · %s", occ_state_label(a->state), a->email,
+                 a->phone);
     else
-        snprintf(h->sub, sizeof h->sub, "%s · %s", a->email, occ_state_label(a->state));
+        snprintf(h->sub, sizeof h->sub, "%s · %s", occ_state_label(a->state), a->email);
     return S.n >= OCC_SEARCH_LIMIT;
 }
 
@@ -101,11 +102,11 @@ static void search_draw(void *state, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = occ.ui;
     static const struct { const char *id, *label; int state; } filters[] = {
-        { "occupants.state.all", "All", -1 },
-        { "occupants.state.active", "Active", GH_STATE_ACTIVE },
-        { "occupants.state.pending", "Pending", GH_STATE_PENDING },
-        { "occupants.state.inactive", "Inactive", GH_STATE_INACTIVE },
-        { "occupants.state.blocked", "Blocked", GH_STATE_BLOCKED },
+        { "occupants.state.all", N_("All"), -1 },
+        { "occupants.state.active", N_("Active"), GH_STATE_ACTIVE },
+        { "occupants.state.pending", N_("Pending"), GH_STATE_PENDING },
+        { "occupants.state.inactive", N_("Inactive"), GH_STATE_INACTIVE },
+        { "occupants.state.blocked", N_("Blocked"), GH_STATE_BLOCKED },
     };
     char line[160];
 
@@ -140,7 +141,7 @@ static void search_draw(void *state, struct gh_ui *ui)
                 blank(S.q) ? _("No occupants in this state.") : _("No occupants match."),
                 GH_UI_MUTED);
     else {
-        if (S.total > OCC_COUNT_CAP)
+        if (!blank(S.q) && S.total > OCC_COUNT_CAP)   /* a capped count */
             snprintf(line, sizeof line, _("%d shown of more than %d"), S.n, OCC_COUNT_CAP);
         else
             snprintf(line, sizeof line, _("%d shown of %lld"), S.n, (long long)S.total);
