@@ -351,6 +351,14 @@ def staff_session_ends_on_done(env):
 
 
 @case
+def staff_session_ends_on_any_return_home(env):
+    env.staff()
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.kiosk("staff_session_ends_on_any_return_home", ANA=a["id"])
+    check(env.account("ana@example.com")["state"] == "pending", "the sign-up changed")
+
+
+@case
 def staff_session_ends_on_idle_timeout(env):
     env.staff()
     a = env.signup("ana@example.com", name="Ana Lima")
