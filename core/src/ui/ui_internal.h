@@ -27,7 +27,6 @@
 #define UI_MAX_WIDGETS   512
 #define UI_MAX_SCROLLS   16
 #define UI_MAX_STACK     16
-#define UI_MAX_FIELDS    32
 #define UI_MAX_PENDING   64
 #define UI_CACHE_SLOTS   512
 #define UI_CACHE_BYTES   (12 * 1024 * 1024)
@@ -145,7 +144,6 @@ struct gh_ui {
     int rendered_once;
     int need_frame, need_render;
     uint64_t frame_no;
-    int64_t last_frame_build_ms;
 
     struct ui_widget widgets[UI_MAX_WIDGETS], last_widgets[UI_MAX_WIDGETS];
     int nwidgets, nlast;
@@ -157,7 +155,7 @@ struct gh_ui {
     int x0, cw;                   /* content left and width */
     int y;                        /* next widget's top, in content (unscrolled) */
     int row_cols, row_i, row_h, row_y;
-    int in_list; int list_scroll; int list_y; int list_h; SDL_Rect list_view;
+    int in_list; int list_scroll; int list_h; SDL_Rect list_view;
     int list_item_y;
     SDL_Rect content_view;        /* the content viewport (above the keyboard) */
     int content_h;
@@ -178,8 +176,7 @@ struct gh_ui {
     char focus_id[UI_ID_MAX];
     enum gh_kb focus_kb;
     int focus_seen, focus_rect_y, focus_rect_h, ensure_visible;
-    uint32_t first_field, focus_after;
-    char first_field_id[UI_ID_MAX], focus_request[UI_ID_MAX];
+    char focus_request[UI_ID_MAX];
     int kb_shift, kb_sym;
     int kb_h;                     /* height of the keyboard shown this frame */
 
