@@ -261,9 +261,9 @@ static void bulk_approve(struct approvals *s, struct gh_ui *ui, const struct gh_
     s->nselected = 0;
     if (!bad)
         snprintf(msg, sizeof msg, ok == 1 ? _("Approved 1 sign-up. A welcome email with a "
-                                               "setup code is on its way.")
-                                          : _("Approved %d sign-ups. Each gets a welcome "
-                                              "email with a setup code."), ok);
+                                               "setup code is queued for them.")
+                                          : _("Approved %d sign-ups. A welcome email with "
+                                              "a setup code is queued for each."), ok);
     else
         snprintf(msg, sizeof msg, _("Approved %d, %d could not be approved: %s"), ok, bad,
                  first_err);
@@ -588,8 +588,8 @@ static void act(struct approvals *s, struct gh_ui *ui, const struct gh_account *
             s->u->invalidate(ui);
             return;
         }
-        snprintf(msg, sizeof msg, _("%s approved. A welcome email with a setup code is on "
-                                    "its way."), who(&s->d.a));
+        snprintf(msg, sizeof msg, _("%s approved. A welcome email with a setup code is "
+                                    "queued for them."), who(&s->d.a));
         break;
     case CF_REJECT:
         rc = s->core->occupant_reject(store(s), actor, s->d.a.id);
