@@ -2,16 +2,17 @@
  * mkdb.c: makes the database the shell's script tests and the kiosk
  * benchmark run against, through the core's own functions (no CLI needed).
  *
- *   mkdb DB [OCCUPANTS]
+ *   mkdb DB [OCCUPANTS [KEY=VALUE ...]]
  *
  * Staff: sam@example.com PIN 2580 (approve, manage), pat@example.com PIN
  * 1357 (open_common). Occupant: occ@example.com PIN 4682, active;
  * new@example.com, whose welcome mail waits in the outbox. Then
  * OCCUPANTS more occupants (bulk, for the benchmark), in batches of one
- * transaction each.
+ * transaction each. KEY=VALUE pairs are settings (gh_settings_set).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "gatehouse/store.h"
 #include "gatehouse/account.h"
 #include "gatehouse/auth.h"
@@ -27,7 +28,7 @@ static int check(struct gh_store *st, enum gh_status s, const char *what)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: mkdb DB [OCCUPANTS]\n");
+        fprintf(stderr, "usage: mkdb DB [OCCUPANTS [KEY=VALUE ...]]\n");
         return 2;
     }
     long extra = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
@@ -70,6 +71,17 @@ int main(int argc, char **argv)
             }
         }
         if (check(st, gh_store_commit(st), "commit"))
+            goto fail;
+    }
+    for (int i = 3; i < argc; i++) {
+        char key[64];
+        const char *eq = strchr(argv[i], '=');
+        if (!eq || eq - argv[i] >= (long)sizeof key) {
+            fprintf(stderr, "mkdb: %s: expected KEY=VALUE\n", argv[i]);
+            goto fail;
+        }
+        snprintf(key, sizeof key, "%.*s", (int)(eq - argv[i]), argv[i]);
+        if (check(st, gh_settings_set(st, "test", key, eq + 1), argv[i]))
             goto fail;
     }
     gh_store_close(st);

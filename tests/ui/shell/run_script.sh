@@ -6,7 +6,8 @@ set -eu
 gh=$1 mkdb=$2 plugdir=$3 script=$4 shots=$5
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-ui-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-"$mkdb" "$tmp/k.db"
+# settings for the database: "# setting: KEY=VALUE" lines in the script
+"$mkdb" "$tmp/k.db" 0 $(sed -n 's/^# setting: *//p' "$script")
 cat > "$tmp/k.conf" <<CONF
 [store]
 path = $tmp/k.db
