@@ -123,6 +123,8 @@ static void dialog_draw(void *state, struct gh_ui *ui)
         u->busy(ui, 0);
         snprintf(s->result, sizeof s->result, "Result: done waiting");
     }
+    if (u->button(ui, "d.idle10", "Idle after 10 s", GH_UI_NORMAL))
+        s->h->core->settings_set(s->h->store, "test", "idle_timeout_s", "10");
     if (u->button(ui, "d.back", "Back", GH_UI_NORMAL))
         u->pop(ui);
     if (asking) {
