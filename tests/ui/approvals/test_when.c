@@ -49,7 +49,7 @@ static void test_date_in_local_time(void **st)
     tzset();
     approvals_date(1795456924666LL, buf, sizeof buf);   /* 2026-11-23 18:02:04 UTC */
     assert_string_equal(buf, "23 Nov 2026, 18:02");
-    setenv("TZ", "Europe/Berlin", 1);
+    setenv("TZ", "XST-1", 1);          /* POSIX rule, UTC+1: needs no tzdata */
     tzset();
     approvals_date(1795456924666LL, buf, sizeof buf);
     assert_string_equal(buf, "23 Nov 2026, 19:02");
