@@ -308,6 +308,10 @@ static void group_draw(void *state, struct gh_ui *ui)
                 remove_i = i;
         }
         u->list_end(ui);
+        if (G.nmembers < G.g.members) {
+            snprintf(line, sizeof line, _("The first %d members are shown."), G.nmembers);
+            u->text(ui, "occupants.group.more", line, GH_UI_MUTED);
+        }
     }
     if (manage && !G.g.archived) {
         u->spacer(ui, 12);

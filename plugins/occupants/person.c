@@ -358,6 +358,8 @@ static void person_draw(void *state, struct gh_ui *ui)
     }
     occ_when(P.a.last_seen_at, line, sizeof line);
     detail(ui, "occupants.person.seen", _("Last activity"), line);
+    occ_when(P.a.created_at, line, sizeof line);
+    detail(ui, "occupants.person.created", _("Account created"), line);
 
     if (occ_can(ui, GH_PERM_MANAGE)) {
         u->spacer(ui, 12);

@@ -14,3 +14,7 @@ logged("account.create", "nina@newco.example")
 # the refused duplicate made nothing
 expect(len([a for a in ctl("occupant", "list") if a["email"].lower() == "olive@example.com"]) == 1,
        "olive once")
+q = occupant("quinn@solo.example")
+expect(q["state"] == "active" and q["name"] == "" and q["phone"] is None, "quinn: %r" % q)
+expect(q["access"] == "all", "quinn's access: %s" % q["access"])
+expect(len(welcomes("quinn@solo.example")) == 1, "one welcome email for quinn")
