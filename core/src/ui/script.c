@@ -26,6 +26,7 @@
  *   keyboard-covers-focus no     the keyboard does not hide the focused field
  *   no-redraw MS                 waiting MS draws no frame (event-driven)
  *   min-target PX                every interactive widget is >= PX both ways
+ *   redraw-check                 the dirty-rectangle canvas equals a full repaint
  */
 #include <string.h>
 #include <stdio.h>
@@ -376,6 +377,34 @@ static int run_line(struct script *s, const char *line)
         if (w->rect.y < 0 || w->rect.y + w->rect.h > kb_top)
             return fail(s, "keyboard covers field %s (field %d..%d, keyboard from %d)",
                         ui->focus_id, w->rect.y, w->rect.y + w->rect.h, kb_top);
+        return 0;
+    }
+    if (!strcmp(cmd, "redraw-check")) {
+        /* the dirty-rectangle canvas must equal a full repaint, pixel for pixel */
+        SDL_Surface *c = ui->surface;
+        if (!c)
+            return fail(s, "redraw-check: needs --headless");
+        SDL_RenderFlush(ui->ren);
+        size_t n = (size_t)c->pitch * (size_t)c->h;
+        unsigned char *before = malloc(n);
+        if (!before)
+            return fail(s, "redraw-check: out of memory");
+        memcpy(before, c->pixels, n);
+        ui_render_reset(ui);
+        ui->need_frame = 1;
+        gh_ui_update(ui);
+        SDL_RenderFlush(ui->ren);
+        long diff = 0, first = -1;
+        for (size_t i = 0; i < n; i++)
+            if (before[i] != ((unsigned char *)c->pixels)[i]) {
+                if (first < 0)
+                    first = (long)i;
+                diff++;
+            }
+        free(before);
+        if (diff)
+            return fail(s, "redraw-check: %ld bytes differ from a full repaint (first at x=%ld y=%ld)",
+                        diff, (first % c->pitch) / 4, first / c->pitch);
         return 0;
     }
     if (!strcmp(cmd, "min-target")) {
