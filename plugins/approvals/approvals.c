@@ -427,6 +427,8 @@ static void queue_draw(void *state, struct gh_ui *ui)
     int back = u->button(ui, "approvals.back", _("Back"), GH_UI_NORMAL);
     if (bulk)
         s->bulk_confirm = 1;
+    if (s->nselected == 0)
+        s->bulk_confirm = 0;          /* all handled elsewhere meanwhile: nothing to ask */
     if (s->bulk_confirm) {
         char title[128], text[512];
         if (s->nselected == 1)
