@@ -149,41 +149,36 @@ static void say(int style, const char *fmt, const char *arg)
 static void run(struct gh_ui *ui, enum act what)
 {
     char actor[GH_EMAIL_MAX + 64];
-    enum gh_status rc = GH_E_DENIED;
+    enum gh_status rc;
     const char *who = P.a.email;
+    /* approving or declining a sign-up needs `approve`; the rest `manage` */
+    unsigned need = what == A_APPROVE || what == A_DECLINE ? GH_PERM_APPROVE : GH_PERM_MANAGE;
 
-    occ_actor(ui, actor, sizeof actor);
-    switch (what) {
-    case A_APPROVE:
-        if (occ_can(ui, GH_PERM_APPROVE))
-            rc = occ.core->occupant_approve(occ.st, actor, P.id);
-        break;
-    case A_DECLINE:
-        if (occ_can(ui, GH_PERM_APPROVE))
-            rc = occ.core->occupant_reject(occ.st, actor, P.id);
-        break;
-    case A_ACTIVATE: case A_UNBLOCK:
-        if (occ_can(ui, GH_PERM_MANAGE))
-            rc = occ.core->occupant_set_state(occ.st, actor, P.id, GH_STATE_ACTIVE);
-        break;
-    case A_DEACTIVATE:
-        if (occ_can(ui, GH_PERM_MANAGE))
-            rc = occ.core->occupant_set_state(occ.st, actor, P.id, GH_STATE_INACTIVE);
-        break;
-    case A_BLOCK:
-        if (occ_can(ui, GH_PERM_MANAGE))
-            rc = occ.core->occupant_set_state(occ.st, actor, P.id, GH_STATE_BLOCKED);
-        break;
-    case A_RESEND:
-        if (occ_can(ui, GH_PERM_MANAGE))
-            rc = occ.core->account_resend_welcome(occ.st, actor, P.id);
-        break;
-    case A_NONE:
+    if (what == A_NONE)
+        return;
+    if (!occ_can(ui, need)) {
+        say(GH_UI_ERROR, "%s", !occ.ui->staff(ui) ? _("Please log in as staff again.")
+                                                  : _("Your staff account may not do that."));
         return;
     }
+    occ_actor(ui, actor, sizeof actor);
+    switch (what) {
+    case A_APPROVE: rc = occ.core->occupant_approve(occ.st, actor, P.id); break;
+    case A_DECLINE: rc = occ.core->occupant_reject(occ.st, actor, P.id); break;
+    case A_ACTIVATE: case A_UNBLOCK:
+        rc = occ.core->occupant_set_state(occ.st, actor, P.id, GH_STATE_ACTIVE);
+        break;
+    case A_DEACTIVATE:
+        rc = occ.core->occupant_set_state(occ.st, actor, P.id, GH_STATE_INACTIVE);
+        break;
+    case A_BLOCK:
+        rc = occ.core->occupant_set_state(occ.st, actor, P.id, GH_STATE_BLOCKED);
+        break;
+    case A_RESEND: rc = occ.core->account_resend_welcome(occ.st, actor, P.id); break;
+    default: return;
+    }
     if (rc != GH_OK) {
-        say(GH_UI_ERROR, "%s", rc == GH_E_DENIED && !occ.ui->staff(ui)
-                                   ? _("Please log in as staff again.") : occ_errmsg());
+        say(GH_UI_ERROR, "%s", occ_errmsg());
         load();
         return;
     }
