@@ -9,6 +9,17 @@ out_has "gatehousectl relay rename ABCDE NEWID"
 CHECK="relay test duplicate"; ctl relay test ABCDE:1 --ms 100; rc 1
 CHECK="unlock duplicate"; ctl unlock Gate --as ann@example.com --pin 4682; rc 1
 out_has "relay failed"
+# At the kiosk, the doors on that ID show as unavailable, and why; the
+# duplicate is in the activity log with how to rename.
+kiosk_start kiosk_duplicate
+login_unlock ann@example.com 4682
+step 'screen lockctl.doors' 'expect "Gate: two lock boards have the same ID (staff must rename one)."' \
+     'value #lockctl.door.5 "Site › Building A"'
+shot 01_duplicate_unavailable
+step 'tap "Done"'
+kiosk_end
+log_has relay.duplicate "gatehousectl relay rename ABCDE NEWID"
+
 # Rename while both are present: refused, says to unplug all but one.
 CHECK="rename ambiguous"; ctl relay rename ABCDE XYZ12; rc 1
 grep -q "unplug all but one" "$T/err" || fail "rename of an ambiguous ID should say to unplug"
