@@ -92,7 +92,7 @@ def cpu_ticks(pid):
 def idle_cpu(cmd, seconds, env=None):
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     try:
-        time.sleep(3)
+        time.sleep(5)  # start-up and the first frames are not idle time
         if p.poll() is not None:
             raise RuntimeError("exited early: %s" % p.stderr.read().decode()[-1000:])
         t0 = cpu_ticks(p.pid)
@@ -154,6 +154,7 @@ def main():
     ap.add_argument("--occupants", type=int, default=100000)
     ap.add_argument("--idle-seconds", type=int, default=30)
     ap.add_argument("--keys", type=int, default=500)
+    ap.add_argument("--no-chromium", action="store_true", help="skip the browser peer")
     a = ap.parse_args()
 
     os.makedirs(a.work, exist_ok=True)
@@ -199,7 +200,7 @@ def main():
     res["floor_exit_ms"] = median_wall([a.floor], 5, env)
     res["ir_gh"] = instructions(cmd_home, a.work, env)
     res["ir_floor"] = instructions([a.floor], a.work, env)
-    chromium = ensure_chromium()
+    chromium = None if a.no_chromium else ensure_chromium()
     if chromium:
         out = os.path.join(a.work, "chromium-form.png")
         def ccmd():
@@ -233,16 +234,14 @@ def main():
     # --- idle CPU -------------------------------------------------------------------
     res["idle_pct"], res["idle_ticks"] = idle_cpu(gh + ["--headless"], a.idle_seconds, env)
     if shutil.which("Xvfb"):
-        n = 150
-        while os.path.exists("/tmp/.X11-unix/X%d" % n) or os.path.exists("/tmp/.X%d-lock" % n):
-            n += 1
-        xv = subprocess.Popen(["Xvfb", ":%d" % n, "-screen", "0", "1080x1920x24", "-nolisten",
-                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rfd, wfd = os.pipe()
+        xv = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0", "1080x1920x24",
+                               "-nolisten", "tcp"], pass_fds=(wfd,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(wfd)
         try:
-            for _ in range(50):
-                if os.path.exists("/tmp/.X11-unix/X%d" % n):
-                    break
-                time.sleep(0.1)
+            n = int(os.read(rfd, 16).decode().strip() or "0")  # written once it is ready
+            os.close(rfd)
             xenv = dict(os.environ, DISPLAY=":%d" % n)
             xenv.pop("SDL_VIDEODRIVER", None)
             res["idle_x_pct"], res["idle_x_ticks"] = idle_cpu(gh, a.idle_seconds, xenv)

@@ -32,18 +32,19 @@ fullscreen = no
 rotation = $rot
 CONF
 
-# a free display number: no socket, no lock file
-n=90
-while [ $n -lt 140 ] && { [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; }; do n=$((n + 1)); done
-Xvfb :$n -screen 0 ${sw}x${sh}x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself and says which once it is ready
+# (-displayfd): no race with another test looking for a free number.
+Xvfb -displayfd 3 -screen 0 ${sw}x${sh}x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
 xpid=$!
 i=0
-while [ ! -e /tmp/.X11-unix/X$n ]; do
+n=
+while [ -z "$n" ]; do
   i=$((i + 1))
-  if [ $i -gt 50 ] || ! kill -0 $xpid 2>/dev/null; then
-    echo "Xvfb :$n did not start: skipped"; cat "$tmp/xvfb.log"; exit 77
+  if [ $i -gt 100 ] || ! kill -0 $xpid 2>/dev/null; then
+    echo "Xvfb did not start: skipped"; cat "$tmp/xvfb.log"; exit 77
   fi
   sleep 0.1
+  n=$(tr -dc 0-9 < "$tmp/display")
 done
 export DISPLAY=:$n
 
