@@ -87,6 +87,9 @@ static void search_enter(void *state, struct gh_ui *ui, const void *arg)
     S.state = -1;
     S.q[0] = 0;
     S.loaded = 0;
+    /* counts are kept only while the screen is open: gatehousectl or an
+     * import may have changed the table since */
+    memset(S.all_ok, 0, sizeof S.all_ok);
     occ.ui->focus(ui, "occupants.q");
 }
 
