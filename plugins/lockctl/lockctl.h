@@ -22,6 +22,7 @@ struct lc_door {
 /* The person logged in at the Unlock tile, and what they see. */
 struct lc_session {
     int active;
+    int oom;                      /* a list could not grow: not shown half */
     struct gh_account acct;
     char actor[64];               /* "occupant:<id>" / "staff:<id>" */
     struct lc_door *doors;        /* allowed doors, tree order */
@@ -48,7 +49,6 @@ struct lockctl {
     int open_busy;                /* gatehousectl: a board was held by another program */
     int quiet_found;              /* gatehousectl: boards found at each run are not news */
     struct gh_ui *ui;             /* while one of our screens is shown */
-    int events_seen;              /* manager events since the screen last drew */
     char last_poll_err[256];      /* said once in the log */
     int64_t pulses_end;           /* host->mono_ms() when the last pulse started here ends, 0 none */
 

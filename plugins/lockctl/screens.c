@@ -65,8 +65,10 @@ static int add_door(void *ud, const struct gh_location *l)
     if (s->ndoors == s->capdoors) {
         int cap = s->capdoors ? s->capdoors * 2 : 16;
         struct lc_door *n = realloc(s->doors, (size_t)cap * sizeof *n);
-        if (!n)
+        if (!n) {
+            s->oom = 1;
             return 1;
+        }
         s->doors = n;
         s->capdoors = cap;
     }
@@ -79,15 +81,17 @@ static int add_unit(void *ud, const struct gh_location *l)
     struct lc_session *s = ud;
     if (s->nunits == s->capunits) {
         int cap = s->capunits ? s->capunits * 2 : 4;
-        struct gh_location *n = realloc(s->units, (size_t)cap * sizeof *n);
-        if (!n)
+        /* Both arrays grow before capunits says so. */
+        int *sh = realloc(s->shared, (size_t)cap * sizeof *sh);
+        if (sh)
+            s->shared = sh;
+        struct gh_location *n = sh ? realloc(s->units, (size_t)cap * sizeof *n) : NULL;
+        if (!n) {
+            s->oom = 1;
             return 1;
+        }
         s->units = n;
         s->capunits = cap;
-        int *sh = realloc(s->shared, (size_t)cap * sizeof *sh);
-        if (!sh)
-            return 1;
-        s->shared = sh;
     }
     s->shared[s->nunits] = l->shared;
     s->units[s->nunits++] = *l;
@@ -105,7 +109,7 @@ static enum gh_status session_load(struct lockctl *lc)
     r = lc->core->access_doors(st, s->acct.id, add_door, s, &s->why);
     if (r == GH_OK && s->acct.kind == GH_KIND_OCCUPANT)
         r = lc->core->unit_list_for(st, s->acct.id, add_unit, s);
-    return r;
+    return r == GH_OK && s->oom ? GH_E_NOMEM : r;
 }
 
 /* ---- lockctl.login ----------------------------------------------------- */
