@@ -17,6 +17,8 @@
 static struct ui_textent cache[UI_CACHE_SLOTS];
 static struct ui_wrap wraps[UI_WRAP_SLOTS];
 static size_t cache_bytes;
+static void *face_data[2];               /* regular and bold files, in memory */
+static size_t face_size[2];
 static uint64_t tick;
 
 uint32_t ui_hash(const void *p, size_t n, uint32_t h)
@@ -76,6 +78,17 @@ int ui_text_open(struct gh_ui *ui, char *err, size_t errlen)
         }
         have_bold = find_font("DejaVuSans-Bold.ttf", bold, sizeof bold) == 0;
     }
+    /* Each face is read into memory once and every size opened from there:
+     * FreeType otherwise reads the file through thousands of small seeks
+     * and reads per size, which showed in start-up time. */
+    face_data[0] = SDL_LoadFile(reg, &face_size[0]);
+    face_data[1] = have_bold ? SDL_LoadFile(bold, &face_size[1]) : NULL;
+    if (!face_data[0]) {
+        snprintf(err, errlen, "font %s: %s", reg, SDL_GetError());
+        return -1;
+    }
+    if (!face_data[1])
+        have_bold = 0;
     /* sizes at scale 1, for a 1080-px-wide portrait panel */
     static const int base[F_COUNT] = { 30, 38, 38, 54, 48, 44 };
     static const int is_bold[F_COUNT] = { 0, 0, 1, 1, 1, 0 };
@@ -84,7 +97,9 @@ int ui_text_open(struct gh_ui *ui, char *err, size_t errlen)
         if (pt < 8)
             pt = 8;
         const char *path = is_bold[i] && have_bold ? bold : reg;
-        ui->font[i] = TTF_OpenFont(path, pt);
+        int f = is_bold[i] && have_bold;
+        SDL_RWops *rw = SDL_RWFromConstMem(face_data[f], (int)face_size[f]);
+        ui->font[i] = rw ? TTF_OpenFontRW(rw, 1, pt) : NULL;
         if (!ui->font[i]) {
             snprintf(err, errlen, "font %s: %s", path, TTF_GetError());
             return -1;
@@ -110,6 +125,10 @@ void ui_text_close(struct gh_ui *ui)
         if (ui->font[i])
             TTF_CloseFont(ui->font[i]);
         ui->font[i] = NULL;
+    }
+    for (int i = 0; i < 2; i++) {        /* after the fonts that read them */
+        SDL_free(face_data[i]);
+        face_data[i] = NULL;
     }
 }
 
