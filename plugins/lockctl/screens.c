@@ -315,7 +315,9 @@ static void open_door(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
         s->msg[0] = '\0';
     } else if (r == GH_E_REFUSED) {
         /* The rules changed since the list was made: the core's reason. */
-        set_msg(s, GH_UI_ERROR, _("%s: not opened, %s."), l->name, d.reason);
+        size_t n = strlen(d.reason);
+        set_msg(s, GH_UI_ERROR, _("%s was not opened: %s%s"), l->name, d.reason,
+                n && strchr(".!?", d.reason[n - 1]) ? "" : ".");
     } else {
         set_msg(s, GH_UI_ERROR, _("%s could not be opened: the lock did not respond. "
                                   "Please tell the staff."), l->name);
@@ -377,7 +379,9 @@ static void parent_path(const struct gh_location *l, char *buf, size_t len)
 
 static int door_shown(struct lockctl *lc, const struct gh_location *l)
 {
-    return lc->s.acct.kind != GH_KIND_STAFF || contains_ci(l->name, lc->search);
+    /* Staff look a unit up by its name or by its tenant's. */
+    return lc->s.acct.kind != GH_KIND_STAFF || contains_ci(l->name, lc->search) ||
+           (l->door == GH_DOOR_UNIT && contains_ci(l->tenant_name, lc->search));
 }
 
 /* Doors that can be opened now, as a list to tap, nearest first; below it,

@@ -68,6 +68,20 @@ step 'wait 300'
 shot 11_after_pulse_at_home
 CHECK="poller after Done"; relay_is ABCDE 1 off
 
+# The rules change while the list is on screen (staff block Ann from the
+# command line): the tap is decided again, refused with the reason, logged,
+# and nothing reaches the board.
+login_unlock ann@example.com 4682
+shot 11b_ann_again
+ok occupant set-state ann@example.com blocked
+before=$(sim_relay_transfers ABCDE)
+step 'tap "Gate"' 'expect "Gate was not opened: this account is blocked; please ask the staff."' 'expect-not "Gate is open"'
+shot 11c_denied_after_block
+CHECK="denied at the kiosk"; relay_is ABCDE 1 off
+[ "$(sim_relay_transfers ABCDE)" = "$before" ] || fail "a denied tap reached the board"
+step 'tap "Done"'
+log_has door.unlock "blocked"
+
 # The idle time-out ends the session and wipes what was typed.
 login_unlock bob@example.com 4682
 step 'screen lockctl.doors' 'wait 60000' 'screen home' 'tap "Unlock"' 'value #lockctl.who ""' \
@@ -82,7 +96,7 @@ log_has relay.found "board:ABCDE"
 log_has relay.found "board:FT0001"
 log_has relay.failed "ABCDE:1 door Gate"
 log_has relay.failing "board:ABCDE"
-[ "$(log_count "door.unlock")" = 4 ] || fail "expected 4 door.unlock entries (an unavailable door is not tried)"
+[ "$(log_count "door.unlock")" = 5 ] || fail "expected 5 door.unlock entries (an unavailable door is not tried)"
 CHECK="after the kiosk stopped"; [ "$(sim_state ABCDE)" = 0 ] && [ "$(sim_state FT0001)" = 0 ] ||
     fail "relays left on after the kiosk stopped"
 echo "PASS"

@@ -52,6 +52,8 @@ kiosk_start kiosk_why_shared
 login_unlock sam@example.com 2580
 step 'screen lockctl.doors' 'expect "Unit 1"' 'value #lockctl.door.5 "Site › Building A · rented to Ann Able"' 'expect-not "Unit 2"'
 shot 01_staff_shared_unit
+step 'tap #lockctl.search' 'type "ann"' 'expect "Unit 1"' 'expect-not "Gate"' 'expect-not "Unit 3"'
+shot 01b_staff_search_tenant
 step 'tap "Unit 1"' 'expect "Unit 1 is open."'
 shot 02_staff_opened_shared
 CHECK="staff opened Unit 1"; relay_is FT0001 2 on
