@@ -201,12 +201,20 @@ static void list_board(void *user, const struct gh_relay_board_info *b)
         json_str(f, b->family);
         fprintf(f, ",\"id\":");
         json_str(f, b->id);
-        fprintf(f, ",\"channels\":%d,\"status\":\"%s\",\"line\":", b->channels,
-                status_word(b->status));
+        fprintf(f, ",\"channels\":%d,\"status\":\"%s\",\"found_on\":%u,\"line\":",
+                b->channels, status_word(b->status), (unsigned)b->found_state);
         json_str(f, b->line);
         fprintf(f, ",\"relays\":[");
     } else {
         fprintf(f, "%s\n", b->line);
+        if (b->found_state) {
+            /* Taking the board switched them off: say what it was doing. */
+            fprintf(f, "  %s", _("relays on when found (switched off):"));
+            for (int c = 1; c <= b->channels; c++)
+                if ((b->found_state >> (c - 1)) & 1)
+                    fprintf(f, " %d", c);
+            fputc('\n', f);
+        }
     }
     for (int c = 1; c <= b->channels; c++) {
         int on = (b->state >> (c - 1)) & 1;

@@ -37,6 +37,13 @@ CHECK="start-up"; [ "$(sim_state ABCDE)" = 0 ] && [ "$(sim_state FT0001)" = 0 ] 
     fail "relays still on after start-up: ABCDE=$(sim_state ABCDE) FT0001=$(sim_state FT0001)"
 grep -q "some were on when found: switched off" "$T/kiosk.err" || fail "start-up all-off not reported"
 
+# Idle with boards present, the plugin's pollers cost next to no CPU.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sleep 0.5
+t0=$(ticks "$KIOSK_PID"); sleep 2; t1=$(ticks "$KIOSK_PID")
+echo "idle kiosk with two boards: $((t1 - t0)) CPU ticks (1/100 s) in 2 s"
+[ $((t1 - t0)) -le 4 ] || fail "kiosk busy while idle: $((t1 - t0)) ticks in 2 s"
+
 # gatehousectl cannot take boards the running kiosk holds, and says why.
 CHECK="relay list while the kiosk runs"; ctl relay list; rc 0
 out_has "cannot be taken over: stop that program first"
