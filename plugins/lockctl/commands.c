@@ -307,9 +307,24 @@ static int cmd_rename(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         rc = fail(ctx, "%s", gh_relay_mgr_errmsg(lc->mgr));
     } else {
         fprintf(ctx->out, _("board %s is now called %s\n"), argv[0], argv[1]);
-        fprintf(ctx->out, "%s\n",
-                _("doors wired to the old ID stay wired to it (the board that keeps that ID); "
-                  "doors on this board must be rewired to the new ID"));
+        /* Doors follow IDs, not boards: say which doors this moves. */
+        struct listing ls = {.lc = lc, .ctx = ctx};
+        if (lc->core->location_list(ctx->store, collect_bound, &ls) == GH_OK && !ls.oom) {
+            for (int k = 0; k < 2; k++) {
+                int header = 0;
+                for (int i = 0; i < ls.n; i++) {
+                    if (strcmp(ls.b[i].board, argv[k]) != 0)
+                        continue;
+                    if (!header++)
+                        fprintf(ctx->out, k == 0 ? _("doors still wired to %s (no longer this board):\n")
+                                                 : _("doors wired to %s (now this board):\n"),
+                                argv[k]);
+                    fprintf(ctx->out, "  %s:%d  %s%s\n", ls.b[i].board, ls.b[i].channel,
+                            _("door "), ls.b[i].name);
+                }
+            }
+        }
+        free(ls.b);
     }
     lc_mgr_close(lc);
     return rc;

@@ -27,6 +27,8 @@ grep -q "unplug all but one" "$T/err" || fail "rename of an ambiguous ID should 
 sim remove ABCDE >/dev/null
 ok relay rename ABCDE XYZ12
 out_has "board ABCDE is now called XYZ12"
+out_has "doors still wired to ABCDE (no longer this board):"
+out_has "ABCDE:1  door Gate"
 sim replug ABCDE >/dev/null
 ok relay list
 out_lacks "refused"
