@@ -318,6 +318,10 @@ static void open_door(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
         size_t n = strlen(d.reason);
         set_msg(s, GH_UI_ERROR, _("%s was not opened: %s%s"), l->name, d.reason,
                 n && strchr(".!?", d.reason[n - 1]) ? "" : ".");
+    } else if (!d.allowed) {
+        /* The decision itself failed (database): nothing was tried. */
+        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock decision: %s", why);
+        set_msg(s, GH_UI_ERROR, _("%s can't be opened right now. Please try again."), l->name);
     } else {
         set_msg(s, GH_UI_ERROR, _("%s could not be opened: the lock did not respond. "
                                   "Please tell the staff."), l->name);
