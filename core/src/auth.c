@@ -155,7 +155,7 @@ static enum gh_status read_pin_hash(struct gh_store *st, int64_t id, char *buf, 
     if (rc == SQLITE_ROW)
         gh_store_copy(buf, len, gh_store_col_text(q, 0));
     else if (rc == SQLITE_DONE)
-        s = gh_store_fail(st, GH_E_NOTFOUND, _("no such account"));
+        s = gh_store_fail(st, GH_E_NOTFOUND, "%s", _("no such account"));
     else
         s = gh_store_sqlfail(st, _("reading the account"));
     gh_store_done(st, q);
@@ -423,7 +423,7 @@ enum gh_status gh_auth_set_pin(struct gh_store *st, const char *actor, int64_t i
         return gh_store_fail(st, GH_E_INVALID, "%s", err);
     }
     if (hash_secret(pin, hash) != 0)
-        return gh_store_fail(st, GH_E_NOMEM, _("not enough memory to protect the PIN"));
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("not enough memory to protect the PIN"));
 
     s = gh_store_begin(st);
     if (s != GH_OK)
@@ -473,7 +473,7 @@ enum gh_status gh_auth_issue_code(struct gh_store *st, int64_t id,
     code[GH_CODE_LEN] = '\0';
     if (hash_secret(code, hash) != 0) {
         sodium_memzero(code, sizeof code);
-        return gh_store_fail(st, GH_E_NOMEM, _("not enough memory to protect the setup code"));
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("not enough memory to protect the setup code"));
     }
 
     int64_t now = gh_clock_now_ms();
@@ -591,8 +591,8 @@ enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char
         if (s != GH_OK)
             return s;
         return gh_store_fail(st, GH_E_EXPIRED,
-                             _("That code has already been used. If you forgot your PIN, "
-                               "ask the staff to send a new code."));
+                             "%s", _("That code has already been used. If you forgot your PIN, "
+                                     "ask the staff to send a new code."));
     }
     if (now >= expires_at) {
         s = gh_audit_append(st, actor, "auth.setup", target, GH_OUTCOME_REFUSED,
@@ -600,8 +600,8 @@ enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char
         if (s != GH_OK)
             return s;
         return gh_store_fail(st, GH_E_EXPIRED,
-                             _("That code has expired (codes last 72 hours). Ask the staff "
-                               "to send a new one."));
+                             "%s", _("That code has expired (codes last 72 hours). Ask the staff "
+                                     "to send a new one."));
     }
     if (a.state != GH_STATE_ACTIVE) {
         s = gh_audit_appendf(st, actor, "auth.setup", target, GH_OUTCOME_REFUSED,
@@ -619,7 +619,7 @@ enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char
         return gh_store_fail(st, GH_E_INVALID, "%s", err);
     }
     if (hash_secret(pin, pin_hash) != 0)
-        return gh_store_fail(st, GH_E_NOMEM, _("not enough memory to protect the PIN"));
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("not enough memory to protect the PIN"));
 
     s = gh_store_begin(st);
     if (s != GH_OK)
@@ -642,7 +642,7 @@ enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char
     gh_store_done(st, q);
     q = NULL;
     if (sqlite3_changes(st->db) != 1) {
-        s = gh_store_fail(st, GH_E_EXPIRED, _("That code has already been used."));
+        s = gh_store_fail(st, GH_E_EXPIRED, "%s", _("That code has already been used."));
         goto fail;
     }
     q = gh_store_prepare(st, "UPDATE accounts SET pin_hash = ?2, updated_at = ?3 WHERE id = ?1");

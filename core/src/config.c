@@ -209,7 +209,7 @@ static int handler(void *user, const char *section, const char *name, const char
     case V_RELAY:
         if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
             strncasecmp(value, "smtps://", 8) != 0) {
-            fail_at(p, _("relay: must start with smtp:// or smtps://"));
+            fail_at(p, "%s", _("relay: must start with smtp:// or smtps://"));
             return 0;
         }
         __attribute__((fallthrough));   /* stored as a string */
@@ -243,7 +243,7 @@ static int handler(void *user, const char *section, const char *name, const char
     case V_ROTATION: {
         long n;
         if (parse_long(value, &n) != 0 || (n != 0 && n != 90 && n != 180 && n != 270)) {
-            fail_at(p, _("rotation: must be 0, 90, 180 or 270"));
+            fail_at(p, "%s", _("rotation: must be 0, 90, 180 or 270"));
             return 0;
         }
         *(int *)field = (int)n;

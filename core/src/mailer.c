@@ -609,7 +609,7 @@ enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out
     struct gh_mailer *m = NULL;
     *out = NULL;
     if (!cfg->mail_relay[0]) {
-        snprintf(err, errlen, _("no mail relay configured ([mail] relay)"));
+        snprintf(err, errlen, "%s", _("no mail relay configured ([mail] relay)"));
         return GH_E_CONFIG;
     }
     int smtps = strncasecmp(cfg->mail_relay, "smtps://", 8) == 0;

@@ -208,17 +208,17 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
     if (!t)
         return gh_store_fail(st, GH_E_NOTFOUND, _("mail: no template for \"%s\" emails"), kind);
     if (!to_addr || !*to_addr || strlen(to_addr) > GH_EMAIL_MAX || !strchr(to_addr, '@'))
-        return gh_store_fail(st, GH_E_INVALID, _("to: not an email address"));
+        return gh_store_fail(st, GH_E_INVALID, "%s", _("to: not an email address"));
     for (const char *c = to_addr; *c; c++)
         if ((unsigned char)*c <= 0x20 || *c == 0x7f || *c == '<' || *c == '>' || *c == ',')
             return gh_store_fail(st, GH_E_INVALID,
-                                 _("to: an email address can't contain spaces, control "
-                                   "characters, <, > or commas"));
+                                 "%s", _("to: an email address can't contain spaces, control "
+                                         "characters, <, > or commas"));
     if (has_line_break(to_name))
         return gh_store_fail(st, GH_E_INVALID,
-                             _("name: line breaks are not allowed (it goes into a mail header)"));
+                             "%s", _("name: line breaks are not allowed (it goes into a mail header)"));
     if (to_name && strlen(to_name) >= sizeof ((struct gh_mail *)0)->to_name)
-        return gh_store_fail(st, GH_E_INVALID, _("name: too long for an email"));
+        return gh_store_fail(st, GH_E_INVALID, "%s", _("name: too long for an email"));
     for (const char *const *v = vars; v && v[0] && v[1]; v += 2)
         if (has_line_break(v[1]))
             return gh_store_fail(st, GH_E_INVALID,
@@ -226,7 +226,7 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
     if (secret) {
         for (const char *c = secret; *c; c++)
             if (*c < '0' || *c > '9')
-                return gh_store_fail(st, GH_E_INVALID, _("code: must be digits"));
+                return gh_store_fail(st, GH_E_INVALID, "%s", _("code: must be digits"));
     }
 
     /* Template: "Subject: ..." line, blank line, body. */
@@ -242,7 +242,7 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
         b0++;
     render(&body, b0, tlen - (size_t)(b0 - text), vars, 1);
     if (subj.oom || body.oom || !subj.p || !body.p) {
-        s = gh_store_fail(st, GH_E_NOMEM, _("out of memory"));
+        s = gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
         goto out;
     }
     /* The template's own subject line may end in CR (edited on Windows). */
@@ -365,7 +365,7 @@ static enum gh_status row_to_mail(struct gh_store *st, sqlite3_stmt *q, struct g
         put(&b, "", 0);
     if (b.oom) {
         free(b.p);
-        return gh_store_fail(st, GH_E_NOMEM, _("out of memory"));
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
     }
     m->body = b.p;
     return GH_OK;
@@ -786,7 +786,7 @@ enum gh_status gh_outbox_notify_approvers(struct gh_store *st, int64_t account_i
             if (!nt) {
                 gh_store_done(st, q);
                 free(to);
-                return gh_store_fail(st, GH_E_NOMEM, _("out of memory"));
+                return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
             }
             to = nt;
             cap = nc;

@@ -27,7 +27,11 @@ enum gh_status gh_store_open(const char *path, struct gh_store **out,
 void gh_store_close(struct gh_store *st);
 const char *gh_store_path(const struct gh_store *st);
 const char *gh_store_errmsg(const struct gh_store *st);
-/* Sets the handle's message (printf-style); returns s, for `return gh_store_fail(...)`. */
+/* Sets the handle's message (printf-style); returns s, for `return gh_store_fail(...)`.
+ * fmt is never a translation on its own: gh_store_fail(st, s, "%s", _("...")).
+ * A translated format with its own placeholders, _("no account with id %lld"),
+ * is fine: the literal is inside _() and the arguments match it (checked by
+ * building with _() defined as the identity and -Wformat=2). */
 enum gh_status gh_store_fail(struct gh_store *st, enum gh_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int gh_store_schema_version(const struct gh_store *st);
