@@ -106,7 +106,7 @@ int gh_cli_parse(struct gh_cmd_ctx *ctx, const struct gh_cli_opt *opts,
         }
     }
     if (n < minpos)
-        return gh_cli_usage_error(ctx, _("missing argument"));
+        return gh_cli_usage_error(ctx, "%s", _("missing argument"));
     if (npos)
         *npos = n;
     return 0;

@@ -67,7 +67,10 @@ struct gh_cli_opt {
 int gh_cli_parse(struct gh_cmd_ctx *ctx, const struct gh_cli_opt *opts,
                  int argc, char **argv, char **pos, int minpos, int maxpos, int *npos);
 /* Prints "gatehousectl: <message>" and the current command's usage line on
- * ctx->err; returns 2. */
+ * ctx->err; returns 2. As for every printf-like call here, a translation is
+ * never the whole format: pass "%s", _("...") (a % in a translation would
+ * read arguments that are not there); _("... %s ...") with its arguments is
+ * a legitimate translated format. */
 int gh_cli_usage_error(struct gh_cmd_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Prints "gatehousectl: <message>" on ctx->err; returns 1. */

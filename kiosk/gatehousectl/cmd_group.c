@@ -22,7 +22,7 @@ static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (rc)
         return rc;
     if (all && locs)
-        return gh_cli_usage_error(ctx, _("give either --all or --locations, not both"));
+        return gh_cli_usage_error(ctx, "%s", _("give either --all or --locations, not both"));
     char **lv = NULL, **dv = NULL;
     int nl = 0, nd = 0;
     if ((locs && !(lv = gh_cli_split(locs, &nl))) || (domains && !(dv = gh_cli_split(domains, &nd)))) {

@@ -27,15 +27,15 @@ static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     else if (strcmp(door, "unit") == 0)
         in.door = GH_DOOR_UNIT;
     else
-        return gh_cli_usage_error(ctx, _("--door: must be 'common' or 'unit'"));
+        return gh_cli_usage_error(ctx, "%s", _("--door: must be 'common' or 'unit'"));
     if (unlock) {
         int64_t v;
         if (gh_cli_int(unlock, 1, 600000, &v) != 0)
-            return gh_cli_usage_error(ctx, _("--unlock-ms: must be a number of milliseconds, 1 to 600000"));
+            return gh_cli_usage_error(ctx, "%s", _("--unlock-ms: must be a number of milliseconds, 1 to 600000"));
         in.unlock_ms = (int)v;
     }
     if ((relay || unlock) && in.door == GH_DOOR_NONE)
-        return gh_cli_usage_error(ctx, _("--relay and --unlock-ms need --door common|unit"));
+        return gh_cli_usage_error(ctx, "%s", _("--relay and --unlock-ms need --door common|unit"));
     int64_t id = 0;
     enum gh_status s = gh_location_add(ctx->store, ctx->actor, &in, &id);
     if (s != GH_OK)

@@ -64,7 +64,7 @@ static int run_log(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         return rc;
     int64_t n = 50;
     if (limit && gh_cli_int(limit, 0, 1000000000, &n) != 0)
-        return gh_cli_usage_error(ctx, _("--limit: must be a number (0 for all)"));
+        return gh_cli_usage_error(ctx, "%s", _("--limit: must be a number (0 for all)"));
     struct list li = { ctx, 0 };
     enum gh_status s = gh_audit_list(ctx->store, (int)n, list_one, &li);
     if (ctx->json)

@@ -106,7 +106,7 @@ static int run_retry(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         return rc;
     int64_t id;
     if (gh_cli_int(pos[0], 1, INT64_MAX, &id) != 0)
-        return gh_cli_usage_error(ctx, _("ID: must be a message number"));
+        return gh_cli_usage_error(ctx, "%s", _("ID: must be a message number"));
     enum gh_status s = gh_outbox_retry(ctx->store, ctx->actor, id);
     if (s == GH_E_NOTFOUND)
         return gh_cli_fail(ctx, _("no message with id %lld"), (long long)id);

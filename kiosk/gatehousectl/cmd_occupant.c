@@ -21,14 +21,14 @@ static int parse_access(struct gh_cmd_ctx *ctx, int all, const char *group, cons
     *locv = NULL;
     *nloc = 0;
     if (all + !!group + !!locs > 1)
-        return gh_cli_usage_error(ctx, _("give only one of --all, --group and --locations"));
+        return gh_cli_usage_error(ctx, "%s", _("give only one of --all, --group and --locations"));
     *access = all ? GH_ACCESS_ALL : group ? GH_ACCESS_GROUP : locs ? GH_ACCESS_SPECIFIC
                                                                   : GH_ACCESS_NONE;
     if (locs) {
         if (!(*locv = gh_cli_split(locs, nloc)))
             return gh_cli_fail(ctx, "%s", gh_strerror(GH_E_NOMEM));
         if (*nloc == 0)
-            return gh_cli_usage_error(ctx, _("--locations: name at least one location"));
+            return gh_cli_usage_error(ctx, "%s", _("--locations: name at least one location"));
     }
     return 0;
 }
@@ -52,7 +52,7 @@ static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (rc)
         return rc;
     if (!email)
-        return gh_cli_usage_error(ctx, _("--email is required"));
+        return gh_cli_usage_error(ctx, "%s", _("--email is required"));
     struct gh_account_new in = { .email = email, .name = name, .phone = phone, .group = group };
     char **locv = NULL;
     if ((rc = parse_access(ctx, all, group, locs, &in.access, &locv, &in.n_locations)) != 0)
@@ -84,7 +84,7 @@ static int run_signup(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     if (rc)
         return rc;
     if (!email)
-        return gh_cli_usage_error(ctx, _("--email is required"));
+        return gh_cli_usage_error(ctx, "%s", _("--email is required"));
     struct gh_signup in = { .email = email, .name = name, .phone = phone, .org = org, .unit = unit };
     struct gh_signup_result res = {0};
     enum gh_status s = gh_occupant_signup(ctx->store, ctx->actor, &in, &res);
@@ -164,7 +164,7 @@ static int run_list(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (st) {
         enum gh_state v;
         if (gh_state_parse(st, &v) != 0)
-            return gh_cli_usage_error(ctx, _("--state: must be active, pending, inactive or blocked"));
+            return gh_cli_usage_error(ctx, "%s", _("--state: must be active, pending, inactive or blocked"));
         q.state = (int)v;
         q.oldest_first = v == GH_STATE_PENDING;   /* the approval queue, oldest first */
     }
@@ -309,7 +309,7 @@ static int run_set_state(void *state, struct gh_cmd_ctx *ctx, int argc, char **a
         return rc;
     enum gh_state to;
     if (gh_state_parse(pos[1], &to) != 0 || to == GH_STATE_PENDING)
-        return gh_cli_usage_error(ctx, _("state: must be active, inactive or blocked"));
+        return gh_cli_usage_error(ctx, "%s", _("state: must be active, inactive or blocked"));
     struct gh_account a;
     if ((rc = gh_cli_find_who(ctx, pos[0], &a)) != 0)
         return rc;
@@ -330,7 +330,7 @@ static int run_access(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     if (rc)
         return rc;
     if (!all && !group && !locs)
-        return gh_cli_usage_error(ctx, _("give one of --all, --group and --locations"));
+        return gh_cli_usage_error(ctx, "%s", _("give one of --all, --group and --locations"));
     enum gh_access acc;
     char **locv = NULL;
     int n = 0;
@@ -384,9 +384,9 @@ static int run_setup(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (rc)
         return rc;
     if (!code || !pin)
-        return gh_cli_usage_error(ctx, _("--code and --pin are required"));
+        return gh_cli_usage_error(ctx, "%s", _("--code and --pin are required"));
     if (strcmp(code, "-") == 0 && strcmp(pin, "-") == 0)
-        return gh_cli_usage_error(ctx, _("only one of --code and --pin can be read from standard input"));
+        return gh_cli_usage_error(ctx, "%s", _("only one of --code and --pin can be read from standard input"));
     if (strcmp(pin, "-") == 0) {
         if (gh_cli_read_secret(ctx, "PIN", pinbuf, sizeof pinbuf) != 0)
             return 1;

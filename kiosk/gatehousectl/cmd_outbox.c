@@ -84,7 +84,7 @@ static int run_list(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         else if (strcmp(st, "failed") == 0)
             state_v = GH_MAIL_FAILED;
         else
-            return gh_cli_usage_error(ctx, _("--state: must be queued, sent or failed"));
+            return gh_cli_usage_error(ctx, "%s", _("--state: must be queued, sent or failed"));
     }
     struct list li = { ctx, 0 };
     enum gh_status s = gh_outbox_list(ctx->store, state_v, list_one, &li);
@@ -102,7 +102,7 @@ static int run_show(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         return rc;
     int64_t id;
     if (gh_cli_int(pos[0], 1, INT64_MAX, &id) != 0)
-        return gh_cli_usage_error(ctx, _("ID: must be a message number"));
+        return gh_cli_usage_error(ctx, "%s", _("ID: must be a message number"));
     struct gh_mail m = {0};
     enum gh_status s = gh_outbox_get(ctx->store, id, &m);
     if (s == GH_E_NOTFOUND)

@@ -24,7 +24,7 @@ static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (rc)
         return rc;
     if (!email || !pin || !perms)
-        return gh_cli_usage_error(ctx, _("--email, --pin and --perms are required"));
+        return gh_cli_usage_error(ctx, "%s", _("--email, --pin and --perms are required"));
     char err[256] = "", pinbuf[64];
     unsigned bits = 0;
     if (gh_perms_parse(perms, &bits, err, sizeof err) != 0)

@@ -33,7 +33,7 @@ static int run_rent(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (rc)
         return rc;
     if (!who == !group)
-        return gh_cli_usage_error(ctx, _("give either --occupant WHO or --group G"));
+        return gh_cli_usage_error(ctx, "%s", _("give either --occupant WHO or --group G"));
     struct gh_location l;
     if ((rc = find_unit(ctx, pos[0], &l)) != 0)
         return rc;
@@ -96,7 +96,7 @@ static int run_share(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     else if (strcmp(pos[1], "off") == 0)
         on = 0;
     else
-        return gh_cli_usage_error(ctx, _("share: must be 'on' or 'off'"));
+        return gh_cli_usage_error(ctx, "%s", _("share: must be 'on' or 'off'"));
     struct gh_location l;
     if ((rc = find_unit(ctx, pos[0], &l)) != 0)
         return rc;
@@ -117,7 +117,7 @@ static int run_check(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (rc)
         return rc;
     if (!who)
-        return gh_cli_usage_error(ctx, _("--as WHO is required"));
+        return gh_cli_usage_error(ctx, "%s", _("--as WHO is required"));
     struct gh_location l;
     struct gh_account a;
     if ((rc = gh_cli_find_location(ctx, pos[0], &l)) != 0 ||
