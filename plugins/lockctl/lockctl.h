@@ -17,6 +17,7 @@
 /* One door of the unlock list (a copy of the location and its unlock time). */
 struct lc_door {
     struct gh_location loc;
+    int64_t open_until;           /* host->mono_ms() when its pulse ends, 0 not open */
 };
 
 /* The person logged in at the Unlock tile, and what they see. */
@@ -33,10 +34,6 @@ struct lc_session {
     int *shared;                  /* the switches' state, one per unit */
     char msg[512];                /* last result line on the doors screen */
     int msg_style;
-    /* the door being held open */
-    int64_t open_door;            /* location id, 0 none */
-    char open_name[GH_NAME_BUF];
-    int64_t open_until;           /* host->mono_ms() deadline */
 };
 
 struct lockctl {

@@ -72,7 +72,9 @@ static int add_door(void *ud, const struct gh_location *l)
         s->doors = n;
         s->capdoors = cap;
     }
-    s->doors[s->ndoors++].loc = *l;
+    s->doors[s->ndoors].loc = *l;
+    s->doors[s->ndoors].open_until = 0;
+    s->ndoors++;
     return 0;
 }
 
@@ -296,9 +298,11 @@ static void set_msg(struct lc_session *s, int style, const char *fmt, ...)
     s->msg_style = style;
 }
 
-static void open_door(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *l)
+static void open_door(struct lockctl *lc, struct gh_ui *ui, struct lc_door *door)
 {
     struct lc_session *s = &lc->s;
+    const struct gh_location *l = &door->loc;
+    lc->u->focus(ui, NULL);   /* the search keyboard would hide the countdown */
     struct gh_decision d;
     char why[512];
     const char *na = door_unavailable(lc, l);
@@ -309,9 +313,8 @@ static void open_door(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
     enum gh_status r = lc_unlock(lc, lc->host->store, "kiosk", &s->acct, l, &d, why,
                                  sizeof why);
     if (r == GH_OK) {
-        s->open_door = l->id;
-        snprintf(s->open_name, sizeof s->open_name, "%s", l->name);
-        s->open_until = lc->host->mono_ms() + l->unlock_ms;
+        /* A second tap while it is open extends the pulse, as the manager does. */
+        door->open_until = lc->host->mono_ms() + l->unlock_ms;
         s->msg[0] = '\0';
     } else if (r == GH_E_REFUSED) {
         /* The rules changed since the list was made: the core's reason. */
@@ -329,40 +332,46 @@ static void open_door(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
     lc->u->invalidate(ui);
 }
 
-/* The countdown line while a door is held open; wakes the screen at each
- * whole second and exactly at the end. */
+/* A countdown line for each door held open (staff may open several in a
+ * row); wakes the screen at each whole second and exactly at each end. */
 static void draw_open(struct lockctl *lc, struct gh_ui *ui, int64_t now)
 {
     struct lc_session *s = &lc->s;
     const struct gh_ui_api *u = lc->u;
-    char line[600];
-    if (!s->open_door)
-        return;
-    const struct lc_door *d = NULL;
-    for (int i = 0; i < s->ndoors && !d; i++)
-        if (s->doors[i].loc.id == s->open_door)
-            d = &s->doors[i];
-    int64_t left = s->open_until - now;
-    if (d && door_unavailable(lc, &d->loc)) {
-        /* The board went away mid-pulse: it lost power, so the door is shut. */
-        set_msg(s, GH_UI_ERROR, _("%s: its lock board was disconnected. Please try again when it is back."),
-                s->open_name);
-        s->open_door = 0;
-        return;
+    char line[GH_NAME_BUF + 128], id[64];
+    int wake = -1;
+    for (int i = 0; i < s->ndoors; i++) {
+        struct lc_door *d = &s->doors[i];
+        if (!d->open_until)
+            continue;
+        int64_t left = d->open_until - now;
+        if (door_unavailable(lc, &d->loc)) {
+            /* The board went away mid-pulse (and lost power). */
+            set_msg(s, GH_UI_ERROR,
+                    _("%s: its lock board was disconnected. Please try again when it is back."),
+                    d->loc.name);
+            d->open_until = 0;
+            continue;
+        }
+        if (left <= 0) {
+            set_msg(s, GH_UI_MUTED, _("%s is locked again."), d->loc.name);
+            d->open_until = 0;
+            continue;
+        }
+        long secs = (long)((left + 999) / 1000);
+        snprintf(line, sizeof line, secs == 1 ? _("%s is open. It locks again in %ld second.")
+                                              : _("%s is open. It locks again in %ld seconds."),
+                 d->loc.name, secs);
+        snprintf(id, sizeof id, "lockctl.open.%lld", (long long)d->loc.id);
+        u->text(ui, id, line, GH_UI_SUCCESS);
+        int w = (int)(left % 1000);
+        if (!w)
+            w = 1000;
+        if (wake < 0 || w < wake)
+            wake = w;
     }
-    if (left <= 0) {
-        snprintf(line, sizeof line, _("%s is locked again."), s->open_name);
-        set_msg(s, GH_UI_MUTED, "%s", line);
-        s->open_door = 0;
-        return;
-    }
-    long secs = (long)((left + 999) / 1000);
-    snprintf(line, sizeof line, secs == 1 ? _("%s is open. It locks again in %ld second.")
-                                          : _("%s is open. It locks again in %ld seconds."),
-             s->open_name, secs);
-    u->text(ui, "lockctl.open", line, GH_UI_SUCCESS);
-    int wake = (int)(left % 1000);
-    u->wake_in(ui, wake ? wake : 1000);
+    if (wake > 0)
+        u->wake_in(ui, wake);
 }
 
 /* "Site › Building A" for "Site › Building A › Unit 1": where the door is. */
@@ -421,7 +430,7 @@ static void draw_doors_list(struct lockctl *lc, struct gh_ui *ui)
             char id[64], where[sizeof l->path], sub[sizeof l->path + GH_NAME_BUF + 64];
             snprintf(id, sizeof id, "lockctl.door.%lld", (long long)l->id);
             parent_path(l, where, sizeof where);
-            if (s->open_door == l->id)
+            if (s->doors[i].open_until)
                 snprintf(sub, sizeof sub, "%s", _("Open now"));
             else if (staff && l->door == GH_DOOR_UNIT && l->tenant_name[0])
                 snprintf(sub, sizeof sub, _("%s \xC2\xB7 rented to %s"), where, l->tenant_name);
@@ -429,8 +438,8 @@ static void draw_doors_list(struct lockctl *lc, struct gh_ui *ui)
                 snprintf(sub, sizeof sub, _("%s \xC2\xB7 vacant unit"), where);
             else
                 snprintf(sub, sizeof sub, "%s", where);
-            if (u->list_item(ui, id, l->name, sub, s->open_door == l->id))
-                open_door(lc, ui, l);
+            if (u->list_item(ui, id, l->name, sub, s->doors[i].open_until != 0))
+                open_door(lc, ui, &s->doors[i]);
         }
         u->list_end(ui);
     }

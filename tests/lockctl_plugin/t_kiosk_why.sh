@@ -54,12 +54,16 @@ step 'screen lockctl.doors' 'expect "Unit 1"' 'value #lockctl.door.5 "Site › B
 shot 01_staff_shared_unit
 step 'tap #lockctl.search' 'type "ann"' 'expect "Unit 1"' 'expect-not "Gate"' 'expect-not "Unit 3"'
 shot 01b_staff_search_tenant
-step 'tap "Unit 1"' 'expect "Unit 1 is open."'
-shot 02_staff_opened_shared
-CHECK="staff opened Unit 1"; relay_is FT0001 2 on
-step 'wait 300'
-shot 03_done
-CHECK="staff Unit 1 after 300 ms"; relay_is FT0001 2 off
+step 'tap #lockctl.search' 'key Backspace' 'key Backspace' 'key Backspace' 'tap "Unit 1"' \
+     'wait 100' 'tap "Gate"' 'expect "Unit 1 is open."' 'expect "Gate is open."' 'focus none'
+shot 02_staff_opened_shared_and_gate
+CHECK="staff opened Unit 1 and Gate"; relay_is FT0001 2 on; relay_is ABCDE 1 on
+step 'wait 200' 'expect "Unit 1 is locked again."' 'expect "Gate is open."'
+shot 03_unit1_locked_gate_open
+CHECK="Unit 1 after 300 ms, Gate after 200"; relay_is FT0001 2 off; relay_is ABCDE 1 on
+step 'wait 100' 'expect "Gate is locked again."'
+shot 04_both_locked
+CHECK="Gate after 300 ms"; relay_is ABCDE 1 off
 step 'tap "Done"'
 kiosk_end
 log_has auth.login "pen@example.com"
