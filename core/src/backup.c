@@ -342,6 +342,116 @@ static int make_temp(char *out, size_t n, const char *base, const char *tag)
     return 0;
 }
 
+/* Is the database at path damaged: not a SQLite file at all (a bad header)
+ * or failing PRAGMA quick_check? A file that is merely busy or can't be
+ * opened is not "damaged": the ordinary restore path reports those. */
+static int db_damaged(const char *path)
+{
+    sqlite3 *db = NULL;
+    char answer[512];
+    int damaged = 0;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+        damaged = 1;
+    } else if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, BUSY_MS);
+        if (pragma_text(db, "PRAGMA quick_check", answer, sizeof answer) != 0) {
+            int ec = sqlite3_errcode(db);
+            damaged = ec == SQLITE_NOTADB || ec == SQLITE_CORRUPT;
+        } else {
+            damaged = strcmp(answer, "ok") != 0;
+        }
+    }
+    sqlite3_close(db);
+    return damaged;
+}
+
+/* Byte copy of src to a new file dst (mode 0600), synced. 0, or -1 with
+ * errno set. Only for a damaged database, which SQLite can't copy. */
+static int copy_bytes(const char *src, const char *dst)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return -1;
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        int e = errno;
+        close(in);
+        errno = e;
+        return -1;
+    }
+    char buf[65536];
+    int ok = 0;
+    for (;;) {
+        ssize_t r = read(in, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            ok = -1;
+            break;
+        }
+        if (r == 0)
+            break;
+        for (ssize_t o = 0; o < r;) {
+            ssize_t w = write(out, buf + o, (size_t)(r - o));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                ok = -1;
+                break;
+            }
+            o += w;
+        }
+        if (ok != 0)
+            break;
+    }
+    if (ok == 0 && fsync(out) != 0)
+        ok = -1;
+    int e = errno;
+    own_like_dir(out, dst);
+    close(out);
+    close(in);
+    errno = e;
+    return ok;
+}
+
+/* Restore over a damaged database: SQLite can neither copy it aside nor
+ * write into it, so its bytes (and its WAL, if any) are kept as prev, its
+ * journal files removed (a stale WAL or journal would be replayed into the
+ * new file) and the checked copy renamed into place. The instance lock
+ * keeps the kiosk away; a gatehousectl that still has the damaged file open
+ * keeps reading the old inode, which was unusable anyway. */
+static enum gh_status replace_damaged(const char *db_path, const char *tmp, const char *prev,
+                                      char *err, size_t errlen)
+{
+    char from[PATH_MAX], to[PATH_MAX], dir[PATH_MAX];
+    struct stat sb;
+    unlink_db(prev);
+    if (copy_bytes(db_path, prev) != 0) {
+        seterr(err, errlen, _("can't write %s: %s"), prev, strerror(errno));
+        return GH_E_IO;
+    }
+    if (join(from, sizeof from, db_path, "-wal") == 0 && stat(from, &sb) == 0 &&
+        join(to, sizeof to, prev, "-wal") == 0 && copy_bytes(from, to) != 0) {
+        seterr(err, errlen, _("can't write %s: %s"), to, strerror(errno));
+        return GH_E_IO;
+    }
+    static const char *const sfx[] = {"-journal", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
+        if (join(from, sizeof from, db_path, sfx[i]) == 0 && unlink(from) != 0 &&
+            errno != ENOENT) {
+            seterr(err, errlen, _("can't remove %s: %s"), from, strerror(errno));
+            return GH_E_IO;
+        }
+    if (fsync_path(tmp, O_RDONLY) != 0 || rename(tmp, db_path) != 0) {
+        seterr(err, errlen, _("can't write %s: %s"), db_path, strerror(errno));
+        return GH_E_IO;
+    }
+    dir_of(db_path, dir, sizeof dir);
+    fsync_path(dir, O_RDONLY | O_DIRECTORY);
+    return GH_OK;
+}
+
 enum gh_status gh_backup_create(const char *db_path, const char *file,
                                 struct gh_backup_info *info, char *err, size_t errlen)
 {
@@ -513,6 +623,13 @@ enum gh_status gh_backup_restore(const char *db_path, const char *file,
             s = GH_E_INVALID;
             goto fail;
         }
+        if (db_damaged(db_path)) {
+            s = replace_damaged(db_path, tmp, prev, err, errlen);
+            if (s != GH_OK)
+                goto fail;
+            own_path_like_dir(db_path);
+            goto done;
+        }
         unlink_db(prev);
         int fd = open(prev, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0) {
@@ -534,9 +651,11 @@ enum gh_status gh_backup_restore(const char *db_path, const char *file,
         goto fail;
     if (!existed)
         own_path_like_dir(db_path);
+done:
     if (info) {
         snprintf(info->previous, sizeof info->previous, "%s", prev);
-        if (stat(tmp, &sb) == 0)
+        /* The checked copy; after a damaged database it was renamed into place. */
+        if (stat(tmp, &sb) == 0 || stat(db_path, &sb) == 0)
             info->bytes = sb.st_size;
     }
 fail:

@@ -6,6 +6,10 @@
  * online backup API. restore is refused while a kiosk holds the database's
  * instance lock, checks the backup on a copy first (integrity, schema, the
  * activity log chain), and keeps the replaced database as <db>.pre-restore.
+ * restore gets no store from main.c: the database it replaces may be
+ * damaged or missing, which is when a restore is needed most. It opens the
+ * database only to write the log line (the current one after a refusal, if
+ * it opens; the restored one after success).
  * Both are written to the activity log: a backup is a copy of every PIN
  * hash and address, so who took one is worth knowing; a restore (or a
  * refused one) changes everything.
@@ -14,6 +18,7 @@
 #include "gatehouse/backup.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 static void log_event(struct gh_cmd_ctx *ctx, struct gh_store *st, const char *action,
                       const char *file, enum gh_outcome outcome, const char *reason)
@@ -67,17 +72,21 @@ static int run_restore(void *state, struct gh_cmd_ctx *ctx, int argc, char **arg
     char err[1024];
     struct gh_backup_info info;
     enum gh_status s = gh_backup_restore(db, file, &info, err, sizeof err);
+    struct gh_store *st = ctx->store, *own = NULL;
+    char why[512];
     if (s != GH_OK) {
-        /* Nothing was replaced: the refusal goes into the current log. */
-        log_event(ctx, ctx->store, "store.restore", file,
+        /* Nothing was replaced: the refusal goes into the current log when
+         * there is a database that opens (not while it is damaged). */
+        struct stat sb;
+        if (!st && stat(db, &sb) == 0 && gh_store_open(db, &own, why, sizeof why) == GH_OK)
+            st = own;
+        log_event(ctx, st, "store.restore", file,
                   s == GH_E_REFUSED ? GH_OUTCOME_REFUSED : GH_OUTCOME_FAILED, err);
+        gh_store_close(own);
         return gh_cli_fail(ctx, "%s", err);
     }
-    /* The restored log carries on from the backup's last entry. With no
-     * database before, main opened none: open the restored one to log. */
-    struct gh_store *st = ctx->store, *own = NULL;
+    /* The restored log carries on from the backup's last entry. */
     if (!st) {
-        char why[512];
         if (gh_store_open(db, &own, why, sizeof why) == GH_OK)
             st = own;
         else

@@ -55,6 +55,9 @@ static const struct gh_command *cli_tables(int i)
 
 /* Commands that run when the database file does not exist yet. */
 static const char *const no_db_ok[] = { "init", "restore", NULL };
+/* Commands that get no store at all and open the database themselves:
+ * restore must work when the current database is damaged and won't open. */
+static const char *const no_store[] = { "restore", NULL };
 
 /* How many words of argv the command name matches (all or nothing). */
 static int name_match(const char *name, int argc, char **argv)
@@ -292,6 +295,9 @@ static int run_builtin(struct cli *c, const struct gh_command *cmd, int argc, ch
     int store_optional = 0;
     for (int i = 0; no_db_ok[i]; i++)
         store_optional |= strcmp(cmd->name, no_db_ok[i]) == 0;
+    for (int i = 0; no_store[i]; i++)
+        if (strcmp(cmd->name, no_store[i]) == 0)
+            goto run;
     if (!db_exists(c->cfg.store_path)) {
         if (!store_optional) {
             fprintf(stderr, "gatehousectl: %s '%s' %s\n", _("no database at"),
@@ -299,7 +305,7 @@ static int run_builtin(struct cli *c, const struct gh_command *cmd, int argc, ch
             return 1;
         }
         if (strcmp(cmd->name, "init") != 0)
-            goto run;   /* restore: gets no store */
+            goto run;
     }
     if (open_store(c) != 0)
         return 1;
