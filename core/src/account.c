@@ -1189,9 +1189,31 @@ static enum gh_status change_state(struct gh_store *st, const char *actor, int64
         s = gh_store_sqlfail(st, _("changing the account's state"));
         goto fail;
     }
+    /* Leaving active or pending voids a live setup code: a welcome email
+     * sent earlier (perhaps to an old address, or read by someone else)
+     * must not let anyone set a PIN after a later re-activation, which
+     * issues a new code anyway. */
+    int voided = 0;
+    if (to == GH_STATE_INACTIVE || to == GH_STATE_BLOCKED) {
+        q = gh_store_prepare(st, "DELETE FROM setup_codes WHERE account_id = ?1");
+        if (!q) {
+            s = gh_store_sqlfail(st, _("voiding the setup code"));
+            goto fail;
+        }
+        sqlite3_bind_int64(q, 1, id);
+        rc = sqlite3_step(q);
+        gh_store_done(st, q);
+        if (rc != SQLITE_DONE) {
+            s = gh_store_sqlfail(st, _("voiding the setup code"));
+            goto fail;
+        }
+        voided = sqlite3_changes(gh_store_db(st)) > 0;
+    }
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "%s -> %s%s",
                          gh_state_name(a.state), gh_state_name(to),
-                         to == GH_STATE_ACTIVE ? ", welcome queued" : "");
+                         to == GH_STATE_ACTIVE ? ", welcome queued"
+                         : voided              ? ", setup code voided"
+                                               : "");
     if (s != GH_OK)
         goto fail;
     if (to == GH_STATE_ACTIVE && (s = became_active(st, id, 1)) != GH_OK)

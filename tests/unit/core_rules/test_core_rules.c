@@ -1069,6 +1069,74 @@ static void test_block_from_active_pending_inactive_unblock_with_welcome(void **
     assert_int_equal(events(f, GH_EVENT_ACCOUNT_STATE, a, "blocked"), 1);
 }
 
+/* Rows in setup_codes for one account (0 or 1). */
+static int64_t codes_of(struct fx *f, int64_t id)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM setup_codes WHERE account_id = %lld",
+             (long long)id);
+    return count_rows(f, sql);
+}
+
+/* Making an occupant inactive or blocked voids the setup code of their last
+ * welcome email at once (the row is gone, and the log says so); after a
+ * re-activation (staff, unblock, or the occupant's own sign-up approved)
+ * only the new welcome's code works. */
+static void test_inactive_or_blocked_voids_setup_code(void **state)
+{
+    struct fx *f = *state;
+    char old_a[7], old_b[7], new_a[7], new_b[7];
+    int64_t a = occ(f, "a@example.com", NULL, NULL);
+    int64_t b = occ(f, "b@example.com", NULL, NULL);
+    latest_code(f, a, old_a);
+    latest_code(f, b, old_b);
+    assert_int_equal(codes_of(f, a), 1);
+    assert_int_equal(codes_of(f, b), 1);
+
+    OK(gh_occupant_set_state(f->st, "test", a, GH_STATE_INACTIVE));
+    assert_int_equal(codes_of(f, a), 0);
+    assert_int_equal(codes_of(f, b), 1);            /* only that account's */
+    assert_int_equal(logged(f, "account.deactivate", GH_OUTCOME_OK,
+                            "active -> inactive, setup code voided"), 1);
+    OK(gh_occupant_set_state(f->st, "test", b, GH_STATE_BLOCKED));
+    assert_int_equal(codes_of(f, b), 0);
+    assert_int_equal(logged(f, "account.block", GH_OUTCOME_OK,
+                            "active -> blocked, setup code voided"), 1);
+    /* Nothing left to void: the log does not claim one was. */
+    OK(gh_occupant_set_state(f->st, "test", a, GH_STATE_BLOCKED));
+    assert_int_equal(logged(f, "account.block", GH_OUTCOME_OK, "inactive -> blocked"), 1);
+    assert_int_equal(logged(f, "account.block", GH_OUTCOME_OK, "setup code voided"), 1);
+
+    /* While switched off the old code is refused (state, and no row). */
+    assert_int_not_equal(gh_auth_redeem(f->st, "kiosk", "b@example.com", old_b, "2580"), GH_OK);
+
+    /* Unblocked: a new welcome, and only its code sets the PIN. */
+    OK(gh_occupant_set_state(f->st, "test", b, GH_STATE_ACTIVE));
+    latest_code(f, b, new_b);
+    assert_int_equal(codes_of(f, b), 1);
+    if (strcmp(old_b, new_b) != 0)
+        assert_int_not_equal(gh_auth_redeem(f->st, "kiosk", "b@example.com", old_b, "2580"),
+                             GH_OK);
+    OK(gh_auth_redeem(f->st, "kiosk", "b@example.com", new_b, "2580"));
+
+    /* The occupant signs up again (approval on: pending, no code), is
+     * approved, and gets a new code; the one sent before never works. */
+    OK(gh_occupant_set_state(f->st, "test", a, GH_STATE_ACTIVE));
+    OK(gh_occupant_set_state(f->st, "test", a, GH_STATE_INACTIVE));
+    latest_code(f, a, old_a);
+    assert_int_equal(codes_of(f, a), 0);
+    assert_int_equal(signup(f, "a@example.com", NULL, NULL, GH_OK).account_id, a);
+    assert_int_equal(account_of(f, a).state, GH_STATE_PENDING);
+    assert_int_equal(codes_of(f, a), 0);
+    assert_int_not_equal(gh_auth_redeem(f->st, "kiosk", "a@example.com", old_a, "2580"), GH_OK);
+    OK(gh_occupant_approve(f->st, "test", a));
+    latest_code(f, a, new_a);
+    if (strcmp(old_a, new_a) != 0)
+        assert_int_not_equal(gh_auth_redeem(f->st, "kiosk", "a@example.com", old_a, "2580"),
+                             GH_OK);
+    OK(gh_auth_redeem(f->st, "kiosk", "a@example.com", new_a, "2580"));
+}
+
 static void test_staff_reactivates_inactive_with_welcome(void **state)
 {
     struct fx *f = *state;
@@ -2046,6 +2114,7 @@ int main(int argc, char **argv)
         T(test_reject_pending_inactive),
         T(test_block_from_active_pending_inactive_unblock_with_welcome),
         T(test_staff_reactivates_inactive_with_welcome),
+        T(test_inactive_or_blocked_voids_setup_code),
         T(test_invalid_transitions_refused_naming_the_state),
         T(test_staff_accounts_are_not_approved_but_can_be_switched_off),
         T(test_resend_welcome_only_active_new_code_voids_old),
