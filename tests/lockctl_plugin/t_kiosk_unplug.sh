@@ -21,10 +21,17 @@ shot 02_unplugged
 # Plugged back with relays on: switched off, door back in the list.
 sim set ABCDE 0x3 >/dev/null
 sim replug ABCDE >/dev/null
-sleep 1
-step 'wait 1000' 'value #lockctl.door.2 "Site"' 'expect-not "its lock board is disconnected"'
+# The replug reaches the kiosk as a uevent in real time: give it up to ~10 s
+# of real time, moving the kiosk's clock on by a poll period each time.
+k=0
+while :; do
+    sleep 0.3
+    step 'wait 1000'; shot "_replug_$k"
+    [ "$(sim_state ABCDE)" = 0 ] && break
+    k=$((k + 1)); [ $k -le 30 ] || fail "replugged board not taken (relays still $(sim_state ABCDE))"
+done
+step 'value #lockctl.door.2 "Site"' 'expect-not "its lock board is disconnected"'
 shot 03_replugged
-CHECK="replug"; [ "$(sim_state ABCDE)" = 0 ] || fail "relays on after replug: $(sim_state ABCDE)"
 step 'tap "Gate"' 'expect "Gate is open."'
 shot 04_gate_open_again
 CHECK="pulse after replug"; relay_is ABCDE 1 on
