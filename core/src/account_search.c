@@ -217,13 +217,16 @@ enum gh_status gh_account_search(struct gh_store *st, const struct gh_account_qu
     enum gh_status rs = GH_OK;
     int64_t kept = 0;
     int more = 0;
+    const struct gh_account_query any = { .kind = -1, .state = -1 };
 
+    if (!q)
+        q = &any;
     if (total)
         *total = 0;
     if (cap < 1)
         cap = 1000;
-    make_keys(q ? q->prefix : NULL, &k);
-    f.cap = q && q->limit > 0 ? q->limit : 50;
+    make_keys(q->prefix, &k);
+    f.cap = q->limit > 0 ? q->limit : 50;
     f.ids = calloc((size_t)f.cap, sizeof *f.ids);
     if (!f.ids)
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
@@ -285,10 +288,13 @@ enum gh_status gh_account_search_plans(struct gh_store *st, const struct gh_acco
     struct keys k;
     size_t o = 0;
     enum gh_status rs = GH_OK;
+    const struct gh_account_query any = { .kind = -1, .state = -1 };
 
+    if (!q)
+        q = &any;
     if (buf && len)
         buf[0] = '\0';
-    make_keys(q ? q->prefix : NULL, &k);
+    make_keys(q->prefix, &k);
     for (int w = k.any ? W_NAME : W_ALL; w <= W_ALL; w++) {
         char sql[512], ex[600];
         sqlite3_stmt *s = NULL;
