@@ -6,9 +6,9 @@
  * In the kiosk the manager is opened in init, which finds the boards and
  * switches every relay off (a door must not stay open because the previous
  * run died mid-pulse), and closed in shutdown, which switches everything off
- * again (SIGTERM included). A poller runs the manager's poll: pulse
- * deadlines on host->mono_ms (the virtual clock under --script), hotplug and
- * rescans. In gatehousectl the manager is opened only by the commands that
+ * again (SIGTERM included). Two pollers run the manager's poll (see
+ * lc_poll_pulse for why two): pulse deadlines on host->mono_ms (the virtual
+ * clock under --script), hotplug and rescans. In gatehousectl the manager is opened only by the commands that
  * need a board (commands.c), so other plugins' commands never touch USB.
  *
  * Door-to-relay bindings are the core's (location relay_board/relay_channel
