@@ -66,6 +66,13 @@ struct gh_store {
     struct gh_stmt_slot *stmts;
     size_t n_stmts, cap_stmts;
 
+    /* Transaction control, prepared once each (on first use) instead of
+     * parsed by sqlite3_exec on every begin/commit: BEGIN IMMEDIATE, COMMIT,
+     * ROLLBACK, and per nesting level d SAVEPOINT gh_d, RELEASE gh_d,
+     * ROLLBACK TO gh_d. See store.c. */
+    sqlite3_stmt *tx_stmt[3];
+    sqlite3_stmt *sp_stmt[GH_STORE_MAX_DEPTH][3];
+
     /* gh_settings_get returns a pointer into this. */
     char setting_buf[256];      /* kiosk_name: 60 characters of up to 4 bytes */
 };

@@ -325,6 +325,49 @@ static void nested_transactions_commit_only_at_the_outermost(void **state)
     sqlite3_close(other);
 }
 
+/* Each level's SAVEPOINT, RELEASE and ROLLBACK TO is prepared once per handle
+ * and reused (store.c): rounds down to the deepest level, each rolling back a
+ * different level, must undo exactly that level and everything inside it. */
+static void savepoints_reused_at_every_depth_keep_their_semantics(void **state)
+{
+    struct fx *f = *state;
+    static const int rollback_at[] = { GH_STORE_MAX_DEPTH - 1, 20, 1, 20 };
+    for (size_t r = 0; r < sizeof rollback_at / sizeof rollback_at[0]; r++) {
+        sql(f->st, "DELETE FROM settings WHERE key LIKE 'sp%'");
+        for (int d = 0; d < GH_STORE_MAX_DEPTH; d++) {
+            char s[96];
+            assert_int_equal(gh_store_begin(f->st), GH_OK);
+            snprintf(s, sizeof s, "INSERT INTO settings (key, value) VALUES ('sp%d', '%zu')", d, r);
+            sql(f->st, s);
+        }
+        assert_int_equal(gh_store_in_tx(f->st), GH_STORE_MAX_DEPTH);
+        assert_int_equal(gh_store_begin(f->st), GH_E_INTERNAL);    /* one too deep */
+        for (int d = GH_STORE_MAX_DEPTH - 1; d >= 1; d--) {
+            if (d == rollback_at[r])
+                gh_store_rollback(f->st);
+            else
+                assert_int_equal(gh_store_commit(f->st), GH_OK);
+            assert_int_equal(gh_store_in_tx(f->st), d);
+        }
+        assert_int_equal(gh_store_commit(f->st), GH_OK);
+        assert_int_equal(gh_store_in_tx(f->st), 0);
+        assert_int_equal(sql_int(f->st, "SELECT count(*) FROM settings WHERE key LIKE 'sp%'"),
+                         rollback_at[r]);
+        char s[96];
+        snprintf(s, sizeof s, "SELECT count(*) FROM settings WHERE key = 'sp%d'", rollback_at[r] - 1);
+        assert_int_equal(sql_int(f->st, s), 1);
+    }
+    /* A whole transaction rolled back, then one committed, on the same handle. */
+    assert_int_equal(gh_store_begin(f->st), GH_OK);
+    sql(f->st, "INSERT INTO settings (key, value) VALUES ('gone', '1')");
+    gh_store_rollback(f->st);
+    assert_int_equal(gh_store_begin(f->st), GH_OK);
+    sql(f->st, "INSERT INTO settings (key, value) VALUES ('kept', '1')");
+    assert_int_equal(gh_store_commit(f->st), GH_OK);
+    assert_int_equal(sql_int(f->st, "SELECT count(*) FROM settings WHERE key IN ('gone', 'kept')"), 1);
+    assert_int_equal(sqlite3_get_autocommit(gh_store_db(f->st)), 1);
+}
+
 struct evlog { int n; enum gh_event_kind kinds[16]; int64_t ids[16]; char texts[16][32]; };
 static void on_event(void *ud, const struct gh_event *ev)
 {
@@ -1692,6 +1735,7 @@ int main(int argc, char **argv)
         T(store_is_wal_with_foreign_keys_and_full_sync),
         T(nested_transactions_commit_only_at_the_outermost),
         T(inner_rollback_undoes_only_its_own_work_and_events),
+        T(savepoints_reused_at_every_depth_keep_their_semantics),
         T(events_are_delivered_after_commit_and_dropped_on_rollback),
         T(emit_outside_a_transaction_delivers_at_once),
         T(unique_violation_is_exists_with_sqlite_text),
