@@ -73,6 +73,9 @@ static const struct gh_core_api table = {
     .account_locations = gh_account_locations,
     .group_locations = gh_group_locations,
     .group_domains = gh_group_domains,
+    .group_set_access = gh_group_set_access,
+    .group_set_domains = gh_group_set_domains,
+    .group_unarchive = gh_group_unarchive,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -9,6 +9,8 @@
  *                        count; the dialog's OK archives with force)
  *   occupants.group_new  name, all or specific locations, email domains typed
  *                        as a comma list; the result replaces the form
+ *   occupants.group_edit a group's access and domains, changed and saved
+ *                        (an archived group is unarchived from its page)
  */
 #include <stdio.h>
 #include <string.h>
@@ -236,6 +238,21 @@ static void archive(struct gh_ui *ui, int force)
     group_load();
 }
 
+static void unarchive(struct gh_ui *ui)
+{
+    char actor[GH_EMAIL_MAX + 64];
+    if (!occ_can(ui, GH_PERM_MANAGE))
+        return;
+    occ_actor(ui, actor, sizeof actor);
+    if (occ.core->group_unarchive(occ.st, actor, G.g.name) != GH_OK) {
+        say(GH_UI_ERROR, occ_errmsg());
+        return;
+    }
+    say(GH_UI_SUCCESS, _("Unarchived: members get access through the group again."));
+    occ_changed();
+    group_load();
+}
+
 static void member(struct gh_ui *ui, int64_t id, const char *who, int add)
 {
     char actor[GH_EMAIL_MAX + 64], line[OCC_MSG];
@@ -274,11 +291,13 @@ static void group_draw(void *state, struct gh_ui *ui)
     }
     int manage = occ_can(ui, GH_PERM_MANAGE);
     u->heading(ui, G.g.name);
-    int can_archive = manage && !G.g.archived;
-    u->row_begin(ui, can_archive ? 2 : 1);
+    int live = manage && !G.g.archived;
+    u->row_begin(ui, live ? 3 : manage ? 2 : 1);
     int back = u->button(ui, "occupants.group.back", _("Back"), GH_UI_NORMAL);
-    int arch = can_archive && u->button(ui, "occupants.group.archive", _("Archive"),
-                                        GH_UI_DANGER);
+    int edit = live && u->button(ui, "occupants.group.edit", _("Edit"), GH_UI_NORMAL);
+    int arch = live && u->button(ui, "occupants.group.archive", _("Archive"), GH_UI_DANGER);
+    int unarch = manage && G.g.archived &&
+                 u->button(ui, "occupants.group.unarchive", _("Unarchive"), GH_UI_NORMAL);
     u->row_end(ui);
     if (G.g.archived)
         u->text(ui, "occupants.group.archived",
@@ -360,6 +379,11 @@ static void group_draw(void *state, struct gh_ui *ui)
     } else if (arch) {
         archive(ui, 0);
         u->invalidate(ui);
+    } else if (unarch) {
+        unarchive(ui);
+        u->invalidate(ui);
+    } else if (edit) {
+        u->push(ui, "occupants.group_edit", NULL);
     } else if (remove_i >= 0) {
         G.remove = G.members[remove_i];
         G.confirm_remove = 1;
@@ -491,3 +515,108 @@ static void gnew_draw(void *state, struct gh_ui *ui)
 const struct gh_screen occ_scr_group_new = {
     .size = sizeof(struct gh_screen), .id = "occupants.group_new",
     .staff_perm = GH_PERM_MANAGE, .enter = gnew_enter, .draw = gnew_draw };
+
+/* ---- occupants.group_edit -------------------------------------------------- */
+/* The group on occupants.group (below it on the stack): its location access
+ * and sign-up domains, changed and saved (seed 000: "Make any desired changes
+ * and click Save"). */
+#define MAX_GROUP_LOCS 64
+
+static struct {
+    char domains[512];
+    char domains_err[OCC_MSG], err[OCC_MSG];
+    struct occ_picker pick;
+    char locs[MAX_GROUP_LOCS][GH_NAME_BUF];
+    int nlocs;
+} E;
+
+static int edit_add_loc(void *ud, const char *name)
+{
+    if (E.nlocs >= MAX_GROUP_LOCS)
+        return 1;
+    snprintf(E.locs[E.nlocs++], sizeof E.locs[0], "%s", name);
+    return 0;
+}
+
+static int edit_add_domain(void *ud, const char *name)
+{
+    size_t o = strlen(E.domains);
+    snprintf(E.domains + o, sizeof E.domains - o, "%s%s", o ? ", " : "", name);
+    return 0;
+}
+
+static void gedit_enter(void *state, struct gh_ui *ui, const void *arg)
+{
+    const char *names[MAX_GROUP_LOCS];
+    memset(&E, 0, sizeof E);
+    occ_picker_load(&E.pick, 0, 0);
+    occ.core->group_locations(occ.st, G.id, edit_add_loc, NULL);
+    occ.core->group_domains(occ.st, G.id, edit_add_domain, NULL);
+    for (int i = 0; i < E.nlocs; i++)
+        names[i] = E.locs[i];
+    occ_picker_set(&E.pick, G.g.all_locations ? GH_ACCESS_ALL : GH_ACCESS_SPECIFIC, NULL, names,
+                   E.nlocs);
+}
+
+static void gedit_save(struct gh_ui *ui)
+{
+    char actor[GH_EMAIL_MAX + 64], dbuf[sizeof E.domains];
+    const char *locs[OCC_MAX_LOCATIONS], *doms[MAX_DOMAINS];
+
+    E.domains_err[0] = E.err[0] = E.pick.err[0] = 0;
+    int nl = occ_picker_locations(&E.pick, locs, OCC_MAX_LOCATIONS);
+    if (E.pick.access == GH_ACCESS_SPECIFIC && !nl) {
+        snprintf(E.pick.err, sizeof E.pick.err, "%s", _("Choose at least one location."));
+        return;
+    }
+    snprintf(dbuf, sizeof dbuf, "%s", E.domains);
+    int nd = split_domains(dbuf, doms, MAX_DOMAINS);
+    if (!occ_can(ui, GH_PERM_MANAGE))
+        return;
+    occ_actor(ui, actor, sizeof actor);
+    /* the domains first: they are what another group may hold already, and
+     * a refusal there leaves the access unchanged too */
+    if (occ.core->group_set_domains(occ.st, actor, G.g.name, doms, nd) != GH_OK) {
+        snprintf(E.domains_err, sizeof E.domains_err, "%s", occ_errmsg());
+        return;
+    }
+    if (occ.core->group_set_access(occ.st, actor, G.g.name, E.pick.access == GH_ACCESS_ALL, locs,
+                                   nl) != GH_OK) {
+        snprintf(E.pick.err, sizeof E.pick.err, "%s", occ_errmsg());
+        occ_changed();                   /* the domains were saved */
+        return;
+    }
+    say(GH_UI_SUCCESS, _("Group saved."));
+    occ_changed();
+    occ.ui->pop(ui);
+}
+
+static void gedit_draw(void *state, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char title[GH_NAME_BUF + 32];
+
+    snprintf(title, sizeof title, _("Edit %s"), G.g.name);
+    u->heading(ui, title);
+    occ_picker_draw(&E.pick, ui, "occupants.group_edit.access");
+    if (u->field(ui, "occupants.group_edit.domains",
+                 _("Email domains for sign-up (optional, comma-separated)"), E.domains,
+                 sizeof E.domains, GH_KB_EMAIL, E.domains_err[0] ? E.domains_err : NULL))
+        E.domains_err[0] = 0;
+    if (E.err[0])
+        u->text(ui, "occupants.group_edit.error", E.err, GH_UI_ERROR);
+    u->row_begin(ui, 2);
+    int cancel = u->button(ui, "occupants.group_edit.cancel", _("Cancel"), GH_UI_NORMAL);
+    int save = u->button(ui, "occupants.group_edit.save", _("Save"), GH_UI_PRIMARY);
+    u->row_end(ui);
+    if (cancel)
+        u->pop(ui);
+    else if (save) {
+        gedit_save(ui);
+        u->invalidate(ui);
+    }
+}
+
+const struct gh_screen occ_scr_group_edit = {
+    .size = sizeof(struct gh_screen), .id = "occupants.group_edit",
+    .staff_perm = GH_PERM_MANAGE, .enter = gedit_enter, .draw = gedit_draw };

@@ -95,7 +95,7 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
         .order = 20 };
     const struct gh_screen *screens[] = { &occ_scr_search, &occ_scr_person, &occ_scr_access,
                                           &occ_scr_new, &occ_scr_groups, &occ_scr_group,
-                                          &occ_scr_group_new };
+                                          &occ_scr_group_new, &occ_scr_group_edit };
 
     memset(&occ, 0, sizeof occ);
     occ.host = host;
@@ -105,7 +105,7 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
     *state = &occ;
     if (!host->is_kiosk || !host->ui)
         return GH_OK;                    /* gatehousectl: nothing to show */
-    if (!GH_HAS(host->core, group_domains)) {
+    if (!GH_HAS(host->core, group_unarchive)) {
         snprintf(err, errlen, "this program's core has no account_search (built for an older "
                  "Gatehouse)");
         return GH_E_PLUGIN;

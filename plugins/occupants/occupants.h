@@ -14,7 +14,8 @@
  *   person.c     occupants.person   details, quick actions, edit
  *                occupants.access   an occupant's location access
  *   create.c     occupants.new      a new occupant, active with a welcome
- *   groups.c     occupants.groups, occupants.group, occupants.group_new
+ *   groups.c     occupants.groups, occupants.group, occupants.group_new,
+ *                occupants.group_edit
  *   picker.c     the access chooser shared by the forms
  */
 #ifndef OCCUPANTS_H
@@ -87,7 +88,7 @@ const char *occ_picker_group(const struct occ_picker *p);
 
 /* ---- screens ------------------------------------------------------------ */
 extern const struct gh_screen occ_scr_search, occ_scr_person, occ_scr_access, occ_scr_new,
-    occ_scr_groups, occ_scr_group, occ_scr_group_new;
+    occ_scr_groups, occ_scr_group, occ_scr_group_new, occ_scr_group_edit;
 /* Opens an occupant's page / a group's page. */
 void occ_open_person(struct gh_ui *ui, int64_t id);
 void occ_open_group(struct gh_ui *ui, int64_t id);

@@ -216,6 +216,12 @@ struct gh_core_api {
                                         int (*fn)(void *ud, const char *name), void *ud);
     enum gh_status (*group_locations)(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud);
     enum gh_status (*group_domains)(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud);
+    /* appended (occupants): editing a group */
+    enum gh_status (*group_set_access)(struct gh_store *st, const char *actor, const char *name,
+                                       int all_locations, const char *const *locations, int n);
+    enum gh_status (*group_set_domains)(struct gh_store *st, const char *actor, const char *name,
+                                        const char *const *domains, int n);
+    enum gh_status (*group_unarchive)(struct gh_store *st, const char *actor, const char *name);
     /* appended members go here; check size before using them */
 };
 
