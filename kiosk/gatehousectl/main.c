@@ -30,6 +30,12 @@
 #ifndef GH_VERSION
 #define GH_VERSION "0.1.0"
 #endif
+/* The configuration the installed kiosk runs with (its systemd units pass
+ * it); read when no --config is given, so that an operator's plain
+ * `gatehousectl ...` works on the same database. */
+#ifndef GH_CTL_DEFAULT_CONFIG
+#define GH_CTL_DEFAULT_CONFIG "/etc/gatehouse/gatehouse.conf"
+#endif
 
 /* Every table of built-in commands, in --help order. The weak ones are NULL
  * until their file is linked in. */
@@ -191,6 +197,20 @@ static int load_plugins(struct cli *c)
     return 0;
 }
 
+/* --config, else $GATEHOUSE_CONFIG, else the installed configuration when
+ * this user can read it; NULL: built-in defaults. An explicit file that is
+ * missing or unreadable is reported by gh_config_load; the default one is
+ * skipped (a developer's `--db test.db` on a machine with the package). */
+static const char *config_to_load(const struct cli *c)
+{
+    if (c->config_path)
+        return c->config_path;
+    const char *env = getenv("GATEHOUSE_CONFIG");
+    if (env && *env)
+        return env;
+    return access(GH_CTL_DEFAULT_CONFIG, R_OK) == 0 ? GH_CTL_DEFAULT_CONFIG : NULL;
+}
+
 static void usage_short(FILE *f)
 {
     fprintf(f, "%s gatehousectl [--config FILE] [--db FILE] [--json] COMMAND ...\n"
@@ -204,7 +224,9 @@ static void print_help(struct cli *c)
     fputs(_("Administer a Gatehouse kiosk: accounts, groups, locations, doors, the\n"
             "activity log and the outbox.\n\n"), f);
     fputs(_("Options:\n"
-            "  --config FILE  the INI configuration (default: built-in defaults)\n"
+            "  --config FILE  the INI configuration (default: $GATEHOUSE_CONFIG, else\n"
+            "                 /etc/gatehouse/gatehouse.conf when readable, else built-in\n"
+            "                 defaults: database ./gatehouse.db)\n"
             "  --db FILE      the database (default: the configuration's [store] path)\n"
             "  --json         machine-readable output for list and show commands\n"
             "  --help         this text; COMMAND --help for one command\n"
@@ -352,9 +374,9 @@ int main(int argc, char **argv)
             printf("gatehousectl %s\n", GH_VERSION);
             return 0;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            if (c.config_path) {
+            if (config_to_load(&c)) {
                 char err[600];
-                if (gh_config_load(c.config_path, &c.cfg, err, sizeof err) == GH_OK && c.db_path)
+                if (gh_config_load(config_to_load(&c), &c.cfg, err, sizeof err) == GH_OK && c.db_path)
                     snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
             } else if (c.db_path)
                 snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
@@ -379,7 +401,7 @@ int main(int argc, char **argv)
     }
 
     char err[600] = "";
-    enum gh_status s = gh_config_load(c.config_path, &c.cfg, err, sizeof err);
+    enum gh_status s = gh_config_load(config_to_load(&c), &c.cfg, err, sizeof err);
     if (s != GH_OK) {
         fprintf(stderr, "gatehousectl: %s\n", err[0] ? err : gh_strerror(s));
         return 1;

@@ -10,6 +10,10 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ghcli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 DB="$T/gh.db"
 export GH_CLOCK_OFFSET_S=0
+# Without --config gatehousectl reads $GATEHOUSE_CONFIG, else the installed
+# /etc/gatehouse/gatehouse.conf: keep a machine's own installation out of
+# the tests (an empty file is the built-in defaults).
+export GATEHOUSE_CONFIG=/dev/null
 # Under -DGH_SANITIZE=ON a sanitizer report must fail the test even where
 # the command is expected to exit 1 (ASan's default exit code).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
