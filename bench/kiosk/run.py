@@ -240,14 +240,16 @@ def main():
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(wfd)
         try:
-            n = int(os.read(rfd, 16).decode().strip() or "0")  # written once it is ready
-            os.close(rfd)
+            # written once it is ready; the pipe stays open: Xvfb would die of
+            # SIGPIPE writing the rest, and SDL would fall back to offscreen
+            n = int(os.read(rfd, 16).decode().strip() or "0")
             xenv = dict(os.environ, DISPLAY=":%d" % n)
             xenv.pop("SDL_VIDEODRIVER", None)
             res["idle_x_pct"], res["idle_x_ticks"] = idle_cpu(gh, a.idle_seconds, xenv)
         finally:
             xv.terminate()
             xv.wait()
+            os.close(rfd)
 
     # --- report --------------------------------------------------------------------
     log("")

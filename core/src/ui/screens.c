@@ -341,11 +341,24 @@ int gh_ui_wait(struct gh_ui *ui, int timeout_ms)
          * interrupts poll(). */
         if (timeout_ms != 0 && !SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
             poll(NULL, 0, timeout_ms);
-    } else {
+    } else if (ui->native_wait) {
         /* Capped so that a SIGTERM, which SDL's X11 wait retries through,
          * is seen within half a second. */
         int t = timeout_ms < 0 || timeout_ms > 500 ? 500 : timeout_ms;
         SDL_WaitEventTimeout(NULL, t);
+    } else {
+        /* Drivers that can't sleep until input (KMSDRM with evdev): SDL's
+         * own wait would look every millisecond; look every 16 ms instead
+         * (a frame at 60 Hz), which costs next to nothing. */
+        int64_t until = timeout_ms < 0 ? -1 : gh_clock_mono_ms() + timeout_ms;
+        for (;;) {
+            SDL_PumpEvents();
+            if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+                break;
+            int64_t left = until < 0 ? 16 : until - gh_clock_mono_ms();
+            if (left <= 0 || poll(NULL, 0, left < 16 ? (int)left : 16) < 0)
+                break;                   /* time is up, or a signal */
+        }
     }
     ui_pump(ui);
     return ui->quit;

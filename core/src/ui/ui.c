@@ -1172,6 +1172,20 @@ enum gh_status gh_ui_new(const struct gh_ui_opts *o, struct gh_ui **out, char *e
         goto fail;
     }
     ui->have_sdl = 1;
+    if (!ui->headless) {
+        /* With no display SDL falls back to an invisible driver; a kiosk
+         * must say so rather than run unseen (unless asked for by name). */
+        const char *drv = SDL_GetCurrentVideoDriver();
+        const char *asked = SDL_getenv("SDL_VIDEODRIVER");
+        if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) &&
+            !(asked && !strcmp(asked, drv))) {
+            snprintf(err, errlen, "no display to show the kiosk on (SDL found only its %s "
+                     "driver; is DISPLAY or WAYLAND_DISPLAY set?)", drv);
+            goto fail;
+        }
+        ui->native_wait = drv && (!strcmp(drv, "x11") || !strcmp(drv, "wayland") ||
+                                  !strcmp(drv, "windows") || !strcmp(drv, "cocoa"));
+    }
     if (TTF_Init() != 0) {
         snprintf(err, errlen, "SDL_ttf: %s", TTF_GetError());
         goto fail;

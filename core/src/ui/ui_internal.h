@@ -131,6 +131,7 @@ struct gh_ui {
     void *pixels;                 /* its memory (ours: SDL would zero it first) */
     SDL_Texture *canvas;          /* windowed canvas (render target) */
     int headless, have_sdl;
+    int native_wait;              /* the video driver can sleep until input */
     TTF_Font *font[F_COUNT];
     int line_h[F_COUNT];
     double scale;
