@@ -264,7 +264,7 @@ void gh_account_actor(const struct gh_account *a, char *buf, size_t len)
 /* The exclusive upper bound of a prefix range: the prefix with its last byte
  * raised by one, so that key >= lo AND key < hi is exactly "starts with lo"
  * and SQLite can answer it from an index (LIKE can't, by default). */
-static int prefix_hi(const char *lo, char *hi, size_t len)
+int gh_rules_prefix_hi(const char *lo, char *hi, size_t len)
 {
     size_t n = strlen(lo);
 
@@ -281,7 +281,7 @@ static int prefix_hi(const char *lo, char *hi, size_t len)
 
 /* Phone search text: "+", digits and the usual separators; anything else
  * means the query is not a phone. */
-static int phone_prefix(const char *s, char *out, size_t len)
+int gh_rules_phone_prefix(const char *s, char *out, size_t len)
 {
     size_t o = 0;
 
@@ -336,12 +336,12 @@ static void build_search(const struct gh_account_query *q, const char *what, int
         s->has_prefix = 1;
         if (strlen(trimmed) <= GH_EMAIL_MAX) {
             gh_ident_email_key(trimmed, s->email_lo, sizeof s->email_lo);
-            s->has_email = prefix_hi(s->email_lo, s->email_hi, sizeof s->email_hi) == 0;
+            s->has_email = gh_rules_prefix_hi(s->email_lo, s->email_hi, sizeof s->email_hi) == 0;
         }
         gh_rules_name_key(trimmed, s->name_lo, sizeof s->name_lo);
-        s->has_name = prefix_hi(s->name_lo, s->name_hi, sizeof s->name_hi) == 0;
-        s->has_phone = phone_prefix(trimmed, s->phone_lo, sizeof s->phone_lo) == 0 &&
-                       prefix_hi(s->phone_lo, s->phone_hi, sizeof s->phone_hi) == 0;
+        s->has_name = gh_rules_prefix_hi(s->name_lo, s->name_hi, sizeof s->name_hi) == 0;
+        s->has_phone = gh_rules_phone_prefix(trimmed, s->phone_lo, sizeof s->phone_lo) == 0 &&
+                       gh_rules_prefix_hi(s->phone_lo, s->phone_hi, sizeof s->phone_hi) == 0;
     }
 
     /* With a prefix the matching ids come from the three indexes; the other

@@ -30,43 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The exclusive upper bound of a prefix range ("abc" -> "abd"). */
-static int range_hi(const char *lo, char *hi, size_t len)
-{
-    size_t n = strlen(lo);
-
-    if (n == 0 || n >= len)
-        return -1;
-    memcpy(hi, lo, n + 1);
-    while (n > 0 && (unsigned char)hi[n - 1] == 0xFF)
-        hi[--n] = '\0';
-    if (n == 0)
-        return -1;
-    hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
-    return 0;
-}
-
-/* Phone search text: '+' first, digits, and the usual separators dropped;
- * anything else means the text is not a phone number. */
-static int phone_key_prefix(const char *s, char *out, size_t len)
-{
-    size_t o = 0;
-
-    for (; *s; s++) {
-        if (*s >= '0' && *s <= '9') {
-            if (o + 1 >= len)
-                return -1;
-            out[o++] = *s;
-        } else if (*s == '+' && o == 0) {
-            out[o++] = '+';
-        } else if (!strchr(" .-()/", *s)) {
-            return -1;
-        }
-    }
-    out[o] = '\0';
-    return (o == 0 || (o == 1 && out[0] == '+')) ? -1 : 0;
-}
-
 enum { W_NAME = 0, W_EMAIL = 1, W_PHONE = 2, W_ALL = 3 };
 
 struct keys {
@@ -95,13 +58,13 @@ static void make_keys(const char *prefix, struct keys *k)
         return;
     k->any = 1;
     gh_rules_name_key(t, k->lo[W_NAME], sizeof k->lo[W_NAME]);
-    k->on[W_NAME] = range_hi(k->lo[W_NAME], k->hi[W_NAME], sizeof k->hi[W_NAME]) == 0;
+    k->on[W_NAME] = gh_rules_prefix_hi(k->lo[W_NAME], k->hi[W_NAME], sizeof k->hi[W_NAME]) == 0;
     if (strlen(t) <= GH_EMAIL_MAX) {
         gh_ident_email_key(t, k->lo[W_EMAIL], sizeof k->lo[W_EMAIL]);
-        k->on[W_EMAIL] = range_hi(k->lo[W_EMAIL], k->hi[W_EMAIL], sizeof k->hi[W_EMAIL]) == 0;
+        k->on[W_EMAIL] = gh_rules_prefix_hi(k->lo[W_EMAIL], k->hi[W_EMAIL], sizeof k->hi[W_EMAIL]) == 0;
     }
-    k->on[W_PHONE] = phone_key_prefix(t, k->lo[W_PHONE], GH_PHONE_BUF) == 0 &&
-                     range_hi(k->lo[W_PHONE], k->hi[W_PHONE], GH_PHONE_BUF) == 0;
+    k->on[W_PHONE] = gh_rules_phone_prefix(t, k->lo[W_PHONE], GH_PHONE_BUF) == 0 &&
+                     gh_rules_prefix_hi(k->lo[W_PHONE], k->hi[W_PHONE], GH_PHONE_BUF) == 0;
 }
 
 /* One walk's SQL: it selects only the id, so that every walk is served by an

@@ -37,4 +37,14 @@ enum gh_status gh_rules_location_ids(struct gh_store *st, const char *const *nam
 /* "occupant:12:alice@example.com": the target of a log entry about an account. */
 void gh_rules_account_target(struct gh_store *st, int64_t id, char *buf, size_t len);
 
+/* Prefix search (account.c, shared with account_search.c). The exclusive
+ * upper bound of a prefix range: "abc" -> "abd", so key >= lo AND key < hi
+ * is "starts with lo" and SQLite answers it from an index (LIKE can't, by
+ * default). 0, or -1 when there is no such bound. */
+int gh_rules_prefix_hi(const char *lo, char *hi, size_t len);
+/* The phone_key prefix of search text: a leading '+' and digits, with the
+ * separators the SPEC drops (spaces, dots, dashes, brackets); -1 when the
+ * text is not a phone number. */
+int gh_rules_phone_prefix(const char *s, char *out, size_t len);
+
 #endif
