@@ -1192,15 +1192,20 @@ static enum gh_status change_state(struct gh_store *st, const char *actor, int64
     /* Leaving active or pending voids a live setup code: a welcome email
      * sent earlier (perhaps to an old address, or read by someone else)
      * must not let anyone set a PIN after a later re-activation, which
-     * issues a new code anyway. */
+     * issues a new code anyway. Voiding makes the code expire now rather
+     * than deleting it: its holder, typing it while the account is off, is
+     * still recognised and told "not active" (gh_auth_redeem checks the
+     * state first), instead of "wrong code" counted toward the lock-out. */
     int voided = 0;
     if (to == GH_STATE_INACTIVE || to == GH_STATE_BLOCKED) {
-        q = gh_store_prepare(st, "DELETE FROM setup_codes WHERE account_id = ?1");
+        q = gh_store_prepare(st, "UPDATE setup_codes SET expires_at = ?2 WHERE account_id = ?1 "
+                                 "AND used_at IS NULL AND expires_at > ?2");
         if (!q) {
             s = gh_store_sqlfail(st, _("voiding the setup code"));
             goto fail;
         }
         sqlite3_bind_int64(q, 1, id);
+        sqlite3_bind_int64(q, 2, gh_clock_now_ms());
         rc = sqlite3_step(q);
         gh_store_done(st, q);
         if (rc != SQLITE_DONE) {

@@ -585,6 +585,15 @@ enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char
     }
 
     now = gh_clock_now_ms();
+    /* The state first: the code of an account that was switched off was
+     * voided then (account.c), and its holder is better told why. */
+    if (a.state != GH_STATE_ACTIVE) {
+        s = gh_audit_appendf(st, actor, "auth.setup", target, GH_OUTCOME_REFUSED,
+                             "not active: %s", gh_state_name(a.state));
+        if (s != GH_OK)
+            return s;
+        return gh_store_fail(st, GH_E_REFUSED, "%s", not_active_reason(a.state));
+    }
     if (used_at) {
         s = gh_audit_append(st, actor, "auth.setup", target, GH_OUTCOME_REFUSED,
                             "setup code already used");
@@ -602,13 +611,6 @@ enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char
         return gh_store_fail(st, GH_E_EXPIRED,
                              "%s", _("That code has expired (codes last 72 hours). Ask the staff "
                                      "to send a new one."));
-    }
-    if (a.state != GH_STATE_ACTIVE) {
-        s = gh_audit_appendf(st, actor, "auth.setup", target, GH_OUTCOME_REFUSED,
-                             "not active: %s", gh_state_name(a.state));
-        if (s != GH_OK)
-            return s;
-        return gh_store_fail(st, GH_E_REFUSED, "%s", not_active_reason(a.state));
     }
     /* A weak PIN is the person's typo, not a guess: the code stays valid. */
     if (gh_auth_pin_quality_ok(pin, err, sizeof err) != 0) {

@@ -1069,19 +1069,21 @@ static void test_block_from_active_pending_inactive_unblock_with_welcome(void **
     assert_int_equal(events(f, GH_EVENT_ACCOUNT_STATE, a, "blocked"), 1);
 }
 
-/* Rows in setup_codes for one account (0 or 1). */
+/* Live setup codes of one account (0 or 1): not used, not expired. */
 static int64_t codes_of(struct fx *f, int64_t id)
 {
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM setup_codes WHERE account_id = %lld",
-             (long long)id);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM setup_codes WHERE account_id = %lld AND used_at IS NULL "
+             "AND expires_at > %lld", (long long)id, (long long)gh_clock_now_ms());
     return count_rows(f, sql);
 }
 
 /* Making an occupant inactive or blocked voids the setup code of their last
- * welcome email at once (the row is gone, and the log says so); after a
- * re-activation (staff, unblock, or the occupant's own sign-up approved)
- * only the new welcome's code works. */
+ * welcome email at once (it expires then, and the log says so); its holder
+ * is told the account is not active, which is no wrong guess toward the
+ * lock-out; after a re-activation (staff, unblock, or the occupant's own
+ * sign-up approved) only the new welcome's code works. */
 static void test_inactive_or_blocked_voids_setup_code(void **state)
 {
     struct fx *f = *state;
@@ -1107,8 +1109,13 @@ static void test_inactive_or_blocked_voids_setup_code(void **state)
     assert_int_equal(logged(f, "account.block", GH_OUTCOME_OK, "inactive -> blocked"), 1);
     assert_int_equal(logged(f, "account.block", GH_OUTCOME_OK, "setup code voided"), 1);
 
-    /* While switched off the old code is refused (state, and no row). */
-    assert_int_not_equal(gh_auth_redeem(f->st, "kiosk", "b@example.com", old_b, "2580"), GH_OK);
+    /* While switched off the old code's holder is told why, and that is
+     * not counted as a wrong code. */
+    assert_int_equal(gh_auth_redeem(f->st, "kiosk", "b@example.com", old_b, "2580"),
+                     GH_E_REFUSED);
+    errmsg_has(f, "can't be used here");     /* blocked */
+    assert_int_equal(logged(f, "auth.setup", GH_OUTCOME_REFUSED, "not active: blocked"), 1);
+    assert_int_equal(logged(f, "auth.setup", GH_OUTCOME_FAILED, NULL), 0);
 
     /* Unblocked: a new welcome, and only its code sets the PIN. */
     OK(gh_occupant_set_state(f->st, "test", b, GH_STATE_ACTIVE));
