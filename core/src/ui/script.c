@@ -11,6 +11,8 @@
  *
  * Commands (one a line, # comments):
  *   tap "LABEL" | tap #ID        press and release at the widget's centre
+ *   click "LABEL" | click #ID    the same with mouse events
+ *   mouse-down|mouse-move|mouse-up X Y | #ID   raw mouse events
  *   type "TEXT"                  tap the keyboard's keys for TEXT
  *   key NAME                     Return | Backspace | Tab | Escape
  *   expect "TEXT"                some visible widget shows TEXT
@@ -143,6 +145,26 @@ static void tap_xy(struct gh_ui *ui, int x, int y)
     settle(ui);
 }
 
+/* The same through mouse events (a desk, or a panel that reports as a mouse). */
+static void mouse(int type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = (Uint32)type;
+    if (type == SDL_MOUSEMOTION) {
+        ev.motion.x = x;
+        ev.motion.y = y;
+        ev.motion.state = SDL_BUTTON_LMASK;
+    } else {
+        ev.button.button = SDL_BUTTON_LEFT;
+        ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+        ev.button.clicks = 1;
+        ev.button.x = x;
+        ev.button.y = y;
+    }
+    SDL_PushEvent(&ev);
+}
+
 static int shows(const struct ui_widget *w, const char *text)
 {
     return strstr(w->label, text) || strstr(w->value, text);
@@ -239,6 +261,40 @@ static int run_line(struct script *s, const char *line)
         if (target_xy(s, a, &x, &y) != 0)
             return -1;
         tap_xy(ui, x, y);
+        return 0;
+    }
+    if (!strcmp(cmd, "click")) {
+        int x, y;
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "click: needs \"LABEL\" or #ID");
+        if (target_xy(s, a, &x, &y) != 0)
+            return -1;
+        mouse(SDL_MOUSEBUTTONDOWN, x, y);
+        ui_pump(ui);
+        settle(ui);
+        mouse(SDL_MOUSEBUTTONUP, x, y);
+        ui_pump(ui);
+        settle(ui);
+        return 0;
+    }
+    if (!strcmp(cmd, "mouse-down") || !strcmp(cmd, "mouse-move") || !strcmp(cmd, "mouse-up")) {
+        int x, y;
+        long lx, ly;
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "%s: needs X Y or #ID", cmd);
+        if (a[0] == '#') {
+            if (target_xy(s, a, &x, &y) != 0)
+                return -1;
+        } else {
+            if (parse_arg(&p, b, sizeof b) != 0 || parse_int(a, &lx) || parse_int(b, &ly))
+                return fail(s, "%s: needs X Y", cmd);
+            x = (int)lx;
+            y = (int)ly;
+        }
+        mouse(!strcmp(cmd, "mouse-down") ? SDL_MOUSEBUTTONDOWN
+              : !strcmp(cmd, "mouse-move") ? SDL_MOUSEMOTION : SDL_MOUSEBUTTONUP, x, y);
+        ui_pump(ui);
+        settle(ui);
         return 0;
     }
     if (!strcmp(cmd, "type")) {
