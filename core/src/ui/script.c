@@ -19,6 +19,7 @@
  *   expect-not "TEXT"            no visible widget shows TEXT
  *   value #ID "TEXT"             the field/widget #ID shows exactly TEXT
  *   focus #ID | focus none       which field has the keyboard
+ *   pressed #ID | pressed none   which widget shows the pressed look
  *   screen NAME                  the current screen's id
  *   wait MS                      advance the virtual clock
  *   sleep MS                     real time passes (background threads)
@@ -340,6 +341,20 @@ static int run_line(struct script *s, const char *line)
         if (!ui->focus || strcmp(ui->focus_id, a[0] == '#' ? a + 1 : a) != 0)
             return fail(s, "focus: expected %s, focus is on %s", a,
                         ui->focus ? ui->focus_id : "nothing");
+        return 0;
+    }
+    if (!strcmp(cmd, "pressed")) {
+        /* which widget shows the pressed look now (none: no widget) */
+        if (parse_arg(&p, a, sizeof a) != 0)
+            return fail(s, "pressed: needs #ID or none");
+        const struct ui_widget *shown = NULL;
+        for (int i = 0; i < ui->nlast && !shown; i++)
+            if (ui_is_pressed(ui, ui->last_widgets[i].hash))
+                shown = &ui->last_widgets[i];
+        if (!strcmp(a, "none"))
+            return shown ? fail(s, "pressed none: %s looks pressed", shown->id) : 0;
+        if (!shown || strcmp(shown->id, a[0] == '#' ? a + 1 : a) != 0)
+            return fail(s, "pressed: expected %s, pressed is %s", a, shown ? shown->id : "none");
         return 0;
     }
     if (!strcmp(cmd, "screen")) {
