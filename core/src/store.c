@@ -264,10 +264,10 @@ static enum gh_status run_tx(struct gh_store *st, enum tx_kind k, const char *wh
 /* The savepoint of nesting level d (1 .. GH_STORE_MAX_DEPTH - 1). */
 static enum gh_status run_sp(struct gh_store *st, enum sp_kind k, int d, const char *what)
 {
-    static const char *const fmt[] = { "SAVEPOINT gh_%d", "RELEASE gh_%d", "ROLLBACK TO gh_%d" };
+    static const char *const verb[] = { "SAVEPOINT", "RELEASE", "ROLLBACK TO" };
     char sql[64];
     if (!st->sp_stmt[d][k])
-        snprintf(sql, sizeof sql, fmt[k], d);
+        snprintf(sql, sizeof sql, "%s gh_%d", verb[k], d);
     return run_ctl(st, &st->sp_stmt[d][k], sql, what);
 }
 
