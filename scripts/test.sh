@@ -18,6 +18,8 @@ fi
 
 scripts/deps.sh
 [ "${CI:-}" = "true" ] && export GH_TEST_INSTALL_DEB=${GH_TEST_INSTALL_DEB:-1}
+# Tests name their own config; never the one an installed package left in /etc.
+export GATEHOUSE_CONFIG=${GATEHOUSE_CONFIG:-/dev/null}
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_extra[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)"
