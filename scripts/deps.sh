@@ -13,8 +13,6 @@ PKGS=(
   libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libpng-dev
   # lock control
   libusb-1.0-0-dev
-  # appliance
-  libsystemd-dev
   # tests: unit runner, real SMTP server, simulated USB, real window
   libcmocka-dev python3-aiosmtpd openssl
   umockdev libumockdev-dev libglib2.0-dev

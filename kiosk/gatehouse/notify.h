@@ -7,8 +7,8 @@
  * alive, and STOPPING=1 when it shuts down. A loop that stops turning (a
  * blocked call, a dead lock) stops pinging, and systemd restarts the service.
  *
- * Built with libsystemd when GH_HAVE_SYSTEMD is defined; without it, or when
- * not started by systemd (no NOTIFY_SOCKET), every call is a cheap no-op.
+ * The protocol is spoken directly (notify.c), without libsystemd. When not
+ * started by systemd (no NOTIFY_SOCKET), every call is a cheap no-op.
  *
  * Main loop use:
  *     gh_notify_ready();

@@ -16,6 +16,13 @@ Modes:
                cage: the watchdog must be on and pinging.
   foreign-pid  WATCHDOG_PID names an unrelated process: the variables are not
                meant for the probe, so it must not ping at all.
+  own-pid      WATCHDOG_PID is the probe itself (as systemd sets it for a
+               plain Type=notify service): judged as cadence.
+  abstract     NOTIFY_SOCKET names an abstract socket ("@name"), as systemd
+               may pass: judged as cadence.
+  no-socket    no NOTIFY_SOCKET (not started by systemd), WATCHDOG_USEC set:
+               nothing may be sent, and the probe must run to its end
+               without taking that for an error.
   kiosk        PROBE is the real gatehouse program, run as gatehouse.service
                runs it (--no-screen) on a scratch database: READY=1, pings in
                time, and STOPPING=1 after SIGTERM.
@@ -50,11 +57,19 @@ def main():
     tmp = tempfile.mkdtemp(prefix="gh-notify-")
     path = os.path.join(tmp, "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(path)
+    if mode == "abstract":
+        # Linux abstract namespace: a leading NUL, shown as '@' in the variable
+        path = "gh-notify-%d-%s" % (os.getpid(), os.path.basename(tmp))
+        sock.bind("\0" + path)
+        path = "@" + path
+    else:
+        sock.bind(path)
     sock.settimeout(0.02)
 
     env = dict(os.environ)
     env["NOTIFY_SOCKET"] = path
+    if mode == "no-socket":
+        del env["NOTIFY_SOCKET"]
     env["WATCHDOG_USEC"] = str(INTERVAL_MS * 1000)
     env.pop("WATCHDOG_PID", None)
     if mode == "parent-pid":
@@ -63,6 +78,9 @@ def main():
         env["WATCHDOG_PID"] = "1"
     hang = HANG_MS if mode == "hang" else -1
     argv = [probe, str(RUN_MS), str(hang)]
+    if mode == "own-pid":
+        # exec keeps the shell's pid: WATCHDOG_PID is the probe's own
+        argv = ["/bin/sh", "-c", 'export WATCHDOG_PID=$$; exec "$0" "$@"'] + argv
     if mode == "kiosk":
         os.mkdir(os.path.join(tmp, "plugins"))
         conf = os.path.join(tmp, "gatehouse.conf")
@@ -143,6 +161,14 @@ def main():
 
     for t, m in msgs:
         print("%7.1f ms  %s" % (t, m.replace("\n", " | ")))
+    if mode == "no-socket":
+        if msgs:
+            fail("%d messages although NOTIFY_SOCKET was unset" % len(msgs))
+        if proc.returncode != 0:
+            fail("probe exited %s without NOTIFY_SOCKET (a no-op is not an error)"
+                 % proc.returncode)
+        print("ok: no NOTIFY_SOCKET, nothing sent, probe ran to its end")
+        return
     lines = [m.split("\n") for _, m in msgs]
     if not msgs or "READY=1" not in lines[0]:
         fail("the first message is not READY=1")
@@ -176,7 +202,7 @@ def main():
     if mode == "cage":
         if not any("STOPPING=1" in l for l in lines):
             lines.append(["STOPPING=1"])   # cage's own shut-down may cut it short
-    if mode in ("cadence", "parent-pid", "kiosk", "cage"):
+    if mode in ("cadence", "parent-pid", "own-pid", "abstract", "kiosk", "cage"):
         if max(gaps) >= INTERVAL_MS:
             fail("a gap of %.0f ms between pings: systemd would have killed it" % max(gaps))
         # A late receive makes one gap long and the next short, so the
