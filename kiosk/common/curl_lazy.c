@@ -1,23 +1,29 @@
 /*
- * curl_lazy.c: gatehousectl loads libcurl only when a command sends mail.
+ * curl_lazy.c: gatehouse and gatehousectl load libcurl only when mail is
+ * actually sent (compiled into both programs: kiosk/CMakeLists.txt).
  *
  * Why: libcurl and the TLS, Kerberos, LDAP, SSH, IDN and compression
  * libraries it pulls in cost ~15 ms of dynamic loading on every start here
  * (measured: an empty program linked with -lcurl starts in ~20 ms against
- * ~4 ms without). gatehousectl is called in scripts, once per change, and
- * only `outbox flush` talks to a mail relay; the rest should start as fast
- * as the sqlite3 CLI (bench/core).
+ * ~4 ms without; in the kiosk, ~12 M of the dynamic loader's instructions
+ * to the first frame, bench/kiosk). gatehousectl is called in scripts, once
+ * per change, and only `outbox flush` talks to a mail relay; the rest should
+ * start as fast as the sqlite3 CLI (bench/core). The kiosk must reach its
+ * first frame within 1.5x of a bare SDL2 program (issue 3), and needs
+ * libcurl only once its mail worker starts, i.e. when [mail] relay is set.
  *
  * How: this file defines the few libcurl functions the core's mailer calls.
  * Being in the program's own objects, they satisfy the mailer's references
  * at link time, so with --as-needed (kiosk/CMakeLists.txt) libcurl is not a
- * NEEDED library of gatehousectl at all. The first call dlopen()s
- * libcurl.so.4 and forwards to the real functions from then on. If it can't
- * be loaded, the calls fail the way libcurl itself reports failure
- * (CURLE_FAILED_INIT, NULL), and curl_easy_strerror says why.
+ * NEEDED library of either program. The programs export only the symbols in
+ * plugin-exports.list, so libcurl's own internal calls never bind to these
+ * wrappers. The first call dlopen()s libcurl.so.4 and forwards to the real
+ * functions from then on. If it can't be loaded, the calls fail the way
+ * libcurl itself reports failure (CURLE_FAILED_INIT, NULL), and
+ * curl_easy_strerror says why.
  *
- * The kiosk (gatehouse) links libcurl normally; its mail thread runs all
- * the time anyway.
+ * Since dpkg-shlibdeps no longer sees libcurl in any ELF file, the package
+ * names libcurl4 in its Depends by hand (cmake/packaging.cmake).
  */
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
