@@ -123,8 +123,12 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 # which only the on-screen unit needs. Debian 12's cage is built with
 # Xwayland support and exits at start ("Cannot create XWayland server")
 # when /usr/bin/Xwayland is missing, without depending on it: hence xwayland.
+# libcurl4 too: both programs dlopen() libcurl.so.4 only when mail is sent
+# (kiosk/common/curl_lazy.c), so no ELF file names it and dpkg-shlibdeps
+# can't see it. The mailer sets CURLOPT_PROTOCOLS_STR (libcurl 7.85); 7.88
+# is Debian 12's, the oldest this package is built and tested against.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, fonts-dejavu-core, libcurl4 (>= 7.88)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cage, xwayland")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${GH_PKG_OUT}/conffiles;${GH_PKG_OUT}/postinst;${GH_PKG_OUT}/prerm;${GH_PKG_OUT}/postrm")
