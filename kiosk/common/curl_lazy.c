@@ -1,6 +1,8 @@
 /*
- * curl_lazy.c: gatehouse and gatehousectl load libcurl only when mail is
- * actually sent (compiled into both programs: kiosk/CMakeLists.txt).
+ * curl_lazy.c: gatehouse and gatehousectl load libcurl only when they are
+ * about to send mail (compiled into both programs: kiosk/CMakeLists.txt):
+ * gatehousectl for `outbox flush`, the kiosk when its mail worker starts,
+ * which it does only with a [mail] relay configured.
  *
  * Why: libcurl and the TLS, Kerberos, LDAP, SSH, IDN and compression
  * libraries it pulls in cost ~15 ms of dynamic loading on every start here
