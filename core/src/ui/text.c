@@ -12,6 +12,10 @@
 #include <string.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include "ui_internal.h"
 
 static struct ui_textent cache[UI_CACHE_SLOTS];
@@ -20,6 +24,24 @@ static size_t cache_bytes;
 static void *face_data[2];               /* regular and bold files, in memory */
 static size_t face_size[2];
 static uint64_t tick;
+
+static void *map_file(const char *path, size_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    void *p = NULL;
+    if (fstat(fd, &sb) == 0 && sb.st_size > 0) {
+        p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED)
+            p = NULL;
+        else
+            *size = (size_t)sb.st_size;
+    }
+    close(fd);
+    return p;
+}
 
 uint32_t ui_hash(const void *p, size_t n, uint32_t h)
 {
@@ -78,13 +100,13 @@ int ui_text_open(struct gh_ui *ui, char *err, size_t errlen)
         }
         have_bold = find_font("DejaVuSans-Bold.ttf", bold, sizeof bold) == 0;
     }
-    /* Each face is read into memory once and every size opened from there:
+    /* Each face is mapped into memory once and every size opened from there:
      * FreeType otherwise reads the file through thousands of small seeks
      * and reads per size, which showed in start-up time. */
-    face_data[0] = SDL_LoadFile(reg, &face_size[0]);
-    face_data[1] = have_bold ? SDL_LoadFile(bold, &face_size[1]) : NULL;
+    face_data[0] = map_file(reg, &face_size[0]);
+    face_data[1] = have_bold ? map_file(bold, &face_size[1]) : NULL;
     if (!face_data[0]) {
-        snprintf(err, errlen, "font %s: %s", reg, SDL_GetError());
+        snprintf(err, errlen, "font %s: %s", reg, strerror(errno ? errno : EINVAL));
         return -1;
     }
     if (!face_data[1])
@@ -127,7 +149,8 @@ void ui_text_close(struct gh_ui *ui)
         ui->font[i] = NULL;
     }
     for (int i = 0; i < 2; i++) {        /* after the fonts that read them */
-        SDL_free(face_data[i]);
+        if (face_data[i])
+            munmap(face_data[i], face_size[i]);
         face_data[i] = NULL;
     }
 }
