@@ -509,9 +509,7 @@ struct ident {
     char phone[GH_PHONE_BUF], phone_key[GH_PHONE_BUF];
 };
 
-/* Copies s without surrounding spaces (a kiosk keyboard makes them easily);
- * -1 if it does not fit. */
-static int trim_copy(const char *s, char *out, size_t len)
+int gh_rules_trim_copy(const char *s, char *out, size_t len)
 {
     size_t n;
 
@@ -537,7 +535,7 @@ static int check_ident(const char *email, const char *name, const char *phone,
 {
     memset(v, 0, sizeof *v);
     *field = "email";
-    if (trim_copy(email, v->email, sizeof v->email) != 0) {
+    if (gh_rules_trim_copy(email, v->email, sizeof v->email) != 0) {
         snprintf(err, errlen, "%s", _("email: must be at most 254 characters long"));
         return -1;
     }
@@ -547,13 +545,13 @@ static int check_ident(const char *email, const char *name, const char *phone,
     *field = "name";
     if (name && gh_ident_check_name(name, err, errlen) != 0)
         return -1;
-    if (trim_copy(name, v->name, sizeof v->name) != 0) {
+    if (gh_rules_trim_copy(name, v->name, sizeof v->name) != 0) {
         snprintf(err, errlen, "%s", _("name: must be at most 100 characters long"));
         return -1;
     }
     gh_rules_name_key(v->name, v->name_key, sizeof v->name_key);
     *field = "phone";
-    if (trim_copy(phone, v->phone, sizeof v->phone) != 0) {
+    if (gh_rules_trim_copy(phone, v->phone, sizeof v->phone) != 0) {
         snprintf(err, errlen, "%s", _("phone: must have 7 to 15 digits"));
         return -1;
     }
@@ -970,14 +968,14 @@ enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
     }
     snprintf(target, sizeof target, "%s", v.email);
-    if (trim_copy(in->org, org, sizeof org) != 0 ||
+    if (gh_rules_trim_copy(in->org, org, sizeof org) != 0 ||
         gh_ident_check_text(_("organisation"), org, GH_NAME_MAX_CHARS, err, sizeof err) != 0) {
         if (*org == '\0')
             snprintf(err, sizeof err, "%s", _("organisation: must be at most 100 characters long"));
         gh_store_copy(out->field, sizeof out->field, "org");
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
     }
-    if (trim_copy(in->unit, unit, sizeof unit) != 0 ||
+    if (gh_rules_trim_copy(in->unit, unit, sizeof unit) != 0 ||
         gh_ident_check_text(_("unit"), unit, GH_NAME_MAX_CHARS, err, sizeof err) != 0) {
         if (*unit == '\0')
             snprintf(err, sizeof err, "%s", _("unit: must be at most 100 characters long"));

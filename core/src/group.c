@@ -156,30 +156,11 @@ enum gh_status gh_group_domains(struct gh_store *st, int64_t id, gh_name_fn fn, 
 
 /* ---- adding ----------------------------------------------------------- */
 
-static int trim_copy(const char *s, char *out, size_t len)
-{
-    size_t n;
-
-    out[0] = '\0';
-    if (!s)
-        return 0;
-    while (*s == ' ')
-        s++;
-    n = strlen(s);
-    while (n && s[n - 1] == ' ')
-        n--;
-    if (n >= len)
-        return -1;
-    memcpy(out, s, n);
-    out[n] = '\0';
-    return 0;
-}
-
 /* A domain as staff type it ("@Example.COM ") in the form it is matched in:
  * lower-cased, without the @. */
 static int domain_norm(const char *in, char *out, size_t len, char *err, size_t errlen)
 {
-    if (trim_copy(in, out, len) != 0) {
+    if (gh_rules_trim_copy(in, out, len) != 0) {
         snprintf(err, errlen, "%s", _("domain: must be at most 253 characters long"));
         return -1;
     }
@@ -231,7 +212,7 @@ enum gh_status gh_group_add(struct gh_store *st, const char *actor,
     snprintf(target, sizeof target, "group:%.200s", in->name ? in->name : "");
     if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    if (trim_copy(in->name, name, sizeof name) != 0 || !*name)
+    if (gh_rules_trim_copy(in->name, name, sizeof name) != 0 || !*name)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                *name ? _("name: must be at most 100 characters long")
                                      : _("name: a group needs a name"));

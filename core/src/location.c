@@ -300,25 +300,6 @@ int gh_location_within(struct gh_store *st, int64_t loc, int64_t ancestor)
 
 /* ---- adding ----------------------------------------------------------- */
 
-static int trim_copy(const char *s, char *out, size_t len)
-{
-    size_t n;
-
-    out[0] = '\0';
-    if (!s)
-        return 0;
-    while (*s == ' ')
-        s++;
-    n = strlen(s);
-    while (n && s[n - 1] == ' ')
-        n--;
-    if (n >= len)
-        return -1;
-    memcpy(out, s, n);
-    out[n] = '\0';
-    return 0;
-}
-
 static const char *door_name(enum gh_door_kind d)
 {
     return d == GH_DOOR_COMMON ? "common" : d == GH_DOOR_UNIT ? "unit" : NULL;
@@ -345,7 +326,7 @@ enum gh_status gh_location_add(struct gh_store *st, const char *actor,
     snprintf(target, sizeof target, "location:%.200s", in->name ? in->name : "");
     if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    if (trim_copy(in->name, name, sizeof name) != 0 || !*name)
+    if (gh_rules_trim_copy(in->name, name, sizeof name) != 0 || !*name)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                *name ? _("name: must be at most 100 characters long")
                                      : _("name: a location needs a name"));

@@ -37,6 +37,10 @@ enum gh_status gh_rules_location_ids(struct gh_store *st, const char *const *nam
 /* "occupant:12:alice@example.com": the target of a log entry about an account. */
 void gh_rules_account_target(struct gh_store *st, int64_t id, char *buf, size_t len);
 
+/* Copies s without surrounding spaces (a kiosk keyboard makes them easily);
+ * NULL gives "". -1 if it does not fit. */
+int gh_rules_trim_copy(const char *s, char *out, size_t len);
+
 /* Prefix search (account.c, shared with account_search.c). The exclusive
  * upper bound of a prefix range: "abc" -> "abd", so key >= lo AND key < hi
  * is "starts with lo" and SQLite answers it from an index (LIKE can't, by
