@@ -181,6 +181,29 @@ static enum gh_status load_id(struct gh_store *st, int64_t id, struct gh_account
     return load_by(st, "SELECT " ACCOUNT_COLS ACCOUNT_FROM " WHERE a.id = ?1", NULL, id, out);
 }
 
+/* Opens the transaction and loads account `id` for a change logged under
+ * `action`; an unknown id is refused and logged. On GH_OK the transaction is
+ * open and target names the account; otherwise nothing is left open. */
+static enum gh_status begin_account(struct gh_store *st, const char *actor, const char *action,
+                                    int64_t id, struct gh_account *a, char *target, size_t tlen)
+{
+    enum gh_status s;
+
+    snprintf(target, tlen, "account:%lld", (long long)id);
+    if ((s = gh_store_begin(st)) != GH_OK)
+        return s;
+    s = load_id(st, id, a);
+    if (s == GH_E_NOTFOUND)
+        return gh_rules_refuse(st, 1, actor, action, target, s, _("no account with id %lld"),
+                               (long long)id);
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        return s;
+    }
+    snprintf(target, tlen, "%s:%lld:%s", gh_kind_name(a->kind), (long long)id, a->email);
+    return GH_OK;
+}
+
 static enum gh_status load_email_key(struct gh_store *st, const char *key,
                                      struct gh_account *out)
 {
@@ -1147,16 +1170,8 @@ static enum gh_status change_state(struct gh_store *st, const char *actor, int64
         to = GH_STATE_ACTIVE;
     else if (op == OP_REJECT)
         to = GH_STATE_INACTIVE;
-    snprintf(target, sizeof target, "account:%lld", (long long)id);
-    if ((s = gh_store_begin(st)) != GH_OK)
+    if ((s = begin_account(st, actor, "account.state", id, &a, target, sizeof target)) != GH_OK)
         return s;
-    s = load_id(st, id, &a);
-    if (s == GH_E_NOTFOUND)
-        return gh_rules_refuse(st, 1, actor, "account.state", target, s,
-                               _("no account with id %lld"), (long long)id);
-    if (s != GH_OK)
-        goto fail;
-    snprintf(target, sizeof target, "%s:%lld:%s", gh_kind_name(a.kind), (long long)id, a.email);
     /* Staff are never pending, so approve and reject do not apply to them;
      * they can still be made inactive or blocked (someone who left) and
      * active again. */
@@ -1265,18 +1280,8 @@ enum gh_status gh_occupant_set_access(struct gh_store *st, const char *actor, in
         n = 0;
     if (n > 0 && !(ids = calloc((size_t)n, sizeof *ids)))
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-    snprintf(target, sizeof target, "account:%lld", (long long)id);
-    if ((s = gh_store_begin(st)) != GH_OK)
+    if ((s = begin_account(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
         goto out;
-    s = load_id(st, id, &a);
-    if (s == GH_E_NOTFOUND) {
-        s = gh_rules_refuse(st, 1, actor, action, target, s, _("no account with id %lld"),
-                            (long long)id);
-        goto out;
-    }
-    if (s != GH_OK)
-        goto fail;
-    snprintf(target, sizeof target, "%s:%lld:%s", gh_kind_name(a.kind), (long long)id, a.email);
     if (a.kind == GH_KIND_STAFF) {
         s = gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                             _("access: location access is for occupants; staff open doors "
@@ -1337,16 +1342,8 @@ enum gh_status gh_account_update(struct gh_store *st, const char *actor, int64_t
     int rc;
 
     actor = who_or(actor);
-    snprintf(target, sizeof target, "account:%lld", (long long)id);
-    if ((s = gh_store_begin(st)) != GH_OK)
+    if ((s = begin_account(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
         return s;
-    s = load_id(st, id, &a);
-    if (s == GH_E_NOTFOUND)
-        return gh_rules_refuse(st, 1, actor, action, target, s, _("no account with id %lld"),
-                               (long long)id);
-    if (s != GH_OK)
-        goto fail;
-    snprintf(target, sizeof target, "%s:%lld:%s", gh_kind_name(a.kind), (long long)id, a.email);
     if (check_ident(a.email, name ? name : a.name, phone ? phone : a.phone, &v, err,
                     sizeof err, &field) != 0)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_INVALID, "%s", err);
@@ -1397,16 +1394,8 @@ enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
     enum gh_status s;
 
     actor = who_or(actor);
-    snprintf(target, sizeof target, "account:%lld", (long long)id);
-    if ((s = gh_store_begin(st)) != GH_OK)
+    if ((s = begin_account(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
         return s;
-    s = load_id(st, id, &a);
-    if (s == GH_E_NOTFOUND)
-        return gh_rules_refuse(st, 1, actor, action, target, s, _("no account with id %lld"),
-                               (long long)id);
-    if (s != GH_OK)
-        goto fail;
-    snprintf(target, sizeof target, "%s:%lld:%s", gh_kind_name(a.kind), (long long)id, a.email);
     if (a.state != GH_STATE_ACTIVE)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
                                _("This account is %s; a welcome email can only be sent to an "
@@ -1453,16 +1442,8 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
     int rc;
 
     actor = who_or(actor);
-    snprintf(target, sizeof target, "account:%lld", (long long)id);
-    if ((s = gh_store_begin(st)) != GH_OK)
+    if ((s = begin_account(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
         return s;
-    s = load_id(st, id, &a);
-    if (s == GH_E_NOTFOUND)
-        return gh_rules_refuse(st, 1, actor, action, target, s, _("no account with id %lld"),
-                               (long long)id);
-    if (s != GH_OK)
-        goto fail;
-    snprintf(target, sizeof target, "%s:%lld:%s", gh_kind_name(a.kind), (long long)id, a.email);
     if (check_ident(email, a.name, NULL, &v, err, sizeof err, &field) != 0)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_INVALID, "%s", err);
     if ((s = taken(st, &v, id, &field)) != GH_OK)

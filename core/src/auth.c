@@ -311,6 +311,35 @@ static enum gh_status find_who(struct gh_store *st, const char *who, struct gh_a
 
 /* ---- log-in ---------------------------------------------------------------- */
 
+/* The start of every kiosk attempt (log-in, setup code): finds WHO; an
+ * unknown one is refused with `denied` after the same hashing work a real
+ * check does (so neither message nor timing tells), and a locked-out account
+ * is refused with the minutes left. Both are logged under `action`. GH_OK:
+ * go on with *a, whose log target is in target. */
+static enum gh_status attempt_start(struct gh_store *st, const char *actor, const char *action,
+                                    const char *who, const char *secret, const char *denied,
+                                    struct gh_account *a, char *target, size_t tlen)
+{
+    enum gh_status s;
+
+    memset(a, 0, sizeof *a);
+    s = find_who(st, who, a);
+    if (s == GH_E_NOTFOUND) {
+        verify_secret(NULL, secret);
+        s = gh_audit_append(st, actor, action, "unknown", GH_OUTCOME_FAILED, "no such account");
+        if (s != GH_OK)
+            return s;
+        return gh_store_fail(st, GH_E_DENIED, "%s", denied);
+    }
+    if (s != GH_OK)
+        return s;
+    target_of(a, target, tlen);
+    int64_t left = gh_auth_locked_ms(st, a->id);
+    if (left > 0)
+        return locked_refusal(st, actor, action, a, left);
+    return GH_OK;
+}
+
 enum gh_status gh_auth_login(struct gh_store *st, const char *actor, const char *who,
                              const char *pin, struct gh_account *out)
 {
@@ -319,23 +348,10 @@ enum gh_status gh_auth_login(struct gh_store *st, const char *actor, const char 
     const char *denied = _("That PIN is not right, or there is no account with that email or phone.");
     enum gh_status s;
 
-    memset(&a, 0, sizeof a);
-    s = find_who(st, who, &a);
-    if (s == GH_E_NOTFOUND) {
-        verify_secret(NULL, pin);
-        s = gh_audit_append(st, actor, "auth.login", "unknown", GH_OUTCOME_FAILED,
-                            "no such account");
-        if (s != GH_OK)
-            return s;
-        return gh_store_fail(st, GH_E_DENIED, "%s", denied);
-    }
+    s = attempt_start(st, actor, "auth.login", who, pin, denied, &a, target,
+                      sizeof target);
     if (s != GH_OK)
         return s;
-    target_of(&a, target, sizeof target);
-
-    int64_t left = gh_auth_locked_ms(st, a.id);
-    if (left > 0)
-        return locked_refusal(st, actor, "auth.login", &a, left);
 
     s = read_pin_hash(st, a.id, stored, sizeof stored);
     if (s != GH_OK)
@@ -529,23 +545,10 @@ enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char
     enum gh_status s;
     sqlite3_stmt *q = NULL;
 
-    memset(&a, 0, sizeof a);
-    s = find_who(st, who, &a);
-    if (s == GH_E_NOTFOUND) {
-        verify_secret(NULL, code);
-        s = gh_audit_append(st, actor, "auth.setup", "unknown", GH_OUTCOME_FAILED,
-                            "no such account");
-        if (s != GH_OK)
-            return s;
-        return gh_store_fail(st, GH_E_DENIED, "%s", denied);
-    }
+    s = attempt_start(st, actor, "auth.setup", who, code, denied, &a, target,
+                      sizeof target);
     if (s != GH_OK)
         return s;
-    target_of(&a, target, sizeof target);
-
-    int64_t left = gh_auth_locked_ms(st, a.id);
-    if (left > 0)
-        return locked_refusal(st, actor, "auth.setup", &a, left);
 
     q = gh_store_prepare(st, "SELECT code_hash, expires_at, used_at FROM setup_codes "
                              "WHERE account_id = ?1");

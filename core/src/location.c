@@ -429,27 +429,40 @@ fail:
 
 /* ---- units ------------------------------------------------------------ */
 
-/* Opens the transaction and loads a unit; refusals (not found, not a unit)
- * are logged under `action`. On GH_OK the transaction is open. */
-static enum gh_status begin_unit(struct gh_store *st, const char *actor, const char *action,
-                                 int64_t unit, struct gh_location *l, char *target,
-                                 size_t tlen)
+/* Opens the transaction and loads location `id` for a change logged under
+ * `action`; an unknown id is refused and logged. On GH_OK the transaction is
+ * open and target names the location; otherwise nothing is left open. */
+static enum gh_status begin_location(struct gh_store *st, const char *actor,
+                                     const char *action, int64_t id, struct gh_location *l,
+                                     char *target, size_t tlen)
 {
     enum gh_status s;
 
-    snprintf(target, tlen, "location:%lld", (long long)unit);
+    snprintf(target, tlen, "location:%lld", (long long)id);
     if ((s = gh_store_begin(st)) != GH_OK)
         return s;
     s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1",
-                 NULL, unit, l);
+                 NULL, id, l);
     if (s == GH_E_NOTFOUND)
         return gh_rules_refuse(st, 1, actor, action, target, s, _("no location with id %lld"),
-                               (long long)unit);
+                               (long long)id);
     if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
     }
-    snprintf(target, tlen, "location:%lld:%s", (long long)unit, l->name);
+    snprintf(target, tlen, "location:%lld:%s", (long long)id, l->name);
+    return GH_OK;
+}
+
+/* begin_location for a unit; "not a unit" is refused and logged too. */
+static enum gh_status begin_unit(struct gh_store *st, const char *actor, const char *action,
+                                 int64_t unit, struct gh_location *l, char *target,
+                                 size_t tlen)
+{
+    enum gh_status s = begin_location(st, actor, action, unit, l, target, tlen);
+
+    if (s != GH_OK)
+        return s;
     if (l->door != GH_DOOR_UNIT)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
                                _("%s is not a unit; only a unit can be rented or shared"),
@@ -659,25 +672,14 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
 
 /* ---- editing doors (appended to location.h) --------------------------- */
 
-/* Opens the transaction and loads a door; refusals logged under action. */
+/* begin_location for a door; "no door here" is refused and logged too. */
 static enum gh_status begin_door(struct gh_store *st, const char *actor, const char *action,
                                  int64_t id, struct gh_location *l, char *target, size_t tlen)
 {
-    enum gh_status s;
+    enum gh_status s = begin_location(st, actor, action, id, l, target, tlen);
 
-    snprintf(target, tlen, "location:%lld", (long long)id);
-    if ((s = gh_store_begin(st)) != GH_OK)
+    if (s != GH_OK)
         return s;
-    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1",
-                 NULL, id, l);
-    if (s == GH_E_NOTFOUND)
-        return gh_rules_refuse(st, 1, actor, action, target, s, _("no location with id %lld"),
-                               (long long)id);
-    if (s != GH_OK) {
-        gh_store_rollback(st);
-        return s;
-    }
-    snprintf(target, tlen, "location:%lld:%s", (long long)id, l->name);
     if (l->door == GH_DOOR_NONE)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
                                _("%s has no door; only a door has a relay and an unlock time"),
