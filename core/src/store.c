@@ -402,6 +402,9 @@ enum gh_status gh_store_open(const char *path, struct gh_store **out, char *err,
     s = gh_store_migrate(st);
     if (s != GH_OK)
         goto fail;
+    s = gh_store_load_sitekey(st);
+    if (s != GH_OK)
+        goto fail;
     st->errmsg[0] = '\0';
     *out = st;
     return GH_OK;
@@ -430,6 +433,7 @@ void gh_store_close(struct gh_store *st)
         for (int d = 0; d < GH_STORE_MAX_DEPTH; d++)
             sqlite3_finalize(st->sp_stmt[d][k]);
     }
+    sodium_memzero(st->sitekey, sizeof st->sitekey);
     if (st->db)
         sqlite3_close_v2(st->db);   /* v2: never leaves the file open on a stray statement */
     free(st->path);

@@ -73,6 +73,12 @@ struct gh_store {
     sqlite3_stmt *tx_stmt[3];
     sqlite3_stmt *sp_stmt[GH_STORE_MAX_DEPTH][3];
 
+    /* The site key (sitekey.c), loaded at open; sitekey_ok 0 with the
+     * reason in sitekey_err when the file is missing or foreign. */
+    unsigned char sitekey[32];
+    int sitekey_ok;
+    char sitekey_err[GH_STORE_ERRMSG_LEN];
+
     /* gh_settings_get returns a pointer into this. */
     char setting_buf[256];      /* kiosk_name: 60 characters of up to 4 bytes */
 };
@@ -104,5 +110,8 @@ void gh_store_copy(char *dst, size_t n, const char *src);
 /* Migrations (migrate.c): brings the database to gh_store_schema_latest()
  * in one transaction; GH_E_SCHEMA if it is newer. Called by gh_store_open. */
 enum gh_status gh_store_migrate(struct gh_store *st);
+/* Loads (or, for a database that never had one, creates) the site key;
+ * called by gh_store_open after migrating. See sitekey.c. */
+enum gh_status gh_store_load_sitekey(struct gh_store *st);
 
 #endif
