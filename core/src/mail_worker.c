@@ -37,6 +37,7 @@
 
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
+#include "gatehouse/digest.h"
 #include "gatehouse/config.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/oplog.h"
@@ -126,8 +127,28 @@ static void set_problem(const char *problem, long code)
         wake(wake_ud);
 }
 
+/* The daily digest (digest.c) is queued from here, on the mail thread's own
+ * connection: looked at once a minute, so the screen's thread never counts
+ * the log. 1 when one was queued (deliver now). */
+static int maybe_digest(int64_t mono, int64_t *next_look)
+{
+    if (mono < *next_look)
+        return 0;
+    *next_look = mono + 60 * 1000;
+    if (!gh_digest_due(W.st, gh_clock_now_ms()))
+        return 0;
+    int queued = 0;
+    if (gh_digest_queue(W.st, "kiosk", 1, &queued, NULL) != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "mail: daily digest: %s", gh_store_errmsg(W.st));
+        return 0;
+    }
+    gh_oplog(GH_LOG_INFO, "mail: daily digest queued (%d message(s))", queued);
+    return queued > 0;
+}
+
 static void *worker_main(void *arg)
 {
+    int64_t digest_look = 0;         /* real mono ms: next look at the digest */
     int64_t relay_retry_at = 0;      /* real mono ms; relay config backoff */
     int64_t backoff = 0;
     int64_t hold_until = 0;          /* wall ms: nothing sendable before this */
@@ -141,6 +162,8 @@ static void *worker_main(void *arg)
 
         int64_t now = gh_clock_now_ms(), mono = mono_real_ms();
         int run = 0, again = 0;
+        if (maybe_digest(mono, &digest_look))
+            kicked = 1;
         if (kicked) {
             run = 1;
             relay_retry_at = 0;      /* new mail: worth one more try at once */

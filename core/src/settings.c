@@ -14,6 +14,7 @@
 #include "store_internal.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/mailer.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum kind { K_BOOL, K_ENUM, K_INT, K_TEXT };
+enum kind { K_BOOL, K_ENUM, K_INT, K_TEXT, K_EMAILS };
 
 struct def {
     const char *key;
@@ -43,6 +44,8 @@ static const struct def defs[] = {
     { GH_SETTING_PIN_ATTEMPTS, K_INT, "5", 1, 20, NULL },
     { GH_SETTING_LOCKOUT_MIN, K_INT, "15", 1, 1440, NULL },
     { GH_SETTING_KIOSK_NAME, K_TEXT, "Gatehouse", 1, 60, NULL },
+    { GH_SETTING_DIGEST_TO, K_EMAILS, "", 0, 250, NULL },
+    { GH_SETTING_DIGEST_HOUR, K_INT, "7", 0, 23, NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 
@@ -88,6 +91,38 @@ static long text_chars(const char *s)
         n++;
     }
     return n;
+}
+
+/* A comma list of plain addresses ("" for none), normalised to "a, b". */
+static int emails(const struct def *d, const char *value, char *norm, size_t normlen,
+                  char *err, size_t errlen)
+{
+    size_t used = 0;
+    norm[0] = '\0';
+    for (int n = 1; *value; n++) {
+        while (*value == ' ' || *value == ',')
+            value++;
+        size_t len = strcspn(value, ",");
+        while (len > 0 && value[len - 1] == ' ')
+            len--;
+        if (len == 0)
+            break;
+        char one[256];
+        if (len >= sizeof one || used + len + 3 > normlen || (long long)(used + len) > d->max) {
+            snprintf(err, errlen, _("%s: at most %lld characters of addresses"), d->key, d->max);
+            return -1;
+        }
+        memcpy(one, value, len);
+        one[len] = '\0';
+        if (!gh_mail_addr_ok(one)) {
+            snprintf(err, errlen, _("%s: address %d (%s) is not a plain email address"),
+                     d->key, n, one);
+            return -1;
+        }
+        used += (size_t)snprintf(norm + used, normlen - used, "%s%s", used ? ", " : "", one);
+        value += strcspn(value, ",");
+    }
+    return 0;
 }
 
 /* Checks value for d and writes its normal form into norm. 0 or -1 with a
@@ -149,6 +184,8 @@ static int normalise(const struct def *d, const char *value, char *norm, size_t 
         snprintf(norm, normlen, "%s", value);
         return 0;
     }
+    case K_EMAILS:
+        return emails(d, value, norm, normlen, err, errlen);
     }
     return -1;
 }
