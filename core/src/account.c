@@ -1396,10 +1396,12 @@ enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
     actor = who_or(actor);
     if ((s = begin_account(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
         return s;
-    if (a.state != GH_STATE_ACTIVE)
+    /* SPEC: staff can resend it "at any time": an inactive person may be
+     * coming back. Not before approval, and never to a blocked account. */
+    if (a.state == GH_STATE_PENDING || a.state == GH_STATE_BLOCKED)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
-                               _("This account is %s; a welcome email can only be sent to an "
-                                 "active account."),
+                               _("This account is %s; a welcome email can be sent to an "
+                                 "active or inactive account."),
                                gh_state_name(a.state));
     if ((s = gh_outbox_welcome(st, id)) != GH_OK)
         goto fail;

@@ -1157,6 +1157,32 @@ static enum gh_status mark_here(struct gh_store *st, int64_t id, struct gh_mail_
     return GH_OK;
 }
 
+/* What each due message says is checked against the database now, in one
+ * transaction; the ones no longer true are cancelled and skipped. */
+static enum gh_status recheck_due(struct gh_store *st, struct due_list *due,
+                                  struct gh_mail_batch *out)
+{
+    enum gh_status s = gh_store_begin(st);
+    if (s != GH_OK)
+        return s;
+    for (int i = 0; i < due->n && s == GH_OK; i++) {
+        int cancelled = 0;
+        s = gh_outbox_recheck(st, &due->v[i], &cancelled);
+        if (s == GH_OK && cancelled) {
+            due->v[i].state = GH_MAIL_CANCELLED;
+            out->cancelled++;
+            gh_oplog(GH_LOG_INFO, "mail %lld cancelled: no longer true",
+                     (long long)due->v[i].id);
+        }
+    }
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        out->cancelled = 0;
+        return s;
+    }
+    return gh_store_commit(st);
+}
+
 static int by_id(const void *a, const void *b)
 {
     const struct gh_mail *x = a, *y = b;
@@ -1198,12 +1224,16 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
     }
     if (due.n > 1)
         qsort(due.v, (size_t)due.n, sizeof *due.v, by_id);
-    if (due.n > 0)
+    if (due.n > 0 && (s = recheck_due(st, &due, out)) != GH_OK)
+        goto done;
+    if (due.n > out->cancelled)
         com = committer_for(m, st);
 
     for (int i = 0; i < due.n; i++) {
         struct gh_mail *mail = &due.v[i];
         struct gh_mail_result r;
+        if (mail->state == GH_MAIL_CANCELLED)
+            continue;
         if (held_back(&wait, mail)) {
             out->waiting++;
             continue;

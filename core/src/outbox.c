@@ -62,6 +62,7 @@ const char *gh_mail_state_name(enum gh_mail_state s)
     case GH_MAIL_QUEUED: return "queued";
     case GH_MAIL_SENT: return "sent";
     case GH_MAIL_FAILED: return "failed";
+    case GH_MAIL_CANCELLED: return "cancelled";
     }
     return "queued";
 }
@@ -70,6 +71,7 @@ static enum gh_mail_state state_parse(const char *s)
 {
     if (strcmp(s, "sent") == 0) return GH_MAIL_SENT;
     if (strcmp(s, "failed") == 0) return GH_MAIL_FAILED;
+    if (strcmp(s, "cancelled") == 0) return GH_MAIL_CANCELLED;
     return GH_MAIL_QUEUED;
 }
 
@@ -646,6 +648,54 @@ fail:
     return s;
 }
 
+enum gh_status gh_outbox_cancel(struct gh_store *st, const char *actor, int64_t id,
+                                const char *why)
+{
+    struct facts f;
+    char target[32];
+    enum gh_status s = gh_store_begin(st);
+    if (s != GH_OK)
+        return s;
+    if ((s = load_facts(st, id, &f)) != GH_OK)
+        goto fail;
+    if (f.state != GH_MAIL_QUEUED) {
+        s = not_queued(st, id, &f);
+        goto fail;
+    }
+    if ((s = finish(st, id, GH_MAIL_CANCELLED, f.attempts, f.first_fail_at, why)) != GH_OK)
+        goto fail;
+    mail_target(id, target, sizeof target);
+    s = gh_audit_appendf(st, actor ? actor : "core", "mail.cancelled", target, GH_OUTCOME_OK,
+                         "%s email to %s not sent: %s", f.kind, f.to_addr, why);
+    if (s != GH_OK)
+        goto fail;
+    return gh_store_commit(st);
+fail:
+    gh_store_rollback(st);
+    return s;
+}
+
+enum gh_status gh_outbox_cancel_codes(struct gh_store *st, int64_t account_id, const char *why)
+{
+    int64_t ids[64];
+    int n = 0;
+    sqlite3_stmt *q = gh_store_prepare(st,
+        "SELECT id FROM outbox WHERE account_id = ?1 AND state = 'queued' "
+        "AND kind IN ('welcome', 'setup_code') ORDER BY id LIMIT 64");
+    if (!q)
+        return gh_store_sqlfail(st, _("reading the outbox"));
+    sqlite3_bind_int64(q, 1, account_id);
+    while (n < 64 && sqlite3_step(q) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(q, 0);
+    gh_store_done(st, q);
+    for (int i = 0; i < n; i++) {
+        enum gh_status s = gh_outbox_cancel(st, "core", ids[i], why);
+        if (s != GH_OK)
+            return s;
+    }
+    return GH_OK;
+}
+
 enum gh_status gh_outbox_mark_failed(struct gh_store *st, int64_t id, const char *why)
 {
     struct facts f;
@@ -680,6 +730,9 @@ enum gh_status gh_outbox_retry(struct gh_store *st, const char *actor, int64_t i
     const char *refusal = NULL;
     if (f.state == GH_MAIL_SENT)
         refusal = _("this email was already sent");
+    else if (f.state == GH_MAIL_CANCELLED)
+        refusal = _("this email was cancelled because it was no longer true; a cancelled "
+                    "email is never sent");
     else if (f.has_mark && !f.has_secret)
         refusal = _("this email's setup code was removed when it failed; send a new welcome "
                     "email instead");
@@ -726,6 +779,11 @@ fail:
 
 enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id)
 {
+    return gh_outbox_setup_code(st, account_id, "welcome");
+}
+
+enum gh_status gh_outbox_setup_code(struct gh_store *st, int64_t account_id, const char *kind)
+{
     struct gh_account a;
     char code[GH_CODE_LEN + 1];
     char kiosk[256];
@@ -736,6 +794,11 @@ enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id)
 
     if ((s = gh_store_begin(st)) != GH_OK)
         return s;
+    /* Only the newest code's message may ever leave: older ones still
+     * waiting for the relay would arrive as dead codes. */
+    s = gh_outbox_cancel_codes(st, account_id, "superseded by a newer setup code");
+    if (s != GH_OK)
+        goto fail;
     s = gh_auth_issue_code(st, account_id, code);
     if (s != GH_OK)
         goto fail;
@@ -746,7 +809,7 @@ enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id)
         "email", a.email,
         NULL, NULL
     };
-    s = gh_outbox_compose(st, "welcome", account_id, a.email, a.name, vars, NULL);
+    s = gh_outbox_compose(st, kind, account_id, a.email, a.name, vars, NULL);
     sodium_memzero(code, sizeof code);
     if (s != GH_OK)
         goto fail;

@@ -83,8 +83,11 @@ static int run_list(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
             state_v = GH_MAIL_SENT;
         else if (strcmp(st, "failed") == 0)
             state_v = GH_MAIL_FAILED;
+        else if (strcmp(st, "cancelled") == 0)
+            state_v = GH_MAIL_CANCELLED;
         else
-            return gh_cli_usage_error(ctx, "%s", _("--state: must be queued, sent or failed"));
+            return gh_cli_usage_error(ctx, "%s",
+                                      _("--state: must be queued, sent, failed or cancelled"));
     }
     struct list li = { ctx, 0 };
     enum gh_status s = gh_outbox_list(ctx->store, state_v, list_one, &li);
@@ -162,7 +165,7 @@ static int run_show(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct gh_command gh_cli_cmds_outbox[] = {
-    { sizeof(struct gh_command), "outbox list", "outbox list [--state queued|sent|failed]",
+    { sizeof(struct gh_command), "outbox list", "outbox list [--state queued|sent|failed|cancelled]",
       N_("Show the mail in the outbox, newest first."), run_list },
     { sizeof(struct gh_command), "outbox show", "outbox show ID",
       N_("Show one message with its body and delivery attempts."), run_show },

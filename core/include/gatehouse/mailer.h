@@ -114,6 +114,8 @@ struct gh_mail_batch {
     char problem[512];        /* the relay problem, "" when the relay worked */
     long problem_code;        /* the same problem, stable across retries:
                                  curl code * 1000 + SMTP reply code */
+    int cancelled;            /* due, but no longer true: cancelled, not sent
+                                 (gh_outbox_recheck) */
 };
 
 /* Delivers up to `limit` (<=0: GH_MAILER_BATCH) messages due at `now` (wall

@@ -2,7 +2,8 @@
  * outbox.h: mail waiting for the relay (SPEC "Mail"). The core composes
  * messages from the templates in assets/mail/ (embedded at build time) and
  * queues them in the same transaction as the change that caused them; the
- * mailer (mailer.h) delivers them. State: queued -> sent | failed.
+ * mailer (mailer.h) delivers them. State: queued -> sent | failed |
+ * cancelled (no longer true when its turn came: see gh_outbox_recheck).
  */
 #ifndef GATEHOUSE_OUTBOX_H
 #define GATEHOUSE_OUTBOX_H
@@ -12,7 +13,8 @@
 
 struct gh_store;
 
-enum gh_mail_state { GH_MAIL_QUEUED = 0, GH_MAIL_SENT = 1, GH_MAIL_FAILED = 2 };
+enum gh_mail_state { GH_MAIL_QUEUED = 0, GH_MAIL_SENT = 1, GH_MAIL_FAILED = 2,
+                     GH_MAIL_CANCELLED = 3 };
 
 struct gh_mail {
     int64_t id;
@@ -54,6 +56,19 @@ enum gh_status gh_outbox_mark_sent(struct gh_store *st, int64_t id);
  * cap 1 h, jitter); after 72 h of failures -> failed. Logged. */
 enum gh_status gh_outbox_mark_deferred(struct gh_store *st, int64_t id, const char *why);
 enum gh_status gh_outbox_mark_failed(struct gh_store *st, int64_t id, const char *why);
+/* Queued -> cancelled with the reason (in last_error), the secret cleared,
+ * logged "mail.cancelled". A cancelled message is never sent. */
+enum gh_status gh_outbox_cancel(struct gh_store *st, const char *actor, int64_t id,
+                                const char *why);
+/* Cancels every queued setup-code message (welcome, setup_code) of an
+ * account: a new code is about to replace theirs. */
+enum gh_status gh_outbox_cancel_codes(struct gh_store *st, int64_t account_id, const char *why);
+/* Checks a queued message against the database as it is now; if what it
+ * says is no longer true (its setup code replaced, voided or used, its
+ * account no longer active; for a sign-up notice, the sign-up no longer
+ * pending), cancels it with the reason and sets *cancelled. Call inside the
+ * transaction that claims the message for sending. */
+enum gh_status gh_outbox_recheck(struct gh_store *st, const struct gh_mail *m, int *cancelled);
 /* Makes a failed or deferred message due now. */
 enum gh_status gh_outbox_retry(struct gh_store *st, const char *actor, int64_t id);
 int64_t gh_outbox_count(struct gh_store *st, int state);
@@ -62,6 +77,9 @@ int64_t gh_outbox_count(struct gh_store *st, int state);
 /* Issues a new setup code (gh_auth_issue_code, voiding the old one) and
  * queues the welcome email carrying it, in one transaction. */
 enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id);
+/* The same with another template: "setup_code" for "Forgot your PIN?" and
+ * staff's "Send a new setup code". Older queued code messages are cancelled. */
+enum gh_status gh_outbox_setup_code(struct gh_store *st, int64_t account_id, const char *kind);
 /* Queues one "signup_notify" email to each active staff account with the
  * approve (or admin) permission, about the pending account. None such: GH_OK. */
 enum gh_status gh_outbox_notify_approvers(struct gh_store *st, int64_t account_id);
