@@ -16,7 +16,7 @@ kiosk_stop_with() {
     done
     set +e; wait "$KIOSK_PID"; KRC=$?; set -e
     KIOSK_PID=
-    exec 3>&- 2>/dev/null || true
+    exec 3>&-   # the script FIFO (already closed for the service)
 }
 every_relay_off() {
     [ "$(sim_state ABCDE)" = 0 ] && [ "$(sim_state FT0001)" = 0 ] ||
