@@ -456,17 +456,62 @@ static int cmd_test(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 
 /* ---- unlock ----------------------------------------------------------- */
 
+/* The granted door's pulse, and the wait until it is off again: 0 done, 1
+ * failed or stopped by a signal (every relay switched off then). */
+static int pulse_door(struct lockctl *lc, struct gh_cmd_ctx *ctx, const struct gh_location *l)
+{
+    struct sigaction old_sa[N_STOP_SIGS];
+    char msg[600];
+    enum gh_status s;
+    int rc = 1;
+
+    guard_on(old_sa);
+    if (open_mgr(lc, ctx, 1) == 0) {
+        if (stop_sig) {
+            rc = stopped(lc, ctx);
+            goto out;
+        }
+        s = l->relay_board[0] ? gh_relay_pulse(lc->mgr, l->relay_board, l->relay_channel,
+                                               l->unlock_ms)
+                              : GH_E_NOTFOUND;
+        snprintf(msg, sizeof msg, "%s", l->relay_board[0] ? gh_relay_mgr_errmsg(lc->mgr)
+                                                            : "no relay wired to this door");
+    } else {
+        s = GH_E_UNAVAILABLE;
+        snprintf(msg, sizeof msg, "USB relays are not available");
+    }
+    if (s != GH_OK) {
+        char target[GH_BOARD_ID_BUF + GH_NAME_BUF + 32];
+        lc_relay_target(l, target, sizeof target);
+        lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
+                               GH_OUTCOME_FAILED, msg);
+        fprintf(ctx->out, _("granted, but the relay failed: %s\n"), msg);
+        busy_hint(lc, ctx->out);
+        goto out;
+    }
+    fprintf(ctx->out, _("granted: %s open for %d ms\n"), l->name, l->unlock_ms);
+    fflush(ctx->out);
+    if (wait_off(lc, ctx, l->relay_board, l->relay_channel,
+                 lc->host->mono_ms() + l->unlock_ms) == 0) {
+        fprintf(ctx->out, _("%s locked again\n"), l->name);
+        rc = 0;
+    }
+out:
+    lc_mgr_close(lc);
+    guard_off(old_sa);
+    return rc;
+}
+
 static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     struct lockctl *lc = state;
     static const char *u = "unlock DOOR --as WHO --pin PIN";
     const char *door = NULL, *who = NULL, *pin = NULL;
-    char pinbuf[64] = "", msg[600];
+    char pinbuf[64] = "";
     struct gh_account a;
     struct gh_location l;
     struct gh_decision d;
-    struct sigaction old_sa[N_STOP_SIGS];
-    int rc = 1, guarded = 0;
+    int rc = 1;
 
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--as") == 0 && i + 1 < argc)
@@ -507,41 +552,10 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         fprintf(ctx->out, "denied: %s\n", d.reason);
         goto out;
     }
-    guard_on(old_sa);
-    guarded = 1;
-    if (open_mgr(lc, ctx, 1) == 0) {
-        if (stop_sig) {
-            rc = stopped(lc, ctx);
-            goto out;
-        }
-        s = l.relay_board[0] ? gh_relay_pulse(lc->mgr, l.relay_board, l.relay_channel, l.unlock_ms)
-                             : GH_E_NOTFOUND;
-        snprintf(msg, sizeof msg, "%s", l.relay_board[0] ? gh_relay_mgr_errmsg(lc->mgr)
-                                                           : "no relay wired to this door");
-    } else {
-        s = GH_E_UNAVAILABLE;
-        snprintf(msg, sizeof msg, "USB relays are not available");
-    }
-    if (s != GH_OK) {
-        char target[GH_BOARD_ID_BUF + GH_NAME_BUF + 32];
-        lc_relay_target(&l, target, sizeof target);
-        lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
-                               GH_OUTCOME_FAILED, msg);
-        fprintf(ctx->out, _("granted, but the relay failed: %s\n"), msg);
-        busy_hint(lc, ctx->out);
-        goto out;
-    }
-    fprintf(ctx->out, _("granted: %s open for %d ms\n"), l.name, l.unlock_ms);
-    fflush(ctx->out);
-    if (wait_off(lc, ctx, l.relay_board, l.relay_channel, lc->host->mono_ms() + l.unlock_ms) == 0) {
-        fprintf(ctx->out, _("%s locked again\n"), l.name);
-        rc = 0;
-    }
+    rc = pulse_door(lc, ctx, &l);
 out:
     explicit_bzero(&a, sizeof a);
     lc_mgr_close(lc);
-    if (guarded)
-        guard_off(old_sa);
     return rc;
 }
 
