@@ -7,8 +7,10 @@
 #include "lc_alloff.h"
 #include "relay.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct gh_relay_driver *const drivers[] = {
@@ -153,10 +155,50 @@ static int one_device(libusb_context *ctx, libusb_device *d, lc_alloff_fn fn, vo
     return rc;
 }
 
+static unsigned read_hex(const char *dev, const char *attr)
+{
+    char path[320], buf[16] = "";
+    snprintf(path, sizeof path, "/sys/bus/usb/devices/%s/%s", dev, attr);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0x10000;   /* no such attribute: matches no family */
+    if (!fgets(buf, sizeof buf, f))
+        buf[0] = '\0';
+    fclose(f);
+    return buf[0] ? (unsigned)strtoul(buf, NULL, 16) : 0x10000;
+}
+
+/* Does sysfs list a USB device with one of the families' VID:PIDs? 1 yes,
+ * 0 no, -1 cannot tell (no sysfs: libusb then looks itself). A start-up
+ * with no board pays one folder listing instead of a libusb context (whose
+ * event thread costs a few ms on a busy machine). */
+static int candidates_in_sysfs(void)
+{
+    DIR *d = opendir("/sys/bus/usb/devices");
+    if (!d)
+        return -1;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        /* "1-1.2" is a device, "1-1.2:1.0" one of its interfaces. */
+        if (e->d_name[0] == '.' || strchr(e->d_name, ':'))
+            continue;
+        struct libusb_device_descriptor desc = {
+            .idVendor = (uint16_t)read_hex(e->d_name, "idVendor"),
+            .idProduct = (uint16_t)read_hex(e->d_name, "idProduct")};
+        found = family_of(&desc) != NULL;
+    }
+    closedir(d);
+    return found;
+}
+
 int lc_relay_all_off(lc_alloff_fn fn, void *user, char *err, size_t errlen)
 {
     libusb_context *ctx = NULL;
     libusb_device **list = NULL;
+    err[0] = '\0';
+    if (candidates_in_sysfs() == 0)
+        return 0;
     int r = libusb_init(&ctx);
     if (r < 0) {
         snprintf(err, errlen, "cannot start libusb: %s", libusb_strerror(r));
