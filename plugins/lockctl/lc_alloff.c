@@ -169,14 +169,19 @@ static unsigned read_hex(const char *dev, const char *attr)
 }
 
 /* Does sysfs list a USB device with one of the families' VID:PIDs? 1 yes,
- * 0 no, -1 cannot tell (no sysfs: libusb then looks itself). A start-up
- * with no board pays one folder listing instead of a libusb context (whose
- * event thread costs a few ms on a busy machine). */
+ * 0 no (also: sysfs has no USB bus at all, the kernel has no USB), -1
+ * cannot tell (no sysfs: libusb then looks itself). A start-up with no
+ * board pays one folder listing instead of a libusb context (whose event
+ * thread costs a few ms on a busy machine). */
 static int candidates_in_sysfs(void)
 {
     DIR *d = opendir("/sys/bus/usb/devices");
-    if (!d)
-        return -1;
+    if (!d) {
+        DIR *bus = opendir("/sys/bus");
+        if (bus)
+            closedir(bus);
+        return bus ? 0 : -1;
+    }
     int found = 0;
     struct dirent *e;
     while (!found && (e = readdir(d)) != NULL) {
