@@ -4,7 +4,8 @@
 # both boards (one dcttech, one FTDI) on the bus and switches every relay
 # off, exit 0. A board it cannot switch off (read-backs that disagree, writes
 # that stall) is named on stderr, exit 1, and the other board is still
-# switched off. It creates no file.
+# switched off; boards the running kiosk holds are named too. It creates no
+# file.
 . "$(dirname "$0")/lib.sh"
 sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
 
@@ -75,6 +76,26 @@ CHECK="relay all-off, FT0001 stalls"; all_off --; rc 1
 grep -qF "ftdi board FT0001: NOT switched off" "$T/err" || fail "FT0001 not named (${CHECK})"
 [ "$(sim_state ABCDE)" = 0 ] || fail "ABCDE left on when FT0001 failed"
 sim stall FT0001 0 >/dev/null
+
+# Boards held by the running kiosk cannot be reached: both named, exit 1,
+# with what to do (the kiosk switches them off itself when it stops). A
+# dcttech board's ID is read through the interface the kiosk holds, so that
+# one is named by where it is on USB; an FTDI board's serial is its ID.
+UMOCKDEV_DIR=$UMOCKDEV_DIR LD_PRELOAD=libumockdev-preload.so.0 \
+    "$GH" --config "$T/k.conf" --no-screen 2>"$T/kiosk.err" &
+KIOSK_PID=$!
+i=0
+while ! grep -q "started (no screen)" "$T/kiosk.err" 2>/dev/null; do
+    kill -0 "$KIOSK_PID" 2>/dev/null || fail "kiosk exited at start-up"
+    i=$((i + 1)); [ $i -le 100 ] || fail "kiosk did not start in 10 s"
+    sleep 0.1
+done
+CHECK="relay all-off while the kiosk holds the boards"; all_off --; rc 1
+for b in "dcttech board USB " "ftdi board FT0001"; do
+    grep -F "$b" "$T/err" | grep -F "NOT switched off" | grep -qF "such as the running kiosk" ||
+        fail "$b not named as held by another program (${CHECK})"
+done
+kill -TERM "$KIOSK_PID"; wait "$KIOSK_PID" || fail "kiosk exit $? after SIGTERM"; KIOSK_PID=
 
 # No board at all: said, exit 0.
 sim remove ABCDE >/dev/null; sim remove FT0001 >/dev/null
