@@ -87,6 +87,10 @@ install(FILES ${GH_PKG_SRC}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL
 if(EXISTS ${PROJECT_SOURCE_DIR}/docs/operations.md)
   install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md DESTINATION ${GH_DOC_INSTALL_DIR})
 endif()
+# What gatehouse(8) points to for the relay hardware (issue 11).
+if(EXISTS ${PROJECT_SOURCE_DIR}/docs/relay-boards.md)
+  install(FILES ${PROJECT_SOURCE_DIR}/docs/relay-boards.md DESTINATION ${GH_DOC_INSTALL_DIR})
+endif()
 
 # --- the Debian package ---------------------------------------------------------
 # The maintainer scripts and the conffiles list go into the control archive.

@@ -5,8 +5,10 @@
  * (the built-in screens first, through the same registry), the mail worker
  * and the screen, then turns an event-driven loop: it sleeps until input or
  * the next deadline (plugin poll, ui->wake_in timer, idle time-out, systemd
- * watchdog), so an idle kiosk uses next to no CPU. SIGTERM and SIGINT end the
- * loop cleanly: plugins' shutdown, mail worker stopped, STOPPING=1.
+ * watchdog), so an idle kiosk uses next to no CPU. SIGTERM, SIGINT and SIGHUP
+ * end the loop cleanly: plugins' shutdown (lock control: every relay off),
+ * mail worker stopped, STOPPING=1. Before all of that, the first thing it
+ * does is switch every relay of every board off (relays_off.h).
  *
  * Modes besides the screen:
  *   --no-screen     headless service: plugin pollers and mail delivery only
@@ -32,6 +34,7 @@
 #include "gatehouse/ui_host.h"
 #include "gatehouse/mailer.h"
 #include "notify.h"
+#include "relays_off.h"
 #include "shell.h"
 
 #ifndef GH_VERSION
@@ -192,6 +195,8 @@ int main(int argc, char **argv)
         return 2;
     }
     gh_oplog_set_ident("gatehouse");
+    /* The very first thing: no door stays open because start-up fails. */
+    gh_kiosk_relays_off();
     if (o.script)
         gh_clock_set_virtual(1);         /* `wait` moves time, nothing else */
 
@@ -201,6 +206,7 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);        /* a closed terminal: relays off too */
     signal(SIGPIPE, SIG_IGN);
 
     if (gh_config_load(o.config, &cfg, err, sizeof err) != GH_OK) {

@@ -18,8 +18,16 @@
  *
  * `unlock` decides before it opens the manager, so a denied unlock sends
  * nothing to any board. Exit codes: 0 done, 1 denied or failed, 2 usage.
+ *
+ * A relay must not stay on because the command was stopped: from before
+ * the manager opens until it is closed, `relay test` and `unlock` catch
+ * SIGTERM, SIGINT and SIGHUP (the handler only sets a flag; the wait wakes
+ * at once, since nothing restarts the sleep), switch every relay off, say
+ * so and exit 1. SIGKILL cannot be caught: docs/relay-boards.md says what
+ * covers that (the next start's all-off, and the hardware).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,10 +57,54 @@ static int fail(struct gh_cmd_ctx *ctx, const char *fmt, ...)
     return 1;
 }
 
+/* ---- stopping signals while a relay may be on --------------------------- */
+
+static volatile sig_atomic_t stop_sig;
+static const int stop_sigs[] = {SIGTERM, SIGINT, SIGHUP};
+#define N_STOP_SIGS (sizeof stop_sigs / sizeof stop_sigs[0])
+
+static void on_stop(int sig)
+{
+    stop_sig = sig;   /* async-signal-safe: the wait loop does the rest */
+}
+
+/* Catches the stopping signals (saving what was there) until guard_off. */
+static void guard_on(struct sigaction old[N_STOP_SIGS])
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;   /* no SA_RESTART: a sleep returns at once */
+    sigemptyset(&sa.sa_mask);
+    stop_sig = 0;
+    for (size_t i = 0; i < N_STOP_SIGS; i++)
+        sigaction(stop_sigs[i], &sa, &old[i]);
+}
+
+static void guard_off(const struct sigaction old[N_STOP_SIGS])
+{
+    for (size_t i = 0; i < N_STOP_SIGS; i++)
+        sigaction(stop_sigs[i], &old[i], NULL);
+}
+
+static const char *sig_name(int sig)
+{
+    return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "?";
+}
+
+/* Stopped by a signal: every relay off now, and say so. Returns 1. */
+static int stopped(struct lockctl *lc, struct gh_cmd_ctx *ctx)
+{
+    enum gh_status s = lc->mgr ? gh_relay_all_off(lc->mgr) : GH_OK;
+    if (s != GH_OK)
+        return fail(ctx, _("stopped by %s; switching every relay off FAILED: %s"),
+                    sig_name(stop_sig), gh_relay_mgr_errmsg(lc->mgr));
+    return fail(ctx, _("stopped by %s: every relay switched off"), sig_name(stop_sig));
+}
+
 static void sleep_ms(int64_t ms)
 {
     struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stop_sig)
         ;
 }
 
@@ -104,6 +156,8 @@ static int wait_off(struct lockctl *lc, struct gh_cmd_ctx *ctx, const char *boar
 {
     const struct gh_host *h = lc->host;
     for (;;) {
+        if (stop_sig)
+            return stopped(lc, ctx);
         int64_t now = h->mono_ms();
         gh_relay_mgr_poll(lc->mgr, now);
         struct state_q q = {.id = board};
@@ -372,9 +426,15 @@ static int cmd_test(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         return 2;
     }
     snprintf(target, sizeof target, "%s:%d", board, channel);
-    if (open_mgr(lc, ctx, 1) != 0)
-        return 1;
-    int rc = 0;
+    struct sigaction old[N_STOP_SIGS];
+    guard_on(old);
+    int rc = open_mgr(lc, ctx, 1);
+    if (rc != 0 || stop_sig) {
+        rc = rc ? rc : stopped(lc, ctx);
+        lc_mgr_close(lc);
+        guard_off(old);
+        return rc;
+    }
     enum gh_status s = gh_relay_pulse(lc->mgr, board, channel, (int)ms);
     if (s != GH_OK) {
         lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
@@ -390,17 +450,64 @@ static int cmd_test(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
             fprintf(ctx->out, _("relay %s off\n"), target);
     }
     lc_mgr_close(lc);
+    guard_off(old);
     return rc;
 }
 
 /* ---- unlock ----------------------------------------------------------- */
+
+/* The granted door's pulse, and the wait until it is off again: 0 done, 1
+ * failed or stopped by a signal (every relay switched off then). */
+static int pulse_door(struct lockctl *lc, struct gh_cmd_ctx *ctx, const struct gh_location *l)
+{
+    struct sigaction old_sa[N_STOP_SIGS];
+    char msg[600];
+    enum gh_status s;
+    int rc = 1;
+
+    guard_on(old_sa);
+    if (open_mgr(lc, ctx, 1) == 0) {
+        if (stop_sig) {
+            rc = stopped(lc, ctx);
+            goto out;
+        }
+        s = l->relay_board[0] ? gh_relay_pulse(lc->mgr, l->relay_board, l->relay_channel,
+                                               l->unlock_ms)
+                              : GH_E_NOTFOUND;
+        snprintf(msg, sizeof msg, "%s", l->relay_board[0] ? gh_relay_mgr_errmsg(lc->mgr)
+                                                            : "no relay wired to this door");
+    } else {
+        s = GH_E_UNAVAILABLE;
+        snprintf(msg, sizeof msg, "USB relays are not available");
+    }
+    if (s != GH_OK) {
+        char target[GH_BOARD_ID_BUF + GH_NAME_BUF + 32];
+        lc_relay_target(l, target, sizeof target);
+        lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
+                               GH_OUTCOME_FAILED, msg);
+        fprintf(ctx->out, _("granted, but the relay failed: %s\n"), msg);
+        busy_hint(lc, ctx->out);
+        goto out;
+    }
+    fprintf(ctx->out, _("granted: %s open for %d ms\n"), l->name, l->unlock_ms);
+    fflush(ctx->out);
+    if (wait_off(lc, ctx, l->relay_board, l->relay_channel,
+                 lc->host->mono_ms() + l->unlock_ms) == 0) {
+        fprintf(ctx->out, _("%s locked again\n"), l->name);
+        rc = 0;
+    }
+out:
+    lc_mgr_close(lc);
+    guard_off(old_sa);
+    return rc;
+}
 
 static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     struct lockctl *lc = state;
     static const char *u = "unlock DOOR --as WHO --pin PIN";
     const char *door = NULL, *who = NULL, *pin = NULL;
-    char pinbuf[64] = "", msg[600];
+    char pinbuf[64] = "";
     struct gh_account a;
     struct gh_location l;
     struct gh_decision d;
@@ -445,30 +552,7 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         fprintf(ctx->out, "denied: %s\n", d.reason);
         goto out;
     }
-    if (open_mgr(lc, ctx, 1) == 0) {
-        s = l.relay_board[0] ? gh_relay_pulse(lc->mgr, l.relay_board, l.relay_channel, l.unlock_ms)
-                             : GH_E_NOTFOUND;
-        snprintf(msg, sizeof msg, "%s", l.relay_board[0] ? gh_relay_mgr_errmsg(lc->mgr)
-                                                           : "no relay wired to this door");
-    } else {
-        s = GH_E_UNAVAILABLE;
-        snprintf(msg, sizeof msg, "USB relays are not available");
-    }
-    if (s != GH_OK) {
-        char target[GH_BOARD_ID_BUF + GH_NAME_BUF + 32];
-        lc_relay_target(&l, target, sizeof target);
-        lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
-                               GH_OUTCOME_FAILED, msg);
-        fprintf(ctx->out, _("granted, but the relay failed: %s\n"), msg);
-        busy_hint(lc, ctx->out);
-        goto out;
-    }
-    fprintf(ctx->out, _("granted: %s open for %d ms\n"), l.name, l.unlock_ms);
-    fflush(ctx->out);
-    if (wait_off(lc, ctx, l.relay_board, l.relay_channel, lc->host->mono_ms() + l.unlock_ms) == 0) {
-        fprintf(ctx->out, _("%s locked again\n"), l.name);
-        rc = 0;
-    }
+    rc = pulse_door(lc, ctx, &l);
 out:
     explicit_bzero(&a, sizeof a);
     lc_mgr_close(lc);

@@ -494,7 +494,7 @@ static int has_driver_for(const struct libusb_device_descriptor *d)
  * straight away, which every relay board has: one transfer per string
  * instead of libusb_get_string_descriptor_ascii's two (it fetches the
  * language list first each time); falls back to that if the board refuses. */
-static int get_string(libusb_device_handle *h, uint8_t idx, char *buf, int len)
+int lc_relay_get_string(libusb_device_handle *h, uint8_t idx, char *buf, int len)
 {
     unsigned char d[256];
     buf[0] = '\0';
@@ -549,9 +549,9 @@ static int take_device(struct gh_relay_mgr *m, libusb_device *d,
         return r;
     }
     char manu[128], prod[128], serial[GH_RELAY_ID_MAX];
-    int r1 = get_string(h, desc->iManufacturer, manu, sizeof manu);
-    int r2 = get_string(h, desc->iProduct, prod, sizeof prod);
-    int r3 = get_string(h, desc->iSerialNumber, serial, sizeof serial);
+    int r1 = lc_relay_get_string(h, desc->iManufacturer, manu, sizeof manu);
+    int r2 = lc_relay_get_string(h, desc->iProduct, prod, sizeof prod);
+    int r3 = lc_relay_get_string(h, desc->iSerialNumber, serial, sizeof serial);
     if (r1 < 0 || r2 < 0 || r3 < 0) {
         /* Not "not ours": a board that stumbled during enumeration is looked
          * at again at the next rescan instead of being ignored for good. */

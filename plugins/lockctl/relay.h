@@ -245,4 +245,9 @@ int gh_relay_ctrl_pair(struct gh_relay_dev *dev, struct gh_relay_ctrl_req req[2]
 int gh_relay_claim(struct gh_relay_dev *dev);
 void gh_relay_release(struct gh_relay_dev *dev);
 
+/* Reads string descriptor IDX as ASCII ('?' for anything else) into buf;
+ * "" when the device has no such string. 0 or a LIBUSB_ERROR_*. Shared by
+ * the manager and lc_alloff.c. */
+int lc_relay_get_string(libusb_device_handle *h, uint8_t idx, char *buf, int len);
+
 #endif

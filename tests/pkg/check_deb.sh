@@ -101,7 +101,7 @@ units)
   # their paths; every other complaint (unknown key, bad value) fails.
   res=$(systemd-analyze verify --man=no "$tmp"/usr/lib/systemd/system/*.service 2>&1 || true)
   echo "${res:-(clean)}"
-  other=$(echo "$res" | grep -vE "Command /usr/bin/(gatehouse|cage) is not executable" | grep . || true)
+  other=$(echo "$res" | grep -vE "Command /usr/bin/(gatehouse|gatehousectl|cage) is not executable" | grep . || true)
   [ -z "$other" ] || fail "systemd-analyze verify: $other"
   for u in gatehouse.service gatehouse-kiosk.service; do
     f=$tmp/usr/lib/systemd/system/$u
@@ -115,6 +115,14 @@ units)
     fail "gatehouse.service does not run gatehouse --no-screen"
   grep -q '^ExecStart=/usr/bin/cage -- /usr/bin/gatehouse ' "$tmp/usr/lib/systemd/system/gatehouse-kiosk.service" ||
     fail "gatehouse-kiosk.service does not run gatehouse under cage"
+  # Relays off before the start and after the stop (issue 11).
+  for u in gatehouse.service gatehouse-kiosk.service; do
+    f=$tmp/usr/lib/systemd/system/$u
+    grep -qx 'ExecStartPre=-/usr/bin/gatehousectl relay all-off' "$f" ||
+      fail "$u does not run relay all-off before the start"
+    grep -qx 'ExecStopPost=/usr/bin/gatehousectl relay all-off' "$f" ||
+      fail "$u does not run relay all-off after the stop"
+  done
   # The hardening as systemd scores it (0 best, 10 worst): measured 1.9
   # headless and 2.1 kiosk; fail if a change lets it slide past 3.0.
   for u in gatehouse.service gatehouse-kiosk.service; do
