@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #ifndef GH_VERSION
-#define GH_VERSION "0.1.0"
+#error "GH_VERSION (the project version) must come from the build"
 #endif
 /* The configuration the installed kiosk runs with (its systemd units pass
  * it); read when no --config is given, so that an operator's plain

@@ -35,9 +35,9 @@ err_has "unknown command"
 # --db still wins over the configuration's store path.
 CHECK="--db override"; "$GHCTL" --config "$T/gh.ini" --db "$T/other.db" occupant list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
 rc 1; err_has "other.db"
-# A missing configuration file means defaults; a malformed one names the line.
+# A missing configuration file is an error naming it; a malformed one names the line.
 CHECK="missing config"; "$GHCTL" --config "$T/none.ini" --db "$DB" occupant list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
-rc 0
+rc 1; err_has "none.ini"
 printf '[store]\npath = x\n[bogus\n' >"$T/bad.ini"
 CHECK="bad config"; "$GHCTL" --config "$T/bad.ini" --db "$DB" occupant list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
 rc 1; err_has "bad.ini:3"
