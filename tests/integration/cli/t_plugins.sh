@@ -1,5 +1,6 @@
 # Plugins add gatehousectl commands: listed in --help, dispatched when no
-# built-in matches, and loaded only then (built-ins never load plugins).
+# built-in matches, and loaded only then (built-ins never load plugins; --help
+# lists what the descriptors declare, running no init).
 . "$(dirname "$0")/lib.sh"
 
 SO=${GHT_SO_DIR:?GHT_SO_DIR: the test plugins folder (tests/plugins)}
@@ -18,7 +19,7 @@ pctl location add Site; rc 0
 
 pctl --help; rc 0
 out_has "Commands from plugins:"; out_has "ght hello [WORD...]"; out_has "[ght_good]"
-grep -q "init ght_good" "$T/trace" || fail "--help did not load the plugins"
+[ ! -e "$T/trace" ] || fail "--help ran a plugin's init (it lists declared commands): $(cat "$T/trace")"
 rm -f "$T/trace"
 pctl ght hello big world; rc 0
 out_has "hello from ght_good: big world"
