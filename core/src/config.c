@@ -10,8 +10,11 @@
  * through our own reader, which counts them and also catches lines longer
  * than inih accepts instead of letting it split them.
  *
- * A missing file is not an error: a kiosk with no config runs on defaults
- * (database ./gatehouse.db, plugins from the installed folder, no mail).
+ * No file named (path NULL or "") means built-in defaults (database
+ * ./gatehouse.db, plugins from the installed folder, no mail). A file that
+ * is named but can't be read is an error naming it: a typo in --config must
+ * stop the program, not run it on a fresh database without lock control.
+ * /dev/null (readable, empty) is how scripts say "defaults" explicitly.
  */
 #include "gatehouse/config.h"
 #include "gatehouse/i18n.h"
@@ -186,7 +189,8 @@ static int handler(void *user, const char *section, const char *name, const char
         }
     }
     if (!*section) {
-        fail_at(p, _("\"%s\" is outside any [section]"), name);
+        fail_at(p, _("\"%s\" is outside any [section]: put it below its [section] "
+                     "header (e.g. [store] for path)"), name);
         return 0;
     }
     if (!known_section) {
@@ -267,6 +271,25 @@ static int handler(void *user, const char *section, const char *name, const char
     return 0;
 }
 
+/* inih reads "[store] path = x" as the header [store] and drops the rest of
+ * the line without a word; the key is lost. Anything but a comment after a
+ * section's "]" is an error here instead. */
+static void check_header(struct parse *p, const char *line)
+{
+    while (isspace((unsigned char)*line))
+        line++;
+    if (*line != '[')
+        return;
+    const char *end = strchr(line, ']');
+    if (!end)
+        return;                       /* inih reports the unclosed header */
+    for (end++; isspace((unsigned char)*end); end++)
+        ;
+    if (*end && *end != ';' && *end != '#')
+        fail_at(p, _("\"%.*s\" after a [section] header: a key must be on its own line "
+                     "below the header"), (int)strcspn(end, "\r\n"), end);
+}
+
 /* fgets-style reader for inih that counts lines and refuses ones too long
  * for it (inih would otherwise parse the rest of the line as a new one). */
 static char *reader(char *str, int num, void *stream)
@@ -281,6 +304,7 @@ static char *reader(char *str, int num, void *stream)
         snprintf(str, (size_t)num, "\n");   /* parsed as blank */
         return str;
     }
+    check_header(p, p->buf);
     memcpy(str, p->buf, (size_t)n + 1);
     return str;
 }
@@ -295,10 +319,9 @@ enum gh_status gh_config_load(const char *path, struct gh_config *cfg, char *err
         return GH_OK;
     FILE *f = fopen(path, "r");
     if (!f) {
-        if (errno == ENOENT)
-            return GH_OK;
         if (err)
-            snprintf(err, errlen, _("%s: can't read: %s"), path, strerror(errno));
+            snprintf(err, errlen, _("configuration file %s can't be read: %s"), path,
+                     strerror(errno));
         return GH_E_CONFIG;
     }
     struct parse p;

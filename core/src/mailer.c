@@ -24,6 +24,8 @@
 #include "gatehouse/mailer.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -32,7 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -1157,16 +1161,17 @@ static enum gh_status mark_here(struct gh_store *st, int64_t id, struct gh_mail_
     return GH_OK;
 }
 
-/* What each due message says is checked against the database now, in one
- * transaction; the ones no longer true are cancelled and skipped. */
-static enum gh_status recheck_due(struct gh_store *st, struct due_list *due,
-                                  struct gh_mail_batch *out)
+/* What each claimed message says is checked against the database now, in
+ * the claiming transaction; the ones no longer true are cancelled (and so no
+ * longer claimed) and skipped. */
+static enum gh_status recheck_claimed(struct gh_store *st, struct due_list *due,
+                                      const unsigned char *claimed, struct gh_mail_batch *out)
 {
-    enum gh_status s = gh_store_begin(st);
-    if (s != GH_OK)
-        return s;
+    enum gh_status s = GH_OK;
     for (int i = 0; i < due->n && s == GH_OK; i++) {
         int cancelled = 0;
+        if (!claimed[i])
+            continue;
         s = gh_outbox_recheck(st, &due->v[i], &cancelled);
         if (s == GH_OK && cancelled) {
             due->v[i].state = GH_MAIL_CANCELLED;
@@ -1175,12 +1180,7 @@ static enum gh_status recheck_due(struct gh_store *st, struct due_list *due,
                      (long long)due->v[i].id);
         }
     }
-    if (s != GH_OK) {
-        gh_store_rollback(st);
-        out->cancelled = 0;
-        return s;
-    }
-    return gh_store_commit(st);
+    return s;
 }
 
 static int by_id(const void *a, const void *b)
@@ -1189,11 +1189,142 @@ static int by_id(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* ---- one deliverer, and its batch claimed before sending ---------------------- */
+
+/* One deliverer at a time per database (the kiosk's mail thread, `outbox
+ * flush`): a flock on "<db>.mail-lock" held for a batch; a second deliverer
+ * waits for the first one's batch (bounded: a batch stops at the first
+ * relay failure), or gives up after GH_MAILER_LOCK_WAIT_MS or a cancel. It
+ * is what makes a claim found at the start of a batch
+ * (gh_outbox_unclaim_all) one that a deliverer killed mid-batch left
+ * behind. Like the instance lock, a read-only descriptor does when the file
+ * belongs to another user. Returns the fd; -1 when there is no file to lock
+ * (an in-memory store), or with a status in *s when it can't be had. */
+static int deliverer_lock(struct gh_mailer *m, struct gh_store *st, enum gh_status *s)
+{
+    const char *db = gh_store_path(st);
+    char path[1100];
+    *s = GH_OK;
+    if (!db || !*db || strcmp(db, ":memory:") == 0 ||
+        snprintf(path, sizeof path, "%s.mail-lock", db) >= (int)sizeof path)
+        return -1;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && (errno == EACCES || errno == EROFS))
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        *s = gh_store_fail(st, GH_E_IO, "can't open the delivery lock %s: %s", path,
+                           strerror(errno));
+        return -1;
+    }
+    for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 20) {
+        if (errno != EWOULDBLOCK)
+            *s = gh_store_fail(st, GH_E_IO, "can't lock %s: %s", path, strerror(errno));
+        else if (waited >= GH_MAILER_LOCK_WAIT_MS || atomic_load(&m->cancel))
+            *s = gh_store_fail(st, GH_E_TRANSIENT, "another deliverer has held %s for %d s "
+                               "(or this one is stopping); nothing was sent, try again",
+                               path, waited / 1000);
+        if (*s != GH_OK) {
+            close(fd);
+            return -1;
+        }
+        struct timespec ts = { 0, 20 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    return fd;
+}
+
+/* claimed[i] for due.v[i] taken for this batch (gh_outbox_claim), used[i]
+ * once it was sent, deferred or failed. */
+struct claims {
+    unsigned char *claimed, *used;
+};
+
+/* Claims, in one write transaction and before anything is sent, every due
+ * message that is not held back behind an earlier one. An error (the
+ * database write-locked past the busy time-out) means nothing may be sent:
+ * a message we could not mark we would send again later. */
+static enum gh_status claim_batch(struct gh_store *st, struct due_list *due,
+                                  const struct wait_list *wait, int64_t now, struct claims *c,
+                                  struct gh_mail_batch *out)
+{
+    enum gh_status s = GH_OK;
+    char why[512];
+    c->claimed = calloc((size_t)due->n, 2);
+    int64_t *ids = malloc((size_t)due->n * sizeof *ids);
+    int *at = malloc((size_t)due->n * sizeof *at);
+    unsigned char *got = malloc((size_t)due->n);
+    if (!c->claimed || !ids || !at || !got) {
+        s = gh_store_fail(st, GH_E_NOMEM, "out of memory claiming the outbox batch");
+        goto out;
+    }
+    c->used = c->claimed + due->n;
+    int k = 0;
+    for (int i = 0; i < due->n; i++)
+        if (!held_back(wait, &due->v[i])) {
+            ids[k] = due->v[i].id;
+            at[k++] = i;
+        }
+    /* one write transaction claims and re-checks: what is sent is what was
+     * true when it was claimed (SPEC "Mail") */
+    if ((s = gh_store_begin(st)) != GH_OK) {
+        gh_store_copy(why, sizeof why, gh_store_errmsg(st));
+        s = gh_store_fail(st, s, _("could not claim %d email(s) before sending, so none was "
+                                   "sent: %s"), k, why);
+        goto out;
+    }
+    s = gh_outbox_claim(st, ids, k, now, got);
+    for (int j = 0; s == GH_OK && j < k; j++)
+        c->claimed[at[j]] = got[j];
+    if (s == GH_OK)
+        s = recheck_claimed(st, due, c->claimed, out);
+    if (s == GH_OK)
+        s = gh_store_commit(st);
+    else
+        gh_store_rollback(st);
+    if (s != GH_OK) {
+        memset(c->claimed, 0, (size_t)due->n);
+        out->cancelled = 0;
+        for (int i = 0; i < due->n; i++)
+            if (due->v[i].state == GH_MAIL_CANCELLED)
+                due->v[i].state = GH_MAIL_QUEUED;
+    }
+out:
+    free(ids);
+    free(at);
+    free(got);
+    return s;
+}
+
+/* Gives back what was claimed but not used (a relay configuration problem,
+ * a cancel, held back behind a deferred message): due again as before. */
+static void release_claims(struct gh_store *st, const struct due_list *due, struct claims *c)
+{
+    for (int i = 0; c->claimed && i < due->n; i++)
+        if (c->claimed[i] && !c->used[i] && gh_outbox_unclaim(st, due->v[i].id) != GH_OK)
+            gh_oplog(GH_LOG_WARN, "mail %lld: claim not given back (the next batch gives "
+                     "it back): %s", (long long)due->v[i].id, gh_store_errmsg(st));
+    free(c->claimed);
+    c->claimed = c->used = NULL;
+}
+
+/* The start of a batch, holding the delivery lock: a claim still in the
+ * outbox is a dead deliverer's (killed mid-batch); its messages are due. */
+static enum gh_status take_over_claims(struct gh_store *st)
+{
+    int n = 0;
+    enum gh_status s = gh_outbox_unclaim_all(st, &n);
+    if (s == GH_OK && n > 0)
+        gh_oplog(GH_LOG_WARN, "mail: %d email(s) claimed by a deliverer that stopped "
+                 "mid-batch are due again", n);
+    return s;
+}
+
 enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
                                      int64_t now, int limit, struct gh_mail_batch *out)
 {
     struct due_list due = { 0 };
     struct wait_list wait = { 0 };
+    struct claims claims = { 0 };
     struct committer *com = NULL;
     enum gh_status s = GH_OK;
     char relay_down[512] = "";
@@ -1201,6 +1332,9 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
     out->relay = GH_MAILV_SENT;
     if (limit <= 0)
         limit = GH_MAILER_BATCH;
+    int lock = deliverer_lock(m, st, &s);
+    if (s != GH_OK || (s = take_over_claims(st)) != GH_OK)
+        goto done;
 
     const char *kiosk = gh_settings_get(st, GH_SETTING_KIOSK_NAME);
     gh_mailer_set_from_name(m, m->from_cfg_name[0] ? m->from_cfg_name
@@ -1224,9 +1358,9 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
     }
     if (due.n > 1)
         qsort(due.v, (size_t)due.n, sizeof *due.v, by_id);
-    if (due.n > 0 && (s = recheck_due(st, &due, out)) != GH_OK)
-        goto done;
-    if (due.n > out->cancelled)
+    if (due.n > 0 && (s = claim_batch(st, &due, &wait, now, &claims, out)) != GH_OK)
+        goto done;                /* nothing sent: nothing we could not mark */
+    if (due.n > 0)
         com = committer_for(m, st);
 
     for (int i = 0; i < due.n; i++) {
@@ -1238,6 +1372,9 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
             out->waiting++;
             continue;
         }
+        if (!claims.claimed[i])
+            continue;             /* another deliverer took it first */
+        claims.used[i] = 1;
         if (relay_down[0]) {
             /* the relay did not answer for an earlier message of this
              * batch: this one had its try too */
@@ -1286,7 +1423,9 @@ enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
             break;
         case GH_MAILV_CONFIG:
         case GH_MAILV_CANCELLED:
-            /* left queued untouched: no attempt counted against them */
+            /* left queued untouched: no attempt counted against them, and
+             * their claims given back below */
+            claims.used[i] = 0;
             out->held += due.n - i;
             if (r.verdict == GH_MAILV_CANCELLED && strcmp(r.step, "compose") != 0)
                 out->tried--;     /* a send cut short tells nothing about the relay */
@@ -1307,6 +1446,9 @@ done:
         if (s == GH_OK)
             s = ms;
     }
+    release_claims(st, &due, &claims);
+    if (lock >= 0)
+        close(lock);              /* the flock goes with it */
     for (int i = 0; i < due.n; i++) {
         /* a welcome body carries a setup code: leave no copy behind */
         sodium_memzero(due.v[i].body, strlen(due.v[i].body));

@@ -538,6 +538,92 @@ static enum gh_status finish(struct gh_store *st, int64_t id, enum gh_mail_state
     return s;
 }
 
+/* ---- claims: a deliverer's batch, taken before anything is sent -------- */
+
+enum gh_status gh_outbox_claim(struct gh_store *st, const int64_t *ids, int n, int64_t now,
+                               unsigned char *claimed)
+{
+    char why[512];
+    memset(claimed, 0, (size_t)(n > 0 ? n : 0));
+    if (n <= 0)
+        return GH_OK;
+    enum gh_status s = gh_store_begin(st);
+    if (s != GH_OK)
+        goto busy;
+    sqlite3_stmt *q = gh_store_prepare(st, "UPDATE outbox SET next_attempt_at = "
+                                           "next_attempt_at + ?2 WHERE id = ?1 "
+                                           "AND state = 'queued' AND next_attempt_at <= ?3");
+    if (!q) {
+        s = gh_store_sqlfail(st, _("claiming emails before sending"));
+        goto fail;
+    }
+    for (int i = 0; i < n; i++) {
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, ids[i]);
+        sqlite3_bind_int64(q, 2, GH_OUTBOX_CLAIMED);
+        sqlite3_bind_int64(q, 3, now);
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            s = gh_store_sqlfail(st, _("claiming emails before sending"));
+            gh_store_done(st, q);
+            goto fail;
+        }
+        /* 0 rows: no longer queued, or no longer due */
+        claimed[i] = sqlite3_changes(gh_store_db(st)) == 1;
+    }
+    gh_store_done(st, q);
+    if ((s = gh_store_commit(st)) == GH_OK)
+        return GH_OK;
+busy:
+    memset(claimed, 0, (size_t)n);
+    gh_store_copy(why, sizeof why, gh_store_errmsg(st));
+    return gh_store_fail(st, s, _("could not claim %d email(s) before sending, so none was "
+                                  "sent: %s"), n, why);
+fail:
+    gh_store_rollback(st);
+    memset(claimed, 0, (size_t)n);
+    return s;
+}
+
+/* id 0: every claimed message. */
+static enum gh_status unclaim(struct gh_store *st, int64_t id, int *n_out)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, "UPDATE outbox SET next_attempt_at = "
+                                           "next_attempt_at - ?2 WHERE (?1 = 0 OR id = ?1) "
+                                           "AND state = 'queued' AND next_attempt_at >= ?2");
+    if (!q)
+        return gh_store_sqlfail(st, _("giving back claimed emails"));
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, GH_OUTBOX_CLAIMED);
+    enum gh_status s = sqlite3_step(q) == SQLITE_DONE
+                           ? GH_OK : gh_store_sqlfail(st, _("giving back claimed emails"));
+    if (n_out)
+        *n_out = s == GH_OK ? sqlite3_changes(gh_store_db(st)) : 0;
+    gh_store_done(st, q);
+    return s;
+}
+
+enum gh_status gh_outbox_unclaim(struct gh_store *st, int64_t id)
+{
+    return id > 0 ? unclaim(st, id, NULL) : GH_E_INVALID;
+}
+
+enum gh_status gh_outbox_unclaim_all(struct gh_store *st, int *n_out)
+{
+    if (n_out)
+        *n_out = 0;
+    /* a read first: the usual answer is "none", and costs no write */
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT 1 FROM outbox WHERE state = 'queued' "
+                                           "AND next_attempt_at >= ?1 LIMIT 1");
+    if (!q)
+        return gh_store_sqlfail(st, _("reading the outbox"));
+    sqlite3_bind_int64(q, 1, GH_OUTBOX_CLAIMED);
+    int rc = sqlite3_step(q);
+    enum gh_status s = rc == SQLITE_ROW || rc == SQLITE_DONE
+                           ? GH_OK : gh_store_sqlfail(st, _("reading the outbox"));
+    gh_store_done(st, q);
+    return s == GH_OK && rc == SQLITE_ROW ? unclaim(st, 0, n_out) : s;
+}
+
 enum gh_status gh_outbox_mark_sent(struct gh_store *st, int64_t id)
 {
     struct facts f;

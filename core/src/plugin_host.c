@@ -4,9 +4,13 @@
  *
  * A plugin is admitted in two steps. First its descriptor is checked the way
  * nginx checks a module: size, ABI major, build signature, name, required
- * callbacks; a file on disk is also checked for who could have changed it
- * (world-writable file, or a world-writable folder without the sticky bit,
- * or an owner other than root or us). Then its init() runs with a host table
+ * callbacks. A file on disk is first opened with O_NOFOLLOW and checked
+ * for who could have changed it: the open file and every folder from / down
+ * to it must be owned by root or us (the service user) and writable by no
+ * one else (a folder writable by others only with the sticky bit, like
+ * /tmp), with no symbolic link on the way; then that same open file is
+ * dlopen()ed through /proc/self/fd/N, so what was checked is what runs.
+ * Then its init() runs with a host table
  * of its own (SQLite's loadext model), through which it registers screens,
  * tiles, commands, hooks and pollers. Each registered struct is copied, OBS
  * style: min(its size, ours) bytes into a zeroed struct, so a plugin built
@@ -26,11 +30,14 @@
  * survive. A refused plugin therefore costs its mapping until exit, which is
  * the price OBS pays too.
  */
+#define _GNU_SOURCE   /* O_PATH */
 #include "gatehouse/plugin_host.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +58,15 @@
  * missing `.size = sizeof x` reads whatever is there). */
 #define SANE_STRUCT_MAX 4096
 #define CMD_MAX_WORDS 8
+/* More declared commands than this is a broken list (no NULL at its end). */
+#define DECLARED_MAX 64
 
 enum phase {
     PH_INIT = 0,      /* init() is running: registration open */
     PH_LIVE = 1,      /* admitted */
     PH_REFUSED = 2,   /* init failed; kept so late calls through its ctx are safe */
-    PH_DOWN = 3       /* shutdown() called */
+    PH_DOWN = 3,      /* shutdown() called */
+    PH_SCANNED = 4    /* scan only: descriptor checked, init never run */
 };
 
 struct gh_plugin_ctx {
@@ -121,6 +131,7 @@ struct gh_plugin_host {
     struct vec area[2];           /* tiles by area, sorted (pointers into tiles) */
     long tile_seq;
     int shut;
+    int scan_only;                /* check and map, declare commands, no init */
     void (*on_due)(void *ud);     /* an event made an idle poller due */
     void *on_due_ud;
 };
@@ -245,7 +256,7 @@ static enum gh_status refuse(struct gh_plugin_host *h, const char *name, const c
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    gh_oplog(GH_LOG_WARN, "plugin %s refused: %s", name, why);
+    gh_oplog(h->scan_only ? GH_LOG_DEBUG : GH_LOG_WARN, "plugin %s refused: %s", name, why);
     record(h, name, path, GH_PLUGIN_REFUSED, why);
     audit(h, "plugin.refused", name, GH_OUTCOME_REFUSED, why);
     if (err && errlen)
@@ -281,11 +292,9 @@ static int reg_phase(struct gh_plugin_ctx *ctx, const char *what)
     return 0;
 }
 
-/* ... and, for the struct ones, a struct with a sane size. */
-static int reg_open(struct gh_plugin_ctx *ctx, const void *p, const char *what)
+/* A struct a plugin hands over has a sane size. */
+static int sane_size(struct gh_plugin_ctx *ctx, const void *p, const char *what)
 {
-    if (reg_phase(ctx, what) != 0)
-        return -1;
     if (!p)
         return reg_fail(ctx, "%s: NULL", what);
     size_t size = *(const size_t *)p;
@@ -293,6 +302,14 @@ static int reg_open(struct gh_plugin_ctx *ctx, const void *p, const char *what)
         return reg_fail(ctx, "%s: size %zu is not a struct size (set .size = "
                         "sizeof(struct gh_%s))", what, size, what);
     return 0;
+}
+
+/* ... both, for the struct ones registered during init. */
+static int reg_open(struct gh_plugin_ctx *ctx, const void *p, const char *what)
+{
+    if (reg_phase(ctx, what) != 0)
+        return -1;
+    return sane_size(ctx, p, what);
 }
 
 static const char *owner_name(const struct gh_plugin_ctx *c)
@@ -464,15 +481,38 @@ static int same_words(char *const *a, int na, char *const *b, int nb)
     return 1;
 }
 
-static int host_register_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm)
+/* Is a command of these words in the plugin's declared list? (1 when the
+ * plugin declares none: ABI 1.0.) */
+static int is_declared(const struct gh_plugin_ctx *ctx, char *const *words, int n)
 {
-    if (reg_open(ctx, cm, "command") != 0)
-        return -1;
+    if (!ctx->desc.commands)
+        return 1;
+    for (int i = 0; i < DECLARED_MAX && ctx->desc.commands[i]; i++) {
+        const struct gh_command *d = ctx->desc.commands[i];
+        struct gh_command c;
+        if (d->size < sizeof(size_t) || d->size > SANE_STRUCT_MAX)
+            continue;
+        copy_sized(&c, sizeof c, d, d->size);
+        char *dw[CMD_MAX_WORDS];
+        int dn = c.name ? split_words(c.name, dw) : -1;
+        int same = dn > 0 && same_words(dw, dn, words, n);
+        while (dn > 0)
+            free(dw[--dn]);
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds a command to the registry: registered during init (need_run), or
+ * declared in a scanned plugin's descriptor (run not needed, never called). */
+static int add_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm, int need_run)
+{
     struct gh_command c;
     copy_sized(&c, sizeof c, cm, cm->size);
     if (!c.name || !*c.name)
         return reg_fail(ctx, "command: name missing");
-    if (!c.run)
+    if (need_run && !c.run)
         return reg_fail(ctx, "command %s: run callback missing (required)", c.name);
     struct cmd_rec *r = calloc(1, sizeof *r);
     if (!r)
@@ -483,6 +523,11 @@ static int host_register_command(struct gh_plugin_ctx *ctx, const struct gh_comm
         cmd_free(r);
         return reg_fail(ctx, "command %s: name must be 1 to %d words", c.name,
                         CMD_MAX_WORDS);
+    }
+    if (need_run && !is_declared(ctx, r->words, r->nwords)) {
+        cmd_free(r);
+        return reg_fail(ctx, "command %s: not in the descriptor's commands list (gatehousectl "
+                        "finds commands there without running init)", c.name);
     }
     struct gh_plugin_host *h = ctx->h;
     for (int i = 0; i < h->cmds.n; i++) {
@@ -506,6 +551,27 @@ static int host_register_command(struct gh_plugin_ctx *ctx, const struct gh_comm
         vec_push(&h->cmds, r) != 0) {
         cmd_free(r);
         return reg_fail(ctx, "command %s: out of memory", c.name);
+    }
+    return 0;
+}
+
+static int host_register_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm)
+{
+    if (reg_open(ctx, cm, "command") != 0)
+        return -1;
+    return add_command(ctx, cm, 1);
+}
+
+/* Scan only: the descriptor's command list goes into the registry. */
+static int declare_commands(struct gh_plugin_ctx *ctx)
+{
+    const struct gh_command *const *list = ctx->desc.commands;
+    for (int i = 0; list && list[i]; i++) {
+        if (i == DECLARED_MAX)
+            return reg_fail(ctx, "commands: more than %d (is the list NULL-terminated?)",
+                            DECLARED_MAX);
+        if (sane_size(ctx, list[i], "command") != 0 || add_command(ctx, list[i], 0) != 0)
+            return -1;
     }
     return 0;
 }
@@ -667,6 +733,23 @@ static void fill_host(struct gh_plugin_ctx *ctx)
     t->is_kiosk = h->is_kiosk;
 }
 
+/* Scan only: what the descriptor declares is listed; init never runs. */
+static enum gh_status admit_scanned(struct gh_plugin_ctx *ctx, const char *path, char *err,
+                                    size_t errlen)
+{
+    struct gh_plugin_host *h = ctx->h;
+    ctx->phase = PH_SCANNED;
+    if (declare_commands(ctx) != 0) {
+        ctx->phase = PH_REFUSED;
+        rollback(ctx);
+        return refuse(h, ctx->name, path, err, errlen, "its commands list: %s", ctx->why);
+    }
+    gh_oplog(GH_LOG_DEBUG, "plugin %s scanned: %s", ctx->name,
+             ctx->desc.commands ? "commands declared" : "commands not declared (ABI 1.0)");
+    record(h, ctx->name, path, GH_PLUGIN_LOADED, "");
+    return GH_OK;
+}
+
 /* Runs the checks common to files and built-ins, then init(). */
 static enum gh_status admit(struct gh_plugin_host *h, const char *name, const char *path,
                             const struct gh_plugin *d, char *err, size_t errlen)
@@ -691,6 +774,8 @@ static enum gh_status admit(struct gh_plugin_host *h, const char *name, const ch
     copy_str(ctx->name, sizeof ctx->name, name);
     ctx->phase = PH_INIT;
     fill_host(ctx);
+    if (h->scan_only)
+        return admit_scanned(ctx, path, err, errlen);
     if (desc.abi_minor > GH_PLUGIN_ABI_MINOR)
         gh_oplog(GH_LOG_INFO, "plugin %s: built for ABI %u.%u, this program has %d.%d; "
                  "it must test newer members with GH_HAS", name, desc.abi_major,
@@ -734,48 +819,115 @@ static enum gh_status admit(struct gh_plugin_host *h, const char *name, const ch
     return GH_OK;
 }
 
-/* Who could have changed this file? Refuse if anyone but root or us. */
-static int check_file(const char *path, char *why, size_t len)
+/* ---- opening a plugin file: who could have changed it? ------------------ */
+
+/* The open file or a folder on its path (sb from fstat of the open fd):
+ * owned by root or us, and writable by no one else; a folder writable by
+ * others only with the sticky bit (then only a file's owner may rename or
+ * replace it, and the file's owner is checked in turn). */
+static int trusted(const struct stat *sb, const char *what, char *why, size_t len)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        snprintf(why, len, "%s: %s", path, strerror(errno));
+    int dir = S_ISDIR(sb->st_mode);
+    unsigned mode = (unsigned)(sb->st_mode & 07777);
+    if (sb->st_uid != 0 && sb->st_uid != geteuid()) {
+        snprintf(why, len, "%s%s is owned by uid %u, not root or this program's user (uid %u)",
+                 dir ? "its folder " : "", what, (unsigned)sb->st_uid, (unsigned)geteuid());
         return -1;
     }
-    if (!S_ISREG(sb.st_mode)) {
-        snprintf(why, len, "%s is not a regular file", path);
-        return -1;
-    }
-    if (sb.st_mode & S_IWOTH) {
-        snprintf(why, len, "%s is world-writable (mode %03o); anyone could change it",
-                 path, (unsigned)(sb.st_mode & 0777));
-        return -1;
-    }
-    if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
-        snprintf(why, len, "%s is owned by uid %u, not root or this program's user",
-                 path, (unsigned)sb.st_uid);
-        return -1;
-    }
-    /* A world-writable folder lets anyone replace the file by rename, unless
-     * the sticky bit restricts that to the file's owner (checked above). */
-    char dir[512];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        copy_str(dir, sizeof dir, ".");
-    else if (slash == path)
-        copy_str(dir, sizeof dir, "/");
+    if (!(sb->st_mode & (S_IWGRP | S_IWOTH)) || (dir && (sb->st_mode & S_ISVTX)))
+        return 0;
+    const char *who = (sb->st_mode & S_IWOTH) ? "world-writable" : "group-writable";
+    if (dir)
+        snprintf(why, len, "its folder %s is %s without the sticky bit (mode %04o); "
+                 "others could replace the plugin", what, who, mode);
     else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    if (stat(dir, &sb) != 0) {
-        snprintf(why, len, "%s: %s", dir, strerror(errno));
+        snprintf(why, len, "%s is %s (mode %03o); others could change it", what, who,
+                 mode & 0777);
+    return -1;
+}
+
+/* Why openat(dir, name) failed, in words: a symbolic link is named as one. */
+static void open_failed(int dir, const char *name, const char *shown, char *why, size_t len)
+{
+    int e = errno;
+    struct stat sb;
+    if (fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+        snprintf(why, len, "%s is a symbolic link; plugins are loaded only from real files "
+                 "in real folders", shown);
+    else
+        snprintf(why, len, "%s: %s", shown, strerror(e));
+}
+
+/* Opens path for dlopen: every folder from / down, then the file, each by
+ * openat with O_NOFOLLOW from the one above and checked through its open
+ * descriptor (no window between check and use). Returns the file's fd, or
+ * -1 with the reason in why. */
+static int open_plugin(const char *path, char *why, size_t len)
+{
+    char abs[PATH_MAX + 1];
+    size_t used = 0;
+    if (path[0] != '/') {
+        if (!getcwd(abs, sizeof abs - 1)) {
+            snprintf(why, len, "%s: the current folder: %s", path, strerror(errno));
+            return -1;
+        }
+        used = strlen(abs);
+        abs[used++] = '/';
+    }
+    if (used + strlen(path) >= sizeof abs) {
+        snprintf(why, len, "%s: path too long", path);
         return -1;
     }
-    if ((sb.st_mode & S_IWOTH) && !(sb.st_mode & S_ISVTX)) {
-        snprintf(why, len, "its folder %s is world-writable without the sticky bit; "
-                 "anyone could replace the plugin", dir);
+    memcpy(abs + used, path, strlen(path) + 1);
+
+    struct stat sb;
+    int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0 || fstat(dir, &sb) != 0 || trusted(&sb, "/", why, len) != 0) {
+        if (dir < 0)
+            snprintf(why, len, "/: %s", strerror(errno));
+        goto fail;
+    }
+    char *name = abs + 1;
+    for (;;) {
+        char *slash = strchr(name, '/');
+        if (!slash)
+            break;                             /* name is the file's */
+        *slash = '\0';
+        if (*name && strcmp(name, ".") != 0) {
+            int next = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (next < 0) {
+                open_failed(dir, name, abs, why, len);
+                goto fail;
+            }
+            close(dir);
+            dir = next;
+            if (fstat(dir, &sb) != 0 || trusted(&sb, abs, why, len) != 0)
+                goto fail;
+        }
+        *slash = '/';
+        name = slash + 1;
+    }
+    /* O_NONBLOCK: a FIFO planted under the name must not hang the program */
+    int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        open_failed(dir, name, abs, why, len);
+        goto fail;
+    }
+    close(dir);
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(why, len, "%s is not a regular file", abs);
+        close(fd);
         return -1;
     }
-    return 0;
+    if (trusted(&sb, abs, why, len) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+fail:
+    if (dir >= 0)
+        close(dir);
+    return -1;
 }
 
 /* ---- public ------------------------------------------------------------- */
@@ -817,14 +969,23 @@ enum gh_status gh_plugin_host_load_file(struct gh_plugin_host *h, const char *pa
                       name, dup->path[0] ? " from " : "", dup->path);
 
     char why[256];
-    if (check_file(path, why, sizeof why) != 0)
+    int fd = open_plugin(path, why, sizeof why);
+    if (fd < 0)
         return refuse(h, name, path, err, errlen, "%s", why);
 
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* The file checked is the file loaded: the loader opens the same inode
+     * through the descriptor, whatever happens to the name meanwhile. The
+     * descriptor stays open once loaded: the loader knows the object by
+     * this name, and a number used again would hand back the old plugin. */
+    char proc[48];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    void *dl = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
         const char *e = dlerror();
-        return refuse(h, name, path, err, errlen, "cannot be loaded: %s",
-                      e ? e : "unknown dlopen error");
+        close(fd);
+        return refuse(h, name, path, err, errlen, "cannot be loaded: %s%s",
+                      e ? e : "unknown dlopen error",
+                      access("/proc/self/fd", X_OK) != 0 ? " (is /proc mounted?)" : "");
     }
     /* The handle is never closed (see the top of the file). */
     char sym[sizeof GH_PLUGIN_ENTRY_PREFIX + 64];
@@ -1107,4 +1268,20 @@ const struct gh_host *gh_plugin_host_table(const struct gh_plugin_host *h, const
 {
     const struct gh_plugin_ctx *c = h && plugin ? find_ctx(h, plugin) : NULL;
     return c ? &c->host : NULL;
+}
+
+void gh_plugin_host_scan_only(struct gh_plugin_host *h)
+{
+    if (h)
+        h->scan_only = 1;
+}
+
+int gh_plugin_host_undeclared(const struct gh_plugin_host *h)
+{
+    int n = 0;
+    for (int i = 0; h && i < h->ctxs.n; i++) {
+        const struct gh_plugin_ctx *c = h->ctxs.v[i];
+        n += c->phase == PH_SCANNED && !c->desc.commands;
+    }
+    return n;
 }

@@ -38,7 +38,7 @@
 #include "shell.h"
 
 #ifndef GH_VERSION
-#define GH_VERSION "0"
+#error "GH_VERSION (the project version) must come from the build"
 #endif
 
 static volatile sig_atomic_t stop_signal;
@@ -56,7 +56,8 @@ static void usage(FILE *f)
         "usage: gatehouse [--config FILE] [--no-screen | --headless]\n"
         "                 [--script FILE [--shots DIR]] [--dump-ui]\n"
         "                 [--bench-typing N [--bench-screen ID]] [--first-frame]\n"
-        "  --config FILE   the INI config (default: built-in defaults)\n"
+        "  --config FILE   the INI config (default: built-in defaults); a file that\n"
+        "                  can't be read is an error (exit 1)\n"
         "  --no-screen     no window: run plugin pollers and mail delivery only\n"
         "  --headless      draw off screen (SDL dummy driver, software renderer)\n"
         "  --script FILE   replay a test script on a virtual clock (needs --headless)\n"
@@ -209,9 +210,11 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);        /* a closed terminal: relays off too */
     signal(SIGPIPE, SIG_IGN);
 
+    /* A --config that can't be read stops here (exit 1, the file named):
+     * a typo must not start a kiosk on a fresh database without plugins. */
     if (gh_config_load(o.config, &cfg, err, sizeof err) != GH_OK) {
         gh_oplog(GH_LOG_ERR, "%s", err);
-        return 2;
+        return 1;
     }
     gh_oplog(GH_LOG_DEBUG, "start-up: config read at %.1f ms", since_ms(&t_start));
     if (gh_store_instance_lock(cfg.store_path, &lock, err, sizeof err) != GH_OK) {

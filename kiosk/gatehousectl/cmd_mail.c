@@ -5,7 +5,9 @@
  * next flush, sends it).
  *
  * flush runs batches over one connection (gh_mailer_deliver_due) until
- * nothing more is due. A message is marked only after the relay's answer,
+ * nothing more is due. Each batch is claimed in the database before its
+ * first send, so a write-locked database means nothing is sent (an error,
+ * exit 1). A message is marked only after the relay's answer,
  * so killing flush half-way leaves at most the message on the wire
  * accepted-but-unmarked: the next flush sends it again with the same
  * Message-ID (at-least-once, SPEC "Mail").
@@ -42,7 +44,7 @@ static int run_flush(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (kiosk != 0 && !force)
         return gh_cli_fail(ctx, _("the kiosk (pid %ld) is running and delivers the mail "
                                   "itself; `outbox retry ID` makes a message due now, "
-                                  "--force flushes anyway (messages may go twice)"), kiosk);
+                                  "--force flushes anyway, taking turns with it"), kiosk);
 
     s = gh_mailer_new(ctx->config, &m, err, sizeof err);
     if (s != GH_OK)
@@ -121,8 +123,8 @@ static int run_retry(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 
 const struct gh_command gh_cli_cmds_mail[] = {
     { sizeof(struct gh_command), "outbox flush", "outbox flush [--force]\n"
-      "  --force   flush even while the kiosk runs (its mail thread delivers too,\n"
-      "            so a message may go twice)",
+      "  --force   flush even while the kiosk runs (taking turns with its mail\n"
+      "            thread)",
       N_("Deliver every message that is due now to the mail relay; exit 1 if any is "
          "left queued or failed."), run_flush },
     { sizeof(struct gh_command), "outbox retry", "outbox retry ID",

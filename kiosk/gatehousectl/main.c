@@ -5,8 +5,12 @@
  *
  * Reads the global options, finds the command in the built-in tables (see
  * cli.h), opens the database and runs it. Commands that are not built in
- * may come from plugins: only then is the plugin host created and the
- * plugins loaded, so built-in commands pay nothing for plugins (the bench
+ * may come from plugins: only then are the plugins scanned (checked and
+ * mapped, no init) for the commands their descriptors declare, and only for
+ * a declared command are they loaded and initialised; --help and a
+ * mistyped command list plugin commands from the scan alone, so a plugin
+ * whose init crashes can't take them down. Built-in commands pay nothing
+ * for plugins (the bench
  * target is a few milliseconds per invocation; built-in changes therefore
  * reach no plugin hook, which is fine: hooks of the running kiosk live in
  * another process anyway). Exit codes: 0 done,
@@ -28,7 +32,7 @@
 #include <unistd.h>
 
 #ifndef GH_VERSION
-#define GH_VERSION "0.1.0"
+#error "GH_VERSION (the project version) must come from the build"
 #endif
 /* The configuration the installed kiosk runs with (its systemd units pass
  * it); read when no --config is given, so that an operator's plain
@@ -143,7 +147,8 @@ struct cli {
     int json;
     char actor[96];
     struct gh_store *st;
-    struct gh_plugin_host *host;
+    struct gh_plugin_host *scan;   /* descriptors only: what plugins declare */
+    struct gh_plugin_host *host;   /* loaded and initialised, for a plugin command */
 };
 
 static void make_actor(char *buf, size_t len)
@@ -199,6 +204,36 @@ static int load_plugins(struct cli *c)
     return 0;
 }
 
+/* Scans the plugins (once): checks and maps them and reads the commands
+ * their descriptors declare, running no init and needing no database. */
+static struct gh_plugin_host *scan_plugins(struct cli *c)
+{
+    if (!c->scan && (c->scan = gh_plugin_host_new(NULL, &c->cfg, NULL, 0)) != NULL) {
+        gh_plugin_host_scan_only(c->scan);
+        gh_plugin_host_load_all(c->scan);
+    }
+    return c->scan;
+}
+
+/* The scan logs refusals quietly, as a full load would log them again; when
+ * no full load follows, they are said here. */
+static void report_refusals(const struct cli *c)
+{
+    if (c->host || !c->scan)
+        return;
+    for (int i = 0; i < gh_plugin_host_info_count(c->scan); i++) {
+        const struct gh_plugin_info *in = gh_plugin_host_info(c->scan, i);
+        if (in->state == GH_PLUGIN_REFUSED)
+            gh_oplog(GH_LOG_WARN, "plugin %s refused: %s", in->name, in->reason);
+    }
+}
+
+/* The commands plugins offer: registered ones once loaded, else declared. */
+static const struct gh_plugin_host *plugin_cmds(const struct cli *c)
+{
+    return c->host ? c->host : c->scan;
+}
+
 /* --config, else $GATEHOUSE_CONFIG, else the installed configuration when
  * this user can read it; NULL: built-in defaults. An explicit file that is
  * missing or unreadable is reported by gh_config_load; the default one is
@@ -241,15 +276,20 @@ static void print_help(struct cli *c)
         for (int i = 0; tab && tab[i].name; i++)
             print_cmd_line(f, &tab[i], NULL);
     }
-    if (load_plugins(c) == 0 && gh_plugin_host_command_count(c->host) > 0) {
+    /* From the descriptors: no plugin's init runs for --help. */
+    const struct gh_plugin_host *p = scan_plugins(c);
+    if (gh_plugin_host_command_count(p) > 0) {
         fputs(_("\nCommands from plugins:\n"), f);
-        for (int i = 0; i < gh_plugin_host_command_count(c->host); i++) {
-            const struct gh_reg_command *r = gh_plugin_host_command(c->host, i);
+        for (int i = 0; i < gh_plugin_host_command_count(p); i++) {
+            const struct gh_reg_command *r = gh_plugin_host_command(p, i);
             char tag[96];
             snprintf(tag, sizeof tag, " [%s]", r->plugin ? r->plugin : "?");
             print_cmd_line(f, r->cmd, tag);
         }
     }
+    if (gh_plugin_host_undeclared(p) > 0)
+        fprintf(f, _("\n%d plugin(s) do not declare their commands (plugin ABI 1.0); "
+                     "they are found when a command is typed.\n"), gh_plugin_host_undeclared(p));
 }
 
 /* Lists (f != NULL) or counts the commands, built-in and from plugins
@@ -268,8 +308,9 @@ static int list_group(struct cli *c, FILE *f, int k, char **argv)
                 n++;
             }
     }
-    for (int i = 0; c->host && i < gh_plugin_host_command_count(c->host); i++) {
-        const struct gh_reg_command *r = gh_plugin_host_command(c->host, i);
+    const struct gh_plugin_host *p = plugin_cmds(c);
+    for (int i = 0; i < gh_plugin_host_command_count(p); i++) {
+        const struct gh_reg_command *r = gh_plugin_host_command(p, i);
         if (name_prefix(r->cmd->name, k, argv)) {
             if (f && !n)
                 fprintf(f, "%s\n", _("Commands:"));
@@ -340,6 +381,71 @@ run:;
     };
     gh_cli_current = cmd;
     return cmd->run(NULL, &ctx, argc, argv);
+}
+
+/* A command from a plugin: its --help from the scan; to run it, the
+ * plugins are loaded and initialised. Returns the exit code, or -1 when no
+ * plugin has the command. */
+static int run_plugin_command(struct cli *c, int argc, char **argv)
+{
+    int consumed = 0;
+    const struct gh_plugin_host *scan = scan_plugins(c);
+    const struct gh_reg_command *r = gh_plugin_host_match(scan, argc, argv, &consumed);
+    if (r && wants_help(argc - consumed, argv + consumed)) {
+        print_cmd_help(stdout, r->cmd);
+        return 0;
+    }
+    if (!r && gh_plugin_host_undeclared(scan) == 0)
+        return -1;
+    if (load_plugins(c) != 0)
+        return -1;
+    r = gh_plugin_host_match(c->host, argc, argv, &consumed);
+    if (!r)
+        return -1;        /* its plugin was refused at init: say "unknown" */
+    if (wants_help(argc - consumed, argv + consumed)) {
+        print_cmd_help(stdout, r->cmd);
+        return 0;
+    }
+    struct gh_cmd_ctx ctx = {
+        .size = sizeof ctx, .store = c->st, .config = &c->cfg, .actor = c->actor,
+        .json = c->json, .out = stdout, .err = stderr,
+        .host = gh_plugin_host_table(c->host, r->plugin),
+    };
+    gh_cli_current = r->cmd;
+    return r->cmd->run(r->state, &ctx, argc - consumed, argv + consumed);
+}
+
+/* Not a command: a group of them ("occupant --help", "occupant",
+ * "occupant bogus") is listed, else the usage line. Exit code. */
+static int unknown_command(struct cli *c, int argc, char **argv)
+{
+    int words = 0;
+    while (words < argc && argv[words][0] != '-')
+        words++;
+    for (int k = words; k > 0; k--) {
+        if (count_group(c, k, argv) == 0)
+            continue;
+        if (k == words && wants_help(argc, argv)) {
+            print_group(c, stdout, k, argv);
+            return 0;
+        }
+        fputs("gatehousectl: ", stderr);
+        if (k < words) {
+            fprintf(stderr, "%s '", _("unknown command"));
+            for (int j = 0; j <= k; j++) {
+                gh_cli_text(stderr, argv[j]);
+                fputs(j < k ? " " : "'\n", stderr);
+            }
+        } else
+            fprintf(stderr, "%s\n", _("which one?"));
+        print_group(c, stderr, k, argv);
+        return 2;
+    }
+    fprintf(stderr, "gatehousectl: %s '", _("unknown command"));
+    gh_cli_text(stderr, argv[0]);
+    fputs("'\n", stderr);
+    usage_short(stderr);
+    return 2;
 }
 
 int main(int argc, char **argv)
@@ -440,64 +546,20 @@ int main(int argc, char **argv)
         goto done;
     }
 
-    /* Not built in: plugins are loaded only now. */
-    if (load_plugins(&c) == 0) {
-        const struct gh_reg_command *r = gh_plugin_host_match(c.host, cargc, cargv, &consumed);
-        if (r) {
-            if (wants_help(cargc - consumed, cargv + consumed)) {
-                print_cmd_help(stdout, r->cmd);
-                rc = 0;
-                goto done;
-            }
-            struct gh_cmd_ctx ctx = {
-                .size = sizeof ctx, .store = c.st, .config = &c.cfg, .actor = c.actor,
-                .json = c.json, .out = stdout, .err = stderr,
-                .host = gh_plugin_host_table(c.host, r->plugin),
-            };
-            gh_cli_current = r->cmd;
-            rc = r->cmd->run(r->state, &ctx, cargc - consumed, cargv + consumed);
-            goto done;
-        }
-    }
-
-    /* A group of commands ("occupant --help", "occupant", "occupant bogus"). */
-    int words = 0;
-    while (words < cargc && cargv[words][0] != '-')
-        words++;
-    for (int k = words; k > 0; k--) {
-        if (count_group(&c, k, cargv) == 0)
-            continue;
-        if (k == words && wants_help(cargc, cargv)) {
-            print_group(&c, stdout, k, cargv);
-            rc = 0;
-            goto done;
-        }
-        fputs("gatehousectl: ", stderr);
-        if (k < words) {
-            fprintf(stderr, "%s '", _("unknown command"));
-            for (int j = 0; j <= k; j++) {
-                gh_cli_text(stderr, cargv[j]);
-                fputs(j < k ? " " : "'\n", stderr);
-            }
-        } else
-            fprintf(stderr, "%s\n", _("which one?"));
-        print_group(&c, stderr, k, cargv);
-        rc = 2;
-        goto done;
-    }
-
-    fprintf(stderr, "gatehousectl: %s '", _("unknown command"));
-    gh_cli_text(stderr, cargv[0]);
-    fputs("'\n", stderr);
-    usage_short(stderr);
-    rc = 2;
+    /* Not built in: plugins are loaded (init run) only for a command one of
+     * them declares, or when one does not declare its commands. */
+    rc = run_plugin_command(&c, cargc, cargv);
+    if (rc < 0)
+        rc = unknown_command(&c, cargc, cargv);
 
 done:
     fflush(stdout);
+    report_refusals(&c);
     if (c.host) {
         gh_plugin_host_shutdown(c.host);
         gh_plugin_host_free(c.host);
     }
+    gh_plugin_host_free(c.scan);    /* nothing ran: nothing to shut down */
     if (c.st)
         gh_store_close(c.st);
     if (ferror(stdout) && rc == 0)

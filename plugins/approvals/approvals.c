@@ -935,11 +935,12 @@ static enum gh_status approvals_init(const struct gh_host *host, void **state, c
 
 GH_PLUGIN_EXPORT(approvals)
 {
+    static const struct gh_command *const no_commands[] = { NULL };
     static const struct gh_plugin p = {
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR,
         .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
         .name = "approvals", .version = "1.0",
         .description = "the staff's approval queue for self sign-ups",
-        .init = approvals_init };
+        .init = approvals_init, .commands = no_commands };
     return &p;
 }

@@ -559,20 +559,26 @@ out:
     return rc;
 }
 
+static const struct gh_command cmds[] = {
+    {.size = sizeof cmds[0], .name = "relay list", .usage = "relay list",
+     .summary = "USB relay boards found, each relay's state and its door", .run = cmd_list},
+    {.size = sizeof cmds[0], .name = "relay rename", .usage = "relay rename FROM TO",
+     .summary = "give a HID relay board a new ID", .run = cmd_rename},
+    {.size = sizeof cmds[0], .name = "relay test",
+     .usage = "relay test BOARD:CHANNEL [--ms N]",
+     .summary = "pulse one relay (admin use)", .run = cmd_test},
+    {.size = sizeof cmds[0], .name = "unlock", .usage = "unlock DOOR --as WHO --pin PIN",
+     .summary = "open a door as the kiosk would (decision, pulse, activity log)",
+     .run = cmd_unlock},
+};
+
+/* The same commands for the descriptor (lockctl.c): gatehousectl lists and
+ * matches them without running init. */
+const struct gh_command *const lc_commands[] = { &cmds[0], &cmds[1], &cmds[2], &cmds[3], NULL };
+_Static_assert(sizeof cmds / sizeof cmds[0] == 4, "every command in cmds goes in lc_commands");
+
 int lc_commands_register(struct lockctl *lc)
 {
-    static const struct gh_command cmds[] = {
-        {.size = sizeof cmds[0], .name = "relay list", .usage = "relay list",
-         .summary = "USB relay boards found, each relay's state and its door", .run = cmd_list},
-        {.size = sizeof cmds[0], .name = "relay rename", .usage = "relay rename FROM TO",
-         .summary = "give a HID relay board a new ID", .run = cmd_rename},
-        {.size = sizeof cmds[0], .name = "relay test",
-         .usage = "relay test BOARD:CHANNEL [--ms N]",
-         .summary = "pulse one relay (admin use)", .run = cmd_test},
-        {.size = sizeof cmds[0], .name = "unlock", .usage = "unlock DOOR --as WHO --pin PIN",
-         .summary = "open a door as the kiosk would (decision, pulse, activity log)",
-         .run = cmd_unlock},
-    };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (lc->host->register_command(lc->host->ctx, &cmds[i]) != 0)
             return -1;

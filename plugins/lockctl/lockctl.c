@@ -234,6 +234,6 @@ GH_PLUGIN_EXPORT(lockctl)
         .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
         .name = "lockctl", .version = "1.0",
         .description = "USB relay door locks: the Unlock screens and relay commands",
-        .init = lc_init, .shutdown = lc_shutdown };
+        .init = lc_init, .shutdown = lc_shutdown, .commands = lc_commands };
     return &p;
 }

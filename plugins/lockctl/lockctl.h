@@ -86,5 +86,7 @@ void lc_screens_wipe(struct lockctl *lc);
 
 /* commands.c */
 int lc_commands_register(struct lockctl *lc);
+/* The commands above, NULL-terminated, for the descriptor (ABI 1.1). */
+extern const struct gh_command *const lc_commands[];
 
 #endif

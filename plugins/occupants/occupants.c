@@ -126,11 +126,12 @@ fail:
 
 GH_PLUGIN_EXPORT(occupants)
 {
+    static const struct gh_command *const no_commands[] = { NULL };
     static const struct gh_plugin p = {
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR,
         .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
         .name = "occupants", .version = "1.0",
         .description = "staff: occupant search, quick actions, access, groups",
-        .init = occ_init };
+        .init = occ_init, .commands = no_commands };
     return &p;
 }

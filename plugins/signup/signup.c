@@ -394,11 +394,12 @@ static void signup_shutdown(void *state)
 
 GH_PLUGIN_EXPORT(signup)
 {
+    static const struct gh_command *const no_commands[] = { NULL };
     static const struct gh_plugin p = {
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR,
         .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
         .name = "signup", .version = "1.0",
         .description = "self sign-up and the first-time PIN from the setup code",
-        .init = signup_init, .shutdown = signup_shutdown };
+        .init = signup_init, .shutdown = signup_shutdown, .commands = no_commands };
     return &p;
 }

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -763,8 +764,6 @@ static void test_wrong_readback_retried_once_then_reported(void **state)
  * filter, '*' and '?' allowed): ctest registers each test on its own. */
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
@@ -784,5 +783,16 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
     };
+    if (argc > 1) {
+        /* A filter that names no test would pass by running nothing. */
+        size_t i = 0, n = sizeof tests / sizeof tests[0];
+        while (i < n && fnmatch(argv[1], tests[i].name, 0) != 0)
+            i++;
+        if (i == n) {
+            fprintf(stderr, "no test named %s\n", argv[1]);
+            return 1;
+        }
+        cmocka_set_test_filter(argv[1]);
+    }
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,8 +508,17 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(oplog_priorities_only_on_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(config_example_parses, setup, teardown),
     };
-    if (argc > 1)
+    if (argc > 1) {
+        /* A filter that names no test would pass by running nothing. */
+        size_t i = 0, n = sizeof tests / sizeof tests[0];
+        while (i < n && fnmatch(argv[1], tests[i].name, 0) != 0)
+            i++;
+        if (i == n) {
+            fprintf(stderr, "no test named %s\n", argv[1]);
+            return 1;
+        }
         cmocka_set_test_filter(argv[1]);
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     return cmocka_run_group_tests_name("pkg", tests, NULL, NULL);
 }

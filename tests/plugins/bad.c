@@ -30,6 +30,7 @@ GHT_EXPORT(ght_other)
 GHT_EXPORT(GHT_NAME)
 #endif
 {
+    static const struct gh_command *const no_commands[] = { NULL };
     static const struct gh_plugin p = {
 #if GHT_BAD == 4
         .size = offsetof(struct gh_plugin, init),
@@ -55,6 +56,7 @@ GHT_EXPORT(GHT_NAME)
 #if GHT_BAD != 5
         .init = bad_init,
 #endif
+        .commands = no_commands,
     };
     return &p;
 }

@@ -77,6 +77,15 @@ static int good_poll(void *state, int64_t now)
     return 250;
 }
 
+static const struct gh_command cmds[] = {
+    { .size = sizeof cmds[0], .name = "ght hello", .usage = "ght hello [WORD...]",
+      .summary = "say hello", .run = good_hello },
+    { .size = sizeof cmds[0], .name = "ght events", .run = good_events },
+    { .size = sizeof cmds[0], .name = "ght polls", .run = good_polls },
+};
+/* declared in the descriptor too (ABI 1.1) */
+static const struct gh_command *const declared[] = { &cmds[0], &cmds[1], &cmds[2], NULL };
+
 static enum gh_status good_init(const struct gh_host *host, void **state, char *err,
                                 size_t errlen)
 {
@@ -89,12 +98,6 @@ static enum gh_status good_init(const struct gh_host *host, void **state, char *
     static const struct gh_tile tile = {
         .size = sizeof tile, .id = "ght.good.tile", .label = "Plugin test tile",
         .screen = "ght.good", .area = GH_TILE_HOME, .order = 50 };
-    static const struct gh_command cmds[] = {
-        { .size = sizeof cmds[0], .name = "ght hello", .usage = "ght hello [WORD...]",
-          .summary = "say hello", .run = good_hello },
-        { .size = sizeof cmds[0], .name = "ght events", .run = good_events },
-        { .size = sizeof cmds[0], .name = "ght polls", .run = good_polls },
-    };
     if (host->register_screen(host->ctx, &screen) != 0 ||
         host->register_tile(host->ctx, &tile) != 0 ||
         host->register_hook(host->ctx, GH_EVENT_SETTINGS, good_hook) != 0 ||
@@ -122,6 +125,6 @@ GHT_EXPORT(GHT_NAME)
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR, .abi_minor = GH_PLUGIN_ABI_MINOR,
         .signature = GH_PLUGIN_SIGNATURE, .name = GHT_STR(GHT_NAME), .version = "1.0",
         .description = "test plugin that does everything right",
-        .init = good_init, .shutdown = good_shutdown };
+        .init = good_init, .shutdown = good_shutdown, .commands = declared };
     return &p;
 }

@@ -21,6 +21,10 @@ static int initfail_poll(void *state, int64_t now)
     return 10;
 }
 
+static const struct gh_command cmd = {
+    .size = sizeof cmd, .name = "initfail cmd", .run = initfail_cmd };
+static const struct gh_command *const declared[] = { &cmd, NULL };
+
 static enum gh_status initfail_init(const struct gh_host *host, void **state, char *err,
                                     size_t errlen)
 {
@@ -29,8 +33,6 @@ static enum gh_status initfail_init(const struct gh_host *host, void **state, ch
     static const struct gh_tile tile = {
         .size = sizeof tile, .id = "initfail.tile", .label = "Half-made tile",
         .screen = "initfail.screen" };
-    static const struct gh_command cmd = {
-        .size = sizeof cmd, .name = "initfail cmd", .run = initfail_cmd };
     ght_trace("init ght_initfail");
     if (host->register_screen(host->ctx, &screen) != 0 ||
         host->register_tile(host->ctx, &tile) != 0 ||
@@ -48,6 +50,7 @@ GHT_EXPORT(GHT_NAME)
 {
     static const struct gh_plugin p = {
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR, .abi_minor = GH_PLUGIN_ABI_MINOR,
-        .signature = GH_PLUGIN_SIGNATURE, .name = GHT_STR(GHT_NAME), .init = initfail_init };
+        .signature = GH_PLUGIN_SIGNATURE, .name = GHT_STR(GHT_NAME), .init = initfail_init,
+        .commands = declared };
     return &p;
 }

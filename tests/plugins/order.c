@@ -3,7 +3,9 @@
  * ght_gamma, ght_writable, ght_newminor, and linked into the unit test as
  * ght_static). It traces its init and shutdown, so a test sees load and
  * shutdown order, and registers one home tile with order GHT_ORDER, so a
- * test sees tile sorting. GHT_MINOR overrides the ABI minor it claims.
+ * test sees tile sorting. GHT_MINOR overrides the ABI minor it claims;
+ * GHT_ABI_1_0 builds it as an ABI 1.0 plugin (ght_legacy: no declared
+ * commands).
  */
 #include "ght.h"
 
@@ -36,9 +38,18 @@ static void order_shutdown(void *state)
 
 GHT_EXPORT(GHT_NAME)
 {
+#ifdef GHT_ABI_1_0
+    /* built as ABI 1.0 saw the descriptor: no commands member */
+    static const struct gh_plugin p = {
+        .size = offsetof(struct gh_plugin, commands), .abi_major = GH_PLUGIN_ABI_MAJOR,
+        .abi_minor = 0, .signature = GH_PLUGIN_SIGNATURE, .name = GHT_STR(GHT_NAME),
+        .version = "1.0", .init = order_init, .shutdown = order_shutdown };
+#else
+    static const struct gh_command *const no_commands[] = { NULL };
     static const struct gh_plugin p = {
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR, .abi_minor = GHT_MINOR,
         .signature = GH_PLUGIN_SIGNATURE, .name = GHT_STR(GHT_NAME), .version = "1.0",
-        .init = order_init, .shutdown = order_shutdown };
+        .init = order_init, .shutdown = order_shutdown, .commands = no_commands };
+#endif
     return &p;
 }

@@ -26,8 +26,9 @@ static enum gh_status twin_init(const struct gh_host *host, void **state, char *
 
 GHT_EXPORT(GHT_NAME)
 {
+    static const struct gh_command *const no_commands[] = { NULL };
     static const struct gh_plugin p = {
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR, .abi_minor = GH_PLUGIN_ABI_MINOR,
-        .signature = GH_PLUGIN_SIGNATURE, .name = GHT_STR(GHT_NAME), .init = twin_init };
+        .signature = GH_PLUGIN_SIGNATURE, .name = GHT_STR(GHT_NAME), .init = twin_init, .commands = no_commands };
     return &p;
 }

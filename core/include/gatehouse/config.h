@@ -1,8 +1,9 @@
 /*
  * config.h: the deployment settings from the INI file (SPEC "Settings": the
  * database path, plugins, mail relay, screen). Product settings live in the
- * database (store.h). A missing file gives built-in defaults; a malformed
- * one is an error naming the file and line.
+ * database (store.h). No file named gives built-in defaults; a named file
+ * that can't be read, or a malformed one, is an error naming the file (and
+ * the line).
  */
 #ifndef GATEHOUSE_CONFIG_H
 #define GATEHOUSE_CONFIG_H
@@ -38,7 +39,8 @@ struct gh_config {
 };
 
 void gh_config_defaults(struct gh_config *cfg);
-/* path NULL or a missing file: defaults (GH_OK). A bad line: GH_E_CONFIG,
+/* path NULL or "": defaults (GH_OK). A file that can't be read (missing
+ * included): GH_E_CONFIG, err names it. A bad line: GH_E_CONFIG,
  * err = "FILE:LINE: what is wrong". */
 enum gh_status gh_config_load(const char *path, struct gh_config *cfg,
                               char *err, size_t errlen);

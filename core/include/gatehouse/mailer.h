@@ -32,6 +32,12 @@
  *     for every message alike, so the batch stops and the messages stay
  *     queued untouched (no attempt counted, their 72 h budget not spent);
  *     the problem is logged once per change and shown to staff.
+ * One deliverer at a time per database: a batch holds a flock on
+ * "<db>.mail-lock" (a second deliverer's batch waits for it, at most
+ * GH_MAILER_LOCK_WAIT_MS, then returns GH_E_TRANSIENT having sent nothing). The batch is claimed in one write transaction before its
+ * first send (gh_outbox_claim): a deliverer that can't write (the database
+ * write-locked) sends nothing, since it could not mark what it sent. Claims
+ * a deliverer killed mid-batch left behind are given back by the next batch.
  * Delivery is at-least-once: a crash between the relay's 250 and marking the
  * row sends the message again, with the same Message-ID. Marks are
  * committed in groups on a second connection while the next message is
@@ -57,6 +63,8 @@ struct gh_mailer;
  * the sender does not wait for an fsync per message. A crash resends at
  * most those accepted but not yet committed (same Message-IDs). */
 #define GH_MAILER_MARK_GROUP 64
+/* How long a batch waits for another deliverer's batch to end. */
+#define GH_MAILER_LOCK_WAIT_MS 120000
 
 enum gh_mail_verdict {
     GH_MAILV_SENT = 0,        /* the relay accepted it (2xx after DATA) */

@@ -51,6 +51,22 @@ enum gh_status gh_outbox_due(struct gh_store *st, int64_t now, int limit,
                              gh_mail_fn fn, void *ud);
 /* Earliest next_attempt_at of a queued message, or 0 if none. */
 int64_t gh_outbox_next_due(struct gh_store *st);
+/* Claims messages for the one deliverer (see mailer.h) before anything is
+ * sent, in one write transaction: each of ids[0..n) that is still queued and
+ * due at `now` gets next_attempt_at = GH_OUTBOX_CLAIMED + its due time, so
+ * it is no longer due, and claimed[i] = 1. A deliverer that can't have the
+ * write lock (the database busy past the busy time-out) gets an error and
+ * must send nothing: what it could not mark it would send again. A claim
+ * ends with mark_sent, mark_deferred or mark_failed, or gh_outbox_unclaim;
+ * one left by a deliverer that died is given back by gh_outbox_unclaim_all. */
+#define GH_OUTBOX_CLAIMED INT64_C(1000000000000000)   /* the year 33658 in ms */
+enum gh_status gh_outbox_claim(struct gh_store *st, const int64_t *ids, int n, int64_t now,
+                               unsigned char *claimed);
+/* Gives back a claim that was not used: due again as before. */
+enum gh_status gh_outbox_unclaim(struct gh_store *st, int64_t id);
+/* Gives back every claim (*n_out of them); only for the deliverer that holds
+ * the delivery lock, when a claim can only be a dead deliverer's. */
+enum gh_status gh_outbox_unclaim_all(struct gh_store *st, int *n_out);
 enum gh_status gh_outbox_mark_sent(struct gh_store *st, int64_t id);
 /* Transient failure: attempts++, next attempt by backoff (1 min doubling,
  * cap 1 h, jitter); after 72 h of failures -> failed. Logged. */

@@ -38,7 +38,7 @@
 #include "gatehouse/ui.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
-#define GH_PLUGIN_ABI_MINOR 0
+#define GH_PLUGIN_ABI_MINOR 1
 
 #define GH_STR_(x) #x
 #define GH_STR(x) GH_STR_(x)
@@ -55,6 +55,7 @@
 
 struct gh_host;
 struct gh_plugin_ctx;             /* the host's record of one plugin */
+struct gh_command;                /* a gatehousectl command, below */
 
 struct gh_plugin {
     size_t size;                  /* sizeof(struct gh_plugin) the plugin saw */
@@ -69,6 +70,14 @@ struct gh_plugin {
                            char *err, size_t errlen);
     /* optional: on shutdown (SIGTERM/SIGINT included) */
     void (*shutdown)(void *state);
+    /* ABI 1.1, optional: the gatehousectl commands init registers, as a
+     * NULL-terminated list (name, usage and summary are read from it; run
+     * may be NULL here). gatehousectl lists them in --help and matches a
+     * typed command against them without running any plugin's init; a
+     * plugin that sets this may register only commands listed here. NULL:
+     * not declared (as in ABI 1.0), so gatehousectl must run every init to
+     * find out. */
+    const struct gh_command *const *commands;
 };
 
 #define GH_PLUGIN_ENTRY_PREFIX "gh_plugin_"

@@ -2,8 +2,10 @@
  * plugin_host.h: the program's side of plugins (gatehouse and gatehousectl;
  * plugins themselves see only plugin.h).
  *
- * The host loads the configured plugins (dlopen RTLD_NOW|RTLD_LOCAL, in the
- * configured order), checks each descriptor, gives it the host table and
+ * The host loads the configured plugins (opened with O_NOFOLLOW, the open
+ * file and every folder above it checked for who could change them, then
+ * that same descriptor dlopen()ed RTLD_NOW|RTLD_LOCAL through
+ * /proc/self/fd, in the configured order), checks each descriptor, gives it the host table and
  * keeps what it registers: screens, tiles, commands, hooks and pollers. A
  * refused plugin leaves one operational log line and one activity-log entry
  * naming it and why, and nothing it registered. Built-in parts of the
@@ -76,6 +78,18 @@ void gh_plugin_host_listen(struct gh_plugin_host *h);
  * NULL. */
 const struct gh_host *gh_plugin_host_table(const struct gh_plugin_host *h,
                                            const char *plugin);
+
+/* Appended (issue 11): from now on h checks and maps plugins (the file and
+ * folder checks, dlopen, the descriptor) but runs no init. What each plugin
+ * declares in its descriptor's `commands` is listed by
+ * gh_plugin_host_command_count / _command / _match (their run is never to
+ * be called: there is no state). Refusals are recorded
+ * (gh_plugin_host_info) and logged at debug level only: the caller reports
+ * them when it does not go on to load the plugins for real. */
+void gh_plugin_host_scan_only(struct gh_plugin_host *h);
+/* Plugins a scan admitted that do not declare their commands (ABI 1.0, or
+ * `commands` NULL): their commands are known only after their init. */
+int gh_plugin_host_undeclared(const struct gh_plugin_host *h);
 
 /* Appended by the plugin host: fn(ud) is called when an event makes a
  * poller that returned -1 ("only on events") due again, so a loop that

@@ -1,5 +1,6 @@
 # Plugins add gatehousectl commands: listed in --help, dispatched when no
-# built-in matches, and loaded only then (built-ins never load plugins).
+# built-in matches, and loaded only then (built-ins never load plugins; --help
+# lists what the descriptors declare, running no init).
 . "$(dirname "$0")/lib.sh"
 
 SO=${GHT_SO_DIR:?GHT_SO_DIR: the test plugins folder (tests/plugins)}
@@ -18,7 +19,7 @@ pctl location add Site; rc 0
 
 pctl --help; rc 0
 out_has "Commands from plugins:"; out_has "ght hello [WORD...]"; out_has "[ght_good]"
-grep -q "init ght_good" "$T/trace" || fail "--help did not load the plugins"
+[ ! -e "$T/trace" ] || fail "--help ran a plugin's init (it lists declared commands): $(cat "$T/trace")"
 rm -f "$T/trace"
 pctl ght hello big world; rc 0
 out_has "hello from ght_good: big world"
@@ -35,9 +36,9 @@ err_has "unknown command"
 # --db still wins over the configuration's store path.
 CHECK="--db override"; "$GHCTL" --config "$T/gh.ini" --db "$T/other.db" occupant list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
 rc 1; err_has "other.db"
-# A missing configuration file means defaults; a malformed one names the line.
+# A missing configuration file is an error naming it; a malformed one names the line.
 CHECK="missing config"; "$GHCTL" --config "$T/none.ini" --db "$DB" occupant list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
-rc 0
+rc 1; err_has "none.ini"
 printf '[store]\npath = x\n[bogus\n' >"$T/bad.ini"
 CHECK="bad config"; "$GHCTL" --config "$T/bad.ini" --db "$DB" occupant list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
 rc 1; err_has "bad.ini:3"

@@ -225,12 +225,44 @@ def kill_9_during_flush_then_flush_again_delivers_every_message(e):
     print("received %d, duplicates %d" % (len(got), dups))
 
 
+def flush_on_a_write_locked_database_sends_nothing_then_delivers_each_once(e):
+    # Another connection holds the write lock through the whole flush: the
+    # flush must claim its batch before sending, fail to, and send nothing
+    # (it could not mark what it sent, and would send it again later).
+    e.server()
+    e.config()
+    e.seed(5)
+    holder = sqlite3.connect(e.db, isolation_level=None, timeout=1)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        r = e.ctl("outbox", "flush", "--force")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    check(r.returncode == 1, "locked: exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+    check("none was sent" in r.stderr and "locked" in r.stderr,
+          "locked: no clear error: %r" % r.stderr)
+    time.sleep(0.3)
+    check(len(e.received()) == 0, "locked: %d delivered" % len(e.received()))
+    check(all(x["state"] == "queued" for x in e.dump()), "locked: not all still queued")
+    # released: each delivered exactly once, and nothing is left claimed
+    r = e.ctl("outbox", "flush", "--force")
+    check(r.returncode == 0, "after release: exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+    check("5 sent, 0 deferred, 0 failed; 0 still queued" in r.stdout, r.stdout)
+    r = e.ctl("outbox", "flush")
+    check(r.returncode == 0 and "0 sent" in r.stdout, "third flush: %s" % r.stdout)
+    got = [m["Message-ID"] for m in e.received()]
+    check(len(got) == 5 and len(set(got)) == 5, "delivered %d, %d distinct" % (len(got), len(set(got))))
+    check(set(got) == set(x["mid"] for x in e.dump()), "the right messages")
+
+
 TESTS = {f.__name__: f for f in (
     flush_delivers_everything_due_and_exits_0_with_a_summary,
     flush_exits_1_on_a_550_and_the_failure_is_listed,
     flush_exits_1_while_deferred_and_retry_id_sends_it_now,
     flush_with_a_wrong_password_keeps_mail_queued_and_says_why,
     kill_9_during_flush_then_flush_again_delivers_every_message,
+    flush_on_a_write_locked_database_sends_nothing_then_delivers_each_once,
 )}
 
 

@@ -222,10 +222,11 @@ static void shutdown_fn(void *state)
 
 GH_PLUGIN_EXPORT(uitest)
 {
+    static const struct gh_command *const no_commands[] = { NULL };
     static const struct gh_plugin p = {
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR, .abi_minor = GH_PLUGIN_ABI_MINOR,
         .signature = GH_PLUGIN_SIGNATURE, .name = "uitest", .version = "1",
         .description = "toolkit test screens", .init = init,
-        .shutdown = shutdown_fn };
+        .shutdown = shutdown_fn, .commands = no_commands };
     return &p;
 }

@@ -2,14 +2,19 @@
 # One real window: Xvfb on a free display, the kiosk windowed on it, a real
 # mouse click (xdotool) on the "Long list" tile, screenshots before and after
 # (ImageMagick import): the picture must change where the tile was, and the
-# kiosk must report the list screen. Skips (77) only if Xvfb can't start.
+# kiosk must report the list screen. Skips (77), saying why, when a tool it
+# needs is missing (Xvfb, xdotool, ImageMagick) or Xvfb can't start.
 # With ROTATION 90/270 the panel is mounted turned: the screen is landscape,
 # the kiosk draws portrait, and the click must land on the rotated tile.
 #   xvfb_click.sh GATEHOUSE MKDB PLUGIN_DIR SHOTS_DIR [ROTATION]
 set -u
 gh=$1 mkdb=$2 plugdir=$3 shots=$4 rot=${5:-0}
 case $rot in 90|270) sw=1920 sh=1080;; *) sw=1080 sh=1920;; esac
-command -v Xvfb >/dev/null || { echo "no Xvfb: skipped"; exit 77; }
+for tool in Xvfb:xvfb xdotool:xdotool import:imagemagick convert:imagemagick \
+            compare:imagemagick; do
+  command -v "${tool%%:*}" >/dev/null ||
+    { echo "skipped: '${tool%%:*}' is not installed (Debian package ${tool#*:})"; exit 77; }
+done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-ui-XXXXXX")
 xpid= kpid=
 cleanup() {

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fnmatch.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -583,13 +584,11 @@ static void write_file(const char *path, const char *text)
     fclose(fp);
 }
 
-static void config_missing_file_gives_defaults(void **state)
+static void config_no_file_gives_defaults(void **state)
 {
-    struct fx *f = *state;
-    char path[400], err[512] = "x";
+    char err[512] = "x";
     struct gh_config c;
-    snprintf(path, sizeof path, "%s/none.conf", f->dir);
-    assert_int_equal(gh_config_load(path, &c, err, sizeof err), GH_OK);
+    assert_int_equal(gh_config_load(NULL, &c, err, sizeof err), GH_OK);
     assert_string_equal(c.path, "");
     assert_string_equal(c.store_path, "./gatehouse.db");
     assert_string_equal(c.mail_relay, "");
@@ -600,8 +599,45 @@ static void config_missing_file_gives_defaults(void **state)
     assert_int_equal(c.mail_timeout_s, 30);
     assert_true(c.scale == 1.0);
     assert_true(c.plugin_dir[0] != '\0');
-    assert_int_equal(gh_config_load(NULL, &c, err, sizeof err), GH_OK);
+    /* /dev/null: readable and empty, how scripts pin "no configuration" */
+    assert_int_equal(gh_config_load("/dev/null", &c, err, sizeof err), GH_OK);
     assert_string_equal(c.store_path, "./gatehouse.db");
+}
+
+static void config_missing_file_is_an_error_naming_it(void **state)
+{
+    struct fx *f = *state;
+    char path[400], err[512] = "";
+    struct gh_config c;
+    snprintf(path, sizeof path, "%s/gatehous.conf", f->dir);
+    assert_int_equal(gh_config_load(path, &c, err, sizeof err), GH_E_CONFIG);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "can't be read"));
+    assert_string_equal(c.store_path, "./gatehouse.db");
+}
+
+static void config_key_before_any_section_is_named(void **state)
+{
+    struct fx *f = *state;
+    char path[400], err[512], want[460];
+    struct gh_config c;
+    snprintf(path, sizeof path, "%s/k.conf", f->dir);
+    write_file(path, "# site\npath = /x.db\n[store]\n");
+    assert_int_equal(gh_config_load(path, &c, err, sizeof err), GH_E_CONFIG);
+    snprintf(want, sizeof want, "%s:2: \"path\" is outside any [section]", path);
+    assert_memory_equal(err, want, strlen(want));
+    assert_string_equal(c.store_path, "./gatehouse.db");
+
+    /* inih would take the header and drop the key without a word */
+    write_file(path, "[mail]\nfrom = a@x.test\n[store] path = /x.db\n");
+    assert_int_equal(gh_config_load(path, &c, err, sizeof err), GH_E_CONFIG);
+    snprintf(want, sizeof want, "%s:3: \"path = /x.db\" after a [section] header", path);
+    assert_memory_equal(err, want, strlen(want));
+
+    /* a comment after the header is still fine */
+    write_file(path, "[store] ; the database\npath = /x.db\n");
+    assert_int_equal(gh_config_load(path, &c, err, sizeof err), GH_OK);
+    assert_string_equal(c.store_path, "/x.db");
 }
 
 static void config_full_file_is_read(void **state)
@@ -1745,7 +1781,9 @@ int main(int argc, char **argv)
         T(a_second_writer_waits_for_the_first),
         T(an_unopenable_database_says_where_and_why),
         T(a_listener_may_open_transactions_and_emit),
-        T(config_missing_file_gives_defaults),
+        T(config_no_file_gives_defaults),
+        T(config_missing_file_is_an_error_naming_it),
+        T(config_key_before_any_section_is_named),
         T(config_full_file_is_read),
         T(config_malformed_line_is_named_with_file_and_line),
         T(config_unknown_key_or_section_is_named),
@@ -1794,7 +1832,16 @@ int main(int argc, char **argv)
         T(approvers_get_one_notification_each_per_signup),
         T(due_lists_oldest_first_and_next_due),
     };
-    if (argc > 1)
+    if (argc > 1) {
+        /* A filter that names no test would pass by running nothing. */
+        size_t i = 0, n = sizeof tests / sizeof tests[0];
+        while (i < n && fnmatch(argv[1], tests[i].name, 0) != 0)
+            i++;
+        if (i == n) {
+            fprintf(stderr, "no test named %s\n", argv[1]);
+            return 1;
+        }
         cmocka_set_test_filter(argv[1]);
+    }
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,7 +287,7 @@ static void denied(struct fx *f, int64_t who, int64_t door, enum gh_deny why, co
 {
     struct gh_decision d = decide(f, who, door);
     if (d.allowed)
-        fail_msg("allowed, expected: %s", reason);
+        fail_msg("allowed, expected: %s", reason ? reason : "a denial");
     assert_int_equal(d.why, why);
     if (reason && strcmp(d.reason, reason) != 0)
         fail_msg("reason \"%s\", expected \"%s\"", d.reason, reason);

@@ -311,7 +311,7 @@ static void refused_case(struct fx *f, const char *name, mode_t mode, const char
 
 REFUSED(refuses_plugin_without_entry_point, "ght_noentry", 0644,
         "no entry point gh_plugin_ght_noentry() exported")
-REFUSED(refuses_other_abi_major, "ght_abi", 0644, "built for plugin ABI 2.0")
+REFUSED(refuses_other_abi_major, "ght_abi", 0644, "built for plugin ABI 2.")
 REFUSED(refuses_other_build_signature, "ght_sig", 0644,
         "build signature \"gatehouse-abi1:ptr4:long4:plain\" does not match")
 REFUSED(refuses_descriptor_smaller_than_abi_1_0, "ght_small", 0644, "descriptor size")
@@ -321,6 +321,141 @@ REFUSED(refuses_descriptor_name_other_than_file, "ght_misname", 0644,
 REFUSED(refuses_plugin_calling_core_by_name, "ght_direct", 0644,
         "undefined symbol: gh_strerror")
 REFUSED(refuses_world_writable_file, "ght_writable", 0666, "is world-writable")
+REFUSED(refuses_group_writable_file, "ght_writable", 0664, "is group-writable")
+
+/* Loads f->plugdir/<name>.so expecting a refusal that says why. */
+static void refused_with(struct fx *f, const char *path, const char *why)
+{
+    char err[256] = "";
+    assert_int_equal(gh_plugin_host_load_file(f->h, path, err, sizeof err), GH_E_PLUGIN);
+    if (!strstr(err, why))
+        fail_msg("%s: reason \"%s\" does not say \"%s\"", path, err, why);
+}
+
+static void refuses_a_symlink_to_the_plugin_or_its_folder(void **state)
+{
+    struct fx *f = *state;
+    char ww[320], link[400], via[400];
+    /* the real file in a world-writable folder without the sticky bit */
+    snprintf(ww, sizeof ww, "%s/ww", f->root);
+    assert_int_equal(mkdir(ww, 0777), 0);
+    assert_int_equal(chmod(ww, 0777), 0);
+    const char *real = copy_plugin_to(ww, "ght_alpha", 0644);
+    snprintf(link, sizeof link, "%s/ght_alpha.so", f->plugdir);
+    assert_int_equal(symlink(real, link), 0);
+    refused_with(f, link, "ght_alpha.so is a symbolic link");
+    /* even to a trustworthy file: the name is not what gets checked */
+    copy_plugin(f, "ght_beta");
+    snprintf(via, sizeof via, "%s/via", f->root);
+    assert_int_equal(symlink(f->plugdir, via), 0);
+    snprintf(link, sizeof link, "%s/ght_beta.so", via);
+    refused_with(f, link, "/via is a symbolic link");
+    assert_string_equal(trace(f), "");
+}
+
+static void refuses_a_group_writable_folder_and_a_world_writable_parent(void **state)
+{
+    struct fx *f = *state;
+    char path[400];
+    copy_plugin(f, "ght_alpha");
+    snprintf(path, sizeof path, "%s/ght_alpha.so", f->plugdir);
+    assert_int_equal(chmod(f->plugdir, 0775), 0);
+    refused_with(f, path, "/plugins is group-writable without the sticky bit");
+    assert_int_equal(chmod(f->plugdir, 0755), 0);
+    /* the folder above the plugin folder */
+    assert_int_equal(chmod(f->root, 0777), 0);
+    refused_with(f, path, "is world-writable without the sticky bit");
+    assert_int_equal(chmod(f->root, 0757), 0);
+    refused_with(f, path, "is world-writable without the sticky bit (mode 0757)");
+    /* with the sticky bit (like /tmp) only a file's owner may replace it */
+    assert_int_equal(chmod(f->root, 01777), 0);
+    assert_int_equal(gh_plugin_host_load_file(f->h, path, NULL, 0), GH_OK);
+    assert_string_equal(trace(f), "init ght_alpha\n");
+    assert_int_equal(chmod(f->root, 0700), 0);
+}
+
+static void refuses_a_plugin_or_folder_owned_by_another_user(void **state)
+{
+    struct fx *f = *state;
+    if (geteuid() != 0)
+        skip();                       /* only root can give a file away */
+    char path[400];
+    copy_plugin(f, "ght_alpha");
+    snprintf(path, sizeof path, "%s/ght_alpha.so", f->plugdir);
+    assert_int_equal(chown(path, 4242, 4242), 0);
+    refused_with(f, path, "ght_alpha.so is owned by uid 4242, not root or this program's user");
+    assert_int_equal(chown(path, 0, 0), 0);
+    assert_int_equal(chown(f->plugdir, 4242, 4242), 0);
+    refused_with(f, path, "/plugins is owned by uid 4242");
+    assert_int_equal(chown(f->plugdir, 0, 0), 0);
+    assert_int_equal(gh_plugin_host_load_file(f->h, path, NULL, 0), GH_OK);
+}
+
+static void a_scan_lists_declared_commands_and_runs_no_init(void **state)
+{
+    struct fx *f = *state;
+    copy_plugin(f, "ght_good");
+    copy_plugin(f, "ght_initfail");
+    copy_plugin(f, "ght_legacy");
+    copy_plugin(f, "ght_noinit");
+    gh_plugin_host_scan_only(f->h);
+    assert_int_equal(gh_plugin_host_load_all(f->h), 3);
+    assert_string_equal(trace(f), "");
+    /* ght_good's three and ght_initfail's one, from their descriptors */
+    assert_int_equal(gh_plugin_host_command_count(f->h), 4);
+    char *argv[] = { "ght", "hello", "x" };
+    int used = 0;
+    const struct gh_reg_command *r = gh_plugin_host_match(f->h, 3, argv, &used);
+    assert_non_null(r);
+    assert_int_equal(used, 2);
+    assert_string_equal(r->plugin, "ght_good");
+    assert_string_equal(r->cmd->usage, "ght hello [WORD...]");
+    assert_string_equal(r->cmd->summary, "say hello");
+    char *other[] = { "initfail", "cmd" };
+    assert_non_null(gh_plugin_host_match(f->h, 2, other, &used));
+    /* the ABI 1.0 plugin declares nothing: its commands need its init */
+    assert_int_equal(gh_plugin_host_undeclared(f->h), 1);
+    /* the descriptor checks still apply */
+    assert_int_equal(last_info(f)->state, GH_PLUGIN_REFUSED);
+    assert_non_null(strstr(last_info(f)->reason, "required callback init missing"));
+    /* nothing registered but commands; nothing to shut down */
+    assert_int_equal(gh_plugin_host_tile_count(f->h, GH_TILE_HOME), 0);
+    assert_null(gh_plugin_host_screen(f->h, "ght.good"));
+    gh_plugin_host_shutdown(f->h);
+    assert_string_equal(trace(f), "");
+    assert_int_equal(audit_count(f, "plugin.loaded", "ght_good", GH_OUTCOME_OK, NULL), 0);
+}
+
+/* A plugin whose init registers a command its descriptor does not list. */
+static int run_listed(void *st, struct gh_cmd_ctx *c, int argc, char **argv) { return 0; }
+static const struct gh_command listed_cmd = {
+    .size = sizeof listed_cmd, .name = "listed one", .run = run_listed };
+static const struct gh_command unlisted_cmd = {
+    .size = sizeof unlisted_cmd, .name = "listed two", .run = run_listed };
+static const struct gh_command *const listed[] = { &listed_cmd, NULL };
+static enum gh_status register_unlisted(const struct gh_host *host, void **state, char *err,
+                                        size_t errlen)
+{
+    if (host->register_command(host->ctx, &listed_cmd) != 0 ||
+        host->register_command(host->ctx, &unlisted_cmd) != 0) {
+        snprintf(err, errlen, "a registration was refused");
+        return GH_E_PLUGIN;
+    }
+    return GH_OK;
+}
+
+static void a_command_missing_from_the_declared_list_is_refused(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    static const struct gh_plugin p = {
+        .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR, .abi_minor = GH_PLUGIN_ABI_MINOR,
+        .signature = GH_PLUGIN_SIGNATURE, .name = "ght_unlisted", .init = register_unlisted,
+        .commands = listed };
+    assert_int_equal(gh_plugin_host_add_static(f->h, &p, err, sizeof err), GH_E_PLUGIN);
+    assert_non_null(strstr(err, "command listed two: not in the descriptor's commands list"));
+    assert_int_equal(gh_plugin_host_command_count(f->h), 0);   /* rolled back */
+}
 
 static void failed_init_is_rolled_back(void **state)
 {
@@ -776,6 +911,12 @@ int main(int argc, char **argv)
         T(refuses_descriptor_name_other_than_file),
         T(refuses_world_writable_file),
         T(refuses_a_world_writable_folder_without_sticky_bit),
+        T(refuses_group_writable_file),
+        T(refuses_a_symlink_to_the_plugin_or_its_folder),
+        T(refuses_a_group_writable_folder_and_a_world_writable_parent),
+        T(refuses_a_plugin_or_folder_owned_by_another_user),
+        T(a_scan_lists_declared_commands_and_runs_no_init),
+        T(a_command_missing_from_the_declared_list_is_refused),
         T(refuses_a_file_that_is_not_a_shared_object),
         T(refuses_plugin_calling_core_by_name),
         T(refuses_a_second_plugin_of_the_same_name),
