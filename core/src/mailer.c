@@ -1267,7 +1267,7 @@ static enum gh_status claim_batch(struct gh_store *st, struct due_list *due,
     /* one write transaction claims and re-checks: what is sent is what was
      * true when it was claimed (SPEC "Mail") */
     if ((s = gh_store_begin(st)) != GH_OK) {
-        gh_store_copy(why, sizeof why, gh_store_errmsg(st));
+        snprintf(why, sizeof why, "%s", gh_store_errmsg(st));
         s = gh_store_fail(st, s, _("could not claim %d email(s) before sending, so none was "
                                    "sent: %s"), k, why);
         goto out;
