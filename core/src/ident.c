@@ -81,6 +81,67 @@ static int is_control(uint32_t c)
            c == 0x2028 || c == 0x2029;
 }
 
+/* Characters that show nothing or turn the text around: zero-width and
+ * other invisible characters, and the bidirectional controls (U+202E makes
+ * "txt.exe" of "exe.txt" on a screen). A name or address holding one looks
+ * the same as another that doesn't. */
+static const struct {
+    uint32_t cp;
+    const char *name;
+} hidden_chars[] = {
+    {0x00AD, "SOFT HYPHEN"},
+    {0x034F, "COMBINING GRAPHEME JOINER"},
+    {0x061C, "ARABIC LETTER MARK"},
+    {0x115F, "HANGUL CHOSEONG FILLER"},
+    {0x1160, "HANGUL JUNGSEONG FILLER"},
+    {0x180E, "MONGOLIAN VOWEL SEPARATOR"},
+    {0x200B, "ZERO WIDTH SPACE"},
+    {0x200C, "ZERO WIDTH NON-JOINER"},
+    {0x200D, "ZERO WIDTH JOINER"},
+    {0x200E, "LEFT-TO-RIGHT MARK"},
+    {0x200F, "RIGHT-TO-LEFT MARK"},
+    {0x202A, "LEFT-TO-RIGHT EMBEDDING"},
+    {0x202B, "RIGHT-TO-LEFT EMBEDDING"},
+    {0x202C, "POP DIRECTIONAL FORMATTING"},
+    {0x202D, "LEFT-TO-RIGHT OVERRIDE"},
+    {0x202E, "RIGHT-TO-LEFT OVERRIDE"},
+    {0x2060, "WORD JOINER"},
+    {0x2061, "FUNCTION APPLICATION"},
+    {0x2062, "INVISIBLE TIMES"},
+    {0x2063, "INVISIBLE SEPARATOR"},
+    {0x2064, "INVISIBLE PLUS"},
+    {0x2066, "LEFT-TO-RIGHT ISOLATE"},
+    {0x2067, "RIGHT-TO-LEFT ISOLATE"},
+    {0x2068, "FIRST STRONG ISOLATE"},
+    {0x2069, "POP DIRECTIONAL ISOLATE"},
+    {0x3164, "HANGUL FILLER"},
+    {0xFEFF, "ZERO WIDTH NO-BREAK SPACE"},
+    {0xFFA0, "HALFWIDTH HANGUL FILLER"},
+};
+
+static const char *hidden_name(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof hidden_chars / sizeof hidden_chars[0]; i++)
+        if (hidden_chars[i].cp == cp)
+            return hidden_chars[i].name;
+    return NULL;
+}
+
+/* "U+200B ZERO WIDTH SPACE", "U+FF41 FULLWIDTH a", "U+0430": what a
+ * person can look up, since the character itself may not show. */
+static void describe_char(uint32_t cp, char *buf, size_t len)
+{
+    const char *name = hidden_name(cp);
+    if (name)
+        snprintf(buf, len, "U+%04X %s", (unsigned)cp, name);
+    else if (cp >= 0xFF01 && cp <= 0xFF5E)
+        snprintf(buf, len, "U+%04X FULLWIDTH %c", (unsigned)cp, (char)(cp - 0xFF01 + 0x21));
+    else if (cp == 0x3000)
+        snprintf(buf, len, "U+3000 IDEOGRAPHIC SPACE");
+    else
+        snprintf(buf, len, "U+%04X", (unsigned)cp);
+}
+
 /* ---- email ------------------------------------------------------------ */
 
 /* Characters that are legal only inside quotes in RFC 5322. An address with
@@ -98,6 +159,7 @@ int gh_ident_check_email(const char *email, char *err, size_t errlen)
     size_t len, i, n;
     uint32_t cp;
     int ats = 0;
+    size_t pos = 0;
 
     if (!email || !*email)
         return seterr(err, errlen, _("email: an email address is required"));
@@ -108,9 +170,27 @@ int gh_ident_check_email(const char *email, char *err, size_t errlen)
         n = utf8_next(s + i, len - i, &cp);
         if (n == 0)
             return seterr(err, errlen, _("email: contains a character that is not valid text"));
-        if (cp == ' ' || cp == 0xA0 || is_control(cp))
-            return seterr(err, errlen,
-                          _("email: must not contain spaces or control characters"));
+        pos++;
+        if (cp == ' ' || cp == 0xA0 || cp == 0x3000 || is_control(cp)) {
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("email: must not contain spaces or control characters "
+                           "(character %zu is one)"), pos);
+            return -1;
+        }
+        if (cp >= 0x80) {
+            /* Only plain ASCII: look-alike letters (Cyrillic а, full-width
+             * ａ) and invisible or text-direction characters would make a
+             * second address that looks like the first. */
+            char what[64];
+            describe_char(cp, what, sizeof what);
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("email: character %zu is not allowed (%s); type the address in "
+                           "plain letters (an international domain in its xn-- form)"),
+                         pos, what);
+            return -1;
+        }
         if (cp == '@')
             ats++;
         else if (cp < 0x80 && is_email_special((unsigned char)cp))
@@ -147,9 +227,10 @@ int gh_ident_check_domain(const char *domain, char *err, size_t errlen)
         return seterr(err, errlen, _("domain: must be at most 253 characters long"));
     for (p = domain; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (!(isalnum(c) || c == '-' || c == '.' || c >= 0x80))
+        if (!(isalnum(c) || c == '-' || c == '.'))
             return seterr(err, errlen,
-                          _("domain: may contain only letters, digits, dashes and dots, like example.com"));
+                          _("domain: may contain only letters, digits, dashes and dots, like "
+                            "example.com (an international domain in its xn-- form)"));
     }
     if (!strchr(domain, '.'))
         return seterr(err, errlen, _("domain: must contain a dot, like example.com"));
@@ -220,6 +301,16 @@ int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
             return -1;
         }
         chars++;
+        if (hidden_name(cp)) {
+            char what[64];
+            describe_char(cp, what, sizeof what);
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("%s: character %zu is not allowed (%s): it is invisible or turns "
+                           "the text around"),
+                         field, chars, what);
+            return -1;
+        }
     }
     if (chars > max_chars) {
         if (err && errlen)

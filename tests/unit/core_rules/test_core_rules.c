@@ -343,6 +343,82 @@ static void test_email_no_spaces_or_control_at_most_254_bytes(void **state)
     bad_email(big, "254");
 }
 
+/* Issue 11: addresses that look like "admin@x.test" but are not. Each is
+ * refused with the position of the character and what it is. */
+static void test_email_plain_ascii_no_lookalike_invisible_or_bidi_characters(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *email, *expect;
+    } cases[] = {
+        {"\xEF\xBD\x81" "dmin@x.test", "character 1 is not allowed (U+FF41 FULLWIDTH a)"},
+        {"ad\xE2\x80\x8Bmin@x.test", "character 3 is not allowed (U+200B ZERO WIDTH SPACE)"},
+        {"admin@x.test\xE2\x80\x8B", "character 13 is not allowed (U+200B ZERO WIDTH SPACE)"},
+        {"\xE2\x80\xAE" "admin@x.test", "character 1 is not allowed (U+202E RIGHT-TO-LEFT OVERRIDE)"},
+        {"\xD0\xB0" "dmin@x.test", "character 1 is not allowed (U+0430)"},
+        {"admin@b\xC3\xBC" "cher.test", "character 8 is not allowed (U+00FC)"},
+        {"admin\xEF\xBC\xA0x.test", "character 6 is not allowed (U+FF20 FULLWIDTH @)"},
+        {"ad\xE2\x81\xA0min@x.test", "U+2060 WORD JOINER"},
+        {"\xEF\xBB\xBF" "admin@x.test", "U+FEFF ZERO WIDTH NO-BREAK SPACE"},
+        {"admin\xE2\x80\x8E@x.test", "U+200E LEFT-TO-RIGHT MARK"},
+        {"admin@x.te\xE2\x81\xA7st", "U+2067 RIGHT-TO-LEFT ISOLATE"},
+        {"ad\x7fmin@x.test", "character 3 is one"},
+    };
+    char err[256];
+
+    staff(f, "admin@x.test", NULL, GH_PERM_ADMIN);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (gh_ident_check_email(cases[i].email, err, sizeof err) != -1)
+            fail_msg("case %zu accepted", i);
+        if (strncmp(err, "email: ", 7) != 0 || !strstr(err, cases[i].expect))
+            fail_msg("case %zu: \"%s\", expected \"%s\"", i, err, cases[i].expect);
+        struct gh_account_new in = {.email = cases[i].email};
+        assert_int_equal(gh_occupant_create(f->st, "test", &in, NULL), GH_E_INVALID);
+        assert_non_null(strstr(gh_store_errmsg(f->st), cases[i].expect));
+    }
+    assert_int_equal(gh_ident_check_email(cases[0].email, err, sizeof err), -1);
+    assert_string_equal(err, "email: character 1 is not allowed (U+FF41 FULLWIDTH a); type the "
+                             "address in plain letters (an international domain in its xn-- form)");
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM accounts"), 1);
+    /* An international domain in its ASCII (xn--) form is an address. */
+    assert_int_equal(gh_ident_check_email("anna@xn--bcher-kva.test", err, sizeof err), 0);
+    occ(f, "anna@xn--bcher-kva.test", NULL, NULL);
+    assert_int_equal(gh_ident_check_domain("xn--bcher-kva.test", err, sizeof err), 0);
+    assert_int_equal(gh_ident_check_domain("b\xC3\xBC" "cher.test", err, sizeof err), -1);
+    assert_non_null(strstr(err, "xn--"));
+}
+
+/* Issue 11: a name with U+202E reversed the text of `occupant list`. */
+static void test_name_no_bidi_or_zero_width_characters(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *name, *expect;
+    } cases[] = {
+        {"Eve \xE2\x80\xAE" "gnp.exe", "character 5 is not allowed (U+202E RIGHT-TO-LEFT OVERRIDE)"},
+        {"Ann\xE2\x80\x8B", "character 4 is not allowed (U+200B ZERO WIDTH SPACE)"},
+        {"\xE2\x81\xA6" "Bob", "character 1 is not allowed (U+2066 LEFT-TO-RIGHT ISOLATE)"},
+        {"Zo\xC3\xAB\xE2\x80\x8D", "character 4 is not allowed (U+200D ZERO WIDTH JOINER)"},
+        {"Al\xE2\x80\x8F" "i", "U+200F RIGHT-TO-LEFT MARK"},
+        {"\xEF\xBB\xBF" "Kim", "U+FEFF ZERO WIDTH NO-BREAK SPACE"},
+    };
+    char err[256];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (gh_ident_check_name(cases[i].name, err, sizeof err) != -1)
+            fail_msg("case %zu accepted", i);
+        if (strncmp(err, "name: ", 6) != 0 || !strstr(err, cases[i].expect))
+            fail_msg("case %zu: \"%s\", expected \"%s\"", i, err, cases[i].expect);
+        struct gh_account_new in = {.email = "eve@example.com", .name = cases[i].name};
+        assert_int_equal(gh_occupant_create(f->st, "test", &in, NULL), GH_E_INVALID);
+    }
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM accounts"), 0);
+    /* Right-to-left scripts themselves are names like any other. */
+    assert_int_equal(gh_ident_check_name("\xD7\xA9\xD7\xA8\xD7\x94 \xD9\x84\xD9\x8A\xD9\x84\xD9\x89",
+                                         err, sizeof err), 0);
+    assert_int_equal(gh_ident_check_name("\xEF\xBC\xA1\xEF\xBD\x8E\xEF\xBD\x8E", err, sizeof err), 0);
+}
+
 static void test_name_at_most_100_characters_valid_utf8(void **state)
 {
     char name[512] = "", err[256];
@@ -2174,6 +2250,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         T(test_email_required_one_at_local_part_domain_with_dot),
         T(test_email_no_spaces_or_control_at_most_254_bytes),
+        T(test_email_plain_ascii_no_lookalike_invisible_or_bidi_characters),
+        T(test_name_no_bidi_or_zero_width_characters),
         T(test_name_at_most_100_characters_valid_utf8),
         T(test_cr_lf_in_names_refused),
         T(test_phone_normalised_plus_and_digits_7_to_15),
