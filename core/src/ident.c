@@ -12,10 +12,13 @@
  * Email and phone are unique across all accounts; the keys that make them
  * comparable are made here too: an email's key is the address lower-cased
  * (ASCII letters only, as SQLite's lower() does, so keys made in C and in SQL
- * agree), a phone's key is its normalised form ("+" and digits).
+ * agree), a phone's key is its E.164 form ("+", the country code and the
+ * number), worked out with the site's calling code (setting phone_country)
+ * so that 07700 900123, 0044 7700 900123 and +44 7700 900123 are one number.
  */
 #include "gatehouse/account.h"
 #include "gatehouse/i18n.h"
+#include "rules_internal.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -363,6 +366,69 @@ int gh_ident_normalize_phone(const char *phone, char *out, size_t outlen,
     if (!out || outlen <= o)
         return seterr(err, errlen, _("phone: too long"));
     memcpy(out, buf, o + 1);
+    return 0;
+}
+
+/* The digits of a calling code setting, "1" when it is not 1 to 3 digits. */
+static const char *calling_code(const char *country)
+{
+    size_t n = country ? strlen(country) : 0;
+    if (n < 1 || n > 3 || country[0] == '0' || strspn(country, "0123456789") != n)
+        return "1";
+    return country;
+}
+
+/* (rules_internal.h) "00" (and "011" in North America) is the
+ * international prefix; a single leading 0 is the national trunk prefix; a
+ * number that starts with the site's calling code already has it; any other
+ * is a national number without its trunk 0. */
+void gh_rules_phone_intl(const char *digits, const char *country, char *out, size_t outlen)
+{
+    const char *cc = calling_code(country);
+    size_t ccn = strlen(cc), dn = strlen(digits);
+    if (strncmp(digits, "00", 2) == 0)
+        snprintf(out, outlen, "%s", digits + 2);
+    else if (strcmp(cc, "1") == 0 && strncmp(digits, "011", 3) == 0)
+        snprintf(out, outlen, "%s", digits + 3);
+    else if (digits[0] == '0')
+        snprintf(out, outlen, "%s%s", cc, digits + 1);
+    else if (strncmp(digits, cc, dn < ccn ? dn : ccn) == 0)   /* a prefix may be shorter */
+        snprintf(out, outlen, "%s", digits);
+    else
+        snprintf(out, outlen, "%s%s", cc, digits);
+}
+
+int gh_ident_phone_e164(const char *phone, const char *country, char *out, size_t outlen,
+                        char *err, size_t errlen)
+{
+    char typed[GH_PHONE_BUF], full[2 * GH_PHONE_BUF], plain[GH_PHONE_BUF * 4];
+    const char *zero;
+
+    if (out && outlen)
+        out[0] = '\0';
+    /* "+44 (0)20 ...": the trunk 0 in brackets is not dialled after +44. */
+    if (phone && phone[0] == '+' && (zero = strstr(phone, "(0)")) != NULL &&
+        strlen(phone) < sizeof plain) {
+        snprintf(plain, sizeof plain, "%.*s%s", (int)(zero - phone), phone, zero + 3);
+        phone = plain;
+    }
+    if (gh_ident_normalize_phone(phone, typed, sizeof typed, err, errlen) != 0)
+        return -1;
+    if (!typed[0])
+        return 0;                /* no phone */
+    if (typed[0] == '+')
+        snprintf(full, sizeof full, "%s", typed + 1);
+    else
+        gh_rules_phone_intl(typed, country, full, sizeof full);
+    size_t n = strlen(full);
+    if (n < 7 || n > 15 || full[0] == '0')
+        return seterr(err, errlen,
+                      _("phone: with its country code a number has 7 to 15 digits; type it "
+                        "with + and the country code, like +44 7700 900123"));
+    if (!out || outlen <= n + 1)
+        return seterr(err, errlen, _("phone: too long"));
+    out[0] = '+';
+    memcpy(out + 1, full, n + 1);
     return 0;
 }
 

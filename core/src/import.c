@@ -47,6 +47,7 @@
 #include "gatehouse/i18n.h"
 #include "gatehouse/location.h"
 #include "gatehouse/store.h"
+#include "rules_internal.h"
 #include "store_internal.h"
 
 #include <csv.h>
@@ -285,12 +286,13 @@ static enum gh_status batch_maybe_close(struct imp *im)
     return s;
 }
 
-static int same_phone(const char *a, const char *b)
+/* The same number, once both are in E.164 with the site's calling code. */
+static int same_phone(struct gh_store *st, const char *a, const char *b)
 {
     char ka[GH_PHONE_BUF] = "", kb[GH_PHONE_BUF] = "";
-    if (gh_ident_normalize_phone(a, ka, sizeof ka, NULL, 0) != 0)
+    if (gh_rules_phone_key(st, a, ka, sizeof ka, NULL, 0) != 0)
         return 0;
-    if (gh_ident_normalize_phone(b, kb, sizeof kb, NULL, 0) != 0)
+    if (gh_rules_phone_key(st, b, kb, sizeof kb, NULL, 0) != 0)
         return 0;
     return strcmp(ka, kb) == 0;
 }
@@ -318,7 +320,7 @@ static enum gh_status do_row(struct imp *im, char *msg, size_t msglen, int *outc
         return GH_E_INVALID;
     }
     char key[GH_PHONE_BUF];
-    if (*phone && gh_ident_normalize_phone(phone, key, sizeof key, err, sizeof err) != 0) {
+    if (*phone && gh_rules_phone_key(st, phone, key, sizeof key, err, sizeof err) != 0) {
         snprintf(msg, msglen, "%s", err);
         return GH_E_INVALID;
     }
@@ -397,7 +399,7 @@ static enum gh_status do_row(struct imp *im, char *msg, size_t msglen, int *outc
     }
 
     int new_name = *name && strcmp(name, a.name) != 0;
-    int new_phone = *phone && !same_phone(phone, a.phone);
+    int new_phone = *phone && !same_phone(st, phone, a.phone);
     int new_group = grp.id && a.group_id != grp.id;
     if (new_name || new_phone) {
         s = gh_account_update(st, im->actor, a.id, new_name ? name : NULL,

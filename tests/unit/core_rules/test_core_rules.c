@@ -481,6 +481,147 @@ static void test_phone_normalised_plus_and_digits_7_to_15(void **state)
     assert_string_equal(out, "");
 }
 
+/* Issue 11: the E.164 form with the site's calling code. */
+static void test_phone_e164_with_the_site_calling_code(void **state)
+{
+    static const struct {
+        const char *phone, *cc, *e164;
+    } ok[] = {
+        {"+15550100000", "1", "+15550100000"},
+        {"15550100000", "1", "+15550100000"},
+        {"0015550100000", "1", "+15550100000"},
+        {"555 010 0000", "1", "+15550100000"},
+        {"(555) 010-0000", NULL, "+15550100000"},
+        {"011 44 7700 900777", "1", "+447700900777"},
+        {"07700900777", "44", "+447700900777"},
+        {"07700 900 777", "44", "+447700900777"},
+        {"0044 7700 900777", "44", "+447700900777"},
+        {"447700900777", "44", "+447700900777"},
+        {"7700900777", "44", "+447700900777"},
+        {"+44 (0) 20 7946 0000", "44", "+442079460000"},
+        {"0015550100000", "44", "+15550100000"},
+        {"030 1234567", "49", "+49301234567"},
+        {"", "44", ""},
+    };
+    char out[64], err[256];
+    (void)state;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        if (gh_ident_phone_e164(ok[i].phone, ok[i].cc, out, sizeof out, err, sizeof err) != 0)
+            fail_msg("%s (%s): %s", ok[i].phone, ok[i].cc ? ok[i].cc : "-", err);
+        if (strcmp(out, ok[i].e164) != 0)
+            fail_msg("%s (%s): %s, expected %s", ok[i].phone, ok[i].cc ? ok[i].cc : "-", out,
+                     ok[i].e164);
+    }
+    assert_int_equal(gh_ident_phone_e164("123456", "44", out, sizeof out, err, sizeof err), -1);
+    assert_string_equal(err, "phone: must have 7 to 15 digits");
+    assert_int_equal(gh_ident_phone_e164("0999 1234 5678 901", "44", out, sizeof out, err,
+                                         sizeof err), -1);
+    assert_non_null(strstr(err, "phone: with its country code"));
+    assert_int_equal(gh_ident_phone_e164("00 0123 4567", "44", out, sizeof out, err, sizeof err), -1);
+    assert_int_equal(gh_ident_phone_e164("555-CALL-NOW", "1", out, sizeof out, err, sizeof err), -1);
+    assert_non_null(strstr(err, "phone: "));
+}
+
+/* Issue 11: +15550100000, 15550100000 and 0015550100000 were three
+ * accounts; 07700900777 never found +447700900777. */
+static void test_phone_same_number_one_account_for_adding_matching_and_search(void **state)
+{
+    struct fx *f = *state;
+    struct gh_account a;
+    int64_t id = occ(f, "us@example.com", NULL, "+15550100000");
+    const char *same[] = { "15550100000", "0015550100000", "555 010 0000", "+1 555 010 0000" };
+
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        struct gh_account_new in = {.email = "dup@example.com", .phone = same[i]};
+        assert_int_equal(gh_occupant_create(f->st, "test", &in, NULL), GH_E_EXISTS);
+        errmsg_starts(f, "phone: ");
+        assert_non_null(strstr(gh_store_errmsg(f->st), "already registered"));
+        OK(gh_account_find(f->st, same[i], &a));
+        assert_int_equal(a.id, id);
+    }
+    assert_string_equal(account_of(f, id).phone, "+15550100000");
+
+    set(f, GH_SETTING_PHONE_COUNTRY, "44");
+    int64_t uk = occ(f, "uk@example.com", NULL, "07700900777");
+    assert_string_equal(account_of(f, uk).phone, "+447700900777");
+    OK(gh_account_find(f->st, "+447700900777", &a));
+    assert_int_equal(a.id, uk);
+    OK(gh_account_find(f->st, "07700 900 777", &a));
+    assert_int_equal(a.id, uk);
+    OK(gh_account_find(f->st, "0044 7700 900777", &a));
+    assert_int_equal(a.id, uk);
+    struct gh_account_new in = {.email = "uk2@example.com", .phone = "+44 7700 900777"};
+    assert_int_equal(gh_occupant_create(f->st, "test", &in, NULL), GH_E_EXISTS);
+    /* The US number is still itself, written internationally. */
+    OK(gh_account_find(f->st, "0015550100000", &a));
+    assert_int_equal(a.id, id);
+    /* Search: the national prefix finds the international number. */
+    const char *prefixes[] = { "07700", "+44770", "0044 77", "7700 9" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        struct gh_account_query q = {.kind = -1, .state = -1, .prefix = prefixes[i]};
+        int64_t n = 0;
+        OK(gh_account_count(f->st, &q, &n));
+        if (n != 1)
+            fail_msg("search \"%s\": %lld found", prefixes[i], (long long)n);
+    }
+}
+
+/* phone_country: the calling code, 1 to 999; setting it puts numbers stored
+ * without a country code (before this version) into E.164. */
+static void test_phone_country_setting_validated_and_converts_stored_numbers(void **state)
+{
+    struct fx *f = *state;
+    assert_string_equal(gh_settings_get(f->st, GH_SETTING_PHONE_COUNTRY), "1");
+    const char *bad[] = { "", "0", "1000", "+44", "abc", "4 4" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(gh_settings_set(f->st, "test", GH_SETTING_PHONE_COUNTRY, bad[i]),
+                         GH_E_INVALID);
+        errmsg_starts(f, "phone_country: ");
+    }
+    int64_t a = occ(f, "a@example.com", NULL, "+447700900111");
+    int64_t b = occ(f, "b@example.com", NULL, "+447700900222");
+    int64_t c = occ(f, "c@example.com", NULL, "+447700900333");
+    /* As an older version stored them: the digits as typed. */
+    OK(gh_store_exec(f->st, "UPDATE accounts SET phone = '07700 900111', phone_key = '07700900111' "
+                            "WHERE email = 'a@example.com'", "test"));
+    OK(gh_store_exec(f->st, "UPDATE accounts SET phone = '07700 900333', phone_key = '07700900333' "
+                            "WHERE email = 'b@example.com'", "test"));   /* c's number */
+    struct gh_account found;
+    OK(gh_account_find(f->st, "07700 900111", &found));   /* found by its old form */
+    assert_int_equal(found.id, a);
+    OK(gh_settings_set(f->st, "test", GH_SETTING_PHONE_COUNTRY, "044"));
+    assert_string_equal(gh_settings_get(f->st, GH_SETTING_PHONE_COUNTRY), "44");
+    assert_string_equal(account_of(f, a).phone, "+447700900111");
+    assert_string_equal(account_of(f, b).phone, "07700 900333");   /* c has it: kept */
+    assert_string_equal(account_of(f, c).phone, "+447700900333");
+    assert_int_equal(logged(f, "settings.set", GH_OUTCOME_OK, "1 stored phone number(s) put in "
+                                                              "E.164, 1 left"), 1);
+}
+
+/* The upgrade puts stored numbers with '+' or 00 into E.164. */
+static void test_phone_upgrade_migration_to_e164(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    int64_t a = occ(f, "a@example.com", NULL, "+44 7700 900111");
+    int64_t b = occ(f, "b@example.com", NULL, "+447700900222");
+    int64_t c = occ(f, "c@example.com", NULL, "+447700900333");
+    int64_t d = occ(f, "d@example.com", NULL, "+447700900444");
+    OK(gh_store_exec(f->st, "UPDATE accounts SET phone = '+44 7700 900111' WHERE id = 1", "t"));
+    OK(gh_store_exec(f->st, "UPDATE accounts SET phone = '0044 7700 900222', "
+                            "phone_key = '00447700900222' WHERE id = 2", "t"));
+    OK(gh_store_exec(f->st, "UPDATE accounts SET phone = '0044 7700 900444', "
+                            "phone_key = '00447700900444' WHERE id = 3", "t")); /* d's number */
+    OK(gh_store_exec(f->st, "PRAGMA user_version = 3", "t"));
+    gh_store_close(f->st);
+    assert_int_equal(gh_store_open(f->path, &f->st, err, sizeof err), GH_OK);
+    assert_int_equal(gh_store_schema_version(f->st), gh_store_schema_latest());
+    assert_string_equal(account_of(f, a).phone, "+447700900111");
+    assert_string_equal(account_of(f, b).phone, "+447700900222");
+    assert_string_equal(account_of(f, c).phone, "0044 7700 900444");   /* taken: kept */
+    assert_string_equal(account_of(f, d).phone, "+447700900444");
+}
+
 static void test_mask_email_for_public_screens(void **state)
 {
     char out[300];
@@ -693,7 +834,7 @@ static void test_created_by_staff_active_with_welcome(void **state)
 
     assert_int_equal(a.state, GH_STATE_ACTIVE);
     assert_int_equal(a.kind, GH_KIND_OCCUPANT);
-    assert_string_equal(a.phone, "+44 20 7946 0001");
+    assert_string_equal(a.phone, "+442079460001");
     assert_int_equal(mails(f, "welcome", id), 1);
     assert_int_equal(events(f, GH_EVENT_ACCOUNT_ACTIVE, id, NULL), 1);
     assert_int_equal(events(f, GH_EVENT_ACCOUNT_STATE, id, "active"), 1);
@@ -848,7 +989,10 @@ static void test_find_by_email_phone_or_id(void **state)
     OK(gh_account_find(f->st, id_text, &a));
     assert_int_equal(a.id, id);
     assert_int_equal(gh_account_find(f->st, "nobody@example.com", &a), GH_E_NOTFOUND);
-    assert_int_equal(gh_account_find(f->st, "5550009999", &a), GH_E_NOTFOUND);
+    /* A national number is the same number (phone_country 1 by default). */
+    OK(gh_account_find(f->st, "555 000 9999", &a));
+    assert_int_equal(a.id, id);
+    assert_int_equal(gh_account_find(f->st, "+44 555 000 9999", &a), GH_E_NOTFOUND);
 }
 
 /* ---- self sign-up ----------------------------------------------------- */
@@ -1017,7 +1161,7 @@ static void test_inactive_signup_reactivated_pending_keeps_groups_locations_unit
     assert_int_equal(a.access, GH_ACCESS_GROUP);
     assert_string_equal(a.group_name, "Acme");
     assert_string_equal(a.name, "Samuel");                 /* updated from the form */
-    assert_string_equal(a.phone, "555 777 0000");
+    assert_string_equal(a.phone, "+15557770000");
     assert_string_equal(a.email, "sam@example.com");       /* the account's own */
     struct gh_location u;
     OK(gh_location_get(f->st, unit, &u));
@@ -1326,7 +1470,7 @@ static void test_account_update_name_phone_unique(void **state)
     occ(f, "b@example.com", "Ben", "5550000002");
     OK(gh_account_update(f->st, "test", a, "Annie", NULL));
     assert_string_equal(account_of(f, a).name, "Annie");
-    assert_string_equal(account_of(f, a).phone, "5550000001");
+    assert_string_equal(account_of(f, a).phone, "+15550000001");
     assert_int_equal(gh_account_update(f->st, "test", a, NULL, "555 000 0002"), GH_E_EXISTS);
     errmsg_starts(f, "phone: ");
     assert_int_equal(gh_account_update(f->st, "test", a, "A\nB", NULL), GH_E_INVALID);
@@ -2195,6 +2339,10 @@ static void test_import_leaves_the_write_lock_free_for_an_unlock(void **state)
         fprintf(out, "t%d@example.com,Tenant %d,,\n", i, i);
     fclose(out);
 
+    /* No SQLite connection may cross a fork(): close ours first. */
+    char err0[256];
+    gh_store_close(f->st);
+    f->st = NULL;
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
@@ -2211,6 +2359,7 @@ static void test_import_leaves_the_write_lock_free_for_an_unlock(void **state)
         _exit(0);
     }
     close(fds[1]);
+    assert_int_equal(gh_store_open(f->path, &f->st, err0, sizeof err0), GH_OK);
     char c;
     assert_int_equal(read(fds[0], &c, 1), 1);   /* the import is under way */
     close(fds[0]);
@@ -2230,7 +2379,9 @@ static void test_import_leaves_the_write_lock_free_for_an_unlock(void **state)
     }
     /* The import was still running: the writes really overlapped it. */
     int status;
-    assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done != 0)
+        fail_msg("the import ended before the writes were done (status %d)", status);
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     fprintf(stderr, "longest wait for the write lock during the import: %lld ms\n",
@@ -2255,6 +2406,10 @@ int main(int argc, char **argv)
         T(test_name_at_most_100_characters_valid_utf8),
         T(test_cr_lf_in_names_refused),
         T(test_phone_normalised_plus_and_digits_7_to_15),
+        T(test_phone_e164_with_the_site_calling_code),
+        T(test_phone_same_number_one_account_for_adding_matching_and_search),
+        T(test_phone_country_setting_validated_and_converts_stored_numbers),
+        T(test_phone_upgrade_migration_to_e164),
         T(test_mask_email_for_public_screens),
         T(test_enum_and_permission_names_round_trip),
         T(test_relay_address_board_and_channel),
