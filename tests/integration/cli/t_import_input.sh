@@ -74,4 +74,14 @@ sql "DROP TRIGGER t_full"
 ok import "$T/big.csv" --no-welcome
 out_has "$((3000 - N)) created"
 ok log verify
+
+# A dry run works on a throw-away snapshot: the real database is not
+# written (nor write-locked) and the snapshot is gone afterwards.
+printf 'email,name,phone,unit\ndry1@x.test,D,,\ndry2@x.test,D,,\n' >"$T/dry.csv"
+mkdir "$T/tmpd"
+CHECK="dry run"
+TMPDIR="$T/tmpd" "$GHCTL" --db "$DB" import "$T/dry.csv" --dry-run >"$T/out" 2>"$T/err" || fail "dry run failed"
+out_has "2 created"
+[ -z "$(ls -A "$T/tmpd")" ] || fail "dry run left files: $(ls -A "$T/tmpd")"
+refused occupant show dry1@x.test
 echo PASS
