@@ -71,6 +71,36 @@ W_MS=$(awk -v s="$W_S" -v n="$WROWS" 'BEGIN { printf "%.1f", s * 1000 / n }')
 W_EXTRA=$(awk -v s="$W_S" -v n="$WROWS" -v r="$ROWS" 'BEGIN { printf "%.0f", s / n * r }')
 echo "welcome: $W_S s for $WROWS rows = $W_MS ms/row; $ROWS rows would take ~$W_EXTRA s"
 
+# The whole file again WITH welcome mail, into a fresh database, while
+# another process writes the way an unlock does (a short transaction with a
+# log entry: `settings set`) every 200 ms: how long the import takes, and
+# how long those writes waited for the write lock (issue 11: under 250 ms;
+# each write below includes starting gatehousectl, ~20 ms).
+FROWS=${BENCH_WELCOME_FULL_ROWS:-$ROWS}
+echo "== import $FROWS rows WITH welcome mail, writes from another process meanwhile"
+WDB=$T/welcome-full.db
+"$CTL" --db "$WDB" init >/dev/null
+head -n $((FROWS + 1)) "$T/big.csv" | sed 's/,U[0-9]*\r$/,\r/' >"$T/full.csv"
+t0=$(now)
+"$CTL" --db "$WDB" import "$T/full.csv" >/dev/null 2>"$T/full.err" &
+IMP=$!
+WRITES=0; WFAIL=0; WMAX=0; WSUM=0
+sleep 0.5
+while kill -0 "$IMP" 2>/dev/null; do
+    a=$(now)
+    if "$CTL" --db "$WDB" settings set kiosk_name "Bench $WRITES" >/dev/null 2>&1; then :; else WFAIL=$((WFAIL + 1)); fi
+    b=$(now)
+    ms=$(( (b - a) / 1000000 ))
+    WRITES=$((WRITES + 1)); WSUM=$((WSUM + ms))
+    [ "$ms" -gt "$WMAX" ] && WMAX=$ms
+    sleep 0.2
+done
+wait "$IMP" || { echo "import with welcome failed:"; cat "$T/full.err"; }
+t1=$(now)
+FULL_S=$(secs "$t0" "$t1")
+WAVG=$(( WRITES ? WSUM / WRITES : 0 ))
+echo "with welcome: $FULL_S s for $FROWS rows; $WRITES writes meanwhile, $WFAIL failed, longest $WMAX ms, mean $WAVG ms"
+
 WHO=tenant$((ROWS / 2))@bench.example
 # Per-invocation: N runs, sequential, wall clock.
 per_run() {   # label, command...
@@ -118,4 +148,6 @@ fi
 printf '\n%-34s %s s\n' "import $ROWS rows (--no-welcome)" "$IMPORT_S"
 printf '%-34s %s s\n' "import again (idempotent)" "$REIMPORT_S"
 printf '%-34s %s ms/row (~%s s per %s rows)\n' "import with welcome mail" "$W_MS" "$W_EXTRA" "$ROWS"
+printf '%-34s %s s for %s rows\n' "import with welcome mail, whole" "$FULL_S" "$FROWS"
+printf '%-34s %s writes, %s failed, longest %s ms, mean %s ms\n' "unlock-like writes meanwhile" "$WRITES" "$WFAIL" "$WMAX" "$WAVG"
 printf '%-34s %s\n' "database size" "$(du -h "$DB" | cut -f1)"

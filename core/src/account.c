@@ -259,7 +259,13 @@ enum gh_status gh_account_find(struct gh_store *st, const char *who, struct gh_a
     } else {
         /* A phone first, so that a 7-digit local number is not taken for
          * an id; short numbers can only be ids. */
-        if (gh_ident_normalize_phone(who, phone, sizeof phone, NULL, 0) == 0 && *phone)
+        if (gh_rules_phone_key(st, who, phone, sizeof phone, NULL, 0) == 0 && *phone)
+            s = load_phone_key(st, phone, out);
+        /* A number stored before phone_country was set may still have the
+         * key it was typed with (see gh_rules_phones_to_e164). */
+        if (s == GH_E_NOTFOUND &&
+            gh_ident_normalize_phone(who, phone, sizeof phone, NULL, 0) == 0 && *phone &&
+            phone[0] != '+')
             s = load_phone_key(st, phone, out);
         if (s == GH_E_NOTFOUND && all_digits(who) && len <= 18)
             s = load_id(st, strtoll(who, NULL, 10), out);
@@ -302,9 +308,109 @@ int gh_rules_prefix_hi(const char *lo, char *hi, size_t len)
     return 0;
 }
 
+static int raw_phone_prefix(const char *s, char *out, size_t len);
+
+int gh_rules_phone_key(struct gh_store *st, const char *phone, char *out, size_t outlen,
+                       char *err, size_t errlen)
+{
+    char cc[8];
+    gh_store_copy(cc, sizeof cc, gh_settings_get(st, GH_SETTING_PHONE_COUNTRY));
+    return gh_ident_phone_e164(phone, cc, out, outlen, err, errlen);
+}
+
+/* One stored number not in E.164 yet: rewritten, or counted in *kept when
+ * its E.164 form is taken or it is not a number any more. */
+static enum gh_status phone_to_e164(struct gh_store *st, int64_t id, const char *phone,
+                                    long *changed, long *kept)
+{
+    char key[GH_PHONE_BUF];
+    struct gh_account other;
+    if (gh_rules_phone_key(st, phone, key, sizeof key, NULL, 0) != 0 || !*key) {
+        (*kept)++;
+        return GH_OK;
+    }
+    enum gh_status s = load_phone_key(st, key, &other);
+    if (s == GH_OK) {
+        (*kept)++;
+        return GH_OK;
+    }
+    if (s != GH_E_NOTFOUND)
+        return s;
+    sqlite3_stmt *q = gh_store_prepare(st, "UPDATE accounts SET phone = ?2, phone_key = ?2 "
+                                           "WHERE id = ?1");
+    if (!q)
+        return gh_store_sqlfail(st, _("saving the account"));
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE)
+        return gh_store_sqlfail(st, _("saving the account"));
+    (*changed)++;
+    return GH_OK;
+}
+
+enum gh_status gh_rules_phones_to_e164(struct gh_store *st, long *changed, long *kept)
+{
+    /* Keys not starting with '+' sort outside ['+', ','): read them all
+     * first (the updates change the index being walked). */
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT id, phone FROM accounts WHERE phone_key IS "
+                                           "NOT NULL AND (phone_key < '+' OR phone_key >= ',') "
+                                           "ORDER BY id");
+    int64_t *ids = NULL;
+    char (*phones)[GH_PHONE_BUF] = NULL;
+    size_t n = 0, cap = 0;
+    enum gh_status s = GH_OK;
+    int rc;
+
+    *changed = *kept = 0;
+    if (!q)
+        return gh_store_sqlfail(st, _("reading the accounts"));
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            int64_t *ni = realloc(ids, cap * sizeof *ids);
+            char (*np)[GH_PHONE_BUF] = ni ? realloc(phones, cap * sizeof *phones) : NULL;
+            if (ni)
+                ids = ni;
+            if (!ni || !np) {
+                s = gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+                break;
+            }
+            phones = np;
+        }
+        ids[n] = sqlite3_column_int64(q, 0);
+        gh_store_copy(phones[n++], GH_PHONE_BUF, gh_store_col_text(q, 1));
+    }
+    if (s == GH_OK && rc != SQLITE_DONE)
+        s = gh_store_sqlfail(st, _("reading the accounts"));
+    gh_store_done(st, q);
+    for (size_t i = 0; s == GH_OK && i < n; i++)
+        s = phone_to_e164(st, ids[i], phones[i], changed, kept);
+    free(ids);
+    free(phones);
+    return s;
+}
+
 /* Phone search text: "+", digits and the usual separators; anything else
  * means the query is not a phone. */
-int gh_rules_phone_prefix(const char *s, char *out, size_t len)
+int gh_rules_phone_prefix(const char *text, const char *country, char *out, size_t len)
+{
+    char typed[GH_PHONE_BUF], intl[2 * GH_PHONE_BUF];
+    if (raw_phone_prefix(text, typed, sizeof typed) != 0)
+        return -1;
+    if (typed[0] == '+') {
+        gh_store_copy(out, len, typed);
+    } else {
+        gh_rules_phone_intl(typed, country, intl, sizeof intl);
+        if (strlen(intl) + 2 > len)
+            return -1;
+        snprintf(out, len, "+%s", intl);
+    }
+    return strlen(out) > 1 ? 0 : -1;
+}
+
+static int raw_phone_prefix(const char *s, char *out, size_t len)
 {
     size_t o = 0;
 
@@ -334,8 +440,8 @@ struct search {
 /* Builds the SQL for a query. Parameters have fixed numbers (?1..?11) so
  * one binder serves every variant; each variant is its own cached
  * statement. `what`: the select list. */
-static void build_search(const struct gh_account_query *q, const char *what, int ordered,
-                         struct search *s)
+static void build_search(struct gh_store *st, const struct gh_account_query *q,
+                         const char *what, int ordered, struct search *s)
 {
     char where[512] = "";
     const char *prefix = q && q->prefix ? q->prefix : "";
@@ -363,7 +469,9 @@ static void build_search(const struct gh_account_query *q, const char *what, int
         }
         gh_rules_name_key(trimmed, s->name_lo, sizeof s->name_lo);
         s->has_name = gh_rules_prefix_hi(s->name_lo, s->name_hi, sizeof s->name_hi) == 0;
-        s->has_phone = gh_rules_phone_prefix(trimmed, s->phone_lo, sizeof s->phone_lo) == 0 &&
+        char cc[8];
+        gh_store_copy(cc, sizeof cc, gh_settings_get(st, GH_SETTING_PHONE_COUNTRY));
+        s->has_phone = gh_rules_phone_prefix(trimmed, cc, s->phone_lo, sizeof s->phone_lo) == 0 &&
                        gh_rules_prefix_hi(s->phone_lo, s->phone_hi, sizeof s->phone_hi) == 0;
     }
 
@@ -445,7 +553,7 @@ enum gh_status gh_account_list(struct gh_store *st, const struct gh_account_quer
 
     if (!s)
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-    build_search(q, ACCOUNT_COLS, 1, s);
+    build_search(st, q, ACCOUNT_COLS, 1, s);
     stmt = gh_store_prepare(st, s->sql);
     if (!stmt) {
         rs = gh_store_sqlfail(st, _("listing accounts"));
@@ -475,7 +583,7 @@ enum gh_status gh_account_count(struct gh_store *st, const struct gh_account_que
     *out = 0;
     if (!s)
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-    build_search(q, "count(*)", 0, s);
+    build_search(st, q, "count(*)", 0, s);
     stmt = gh_store_prepare(st, s->sql);
     if (!stmt) {
         rs = gh_store_sqlfail(st, _("counting accounts"));
@@ -505,7 +613,7 @@ enum gh_status gh_account_search_plan(struct gh_store *st, const struct gh_accou
         buf[0] = '\0';
     if (!s)
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-    build_search(q, ACCOUNT_COLS, 1, s);
+    build_search(st, q, ACCOUNT_COLS, 1, s);
     snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", s->sql);
     if (sqlite3_prepare_v2(gh_store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
         rs = gh_store_sqlfail(st, _("explaining the search"));
@@ -553,8 +661,9 @@ int gh_rules_trim_copy(const char *s, char *out, size_t len)
 
 /* Validates email (required), name and phone (optional). On failure the
  * sentence is in err and *field names the field. */
-static int check_ident(const char *email, const char *name, const char *phone,
-                       struct ident *v, char *err, size_t errlen, const char **field)
+static int check_ident(struct gh_store *st, const char *email, const char *name,
+                       const char *phone, struct ident *v, char *err, size_t errlen,
+                       const char **field)
 {
     memset(v, 0, sizeof *v);
     *field = "email";
@@ -578,8 +687,9 @@ static int check_ident(const char *email, const char *name, const char *phone,
         snprintf(err, errlen, "%s", _("phone: must have 7 to 15 digits"));
         return -1;
     }
-    if (gh_ident_normalize_phone(v->phone, v->phone_key, sizeof v->phone_key, err, errlen))
+    if (gh_rules_phone_key(st, v->phone, v->phone_key, sizeof v->phone_key, err, errlen))
         return -1;
+    memcpy(v->phone, v->phone_key, sizeof v->phone);   /* stored in E.164 */
     *field = "";
     return 0;
 }
@@ -798,7 +908,7 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
         return gh_store_fail(st, GH_E_INVALID, "%s", _("email: an email address is required"));
     actor = who_or(actor);
     snprintf(target, sizeof target, "%.300s", in->email ? in->email : "");
-    if (check_ident(in->email, in->name, in->phone, &v, err, sizeof err, &field) != 0)
+    if (check_ident(st, in->email, in->name, in->phone, &v, err, sizeof err, &field) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
     snprintf(target, sizeof target, "%s", v.email);
     if (staff) {
@@ -940,14 +1050,15 @@ static enum gh_status reactivate_row(struct gh_store *st, const struct gh_accoun
     gh_rules_name_key(name, name_key, sizeof name_key);
     if (*v->phone_key)
         gh_store_copy(phone_key, sizeof phone_key, v->phone_key);
-    else if (gh_ident_normalize_phone(e->phone, phone_key, sizeof phone_key, NULL, 0) != 0)
+    else if (gh_rules_phone_key(st, e->phone, phone_key, sizeof phone_key, NULL, 0) != 0)
         phone_key[0] = '\0';
     sqlite3_bind_int64(q, 1, e->id);
     sqlite3_bind_text(q, 2, state, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 4, name_key, -1, SQLITE_STATIC);
     if (*phone_key) {
-        sqlite3_bind_text(q, 5, phone, -1, SQLITE_STATIC);
+        (void)phone;             /* stored in E.164, as its key */
+        sqlite3_bind_text(q, 5, phone_key, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 6, phone_key, -1, SQLITE_STATIC);
     }
     sqlite3_bind_text(q, 7, org, -1, SQLITE_STATIC);
@@ -986,7 +1097,7 @@ enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
     if (!gh_settings_get_bool(st, GH_SETTING_SELF_SIGNUP))
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_REFUSED, "%s",
                                _("Signing up here is turned off; please ask the staff."));
-    if (check_ident(in->email, in->name, in->phone, &v, err, sizeof err, &field) != 0) {
+    if (check_ident(st, in->email, in->name, in->phone, &v, err, sizeof err, &field) != 0) {
         gh_store_copy(out->field, sizeof out->field, field);
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
     }
@@ -1344,7 +1455,7 @@ enum gh_status gh_account_update(struct gh_store *st, const char *actor, int64_t
     actor = who_or(actor);
     if ((s = begin_account(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
         return s;
-    if (check_ident(a.email, name ? name : a.name, phone ? phone : a.phone, &v, err,
+    if (check_ident(st, a.email, name ? name : a.name, phone ? phone : a.phone, &v, err,
                     sizeof err, &field) != 0)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_INVALID, "%s", err);
     if ((s = taken(st, &v, id, &field)) != GH_OK)
@@ -1446,7 +1557,7 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
     actor = who_or(actor);
     if ((s = begin_account(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
         return s;
-    if (check_ident(email, a.name, NULL, &v, err, sizeof err, &field) != 0)
+    if (check_ident(st, email, a.name, NULL, &v, err, sizeof err, &field) != 0)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_INVALID, "%s", err);
     if ((s = taken(st, &v, id, &field)) != GH_OK)
         goto fail;

@@ -38,7 +38,7 @@ struct keys {
     int any;
 };
 
-static void make_keys(const char *prefix, struct keys *k)
+static void make_keys(struct gh_store *st, const char *prefix, struct keys *k)
 {
     char t[GH_NAME_BUF];
     size_t n;
@@ -63,7 +63,9 @@ static void make_keys(const char *prefix, struct keys *k)
         gh_ident_email_key(t, k->lo[W_EMAIL], sizeof k->lo[W_EMAIL]);
         k->on[W_EMAIL] = gh_rules_prefix_hi(k->lo[W_EMAIL], k->hi[W_EMAIL], sizeof k->hi[W_EMAIL]) == 0;
     }
-    k->on[W_PHONE] = gh_rules_phone_prefix(t, k->lo[W_PHONE], GH_PHONE_BUF) == 0 &&
+    char cc[8];
+    gh_store_copy(cc, sizeof cc, gh_settings_get(st, GH_SETTING_PHONE_COUNTRY));
+    k->on[W_PHONE] = gh_rules_phone_prefix(t, cc, k->lo[W_PHONE], GH_PHONE_BUF) == 0 &&
                      gh_rules_prefix_hi(k->lo[W_PHONE], k->hi[W_PHONE], GH_PHONE_BUF) == 0;
 }
 
@@ -188,7 +190,7 @@ enum gh_status gh_account_search(struct gh_store *st, const struct gh_account_qu
         *total = 0;
     if (cap < 1)
         cap = 1000;
-    make_keys(q->prefix, &k);
+    make_keys(st, q->prefix, &k);
     f.cap = q->limit > 0 ? q->limit : 50;
     f.ids = calloc((size_t)f.cap, sizeof *f.ids);
     if (!f.ids)
@@ -257,7 +259,7 @@ enum gh_status gh_account_search_plans(struct gh_store *st, const struct gh_acco
         q = &any;
     if (buf && len)
         buf[0] = '\0';
-    make_keys(q->prefix, &k);
+    make_keys(st, q->prefix, &k);
     for (int w = k.any ? W_NAME : W_ALL; w <= W_ALL; w++) {
         char sql[512], ex[600];
         sqlite3_stmt *s = NULL;

@@ -12,10 +12,13 @@
  * Email and phone are unique across all accounts; the keys that make them
  * comparable are made here too: an email's key is the address lower-cased
  * (ASCII letters only, as SQLite's lower() does, so keys made in C and in SQL
- * agree), a phone's key is its normalised form ("+" and digits).
+ * agree), a phone's key is its E.164 form ("+", the country code and the
+ * number), worked out with the site's calling code (setting phone_country)
+ * so that 07700 900123, 0044 7700 900123 and +44 7700 900123 are one number.
  */
 #include "gatehouse/account.h"
 #include "gatehouse/i18n.h"
+#include "rules_internal.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -81,6 +84,67 @@ static int is_control(uint32_t c)
            c == 0x2028 || c == 0x2029;
 }
 
+/* Characters that show nothing or turn the text around: zero-width and
+ * other invisible characters, and the bidirectional controls (U+202E makes
+ * "txt.exe" of "exe.txt" on a screen). A name or address holding one looks
+ * the same as another that doesn't. */
+static const struct {
+    uint32_t cp;
+    const char *name;
+} hidden_chars[] = {
+    {0x00AD, "SOFT HYPHEN"},
+    {0x034F, "COMBINING GRAPHEME JOINER"},
+    {0x061C, "ARABIC LETTER MARK"},
+    {0x115F, "HANGUL CHOSEONG FILLER"},
+    {0x1160, "HANGUL JUNGSEONG FILLER"},
+    {0x180E, "MONGOLIAN VOWEL SEPARATOR"},
+    {0x200B, "ZERO WIDTH SPACE"},
+    {0x200C, "ZERO WIDTH NON-JOINER"},
+    {0x200D, "ZERO WIDTH JOINER"},
+    {0x200E, "LEFT-TO-RIGHT MARK"},
+    {0x200F, "RIGHT-TO-LEFT MARK"},
+    {0x202A, "LEFT-TO-RIGHT EMBEDDING"},
+    {0x202B, "RIGHT-TO-LEFT EMBEDDING"},
+    {0x202C, "POP DIRECTIONAL FORMATTING"},
+    {0x202D, "LEFT-TO-RIGHT OVERRIDE"},
+    {0x202E, "RIGHT-TO-LEFT OVERRIDE"},
+    {0x2060, "WORD JOINER"},
+    {0x2061, "FUNCTION APPLICATION"},
+    {0x2062, "INVISIBLE TIMES"},
+    {0x2063, "INVISIBLE SEPARATOR"},
+    {0x2064, "INVISIBLE PLUS"},
+    {0x2066, "LEFT-TO-RIGHT ISOLATE"},
+    {0x2067, "RIGHT-TO-LEFT ISOLATE"},
+    {0x2068, "FIRST STRONG ISOLATE"},
+    {0x2069, "POP DIRECTIONAL ISOLATE"},
+    {0x3164, "HANGUL FILLER"},
+    {0xFEFF, "ZERO WIDTH NO-BREAK SPACE"},
+    {0xFFA0, "HALFWIDTH HANGUL FILLER"},
+};
+
+static const char *hidden_name(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof hidden_chars / sizeof hidden_chars[0]; i++)
+        if (hidden_chars[i].cp == cp)
+            return hidden_chars[i].name;
+    return NULL;
+}
+
+/* "U+200B ZERO WIDTH SPACE", "U+FF41 FULLWIDTH a", "U+0430": what a
+ * person can look up, since the character itself may not show. */
+static void describe_char(uint32_t cp, char *buf, size_t len)
+{
+    const char *name = hidden_name(cp);
+    if (name)
+        snprintf(buf, len, "U+%04X %s", (unsigned)cp, name);
+    else if (cp >= 0xFF01 && cp <= 0xFF5E)
+        snprintf(buf, len, "U+%04X FULLWIDTH %c", (unsigned)cp, (char)(cp - 0xFF01 + 0x21));
+    else if (cp == 0x3000)
+        snprintf(buf, len, "U+3000 IDEOGRAPHIC SPACE");
+    else
+        snprintf(buf, len, "U+%04X", (unsigned)cp);
+}
+
 /* ---- email ------------------------------------------------------------ */
 
 /* Characters that are legal only inside quotes in RFC 5322. An address with
@@ -98,6 +162,7 @@ int gh_ident_check_email(const char *email, char *err, size_t errlen)
     size_t len, i, n;
     uint32_t cp;
     int ats = 0;
+    size_t pos = 0;
 
     if (!email || !*email)
         return seterr(err, errlen, _("email: an email address is required"));
@@ -108,9 +173,27 @@ int gh_ident_check_email(const char *email, char *err, size_t errlen)
         n = utf8_next(s + i, len - i, &cp);
         if (n == 0)
             return seterr(err, errlen, _("email: contains a character that is not valid text"));
-        if (cp == ' ' || cp == 0xA0 || is_control(cp))
-            return seterr(err, errlen,
-                          _("email: must not contain spaces or control characters"));
+        pos++;
+        if (cp == ' ' || cp == 0xA0 || cp == 0x3000 || is_control(cp)) {
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("email: must not contain spaces or control characters "
+                           "(character %zu is one)"), pos);
+            return -1;
+        }
+        if (cp >= 0x80) {
+            /* Only plain ASCII: look-alike letters (Cyrillic а, full-width
+             * ａ) and invisible or text-direction characters would make a
+             * second address that looks like the first. */
+            char what[64];
+            describe_char(cp, what, sizeof what);
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("email: character %zu is not allowed (%s); type the address in "
+                           "plain letters (an international domain in its xn-- form)"),
+                         pos, what);
+            return -1;
+        }
         if (cp == '@')
             ats++;
         else if (cp < 0x80 && is_email_special((unsigned char)cp))
@@ -147,9 +230,10 @@ int gh_ident_check_domain(const char *domain, char *err, size_t errlen)
         return seterr(err, errlen, _("domain: must be at most 253 characters long"));
     for (p = domain; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (!(isalnum(c) || c == '-' || c == '.' || c >= 0x80))
+        if (!(isalnum(c) || c == '-' || c == '.'))
             return seterr(err, errlen,
-                          _("domain: may contain only letters, digits, dashes and dots, like example.com"));
+                          _("domain: may contain only letters, digits, dashes and dots, like "
+                            "example.com (an international domain in its xn-- form)"));
     }
     if (!strchr(domain, '.'))
         return seterr(err, errlen, _("domain: must contain a dot, like example.com"));
@@ -220,6 +304,16 @@ int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
             return -1;
         }
         chars++;
+        if (hidden_name(cp)) {
+            char what[64];
+            describe_char(cp, what, sizeof what);
+            if (err && errlen)
+                snprintf(err, errlen,
+                         _("%s: character %zu is not allowed (%s): it is invisible or turns "
+                           "the text around"),
+                         field, chars, what);
+            return -1;
+        }
     }
     if (chars > max_chars) {
         if (err && errlen)
@@ -272,6 +366,69 @@ int gh_ident_normalize_phone(const char *phone, char *out, size_t outlen,
     if (!out || outlen <= o)
         return seterr(err, errlen, _("phone: too long"));
     memcpy(out, buf, o + 1);
+    return 0;
+}
+
+/* The digits of a calling code setting, "1" when it is not 1 to 3 digits. */
+static const char *calling_code(const char *country)
+{
+    size_t n = country ? strlen(country) : 0;
+    if (n < 1 || n > 3 || country[0] == '0' || strspn(country, "0123456789") != n)
+        return "1";
+    return country;
+}
+
+/* (rules_internal.h) "00" (and "011" in North America) is the
+ * international prefix; a single leading 0 is the national trunk prefix; a
+ * number that starts with the site's calling code already has it; any other
+ * is a national number without its trunk 0. */
+void gh_rules_phone_intl(const char *digits, const char *country, char *out, size_t outlen)
+{
+    const char *cc = calling_code(country);
+    size_t ccn = strlen(cc), dn = strlen(digits);
+    if (strncmp(digits, "00", 2) == 0)
+        snprintf(out, outlen, "%s", digits + 2);
+    else if (strcmp(cc, "1") == 0 && strncmp(digits, "011", 3) == 0)
+        snprintf(out, outlen, "%s", digits + 3);
+    else if (digits[0] == '0')
+        snprintf(out, outlen, "%s%s", cc, digits + 1);
+    else if (strncmp(digits, cc, dn < ccn ? dn : ccn) == 0)   /* a prefix may be shorter */
+        snprintf(out, outlen, "%s", digits);
+    else
+        snprintf(out, outlen, "%s%s", cc, digits);
+}
+
+int gh_ident_phone_e164(const char *phone, const char *country, char *out, size_t outlen,
+                        char *err, size_t errlen)
+{
+    char typed[GH_PHONE_BUF], full[2 * GH_PHONE_BUF], plain[GH_PHONE_BUF * 4];
+    const char *zero;
+
+    if (out && outlen)
+        out[0] = '\0';
+    /* "+44 (0)20 ...": the trunk 0 in brackets is not dialled after +44. */
+    if (phone && phone[0] == '+' && (zero = strstr(phone, "(0)")) != NULL &&
+        strlen(phone) < sizeof plain) {
+        snprintf(plain, sizeof plain, "%.*s%s", (int)(zero - phone), phone, zero + 3);
+        phone = plain;
+    }
+    if (gh_ident_normalize_phone(phone, typed, sizeof typed, err, errlen) != 0)
+        return -1;
+    if (!typed[0])
+        return 0;                /* no phone */
+    if (typed[0] == '+')
+        snprintf(full, sizeof full, "%s", typed + 1);
+    else
+        gh_rules_phone_intl(typed, country, full, sizeof full);
+    size_t n = strlen(full);
+    if (n < 7 || n > 15 || full[0] == '0')
+        return seterr(err, errlen,
+                      _("phone: with its country code a number has 7 to 15 digits; type it "
+                        "with + and the country code, like +44 7700 900123"));
+    if (!out || outlen <= n + 1)
+        return seterr(err, errlen, _("phone: too long"));
+    out[0] = '+';
+    memcpy(out + 1, full, n + 1);
     return 0;
 }
 

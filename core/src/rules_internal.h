@@ -47,8 +47,21 @@ int gh_rules_trim_copy(const char *s, char *out, size_t len);
  * default). 0, or -1 when there is no such bound. */
 int gh_rules_prefix_hi(const char *lo, char *hi, size_t len);
 /* The phone_key prefix of search text: a leading '+' and digits, with the
- * separators the SPEC drops (spaces, dots, dashes, brackets); -1 when the
- * text is not a phone number. */
-int gh_rules_phone_prefix(const char *s, char *out, size_t len);
+ * separators the SPEC drops (spaces, dots, dashes, brackets), made
+ * international with the site's calling code as gh_ident_phone_e164 does
+ * ("0770" -> "+44770" for 44); -1 when the text is not a phone number. */
+int gh_rules_phone_prefix(const char *s, const char *country, char *out, size_t len);
+/* ident.c: the international digits (no '+') of digits typed without a
+ * '+', for calling code country (see gh_ident_phone_e164). Whole numbers
+ * and search prefixes alike. */
+void gh_rules_phone_intl(const char *digits, const char *country, char *out, size_t outlen);
+/* account.c: the E.164 key of phone with this site's phone_country. */
+int gh_rules_phone_key(struct gh_store *st, const char *phone, char *out, size_t outlen,
+                       char *err, size_t errlen);
+/* account.c: after phone_country changed, stored numbers not yet in E.164
+ * ("07700 900123" from before it) are rewritten with the new calling code,
+ * inside the caller's transaction. Those whose E.164 form another account
+ * already has are left as they are and counted in *kept. */
+enum gh_status gh_rules_phones_to_e164(struct gh_store *st, long *changed, long *kept);
 
 #endif

@@ -12,6 +12,7 @@
  * change raises GH_EVENT_SETTINGS (key in .text) after it commits.
  */
 #include "store_internal.h"
+#include "rules_internal.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/mailer.h"
@@ -46,6 +47,9 @@ static const struct def defs[] = {
     { GH_SETTING_KIOSK_NAME, K_TEXT, "Gatehouse", 1, 60, NULL },
     { GH_SETTING_DIGEST_TO, K_EMAILS, "", 0, 250, NULL },
     { GH_SETTING_DIGEST_HOUR, K_INT, "7", 0, 23, NULL },
+    /* The site's calling code: phone numbers typed as 0... (national) or
+     * 00... (international) become E.164 with it (ident.c). */
+    { GH_SETTING_PHONE_COUNTRY, K_INT, "1", 1, 999, NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 
@@ -293,8 +297,19 @@ enum gh_status gh_settings_set(struct gh_store *st, const char *actor, const cha
     }
     gh_store_done(st, q);
     q = NULL;
-    s = gh_audit_appendf(st, actor, "settings.set", d->key, GH_OUTCOME_OK, "%s: %s -> %s",
-                         d->key, old, norm);
+    char more[160] = "";
+    if (strcmp(d->key, GH_SETTING_PHONE_COUNTRY) == 0) {
+        /* Numbers stored without their country code get it now. */
+        long changed = 0, kept = 0;
+        if ((s = gh_rules_phones_to_e164(st, &changed, &kept)) != GH_OK)
+            goto fail;
+        if (changed || kept)
+            snprintf(more, sizeof more,
+                     "; %ld stored phone number(s) put in E.164, %ld left as they were "
+                     "(invalid, or the same number as another account's)", changed, kept);
+    }
+    s = gh_audit_appendf(st, actor, "settings.set", d->key, GH_OUTCOME_OK, "%s: %s -> %s%s",
+                         d->key, old, norm, more);
     if (s != GH_OK)
         goto fail;
     if (strcmp(old, norm) != 0) {

@@ -336,10 +336,23 @@ void gh_store_rollback(struct gh_store *st)
 
 /* ---- open / close ------------------------------------------------------ */
 
+/* Waits for the write lock up to 5 s, trying every millisecond. SQLite's
+ * own busy_timeout backs off to 100 ms between tries, so a writer that
+ * frees the lock only briefly (an import between its batches) would make
+ * an unlock wait for seconds; a short steady poll gets it in at once. */
+static int busy_wait(void *ud, int tries)
+{
+    (void)ud;
+    if (tries >= 5000)
+        return 0;
+    sqlite3_sleep(1);
+    return 1;
+}
+
 static enum gh_status setup(struct gh_store *st)
 {
     enum gh_status s;
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_handler(st->db, busy_wait, NULL);
     s = gh_store_exec(st, "PRAGMA foreign_keys = ON", "foreign keys");
     if (s != GH_OK)
         return s;

@@ -80,8 +80,15 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     int64_t t0 = now_ms();
     enum gh_status s = gh_import_csv(ctx->store, ctx->actor, pos[0], &io, &st);
     clear_bar(&p);
-    if (s != GH_OK && s != GH_E_INVALID)
-        return gh_cli_store_fail(ctx, s);
+    if (s != GH_OK && s != GH_E_INVALID) {
+        gh_cli_store_fail(ctx, s);
+        if (st.resume_line > 0)
+            gh_cli_fail(ctx, _("import stopped: %ld row(s) were committed; to go on, run the "
+                               "same import again (rows already imported are left as they "
+                               "are), or import from line %ld on"),
+                        st.committed, st.resume_line);
+        return 1;
+    }
     double secs = (double)(now_ms() - t0) / 1000.0;
     if (ctx->json)
         fprintf(ctx->out, "{\"dry_run\":%s,\"rows\":%ld,\"created\":%ld,\"updated\":%ld,"
@@ -105,7 +112,9 @@ const struct gh_command gh_cli_cmds_import[] = {
       "in any order. Each row creates the occupant (active, welcome email queued) or\n"
       "updates the one with that email, and rents them the named unit. Running the\n"
       "same file again changes nothing. A bad row is reported with its line number and\n"
-      "skipped; the others are imported.\n"
+      "skipped; the others are imported. A quote that is never closed refuses the whole\n"
+      "file (nothing is imported), naming the line where it opened. If the database\n"
+      "fails mid-way, the rows committed and the line to go on from are printed.\n"
       "  --dry-run     check every row and report, writing nothing\n"
       "  --no-welcome  queue no welcome emails (send them later with resend-welcome)",
       N_("Import occupants and their units from a CSV file."), run_import },

@@ -74,7 +74,8 @@ const struct gh_command gh_cli_cmds_settings[] = {
     { sizeof(struct gh_command), "settings set",
       "settings set KEY VALUE\n"
       "Keys: self_signup on|off, signup_approval on|off, signup_default_access none|all,\n"
-      "unlock_ms, idle_timeout_s, pin_attempts, lockout_min (numbers), kiosk_name (text).",
+      "unlock_ms, idle_timeout_s, pin_attempts, lockout_min (numbers), kiosk_name (text),\n"
+      "phone_country (the site's calling code, 1 to 999: 44 makes 07700 900123 +447700900123).",
       N_("Change a setting (validated and logged)."), run_set },
     { 0, NULL, NULL, NULL, NULL }
 };

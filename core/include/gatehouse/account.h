@@ -52,7 +52,7 @@ struct gh_account {
     char group_name[GH_NAME_BUF];
     char email[GH_EMAIL_MAX + 1];
     char name[GH_NAME_BUF];
-    char phone[GH_PHONE_BUF];      /* as typed, "" = none */
+    char phone[GH_PHONE_BUF];      /* E.164 ("+447700900123"), "" = none */
     unsigned perms;                /* staff */
     int has_pin;
     char req_org[GH_REQ_BUF];      /* sign-up request */
@@ -76,9 +76,20 @@ int gh_perms_has(unsigned perms, unsigned need);        /* admin implies all */
 /* 0 if valid, else -1 with a sentence in err ("email: ..."). */
 int gh_ident_check_email(const char *email, char *err, size_t errlen);
 int gh_ident_check_name(const char *name, char *err, size_t errlen);
-/* Normalises into out ('+' kept if leading, digits only; 7..15 digits). */
+/* Checks a phone number as typed (digits, spaces, dots, dashes, brackets,
+ * a leading +; 7..15 digits) and copies its '+' and digits into out. No
+ * country rules: a syntax check for forms. */
 int gh_ident_normalize_phone(const char *phone, char *out, size_t outlen,
                              char *err, size_t errlen);
+/* The E.164 form of a phone number ("+447700900123") for a site whose
+ * calling code is country (the phone_country setting, 1-3 digits; NULL or
+ * anything else reads as "1"): "+..." as given; "00..." (and "011..." for
+ * 1) international; "0..." national, trunk 0 dropped; digits beginning with
+ * the calling code taken as international; other digits national. This is
+ * the stored form and the key of every lookup, search and uniqueness check.
+ * "" for no phone; -1 with a sentence in err when invalid. */
+int gh_ident_phone_e164(const char *phone, const char *country, char *out, size_t outlen,
+                        char *err, size_t errlen);
 void gh_ident_email_key(const char *email, char *out, size_t outlen);
 /* "a…@example.com": for showing an address on a public screen */
 void gh_ident_mask_email(const char *email, char *out, size_t outlen);

@@ -22,9 +22,15 @@ struct gh_import_opts {
 };
 struct gh_import_stats {
     long rows, created, updated, unchanged, skipped;
+    /* After a failure mid-way (disk full, database locked): the rows
+     * committed before it (the counts above are theirs), and the line of
+     * the first row that was not; 0 when nothing is left to do. */
+    long committed, resume_line;
 };
 /* GH_OK when no row was skipped; GH_E_INVALID when some were (stats say how
- * many); other codes for an unreadable file or missing header columns. */
+ * many); GH_E_REFUSED, nothing imported, for a bad header or a quote that is
+ * never closed (the message names the line where it opened); other codes
+ * for an unreadable file or a database failure (committed, resume_line). */
 enum gh_status gh_import_csv(struct gh_store *st, const char *actor, const char *path,
                              const struct gh_import_opts *opts, struct gh_import_stats *out);
 

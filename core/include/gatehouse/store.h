@@ -58,6 +58,7 @@ void gh_store_emit(struct gh_store *st, const struct gh_event *ev);
 #define GH_SETTING_KIOSK_NAME       "kiosk_name"            /* "Gatehouse" */
 #define GH_SETTING_DIGEST_TO        "digest_to"             /* "a@x, b@y"; "" no digest */
 #define GH_SETTING_DIGEST_HOUR      "digest_hour"           /* 0-23 local, default 7 */
+#define GH_SETTING_PHONE_COUNTRY    "phone_country"         /* calling code, "1" */
 
 /* Current value as text (default if unset); NULL for an unknown key. The
  * pointer stays valid until the next settings call on this handle. */
