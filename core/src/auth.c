@@ -258,11 +258,16 @@ static enum gh_status query2(struct gh_store *st, const char *sql, int64_t id, i
 }
 
 /* A right PIN or code, or a PIN set by staff: the failure window and any
- * lock start afresh. (exec_id binds two values; ?2 is 0 here.) */
-static enum gh_status clear_failures(struct gh_store *st, int64_t id)
+ * lock start afresh. Only failures finished before row `below` was added
+ * go: attempts still being checked (pending), and failures finished while
+ * the right one was being checked (re-added with a higher id, see
+ * attempt_failed), keep their places, or concurrent guesses would get past
+ * pin_attempts. */
+static enum gh_status clear_failures(struct gh_store *st, int64_t id, int64_t below)
 {
-    enum gh_status s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 AND ?2 = 0",
-                               id, 0, _("clearing failed attempts"));
+    enum gh_status s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 "
+                                   "AND pending = 0 AND id < ?2", id, below,
+                               _("clearing failed attempts"));
     if (s != GH_OK)
         return s;
     return exec_id(st, "UPDATE accounts SET locked_until = ?2 WHERE id = ?1 AND locked_until <> 0",
@@ -416,8 +421,8 @@ static enum gh_status reserve(struct gh_store *st, struct attempt *t)
         return refuse_locked(st, t, oldest + window - now,
                              "all attempts of the window taken (some may still be checked)");
     if (s == GH_OK)
-        s = exec_id(st, "INSERT INTO auth_failures (account_id, at) VALUES (?1, ?2)", t->a.id,
-                    now, what);
+        s = exec_id(st, "INSERT INTO auth_failures (account_id, at, pending) VALUES (?1, ?2, 1)",
+                    t->a.id, now, what);
     t->slot = sqlite3_last_insert_rowid(gh_store_db(st));
     if (s == GH_OK)
         s = gh_store_commit(st);
@@ -432,6 +437,15 @@ static void release(struct gh_store *st, const struct attempt *t)
 {
     exec_id(st, "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2", t->slot, t->a.id,
             _("recording the attempt"));
+}
+
+/* A right secret: its own provisional failure goes, and the window starts
+ * afresh (clear_failures). Inside the caller's transaction. */
+static enum gh_status succeeded(struct gh_store *st, const struct attempt *t)
+{
+    enum gh_status s = exec_id(st, "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2",
+                               t->slot, t->a.id, _("clearing failed attempts"));
+    return s == GH_OK ? clear_failures(st, t->a.id, t->slot) : s;
 }
 
 /* A wrong secret: its failure row stays. Logs `what` ("wrong PIN") with the
@@ -450,8 +464,15 @@ static enum gh_status attempt_failed(struct gh_store *st, struct attempt *t, con
     enum gh_status s = gh_store_begin(st);
     if (s != GH_OK)
         return s;
-    s = query2(st, "SELECT count(*), (SELECT locked_until FROM accounts WHERE id = ?1) "
-                   "FROM auth_failures WHERE account_id = ?1 AND at > ?2",
+    /* Finished: re-added under a new, higher id (see clear_failures). */
+    s = exec_id(st, "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2",
+                t->slot, t->a.id, w);
+    if (s == GH_OK && sqlite3_changes(gh_store_db(st)) == 1)
+        s = exec_id(st, "INSERT INTO auth_failures (account_id, at, pending) VALUES (?1, ?2, 0)",
+                    t->a.id, now, w);
+    if (s == GH_OK)
+        s = query2(st, "SELECT count(*), (SELECT locked_until FROM accounts WHERE id = ?1) "
+                   "FROM auth_failures WHERE account_id = ?1 AND at > ?2 AND pending = 0",
                t->a.id, now - window, &n, &until, w);
     if (s == GH_OK)
         s = gh_audit_appendf(st, t->actor, t->action, t->target, GH_OUTCOME_FAILED,
@@ -529,7 +550,7 @@ static enum gh_status login_ok(struct gh_store *st, struct attempt *t, const cha
     enum gh_status s = gh_store_begin(st);
     if (s != GH_OK)
         return s;
-    s = clear_failures(st, t->a.id);
+    s = succeeded(st, t);
     if (s == GH_OK && t->a.state != GH_STATE_ACTIVE) {
         s = gh_audit_appendf(st, t->actor, "auth.login", t->target, GH_OUTCOME_REFUSED,
                              "not active: %s", gh_state_name(t->a.state));
@@ -633,7 +654,7 @@ enum gh_status gh_auth_set_pin(struct gh_store *st, const char *actor, int64_t i
         goto fail;
     }
     gh_store_done(st, q);
-    s = clear_failures(st, id);
+    s = clear_failures(st, id, INT64_MAX);
     if (s == GH_OK)
         s = gh_audit_append(st, actor, "auth.pin", target, GH_OUTCOME_OK, "PIN set");
     if (s != GH_OK)
@@ -818,7 +839,7 @@ static enum gh_status code_use(struct gh_store *st, struct attempt *t, const cha
         goto sqlfail;
     gh_store_done(st, q);
     q = NULL;
-    s = clear_failures(st, t->a.id);
+    s = succeeded(st, t);
     if (s == GH_OK)
         s = gh_audit_append(st, t->actor, t->action, t->target, GH_OUTCOME_OK,
                             "PIN set with the setup code");
