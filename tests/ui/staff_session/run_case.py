@@ -54,6 +54,7 @@ class Env:
                  "--perms", "approve", "--name", "Sam Staff")
         self.ctl("occupant", "signup", "--email", "ana@example.com", "--name", "Ana Lima")
         self.ana = self.account("ana@example.com")["id"]
+        self.sam = self.account("sam@example.com")["id"]
 
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -73,6 +74,7 @@ class Env:
         """Runs the script; calls change() once the script is at 01_ready."""
         with open(os.path.join(self.a.scripts, script + ".script")) as f:
             text = f.read().replace("{{ANA}}", str(self.ana)).replace("{{SENTENCE}}", sentence)
+            text = text.replace("{{SAM}}", str(self.sam))
         path = os.path.join(self.tmp, script + ".script")
         with open(path, "w") as f:
             f.write(text)
@@ -83,7 +85,7 @@ class Env:
         deadline = time.time() + 60
         while not os.path.exists(ready) and p.poll() is None and time.time() < deadline:
             time.sleep(0.05)
-        if p.poll() is None and os.path.exists(ready):
+        if change and p.poll() is None and os.path.exists(ready):
             change()
         out, _ = p.communicate(timeout=100)
         if p.returncode != 0:
@@ -135,6 +137,15 @@ def staff_without_the_permission_any_more_cannot_approve(env):
 def active_staff_session_goes_on(env):
     env.kiosk("still_active", lambda: None)
     check(env.account("ana@example.com")["state"] == "active", "the sign-up was not approved")
+
+
+@case
+def staff_login_by_account_id_is_refused(env):
+    env.kiosk("login_by_id", None)
+    check(not [e for e in env.log("auth.login") if e["outcome"] == "ok"],
+          "a log-in by account id succeeded")
+    check([e for e in env.log("auth.login") if e["target"] == "unknown"],
+          "the attempt was not logged as for an unknown account")
 
 
 def main():
