@@ -4,7 +4,8 @@
 # 1. generates a CSV of BENCH_ROWS tenants (default 100000; 200 of them with
 #    a unit) and times `gatehousectl import --no-welcome`;
 # 2. times an import of BENCH_WELCOME_ROWS rows with welcome mail (each one
-#    hashes a setup code with Argon2id) and extrapolates to BENCH_ROWS;
+#    hashes a setup code with the site key, a keyed BLAKE2b: Argon2id before
+#    issue 11) and extrapolates to BENCH_ROWS;
 # 3. times BENCH_N invocations each of `occupant show WHO` and
 #    `door check DOOR --as WHO` against the sqlite3 CLI running the
 #    equivalent indexed query on the same database, and prints the ratios
@@ -54,7 +55,7 @@ t1=$(now)
 REIMPORT_S=$(secs "$t0" "$t1")
 echo "second run (no changes): $REIMPORT_S s"
 
-echo "== import $WROWS rows with welcome mail (Argon2id per setup code)"
+echo "== import $WROWS rows with welcome mail (keyed hash per setup code)"
 "$PY" - "$T/welcome.csv" "$WROWS" <<'PYEOF'
 import sys
 path, rows = sys.argv[1], int(sys.argv[2])

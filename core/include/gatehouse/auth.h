@@ -20,7 +20,18 @@ int gh_auth_pin_format_ok(const char *pin, char *err, size_t errlen);
  * straight run (1234, 9876). */
 int gh_auth_pin_quality_ok(const char *pin, char *err, size_t errlen);
 
-/* Log-in with email/phone/id and PIN. GH_OK fills *out. GH_E_DENIED wrong
+/* Builds the dummy hash that an unknown account is checked against, so the
+ * first unknown attempt costs what a known one does. Both programs call it
+ * at start; every attempt calls it too (once per process, thread-safe). */
+void gh_auth_init(void);
+/* Test hooks: 1 once the dummy hash exists; secrets checked (hashed and
+ * compared) by this process so far. */
+int gh_auth_dummy_ready(void);
+long gh_auth_checks(void);
+
+/* Log-in with email or phone (never an account id: treated as unknown) and
+ * PIN. The attempt is counted before the PIN is checked; one that can't be
+ * recorded is refused (GH_E_STORE or GH_E_TRANSIENT, message says so). GH_OK fills *out. GH_E_DENIED wrong
  * PIN or unknown who (same message, to reveal nothing); GH_E_LOCKED while
  * locked out (message says for how long); GH_E_REFUSED when the account may
  * not log in (occupant not active: message says why). */
@@ -33,8 +44,9 @@ enum gh_status gh_auth_set_pin(struct gh_store *st, const char *actor, int64_t i
  * the 6 digits for the welcome email. Used by the account module. */
 enum gh_status gh_auth_issue_code(struct gh_store *st, int64_t id,
                                   char code_out[GH_CODE_LEN + 1]);
-/* Redeems the code and sets the PIN (quality rule applies). Wrong code:
- * GH_E_DENIED and counts toward the lock-out; expired/used: GH_E_EXPIRED. */
+/* Redeems the code and sets the PIN (quality rule applies). WHO as for
+ * gh_auth_login. Wrong code: GH_E_DENIED and counts toward the lock-out;
+ * expired/used: GH_E_EXPIRED. No site key: its error (the file named). */
 enum gh_status gh_auth_redeem(struct gh_store *st, const char *actor, const char *who,
                               const char *code, const char *pin);
 /* Is the account locked now? Returns ms remaining, 0 if not. */

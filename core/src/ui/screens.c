@@ -7,7 +7,9 @@
  * Leaving a screen wipes what was typed on it: the toolkit zeroes every
  * field buffer the screen showed and then calls its leave(). Going home
  * (Done, the idle time-out, popping back to home) also ends the staff
- * session and tells plugins with GH_EVENT_HOME.
+ * session and tells plugins with GH_EVENT_HOME. So does a staff account
+ * that is no longer active, or lost a permission the screen needs: it is
+ * re-read before every frame (staff_recheck).
  */
 #include <string.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "gatehouse/i18n.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/store.h"
+#include "gatehouse/audit.h"
 
 enum { NAV_NONE = 0, NAV_PUSH = 1, NAV_POP = 2, NAV_HOME = 3, NAV_REPLACE = 4 };
 
@@ -139,8 +142,62 @@ static void do_push(struct gh_ui *ui, const char *id, const void *arg)
     gh_oplog(GH_LOG_DEBUG, "screen %s (from plugin %s)", id, reg->plugin);
 }
 
+/* Why the staff session can't go on with account a (read just now, status
+ * s), or NULL: gone, not staff, not active, or without a permission that a
+ * screen on the stack needs. */
+static const char *staff_gone(const struct gh_ui *ui, enum gh_status s,
+                              const struct gh_account *a)
+{
+    if (s != GH_OK && s != GH_E_NOTFOUND)
+        return _("Your staff account could not be checked, so the staff session has ended. "
+                 "Please log in again.");
+    if (s == GH_E_NOTFOUND || a->kind != GH_KIND_STAFF || a->state != GH_STATE_ACTIVE)
+        return _("Your staff account is no longer active. Ask an administrator.");
+    for (int i = 0; i < ui->depth; i++) {
+        const struct gh_reg_screen *reg = ui->stack[i].reg;
+        unsigned perm = reg ? reg->screen->staff_perm : 0;
+        if (perm && !gh_perms_has(a->perms, perm))
+            return _("Your staff permissions have changed. Please log in again.");
+    }
+    return NULL;
+}
+
+/* A staff session re-reads the staff account (state, permissions) before
+ * every action (issue 11): this runs before every frame, and a tap acts
+ * only while a frame is built. A staff member switched off, blocked or
+ * stripped of a permission from elsewhere (gatehousectl, another kiosk) is
+ * sent home with the reason, before the tap that would have acted; the end
+ * is logged. A failed read ends the session too (fail closed). */
+static void staff_recheck(struct gh_ui *ui)
+{
+    if (!ui->staff_on || !ui->store)
+        return;
+    struct gh_account a;
+    int64_t id = ui->staff_acct.id;
+    enum gh_status s = gh_account_get(ui->store, id, &a);
+    const char *why = staff_gone(ui, s, &a);
+    if (!why) {
+        ui->staff_acct = a;
+        explicit_bzero(&a, sizeof a);
+        return;
+    }
+    char target[64];
+    snprintf(target, sizeof target, "staff:%lld", (long long)id);
+    gh_oplog(GH_LOG_INFO, "staff session of account %lld ended: %s", (long long)id, why);
+    gh_audit_append(ui->store, "kiosk", "staff.session", target, GH_OUTCOME_REFUSED,
+                    s == GH_OK ? "staff account no longer active or permission removed"
+                               : "staff account could not be read");
+    explicit_bzero(&a, sizeof a);
+    ui_go_home(ui, 1);
+    ui->nav.op = NAV_NONE;               /* what the tap asked for is void */
+    snprintf(ui->toast, sizeof ui->toast, "%s", why);
+    ui->toast_until = gh_clock_mono_ms() + 8000;
+    ui->need_frame = 1;
+}
+
 void ui_screens_apply_nav(struct gh_ui *ui)
 {
+    staff_recheck(ui);
     int op = ui->nav.op;
     if (op == NAV_NONE)
         return;
