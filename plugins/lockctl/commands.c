@@ -21,9 +21,9 @@
  *
  * A relay must not stay on because the command was stopped: from before
  * the manager opens until it is closed, `relay test` and `unlock` catch
- * SIGTERM, SIGINT and SIGHUP (the handler only sets a flag; the wait wakes
- * at once, since nothing restarts the sleep), switch every relay off, say
- * so and exit 1. SIGKILL cannot be caught: docs/relay-boards.md says what
+ * SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGTSTP (the handler only sets a
+ * flag; the wait wakes at once, since nothing restarts the sleep), switch
+ * every relay off, say so and exit 1. SIGKILL cannot be caught: docs/relay-boards.md says what
  * covers that (the next start's all-off, and the hardware).
  */
 #include <errno.h>
@@ -60,7 +60,9 @@ static int fail(struct gh_cmd_ctx *ctx, const char *fmt, ...)
 /* ---- stopping signals while a relay may be on --------------------------- */
 
 static volatile sig_atomic_t stop_sig;
-static const int stop_sigs[] = {SIGTERM, SIGINT, SIGHUP};
+/* SIGQUIT (Ctrl-\\) would dump core and SIGTSTP (Ctrl-Z) would freeze the
+ * command with the door open: both end it like the other three. */
+static const int stop_sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGTSTP};
 #define N_STOP_SIGS (sizeof stop_sigs / sizeof stop_sigs[0])
 
 static void on_stop(int sig)
@@ -88,7 +90,14 @@ static void guard_off(const struct sigaction old[N_STOP_SIGS])
 
 static const char *sig_name(int sig)
 {
-    return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "?";
+    switch (sig) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGTSTP: return "SIGTSTP";
+    }
+    return "a signal";
 }
 
 /* Stopped by a signal: every relay off now, and say so. Returns 1. */

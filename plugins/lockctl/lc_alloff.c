@@ -41,6 +41,48 @@ static void usb_where(libusb_device *d, char *buf, size_t len)
         o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "." : "", ports[i]);
 }
 
+/* One line of a sysfs attribute of USB device DEV ("1-1.2"), newline
+ * stripped; "" when there is none. Readable by anyone, unlike the device. */
+static void read_attr(const char *dev, const char *attr, char *buf, size_t len)
+{
+    char path[320];
+    snprintf(path, sizeof path, "/sys/bus/usb/devices/%s/%s", dev, attr);
+    buf[0] = '\0';
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return;
+    if (!fgets(buf, (int)len, f))
+        buf[0] = '\0';
+    fclose(f);
+    buf[strcspn(buf, "\n")] = '\0';
+}
+
+static unsigned read_hex(const char *dev, const char *attr)
+{
+    char buf[16];
+    read_attr(dev, attr, buf, sizeof buf);
+    return buf[0] ? (unsigned)strtoul(buf, NULL, 16) : 0x10000;   /* none: no family */
+}
+
+/* A device we may not open (no udev rule for it): is it one of ours, by
+ * the strings sysfs shows? 0 surely not (another V-USB gadget, a serial
+ * adapter), 1 yes or cannot tell. */
+static int maybe_ours(const struct gh_relay_driver *drv, const char *where,
+                      const struct libusb_device_descriptor *desc)
+{
+    char manu[128], prod[128], serial[GH_RELAY_ID_MAX];
+    if (strncmp(where, "USB ", 4) != 0)
+        return 1;
+    const char *dev = where + 4;   /* "USB 1-1.2" -> sysfs "1-1.2" */
+    read_attr(dev, "product", prod, sizeof prod);
+    if (!prod[0])
+        return 1;
+    read_attr(dev, "manufacturer", manu, sizeof manu);
+    read_attr(dev, "serial", serial, sizeof serial);
+    struct gh_relay_strings s = {manu, prod, serial};
+    return drv->match(desc, &s, NULL) > 0;
+}
+
 static const struct gh_relay_driver *family_of(const struct libusb_device_descriptor *desc)
 {
     for (size_t i = 0; i < NDRIVERS; i++)
@@ -146,6 +188,8 @@ static int one_device(libusb_context *ctx, libusb_device *d, lc_alloff_fn fn, vo
 
     libusb_device_handle *h = NULL;
     int r = libusb_open(d, &h);
+    if (r == LIBUSB_ERROR_ACCESS && !maybe_ours(f.drv, f.where, &desc))
+        return 0;   /* another device on a shared ID, not granted to us */
     /* A device we cannot open may be a board: it is reported, never skipped. */
     int rc = r < 0 ? failed(&f, "cannot open", r) : take_and_off(ctx, h, &desc, &f);
     if (h)
@@ -153,19 +197,6 @@ static int one_device(libusb_context *ctx, libusb_device *d, lc_alloff_fn fn, vo
     if (rc != 0 && fn)
         fn(user, &f.b);
     return rc;
-}
-
-static unsigned read_hex(const char *dev, const char *attr)
-{
-    char path[320], buf[16] = "";
-    snprintf(path, sizeof path, "/sys/bus/usb/devices/%s/%s", dev, attr);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 0x10000;   /* no such attribute: matches no family */
-    if (!fgets(buf, sizeof buf, f))
-        buf[0] = '\0';
-    fclose(f);
-    return buf[0] ? (unsigned)strtoul(buf, NULL, 16) : 0x10000;
 }
 
 /* Does sysfs list a USB device with one of the families' VID:PIDs? 1 yes,

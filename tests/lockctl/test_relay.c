@@ -22,6 +22,7 @@
 
 #include "gatehouse/clock.h"
 #include "gh_sim.h"
+#include "lc_alloff.h"
 #include "relay.h"
 
 #define MAX_EVENTS 64
@@ -760,6 +761,97 @@ static void test_wrong_readback_retried_once_then_reported(void **state)
     assert_int_equal(gh_sim_state(t), 0);      /* the timer still ran */
 }
 
+/* ---- all-off without a manager (lc_alloff.h) ----------------------------- */
+
+struct alloff_seen {
+    int n;
+    char names[8][GH_RELAY_ID_MAX];
+    uint32_t was_on[8];
+    int ok[8];
+    char problem[8][200];
+};
+
+static void alloff_collect(void *user, const struct lc_alloff_board *b)
+{
+    struct alloff_seen *a = user;
+    if (a->n >= 8)
+        return;
+    snprintf(a->names[a->n], sizeof a->names[0], "%s", b->name);
+    a->was_on[a->n] = b->was_on;
+    a->ok[a->n] = b->ok;
+    snprintf(a->problem[a->n], sizeof a->problem[0], "%s", b->problem ? b->problem : "");
+    a->n++;
+}
+
+static int alloff_find(const struct alloff_seen *a, const char *name)
+{
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* Issue 11: every relay of every board off with no manager or config; the
+ * boards are given back to their kernel driver; other devices on the shared
+ * IDs (a V-USB gadget, an FT232R serial adapter) are not touched. */
+static void test_all_off_boards_only_given_back(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *vusb = gh_sim_add_custom(f->sim, GH_SIM_DCTTECH, "GADGT", 2,
+                                                  "example.org", "USBRelay2");
+    struct gh_sim_board *uart = gh_sim_add_custom(f->sim, GH_SIM_FTDI, "A600XYZ", 8,
+                                                  NULL, "FT232R USB UART");
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "REAL1", 8);
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FT0007", 8);
+    assert_true(vusb && uart && d && t);
+    gh_sim_set_state(vusb, 0x3);
+    gh_sim_set_state(uart, 0x5);
+    gh_sim_set_state(d, 0x81);
+    gh_sim_set_state(t, 0xff);
+
+    struct alloff_seen a = {0};
+    char err[256];
+    assert_int_equal(lc_relay_all_off(alloff_collect, &a, err, sizeof err), 0);
+    assert_int_equal(a.n, 2);
+    int i = alloff_find(&a, "REAL1"), k = alloff_find(&a, "FT0007");
+    assert_true(i >= 0 && k >= 0);
+    assert_true(a.ok[i] && a.ok[k]);
+    assert_int_equal(a.was_on[i], 0x81);
+    assert_int_equal(a.was_on[k], 0xff);
+    assert_int_equal(gh_sim_state(d), 0);
+    assert_int_equal(gh_sim_state(t), 0);
+    assert_true(gh_sim_driver_bound(d));
+    assert_true(gh_sim_driver_bound(t));
+    /* Not boards: their state and their kernel driver as they were. */
+    assert_int_equal(gh_sim_state(vusb), 0x3);
+    assert_int_equal(gh_sim_state(uart), 0x5);
+    assert_true(gh_sim_driver_bound(vusb));
+    assert_true(gh_sim_driver_bound(uart));
+}
+
+/* A board that does not read back off is reported by name, and the others
+ * are switched off all the same. */
+static void test_all_off_reports_failing_board(void **state)
+{
+    struct fx *f = *state;
+    struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "BADRB", 4);
+    struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FT0008", 8);
+    gh_sim_set_state(d, 0x1);
+    gh_sim_set_state(t, 0x2);
+    gh_sim_fault_readback(d, 10, 0x4);
+
+    struct alloff_seen a = {0};
+    char err[256];
+    assert_int_equal(lc_relay_all_off(alloff_collect, &a, err, sizeof err), 1);
+    int i = alloff_find(&a, "BADRB"), k = alloff_find(&a, "FT0008");
+    assert_true(i >= 0 && k >= 0);
+    assert_false(a.ok[i]);
+    assert_non_null(strstr(a.problem[i], "read-back"));
+    assert_true(a.ok[k]);
+    assert_int_equal(gh_sim_state(t), 0);
+    assert_int_equal(gh_sim_state(d), 0);   /* it did switch; the read lied */
+}
+
 /* With an argument, runs only the tests whose names match it (a cmocka
  * filter, '*' and '?' allowed): ctest registers each test on its own. */
 int main(int argc, char **argv)
@@ -782,6 +874,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_all_off_boards_only_given_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_all_off_reports_failing_board, setup, teardown),
     };
     if (argc > 1) {
         /* A filter that names no test would pass by running nothing. */

@@ -1,8 +1,9 @@
 # A relay never stays on because the command that switched it on was
 # stopped: SIGTERM (systemd, kill), SIGINT (Ctrl-C) and SIGHUP (a dropped ssh
-# session) sent in the middle of a long pulse of `gatehousectl unlock` and of
-# `gatehousectl relay test` each switch every relay off before the command
-# exits (exit 1, "stopped by SIGxxx" on stderr), long before the pulse would
+# session), and SIGQUIT (Ctrl-\) and SIGTSTP (Ctrl-Z), which would dump core
+# or freeze the command with the door open, sent in the middle of a long
+# pulse of `gatehousectl unlock` and of `gatehousectl relay test` each
+# switch every relay off before the command exits (exit 1, "stopped by SIGxxx" on stderr), long before the pulse would
 # have ended. Checked on the simulated boards, i.e. what the hardware shows.
 . "$(dirname "$0")/lib.sh"
 sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
@@ -42,7 +43,7 @@ every_relay_off() {
         fail "relays on after the command stopped (${CHECK}): ABCDE=$(sim_state ABCDE) FT0001=$(sim_state FT0001)"
 }
 
-for sig in TERM INT HUP; do
+for sig in TERM INT HUP QUIT TSTP; do
     CHECK="unlock Long gate, SIG$sig mid-pulse"
     bg_ctl unlock "Long gate" --as ann@example.com --pin 4682
     wait_on ABCDE 4

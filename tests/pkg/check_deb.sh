@@ -183,6 +183,9 @@ install)
     b=$(mktemp -d)
     gatehousectl --config /etc/gatehouse/gatehouse.conf backup "$b/backup.db" || fail "gatehousectl backup"
     rm -rf "$b"
+    # The units' ExecStartPre=/ExecStopPost= line, as the service user.
+    runuser -u gatehouse -- /usr/bin/gatehousectl relay all-off ||
+      fail "gatehousectl relay all-off as gatehouse"
   fi
   # The headless service's command line, as its user, on the real paths:
   # still running after 3 s means it started (timeout then stops it).
