@@ -458,6 +458,230 @@ static void the_kiosk_writes_the_log_head_to_the_journal_after_an_hour_with_acti
     assert_non_null(strstr(out, "log head: 4:"));
 }
 
+/* ---- items 4 and 5: what restore refuses, and the site key it carries ------- */
+
+static void path_in(const struct fx *f, char *out, size_t n, const char *name)
+{
+    snprintf(out, n, "%s/%s", f->dir, name);
+}
+
+/* A database with an account and some log, and a backup of it (with key). */
+static void site_with_backup(struct fx *f, const char *bak)
+{
+    char err[512];
+    f->st = open_ok(f->db);
+    add_account(f->st, "a@example.com");
+    fill(f->st, 3);
+    if (gh_backup_create(f->db, bak, NULL, err, sizeof err) != GH_OK)
+        fail_msg("backup: %s", err);
+}
+
+static void expect_restore_refused(struct fx *f, const char *bak, const char *phrase)
+{
+    char err[1024];
+    struct gh_backup_info info;
+    int64_t before = raw_int(f->db, "SELECT count(*) FROM audit");
+    enum gh_status s = gh_backup_restore(f->db, bak, &info, err, sizeof err);
+    if (s == GH_OK)
+        fail_msg("restore of %s was accepted", bak);
+    if (!strstr(err, phrase))
+        fail_msg("expected '%s' in: %s", phrase, err);
+    /* nothing changed */
+    assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit"), before);
+    char prev[400];
+    snprintf(prev, sizeof prev, "%s.pre-restore", f->db);
+    assert_int_not_equal(access(prev, F_OK), 0);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void restore_refuses_a_backup_with_an_added_trigger_naming_it(void **state)
+{
+    struct fx *f = *state;
+    char bak[300];
+    path_in(f, bak, sizeof bak, "backup.db");
+    site_with_backup(f, bak);
+    raw(bak, "CREATE TRIGGER t AFTER INSERT ON audit BEGIN UPDATE accounts SET perms=63; END");
+    expect_restore_refused(f, bak, "trigger t is not part of Gatehouse");
+    assert_int_equal(raw_int(f->db, "SELECT max(perms) FROM accounts"), 0);
+    char err[1024];
+    assert_int_equal(gh_backup_check(bak, NULL, err, sizeof err), GH_E_INVALID);
+    assert_non_null(strstr(err, "trigger t"));
+    /* the backup itself is left as it was */
+    assert_int_equal(raw_int(bak, "SELECT count(*) FROM sqlite_master WHERE name = 't'"), 1);
+}
+
+static void restore_refuses_a_backup_whose_schema_differs_in_any_way(void **state)
+{
+    struct fx *f = *state;
+    char bak[300], b2[300];
+    path_in(f, bak, sizeof bak, "backup.db");
+    site_with_backup(f, bak);
+    static const struct { const char *sql, *named; } cases[] = {
+        { "CREATE VIEW v AS SELECT * FROM accounts", "view v is not part" },
+        { "ALTER TABLE accounts ADD COLUMN note TEXT", "table accounts differs" },
+        { "DROP INDEX accounts_group", "index accounts_group is missing" },
+        { "CREATE INDEX extra ON audit(actor)", "index extra is not part" },
+        { "DROP INDEX outbox_due; CREATE INDEX outbox_due ON outbox(state)",
+          "index outbox_due differs" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        path_in(f, b2, sizeof b2, "changed.db");
+        copy_file(bak, b2);
+        char k1[320], k2[320];
+        snprintf(k1, sizeof k1, "%s.key", bak);
+        snprintf(k2, sizeof k2, "%s.key", b2);
+        copy_file(k1, k2);
+        raw(b2, cases[i].sql);
+        expect_restore_refused(f, b2, cases[i].named);
+    }
+    /* the untouched backup restores */
+    char err[1024];
+    if (gh_backup_restore(f->db, bak, NULL, err, sizeof err) != GH_OK)
+        fail_msg("restore: %s", err);
+}
+
+static void restore_refuses_a_backup_whose_log_is_empty_or_starts_after_1(void **state)
+{
+    struct fx *f = *state;
+    char bak[300], b2[300], k1[320], k2[320];
+    path_in(f, bak, sizeof bak, "backup.db");
+    path_in(f, b2, sizeof b2, "cut.db");
+    snprintf(k1, sizeof k1, "%s.key", bak);
+    snprintf(k2, sizeof k2, "%s.key", b2);
+    site_with_backup(f, bak);
+    copy_file(bak, b2);
+    copy_file(k1, k2);
+    raw(b2, "DELETE FROM audit");
+    expect_restore_refused(f, b2, "empty");
+    copy_file(bak, b2);
+    raw(b2, "DELETE FROM audit WHERE seq <= 2");
+    expect_restore_refused(f, b2, "entry 1");
+}
+
+static void backup_writes_the_site_key_beside_it_readable_only_by_its_owner(void **state)
+{
+    struct fx *f = *state;
+    char bak[300], key[320], err[512];
+    path_in(f, bak, sizeof bak, "backup.db");
+    snprintf(key, sizeof key, "%s.key", bak);
+    struct gh_backup_info info;
+    f->st = open_ok(f->db);
+    if (gh_backup_create(f->db, bak, &info, err, sizeof err) != GH_OK)
+        fail_msg("backup: %s", err);
+    assert_true(info.has_key);
+    struct stat sb;
+    assert_int_equal(stat(key, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    unsigned char a[GH_SITEKEY_BYTES], b[GH_SITEKEY_BYTES];
+    char dbkey[320];
+    snprintf(dbkey, sizeof dbkey, "%s.key", f->db);
+    assert_int_equal(gh_sitekey_read(dbkey, a, err, sizeof err), GH_OK);
+    assert_int_equal(gh_sitekey_read(key, b, err, sizeof err), GH_OK);
+    assert_memory_equal(a, b, sizeof a);
+    /* with the database's key gone, no backup that could never be restored */
+    assert_int_equal(unlink(dbkey), 0);
+    assert_int_equal(gh_backup_create(f->db, bak, &info, err, sizeof err), GH_E_NOTFOUND);
+    assert_non_null(strstr(err, dbkey));
+}
+
+static void restore_requires_the_backups_own_key(void **state)
+{
+    struct fx *f = *state;
+    char bak[300], key[320], other[300], okey[320];
+    path_in(f, bak, sizeof bak, "backup.db");
+    snprintf(key, sizeof key, "%s.key", bak);
+    site_with_backup(f, bak);
+    assert_int_equal(unlink(key), 0);
+    expect_restore_refused(f, bak, "missing");
+    /* another database's key is refused, naming both fingerprints */
+    path_in(f, other, sizeof other, "other.db");
+    snprintf(okey, sizeof okey, "%s.key", other);
+    gh_store_close(open_ok(other));
+    copy_file(okey, key);
+    expect_restore_refused(f, bak, "is not this database's");
+    char err[1024];
+    assert_int_equal(gh_backup_check(bak, NULL, err, sizeof err), GH_E_INVALID);
+}
+
+static void restore_puts_the_backups_key_in_place_and_keeps_the_old_one(void **state)
+{
+    struct fx *f = *state;
+    char bak[300], other[300], err[1024], h1[GH_SITEKEY_HEX], h2[GH_SITEKEY_HEX];
+    path_in(f, bak, sizeof bak, "backup.db");
+    path_in(f, other, sizeof other, "other.db");
+    site_with_backup(f, bak);
+    assert_int_equal(gh_store_keyed_hash(f->st, "setup-code", "123456", h1), GH_OK);
+    gh_store_close(f->st);
+    f->st = NULL;
+    /* restored over another site's database (its own key) */
+    struct gh_store *o = open_ok(other);
+    add_account(o, "b@example.com");
+    gh_store_close(o);
+    struct gh_backup_info info;
+    if (gh_backup_restore(other, bak, &info, err, sizeof err) != GH_OK)
+        fail_msg("restore: %s", err);
+    assert_true(info.has_key);
+    o = open_ok(other);
+    assert_int_equal(gh_store_keyed_hash(o, "setup-code", "123456", h2), GH_OK);
+    assert_string_equal(h1, h2);         /* the backup's key came with it */
+    gh_store_close(o);
+    char k[400], pk[400];
+    snprintf(k, sizeof k, "%s.key", other);
+    snprintf(pk, sizeof pk, "%s.pre-restore.key", other);
+    struct stat sb;
+    assert_int_equal(stat(k, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(stat(pk, &sb), 0);  /* the replaced database keeps its key */
+    snprintf(k, sizeof k, "%s.pre-restore", other);
+    o = open_ok(k);
+    assert_int_equal(gh_store_keyed_hash(o, "setup-code", "123456", h2), GH_OK);
+    assert_string_not_equal(h1, h2);
+    gh_store_close(o);
+}
+
+static int dir_is_empty(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", dir);
+    return system(cmd) == 0;
+}
+
+static void checking_an_old_backup_leaves_no_key_in_the_temporary_folder(void **state)
+{
+    struct fx *f = *state;
+    char bak[300], tmpdir[300], err[1024];
+    path_in(f, bak, sizeof bak, "old.db");
+    path_in(f, tmpdir, sizeof tmpdir, "tmp");
+    assert_int_equal(mkdir(tmpdir, 0700), 0);
+    make_schema4_db(bak, 2);             /* records no key: opening it makes one */
+    raw(bak, "DELETE FROM site_meta");
+    char *saved = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("TMPDIR", tmpdir, 1);
+    enum gh_status s = gh_backup_check(bak, NULL, err, sizeof err);
+    if (saved) {
+        setenv("TMPDIR", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("TMPDIR");
+    }
+    if (s != GH_OK)
+        fail_msg("check: %s", err);
+    assert_true(dir_is_empty(tmpdir));
+    /* restored, the database and the key made for it belong together */
+    if (gh_backup_restore(f->db, bak, NULL, err, sizeof err) != GH_OK)
+        fail_msg("restore: %s", err);
+    f->st = open_ok(f->db);
+    char h[GH_SITEKEY_HEX];
+    assert_int_equal(gh_store_keyed_hash(f->st, "setup-code", "1", h), GH_OK);
+    expect_intact(f->st, 2);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(int argc, char **argv)
@@ -474,6 +698,13 @@ int main(int argc, char **argv)
         T(entries_from_before_the_migration_still_verify_and_new_ones_are_version_2),
         T(an_old_style_entry_after_a_new_one_is_tampering),
         T(the_kiosk_writes_the_log_head_to_the_journal_after_an_hour_with_activity),
+        T(restore_refuses_a_backup_with_an_added_trigger_naming_it),
+        T(restore_refuses_a_backup_whose_schema_differs_in_any_way),
+        T(restore_refuses_a_backup_whose_log_is_empty_or_starts_after_1),
+        T(backup_writes_the_site_key_beside_it_readable_only_by_its_owner),
+        T(restore_requires_the_backups_own_key),
+        T(restore_puts_the_backups_key_in_place_and_keeps_the_old_one),
+        T(checking_an_old_backup_leaves_no_key_in_the_temporary_folder),
     };
     if (argc > 1) {
         int found = 0;
