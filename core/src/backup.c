@@ -8,14 +8,17 @@
  * copy: gh_store_open() migrates what it opens, and a backup must stay
  * exactly what was taken.
  */
+#include "store_internal.h"
 #include "gatehouse/backup.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/sitekey.h"
 #include "gatehouse/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -310,9 +313,11 @@ fail:
     return s;
 }
 
+/* A database file and everything SQLite (or gh_store_open: the site key)
+ * may have put beside it. */
 static void unlink_db(const char *path)
 {
-    static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
+    static const char *const sfx[] = {"", "-journal", "-wal", "-shm", ".key"};
     char p[PATH_MAX];
     for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
         if (join(p, sizeof p, path, sfx[i]) == 0)
@@ -452,11 +457,277 @@ static enum gh_status replace_damaged(const char *db_path, const char *tmp, cons
     return GH_OK;
 }
 
+/* ---- the site key beside a database or a backup ------------------------ */
+
+/* The key fingerprint a database records (site_meta, schema 4 on), or ""
+ * when it records none (an older database, or one never opened since). */
+static void recorded_fpr(const char *path, char out[GH_SITEKEY_FPR_HEX])
+{
+    sqlite3 *db = NULL;
+    out[0] = '\0';
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        pragma_text(db, "SELECT value FROM site_meta WHERE key = 'sitekey'", out,
+                    GH_SITEKEY_FPR_HEX);
+    sqlite3_close(db);
+}
+
+/* Writes key to a new file dst (mode 0600, synced); -1 with errno. */
+static int write_key(const char *dst, const unsigned char key[GH_SITEKEY_BYTES])
+{
+    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -1;
+    int ok = fchmod(fd, 0600) == 0 && write(fd, key, GH_SITEKEY_BYTES) == GH_SITEKEY_BYTES &&
+             fsync(fd) == 0;
+    int e = errno;
+    own_like_dir(fd, dst);
+    close(fd);
+    errno = e;
+    return ok ? 0 : -1;
+}
+
+/* The key file at key_path, checked against the fingerprint fpr that a
+ * database records ("" records none). GH_OK and *have set (0: no file);
+ * GH_E_NOTFOUND when fpr is recorded but the file is missing; GH_E_INVALID
+ * when the file holds another key; GH_E_IO when it can't be read. */
+static enum gh_status load_key(const char *key_path, const char *fpr, const char *what,
+                               unsigned char key[GH_SITEKEY_BYTES], int *have,
+                               char *err, size_t errlen)
+{
+    char why[600], got[GH_SITEKEY_FPR_HEX];
+    *have = 0;
+    enum gh_status s = gh_sitekey_read(key_path, key, why, sizeof why);
+    if (s == GH_E_NOTFOUND && !fpr[0])
+        return GH_OK;
+    if (s == GH_E_NOTFOUND) {
+        seterr(err, errlen, _("%s: its site key %s is missing (the database records key "
+                              "%s); it is needed for setup codes"), what, key_path, fpr);
+        return s;
+    }
+    if (s != GH_OK) {
+        seterr(err, errlen, "%s: %s", what, why);
+        return s;
+    }
+    gh_sitekey_fingerprint(key, got);
+    if (fpr[0] && strcmp(got, fpr) != 0) {
+        sodium_memzero(key, GH_SITEKEY_BYTES);
+        seterr(err, errlen, _("%s: the site key %s is not this database's (it is key %s; the "
+                              "database records key %s)"), what, key_path, got, fpr);
+        return GH_E_INVALID;
+    }
+    *have = 1;
+    return GH_OK;
+}
+
+/* ---- the schema: exactly what this version's migrations create ------------ */
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* sql texts equal up to the length of runs of white space. */
+static int sql_same(const char *a, const char *b)
+{
+    a = a ? a : "";
+    b = b ? b : "";
+    for (;;) {
+        int wa = is_ws(*a), wb = is_ws(*b);
+        if (wa != wb)
+            return 0;
+        if (wa) {
+            while (is_ws(*a))
+                a++;
+            while (is_ws(*b))
+                b++;
+            continue;
+        }
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
+        a++;
+        b++;
+    }
+}
+
+#define SCHEMA_SQL "SELECT type, name, sql FROM sqlite_master " \
+                   "WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name"
+
+static void note(char *msg, size_t n, const char *type, const char *name, const char *what)
+{
+    size_t used = strlen(msg);
+    if (used + 8 >= n)
+        return;
+    snprintf(msg + used, n - used, "%s%s %s %s", used ? "; " : "", type, name, what);
+}
+
+/* Walks the two ordered listings side by side; msg lists the differences. */
+static void schema_diff(sqlite3_stmt *have, sqlite3_stmt *want, char *msg, size_t n)
+{
+    int h = sqlite3_step(have) == SQLITE_ROW, w = sqlite3_step(want) == SQLITE_ROW;
+    msg[0] = '\0';
+    while (h || w) {
+        int c = !h ? 1 : !w ? -1 : 0;
+        if (h && w) {
+            c = strcmp((const char *)sqlite3_column_text(have, 0),
+                       (const char *)sqlite3_column_text(want, 0));
+            if (c == 0)
+                c = strcmp((const char *)sqlite3_column_text(have, 1),
+                           (const char *)sqlite3_column_text(want, 1));
+        }
+        sqlite3_stmt *q = c <= 0 ? have : want;
+        const char *type = (const char *)sqlite3_column_text(q, 0);
+        const char *name = (const char *)sqlite3_column_text(q, 1);
+        if (c < 0)
+            note(msg, n, type, name, _("is not part of Gatehouse"));
+        else if (c > 0)
+            note(msg, n, type, name, _("is missing"));
+        else if (!sql_same((const char *)sqlite3_column_text(have, 2),
+                           (const char *)sqlite3_column_text(want, 2)))
+            note(msg, n, type, name, _("differs from this version's"));
+        if (c <= 0)
+            h = sqlite3_step(have) == SQLITE_ROW;
+        if (c >= 0)
+            w = sqlite3_step(want) == SQLITE_ROW;
+    }
+}
+
+/* The schema of the (migrated) copy st against a new database migrated by
+ * this program: tables, columns, indexes, triggers and views, by type, name
+ * and sql. GH_E_INVALID naming every difference. */
+static enum gh_status schema_exact(struct gh_store *st, const char *shown, char *err,
+                                   size_t errlen)
+{
+    struct gh_store *fresh = NULL;
+    char why[512], diff[1024];
+    enum gh_status s = gh_store_open(":memory:", &fresh, why, sizeof why);
+    if (s != GH_OK) {
+        seterr(err, errlen, _("can't build this version's schema: %s"), why);
+        return s;
+    }
+    sqlite3_stmt *have = NULL, *want = NULL;
+    s = GH_E_STORE;
+    if (sqlite3_prepare_v2(gh_store_db(st), SCHEMA_SQL, -1, &have, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(gh_store_db(fresh), SCHEMA_SQL, -1, &want, NULL) != SQLITE_OK) {
+        seterr(err, errlen, _("can't read the schema of %s: %s"), shown,
+               sqlite3_errmsg(gh_store_db(st)));
+        goto done;
+    }
+    schema_diff(have, want, diff, sizeof diff);
+    s = GH_OK;
+    if (diff[0]) {
+        seterr(err, errlen, _("%s: its schema is not what this version of Gatehouse creates: "
+                              "%s"), shown, diff);
+        s = GH_E_INVALID;
+    }
+done:
+    sqlite3_finalize(have);
+    sqlite3_finalize(want);
+    gh_store_close(fresh);
+    return s;
+}
+
+/* Before the copy is opened (and migrated, which writes to it): every
+ * trigger and view in it must be one this version's schema has, so none
+ * smuggled in runs even once. Tables and indexes run nothing; an older
+ * backup may have some a later migration drops, and schema_exact compares
+ * them all once the copy is migrated. */
+static enum gh_status schema_known(sqlite3 *db, const char *shown, char *err, size_t errlen)
+{
+    struct gh_store *fresh = NULL;
+    char why[512], extra[1024] = "";
+    if (gh_store_open(":memory:", &fresh, why, sizeof why) != GH_OK) {
+        seterr(err, errlen, _("can't build this version's schema: %s"), why);
+        return GH_E_STORE;
+    }
+    sqlite3_stmt *have = NULL, *known = NULL;
+    enum gh_status s = GH_E_STORE;
+    if (sqlite3_prepare_v2(db, "SELECT type, name FROM sqlite_master WHERE type IN "
+                           "('trigger', 'view') ORDER BY type, name", -1, &have,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(gh_store_db(fresh), "SELECT 1 FROM sqlite_master WHERE type = ?1 "
+                           "AND name = ?2", -1, &known, NULL) != SQLITE_OK) {
+        seterr(err, errlen, _("can't read the schema of %s: %s"), shown, sqlite3_errmsg(db));
+        goto done;
+    }
+    while (sqlite3_step(have) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(have, 0);
+        const char *name = (const char *)sqlite3_column_text(have, 1);
+        sqlite3_bind_text(known, 1, type, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(known, 2, name, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(known) != SQLITE_ROW)
+            note(extra, sizeof extra, type, name, _("is not part of Gatehouse"));
+        sqlite3_reset(known);
+    }
+    s = GH_OK;
+    if (extra[0]) {
+        seterr(err, errlen, _("%s: its schema is not what this version of Gatehouse creates: "
+                              "%s"), shown, extra);
+        s = GH_E_INVALID;
+    }
+done:
+    sqlite3_finalize(have);
+    sqlite3_finalize(known);
+    gh_store_close(fresh);
+    return s;
+}
+
+/* The database's key, checked against what the backup (copy) records and
+ * written to a temporary file beside file.key (ktmp; "" when the database
+ * has no key yet, an older one never opened since). */
+static enum gh_status stage_backup_key(const char *db_path, const char *copy, const char *file,
+                                       char *ktmp, size_t n, char *err, size_t errlen)
+{
+    char fpr[GH_SITEKEY_FPR_HEX], src[PATH_MAX], dst[PATH_MAX];
+    unsigned char key[GH_SITEKEY_BYTES];
+    int have = 0;
+    ktmp[0] = '\0';
+    if (gh_sitekey_path(db_path, src, sizeof src) != GH_OK ||
+        gh_sitekey_path(file, dst, sizeof dst) != GH_OK) {
+        seterr(err, errlen, _("path too long: %s"), file);
+        return GH_E_INVALID;
+    }
+    recorded_fpr(copy, fpr);
+    enum gh_status s = load_key(src, fpr, db_path, key, &have, err, errlen);
+    if (s == GH_OK && have) {
+        if (make_temp(ktmp, n, dst, "tmp") != 0 || write_key(ktmp, key) != 0) {
+            seterr(err, errlen, _("can't write %s: %s"), dst, strerror(errno));
+            if (ktmp[0])
+                unlink(ktmp);
+            ktmp[0] = '\0';
+            s = GH_E_IO;
+        }
+    }
+    sodium_memzero(key, sizeof key);
+    return s;
+}
+
+/* Moves the staged key (or, with none, a stale one from an earlier backup)
+ * into place as file.key. */
+static enum gh_status place_backup_key(const char *ktmp, const char *file, char *err,
+                                       size_t errlen)
+{
+    char dst[PATH_MAX];
+    if (gh_sitekey_path(file, dst, sizeof dst) != GH_OK)
+        return GH_E_INVALID;
+    if (!ktmp[0]) {
+        unlink(dst);
+        return GH_OK;
+    }
+    if (rename(ktmp, dst) != 0) {
+        seterr(err, errlen, _("can't write %s: %s"), dst, strerror(errno));
+        unlink(ktmp);
+        return GH_E_IO;
+    }
+    return GH_OK;
+}
+
 enum gh_status gh_backup_create(const char *db_path, const char *file,
                                 struct gh_backup_info *info, char *err, size_t errlen)
 {
     enum gh_status s;
-    char tmp[PATH_MAX] = "", dir[PATH_MAX];
+    char tmp[PATH_MAX] = "", ktmp[PATH_MAX] = "", dir[PATH_MAX];
     struct stat sb;
     if (info)
         memset(info, 0, sizeof *info);
@@ -471,9 +742,10 @@ enum gh_status gh_backup_create(const char *db_path, const char *file,
     /* Read-write without create: a WAL reader needs the -shm file, and a
      * missing database must not be created by a backup. */
     s = copy_db(db_path, SQLITE_OPEN_READWRITE, tmp, SQLITE_OPEN_READWRITE, err, errlen);
-    if (s != GH_OK)
-        goto fail;
-    s = finish_copy(tmp, file, 1, err, errlen);
+    if (s == GH_OK)
+        s = finish_copy(tmp, file, 1, err, errlen);
+    if (s == GH_OK)
+        s = stage_backup_key(db_path, tmp, file, ktmp, sizeof ktmp, err, errlen);
     if (s != GH_OK)
         goto fail;
     if (fsync_path(tmp, O_RDONLY) != 0 || rename(tmp, file) != 0) {
@@ -481,13 +753,17 @@ enum gh_status gh_backup_create(const char *db_path, const char *file,
         s = GH_E_IO;
         goto fail;
     }
+    s = place_backup_key(ktmp, file, err, errlen);
     dir_of(file, dir, sizeof dir);
     fsync_path(dir, O_RDONLY | O_DIRECTORY);
+    if (s != GH_OK)
+        return s;
     if (info && stat(file, &sb) == 0)
         info->bytes = sb.st_size;
     if (info) {
         sqlite3 *db = NULL;
         char v[32];
+        info->has_key = ktmp[0] != '\0';
         if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
             pragma_text(db, "PRAGMA user_version", v, sizeof v) == 0)
             info->schema_version = atoi(v);
@@ -495,59 +771,95 @@ enum gh_status gh_backup_create(const char *db_path, const char *file,
     }
     return GH_OK;
 fail:
+    if (ktmp[0])
+        unlink(ktmp);
     unlink_db(tmp);
     return s;
 }
 
-/* The checks of gh_backup_check, on a private copy that may be migrated. */
-static enum gh_status check_copy(const char *copy, const char *shown, struct gh_backup_info *info,
-                                 char *err, size_t errlen)
+/* The first checks, on the raw copy before anything opens it as a store:
+ * a Gatehouse database, with nothing in its schema this version lacks. */
+static enum gh_status check_raw(const char *copy, const char *shown, char *err, size_t errlen)
 {
-    enum gh_status s = finish_copy(copy, shown, 0, err, errlen);
     sqlite3 *db = NULL;
-    struct gh_store *st = NULL;
     char v[32], audit[8];
-    if (s != GH_OK)
-        goto fail;
-    s = GH_E_STORE;
+    enum gh_status s = GH_E_STORE;
     if (sqlite3_open_v2(copy, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         pragma_text(db, "PRAGMA user_version", v, sizeof v) != 0 ||
         pragma_text(db, "SELECT 'yes' FROM sqlite_master WHERE type = 'table' AND name = 'audit'",
                     audit, sizeof audit) != 0) {
         seterr(err, errlen, _("can't read %s: %s"), shown, db ? sqlite3_errmsg(db) : "?");
-        goto fail;
+        goto done;
     }
-    sqlite3_close(db);
-    db = NULL;
     if (atoi(v) < 1 || strcmp(audit, "yes") != 0) {
         seterr(err, errlen, _("%s is not a Gatehouse database"), shown);
         s = GH_E_INVALID;
-        goto fail;
+        goto done;
     }
+    s = atoi(v) > gh_store_schema_latest() ? GH_OK : schema_known(db, shown, err, errlen);
+done:
+    sqlite3_close(db);
+    return s;
+}
+
+/* The backup's own site key (file.key), put beside the copy as copy.key
+ * (where gh_store_open looks), after checking it is the key the backup
+ * records. No key file and none recorded: nothing to do. */
+static enum gh_status stage_key(const char *copy, const char *file, char *err, size_t errlen)
+{
+    char fpr[GH_SITEKEY_FPR_HEX], src[PATH_MAX], dst[PATH_MAX];
+    unsigned char key[GH_SITEKEY_BYTES];
+    int have = 0;
+    if (gh_sitekey_path(file, src, sizeof src) != GH_OK ||
+        gh_sitekey_path(copy, dst, sizeof dst) != GH_OK) {
+        seterr(err, errlen, _("path too long: %s"), file);
+        return GH_E_INVALID;
+    }
+    recorded_fpr(copy, fpr);
+    enum gh_status s = load_key(src, fpr, file, key, &have, err, errlen);
+    if (s == GH_OK && have && write_key(dst, key) != 0) {
+        seterr(err, errlen, _("can't write %s: %s"), dst, strerror(errno));
+        s = GH_E_IO;
+    }
+    sodium_memzero(key, sizeof key);
+    return s;
+}
+
+/* The checks of gh_backup_check, on a private copy that may be migrated
+ * (file is the backup itself, for messages and its key file). */
+static enum gh_status check_copy(const char *copy, const char *file, struct gh_backup_info *info,
+                                 char *err, size_t errlen)
+{
+    struct gh_store *st = NULL;
     char why[512];
+    enum gh_status s = finish_copy(copy, file, 0, err, errlen);
+    if (s == GH_OK)
+        s = check_raw(copy, file, err, errlen);
+    if (s == GH_OK)
+        s = stage_key(copy, file, err, errlen);
+    if (s != GH_OK)
+        return s;
     s = gh_store_open(copy, &st, why, sizeof why);
     if (s != GH_OK) {
-        seterr(err, errlen, "%s: %s", shown, why);
-        goto fail;
+        seterr(err, errlen, "%s: %s", file, why);
+        return s;
     }
+    s = schema_exact(st, file, err, errlen);
     int64_t bad = 0, count = 0;
-    s = gh_audit_verify(st, &bad, &count);
-    if (s == GH_E_TAMPERED) {
-        seterr(err, errlen, _("%s: the activity log was changed at entry %lld: %s"), shown,
-               (long long)bad, gh_store_errmsg(st));
-        goto fail;
+    if (s == GH_OK) {
+        s = gh_audit_verify(st, &bad, &count);
+        if (s == GH_E_TAMPERED)
+            seterr(err, errlen, _("%s: the activity log was changed at entry %lld: %s"), file,
+                   (long long)bad, gh_store_errmsg(st));
+        else if (s != GH_OK)
+            seterr(err, errlen, _("%s: can't verify the activity log: %s"), file,
+                   gh_store_errmsg(st));
     }
-    if (s != GH_OK) {
-        seterr(err, errlen, _("%s: can't verify the activity log: %s"), shown, gh_store_errmsg(st));
-        goto fail;
-    }
-    if (info) {
+    if (s == GH_OK && info) {
         info->schema_version = gh_store_schema_version(st);
         info->log_entries = count;
     }
-fail:
     gh_store_close(st);
-    sqlite3_close(db);
     return s;
 }
 
@@ -578,6 +890,90 @@ enum gh_status gh_backup_check(const char *file, struct gh_backup_info *info,
     return s;
 }
 
+/* The current database's key, kept beside prev (prev.key) with it. */
+static enum gh_status keep_old_key(const char *db_path, const char *prev, char *err,
+                                   size_t errlen)
+{
+    char from[PATH_MAX], to[PATH_MAX];
+    struct stat sb;
+    if (gh_sitekey_path(db_path, from, sizeof from) != GH_OK ||
+        gh_sitekey_path(prev, to, sizeof to) != GH_OK || stat(from, &sb) != 0)
+        return GH_OK;
+    unlink(to);
+    if (copy_bytes(from, to) != 0) {
+        seterr(err, errlen, _("can't write %s: %s"), to, strerror(errno));
+        return GH_E_IO;
+    }
+    return GH_OK;
+}
+
+/* The checked copy's key (the backup's own, or the one its first open made)
+ * becomes the database's: it was synced when written; the rename is atomic. */
+static enum gh_status install_key(const char *tmp, const char *db_path, int *installed,
+                                  char *err, size_t errlen)
+{
+    char from[PATH_MAX], to[PATH_MAX], dir[PATH_MAX];
+    struct stat sb;
+    *installed = 0;
+    if (gh_sitekey_path(tmp, from, sizeof from) != GH_OK ||
+        gh_sitekey_path(db_path, to, sizeof to) != GH_OK || stat(from, &sb) != 0)
+        return GH_OK;
+    if (rename(from, to) != 0) {
+        seterr(err, errlen, _("the database was restored, but its site key could not be put "
+                              "in place as %s: %s"), to, strerror(errno));
+        return GH_E_IO;
+    }
+    own_path_like_dir(to);
+    dir_of(db_path, dir, sizeof dir);
+    fsync_path(dir, O_RDONLY | O_DIRECTORY);
+    *installed = 1;
+    return GH_OK;
+}
+
+/* Puts the checked copy tmp in place of the database at db_path, keeping
+ * the current one (and its key) as prev; prev is "" when there was none. */
+static enum gh_status replace_db(const char *db_path, const char *tmp, char *prev, size_t n,
+                                 char *err, size_t errlen)
+{
+    struct stat sb;
+    enum gh_status s;
+    if (stat(db_path, &sb) != 0) {
+        prev[0] = '\0';
+        s = copy_db(tmp, SQLITE_OPEN_READONLY, db_path,
+                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
+        if (s == GH_OK)
+            own_path_like_dir(db_path);
+        return s;
+    }
+    /* The current database, kept in case the wrong backup was chosen. */
+    if (join(prev, n, db_path, ".pre-restore") != 0) {
+        seterr(err, errlen, _("database path too long: %s"), db_path);
+        return GH_E_INVALID;
+    }
+    if (db_damaged(db_path)) {
+        s = replace_damaged(db_path, tmp, prev, err, errlen);
+        if (s == GH_OK)
+            own_path_like_dir(db_path);
+        return s == GH_OK ? keep_old_key(db_path, prev, err, errlen) : s;
+    }
+    unlink_db(prev);
+    int fd = open(prev, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        seterr(err, errlen, _("can't write %s: %s"), prev, strerror(errno));
+        return GH_E_IO;
+    }
+    close(fd);
+    s = copy_db(db_path, SQLITE_OPEN_READWRITE, prev, SQLITE_OPEN_READWRITE, err, errlen);
+    if (s == GH_OK)
+        s = finish_copy(prev, prev, 1, err, errlen);
+    if (s == GH_OK)
+        s = keep_old_key(db_path, prev, err, errlen);
+    /* One write transaction on the live file: readers see old or new. */
+    if (s == GH_OK)
+        s = copy_db(tmp, SQLITE_OPEN_READONLY, db_path, SQLITE_OPEN_READWRITE, err, errlen);
+    return s;
+}
+
 enum gh_status gh_backup_restore(const char *db_path, const char *file,
                                  struct gh_backup_info *info, char *err, size_t errlen)
 {
@@ -585,6 +981,7 @@ enum gh_status gh_backup_restore(const char *db_path, const char *file,
     struct gh_instance_lock *lk = NULL;
     char tmp[PATH_MAX] = "", prev[PATH_MAX] = "";
     struct stat sb;
+    int installed = 0;
     if (info)
         memset(info, 0, sizeof *info);
 
@@ -609,51 +1006,15 @@ enum gh_status gh_backup_restore(const char *db_path, const char *file,
         goto fail;
     }
     s = copy_db(file, SQLITE_OPEN_READONLY, tmp, SQLITE_OPEN_READWRITE, err, errlen);
-    if (s != GH_OK)
-        goto fail;
-    s = check_copy(tmp, file, info, err, errlen);
-    if (s != GH_OK)
-        goto fail;
-
-    int existed = stat(db_path, &sb) == 0;
-    if (existed) {
-        /* The current database, kept in case the wrong backup was chosen. */
-        if (join(prev, sizeof prev, db_path, ".pre-restore") != 0) {
-            seterr(err, errlen, _("database path too long: %s"), db_path);
-            s = GH_E_INVALID;
-            goto fail;
-        }
-        if (db_damaged(db_path)) {
-            s = replace_damaged(db_path, tmp, prev, err, errlen);
-            if (s != GH_OK)
-                goto fail;
-            own_path_like_dir(db_path);
-            goto done;
-        }
-        unlink_db(prev);
-        int fd = open(prev, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            seterr(err, errlen, _("can't write %s: %s"), prev, strerror(errno));
-            s = GH_E_IO;
-            goto fail;
-        }
-        close(fd);
-        s = copy_db(db_path, SQLITE_OPEN_READWRITE, prev, SQLITE_OPEN_READWRITE, err, errlen);
-        if (s == GH_OK)
-            s = finish_copy(prev, prev, 1, err, errlen);
-        if (s != GH_OK)
-            goto fail;
-    }
-    /* One write transaction on the live file: readers see old or new. */
-    s = copy_db(tmp, SQLITE_OPEN_READONLY, db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                err, errlen);
-    if (s != GH_OK)
-        goto fail;
-    if (!existed)
-        own_path_like_dir(db_path);
-done:
-    if (info) {
+    if (s == GH_OK)
+        s = check_copy(tmp, file, info, err, errlen);
+    if (s == GH_OK)
+        s = replace_db(db_path, tmp, prev, sizeof prev, err, errlen);
+    if (s == GH_OK)
+        s = install_key(tmp, db_path, &installed, err, errlen);
+    if (s == GH_OK && info) {
         snprintf(info->previous, sizeof info->previous, "%s", prev);
+        info->has_key = installed;
         /* The checked copy; after a damaged database it was renamed into place. */
         if (stat(tmp, &sb) == 0 || stat(db_path, &sb) == 0)
             info->bytes = sb.st_size;

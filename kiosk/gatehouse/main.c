@@ -27,6 +27,7 @@
 #include <SDL.h>
 #include "gatehouse/config.h"
 #include "gatehouse/store.h"
+#include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/backup.h"
@@ -122,12 +123,21 @@ static double since_ms(const struct timespec *t0)
     return (t.tv_sec - t0->tv_sec) * 1000.0 + (t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* The activity log's head to the journal after each hour with activity:
+ * an anchor outside the database (audit.h). */
+static struct gh_audit_anchor log_anchor;
+static int64_t anchor_tick(void *st, int64_t mono_now_ms)
+{
+    return gh_audit_anchor_tick(&log_anchor, st, mono_now_ms);
+}
+
 /* Headless service: pollers and mail, no SDL at all. */
-static void loop_no_screen(struct gh_plugin_host *host, int mail_on)
+static void loop_no_screen(struct gh_plugin_host *host, struct gh_store *st, int mail_on)
 {
     int64_t next_poll = gh_clock_mono_ms();
     while (!stop_signal) {
         int64_t now = gh_clock_mono_ms();
+        int64_t anchor_in = anchor_tick(st, now);
         if (next_poll >= 0 && now >= next_poll) {
             int r = gh_plugin_host_poll(host, now);
             next_poll = r < 0 ? -1 : now + r;
@@ -142,6 +152,8 @@ static void loop_no_screen(struct gh_plugin_host *host, int mail_on)
             timeout = 5000;              /* relay problem events for the log */
         if (wd > 0 && (timeout < 0 || timeout > wd / 4))
             timeout = (int)(wd / 4);
+        if (timeout < 0 || timeout > anchor_in)
+            timeout = (int)anchor_in;
         poll(NULL, 0, timeout);          /* a signal interrupts it */
     }
 }
@@ -269,12 +281,13 @@ int main(int argc, char **argv)
     if (o.no_screen) {
         mail_on = mail_on && start_mail(&cfg, NULL);
         gh_notify_ready();
-        loop_no_screen(host, mail_on);
+        loop_no_screen(host, st, mail_on);
         rc = 0;
         goto out;
     }
 
     gh_ui_attach(ui, host, st, "home");
+    gh_ui_set_ticker(ui, anchor_tick, st);
     if (o.first_screen)
         gh_ui_api_table()->push(ui, o.first_screen, NULL);
     gh_oplog(GH_LOG_DEBUG, "start-up: home attached at %.1f ms", since_ms(&t_start));

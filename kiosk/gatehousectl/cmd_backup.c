@@ -3,9 +3,12 @@
  * the command-line face of core/src/backup.c (see gatehouse/backup.h).
  *
  * backup is safe while the kiosk runs: one read snapshot through SQLite's
- * online backup API. restore is refused while a kiosk holds the database's
- * instance lock, checks the backup on a copy first (integrity, schema, the
- * activity log chain), and keeps the replaced database as <db>.pre-restore.
+ * online backup API, with the site key written beside it as FILE.key.
+ * restore is refused while a kiosk holds the database's instance lock,
+ * checks the backup on a copy first (integrity, a schema exactly this
+ * version's, the activity log chain, the key in FILE.key being the one the
+ * backup records), and keeps the replaced database (and its key) as
+ * <db>.pre-restore.
  * restore gets no store from main.c: the database it replaces may be
  * damaged or missing, which is when a restore is needed most. It opens the
  * database only to write the log line (the current one after a refusal, if
@@ -16,6 +19,7 @@
  */
 #include "cli.h"
 #include "gatehouse/backup.h"
+#include "gatehouse/sitekey.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -45,9 +49,14 @@ static int run_backup(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         return gh_cli_fail(ctx, "%s", err);
     }
     log_event(ctx, ctx->store, "store.backup", file, GH_OUTCOME_OK, "");
+    char key[4096];
+    if (!info.has_key || gh_sitekey_path(file, key, sizeof key) != GH_OK)
+        key[0] = '\0';
     if (ctx->json) {
         fputs("{\"file\":", ctx->out);
         gh_cli_json_str(ctx->out, file);
+        fputs(",\"key_file\":", ctx->out);
+        gh_cli_json_str(ctx->out, key[0] ? key : NULL);
         fprintf(ctx->out, ",\"bytes\":%lld,\"schema\":%d}\n", (long long)info.bytes,
                 info.schema_version);
     } else {
@@ -55,6 +64,11 @@ static int run_backup(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         gh_cli_text(ctx->out, file);
         fprintf(ctx->out, " (%lld %s, %s %d)\n", (long long)info.bytes, _("bytes"), _("schema"),
                 info.schema_version);
+        if (key[0]) {
+            fprintf(ctx->out, "%s ", _("site key written:"));
+            gh_cli_text(ctx->out, key);
+            fprintf(ctx->out, " (%s)\n", _("keep it with the backup: restore needs it"));
+        }
     }
     return 0;
 }
@@ -102,8 +116,9 @@ static int run_restore(void *state, struct gh_cmd_ctx *ctx, int argc, char **arg
         gh_cli_json_str(ctx->out, db);
         fputs(",\"previous\":", ctx->out);
         gh_cli_json_str(ctx->out, info.previous[0] ? info.previous : NULL);
-        fprintf(ctx->out, ",\"log_entries\":%lld,\"schema\":%d}\n", (long long)info.log_entries,
-                info.schema_version);
+        fprintf(ctx->out, ",\"log_entries\":%lld,\"schema\":%d,\"key_restored\":%s}\n",
+                (long long)info.log_entries, info.schema_version,
+                info.has_key ? "true" : "false");
     } else {
         fprintf(ctx->out, "%s ", _("database restored from"));
         gh_cli_text(ctx->out, file);
@@ -120,10 +135,12 @@ static int run_restore(void *state, struct gh_cmd_ctx *ctx, int argc, char **arg
 
 const struct gh_command gh_cli_cmds_backup[] = {
     { sizeof(struct gh_command), "backup", "backup FILE",
-      N_("Write a consistent copy of the database to FILE (safe while the kiosk runs)."),
+      N_("Write a consistent copy of the database to FILE and its site key to FILE.key "
+         "(safe while the kiosk runs)."),
       run_backup },
     { sizeof(struct gh_command), "restore", "restore FILE",
-      N_("Replace the database with a checked backup; refused while the kiosk runs."),
+      N_("Replace the database (and its site key) with a checked backup; refused while the "
+         "kiosk runs."),
       run_restore },
     { 0, NULL, NULL, NULL, NULL }
 };

@@ -1,7 +1,9 @@
 /*
  * cmd_log.c: the activity log: `log` shows the newest entries, `log verify`
  * walks the hash chain and names the first entry that was changed, removed
- * or reordered (SPEC "Activity log").
+ * or reordered, and checks anchors kept elsewhere (`--anchor SEQ:HASH`);
+ * `log head` prints the anchor of the newest entry (SPEC "Activity log").
+ * One function a subcommand, listed in gh_cli_cmds_log at the end.
  */
 #include "cli.h"
 
@@ -72,26 +74,92 @@ static int run_log(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     return s == GH_OK ? 0 : gh_cli_store_fail(ctx, s);
 }
 
+/* --anchor may be given many times, which gh_cli_parse refuses for an
+ * option: take those out first (each checked for its form, a usage error
+ * naming it), leaving the rest for gh_cli_parse. */
+#define MAX_ANCHORS 64
+struct anchor {
+    const char *text;
+    int64_t seq;
+    char hash[65];
+};
+
+static int take_anchors(struct gh_cmd_ctx *ctx, int *argc, char **argv, struct anchor *anchors,
+                        int *n)
+{
+    int out = 0;
+    *n = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--anchor") == 0) {
+            if (i + 1 >= *argc)
+                return gh_cli_usage_error(ctx, "%s", _("--anchor: needs SEQ:HASH"));
+            v = argv[++i];
+        } else if (strncmp(argv[i], "--anchor=", 9) == 0) {
+            v = argv[i] + 9;
+        }
+        if (!v) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (*n >= MAX_ANCHORS)
+            return gh_cli_usage_error(ctx, _("--anchor: at most %d"), MAX_ANCHORS);
+        struct anchor *a = &anchors[(*n)++];
+        a->text = v;
+        if (gh_audit_anchor_parse(v, &a->seq, a->hash) != GH_OK)
+            return gh_cli_usage_error(ctx, _("--anchor %s: must be SEQ:HASH, as printed by "
+                                             "`log head` (a number, a colon, 64 hex digits)"), v);
+    }
+    *argc = out;
+    return 0;
+}
+
+/* Every anchor, after the chain: 0 all hold, 1 (named on stderr) not. */
+static int check_anchors(struct gh_cmd_ctx *ctx, const struct anchor *anchors, int n, int *bad)
+{
+    for (int i = 0; i < n; i++) {
+        enum gh_status s = gh_audit_check_anchor(ctx->store, anchors[i].seq, anchors[i].hash);
+        if (s == GH_E_TAMPERED) {
+            *bad = 1;
+            fprintf(ctx->err, "gatehousectl: %s ", _("activity log tampered:"));
+            gh_cli_text(ctx->err, gh_store_errmsg(ctx->store));
+            fputc('\n', ctx->err);
+        } else if (s != GH_OK) {
+            return gh_cli_store_fail(ctx, s);
+        }
+    }
+    return 0;
+}
+
 static int run_verify(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     static const struct gh_cli_opt opts[] = { { NULL, NULL, NULL } };
-    int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
+    struct anchor anchors[MAX_ANCHORS];
+    int nanchors = 0, anchor_bad = 0;
+    int rc = take_anchors(ctx, &argc, argv, anchors, &nanchors);
+    if (rc == 0)
+        rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
     if (rc)
         return rc;
     int64_t bad = 0, count = 0, n = 0;
     char head[65] = "";
     enum gh_status s = gh_audit_verify(ctx->store, &bad, &count);
-    /* The newest entry's hash is the anchor an operator keeps elsewhere:
-     * cutting entries off the end leaves a chain that verifies, but not
-     * one that ends in the same hash. */
+    if (s == GH_OK && (rc = check_anchors(ctx, anchors, nanchors, &anchor_bad)) != 0)
+        return rc;
     if (s == GH_OK && gh_audit_head(ctx->store, &n, head) != GH_OK)
         head[0] = '\0';
     if (ctx->json) {
-        fprintf(ctx->out, "{\"ok\":%s,\"entries\":%lld,\"first_bad\":%lld,\"head\":",
-                s == GH_OK ? "true" : "false", (long long)count, (long long)bad);
+        fprintf(ctx->out, "{\"ok\":%s,\"entries\":%lld,\"first_bad\":%lld,\"anchors_ok\":%s,"
+                "\"head\":", s == GH_OK && !anchor_bad ? "true" : "false", (long long)count,
+                (long long)bad, s == GH_OK && !anchor_bad ? "true" : "false");
         gh_cli_json_str(ctx->out, head[0] ? head : NULL);
         fputs(",\"message\":", ctx->out);
-        gh_cli_json_str(ctx->out, s == GH_OK ? NULL : gh_store_errmsg(ctx->store));
+        gh_cli_json_str(ctx->out, s == GH_OK && !anchor_bad ? NULL : gh_store_errmsg(ctx->store));
         fputs("}\n", ctx->out);
     }
     if (s == GH_E_TAMPERED) {
@@ -103,9 +171,32 @@ static int run_verify(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     }
     if (s != GH_OK)
         return gh_cli_store_fail(ctx, s);
+    if (anchor_bad)
+        return 1;
     if (!ctx->json)
-        fprintf(ctx->out, "%s: %lld %s; %s %s\n", _("activity log intact"), (long long)count,
-                _("entries verified"), _("newest hash"), head[0] ? head : "-");
+        fprintf(ctx->out, "%s: %lld %s, %d %s; %s %lld:%s\n", _("activity log intact"),
+                (long long)count, _("entries verified"), nanchors, _("anchor(s) held"),
+                _("head"), (long long)n, head[0] ? head : "-");
+    return 0;
+}
+
+/* The newest entry as SEQ:HASH: the anchor to keep outside the database. */
+static int run_head(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    static const struct gh_cli_opt opts[] = { { NULL, NULL, NULL } };
+    int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
+    if (rc)
+        return rc;
+    int64_t seq = 0;
+    char hash[65];
+    enum gh_status s = gh_audit_head(ctx->store, &seq, hash);
+    if (s != GH_OK)
+        return gh_cli_store_fail(ctx, s);
+    if (ctx->json)
+        fprintf(ctx->out, "{\"seq\":%lld,\"hash\":\"%s\",\"anchor\":\"%lld:%s\"}\n",
+                (long long)seq, hash, (long long)seq, hash);
+    else
+        fprintf(ctx->out, "%lld:%s\n", (long long)seq, hash);
     return 0;
 }
 
@@ -114,8 +205,14 @@ const struct gh_command gh_cli_cmds_log[] = {
       "log [--limit N]\n"
       "  --limit N  show the newest N entries (default 50, 0 for all)",
       N_("Show the activity log, newest first."), run_log },
-    { sizeof(struct gh_command), "log verify", "log verify",
+    { sizeof(struct gh_command), "log verify",
+      "log verify [--anchor SEQ:HASH]...\n"
+      "  --anchor SEQ:HASH  also check that entry SEQ is still in the log with this hash\n"
+      "                     (as printed by `log head`; repeatable)",
       N_("Check the log's hash chain; names the first entry changed, removed or reordered."),
       run_verify },
+    { sizeof(struct gh_command), "log head", "log head",
+      N_("Print the newest entry as SEQ:HASH, an anchor to keep outside the database."),
+      run_head },
     { 0, NULL, NULL, NULL, NULL }
 };

@@ -1,7 +1,10 @@
 /*
  * audit.h: the activity log (SPEC "Activity log"). Append-only; each entry's
- * hash is SHA-256 over the previous entry's hash and its own content, so
- * gh_audit_verify finds the first entry changed, removed or reordered.
+ * hash is SHA-256 over the previous entry's hash and its own content (every
+ * field's exact bytes and type), so gh_audit_verify finds the first entry
+ * changed, removed or reordered. Cutting the newest entries off leaves a
+ * chain that verifies: that is what anchors are for ("SEQ:HASH" of an entry,
+ * kept outside the database and checked with gh_audit_check_anchor).
  */
 #ifndef GATEHOUSE_AUDIT_H
 #define GATEHOUSE_AUDIT_H
@@ -36,7 +39,9 @@ typedef int (*gh_audit_fn)(void *ud, const struct gh_audit_entry *e);
 /* Newest first, at most limit (0: all). */
 enum gh_status gh_audit_list(struct gh_store *st, int limit, gh_audit_fn fn, void *ud);
 /* GH_OK when intact (*bad_seq = 0, *count = entries). GH_E_TAMPERED with
- * *bad_seq = the first entry that does not verify, and errmsg explaining. */
+ * *bad_seq = the first entry that does not verify, and errmsg explaining.
+ * An empty log while the database holds accounts is GH_E_TAMPERED at entry 1
+ * (every account was created with a log entry; nothing removes them). */
 enum gh_status gh_audit_verify(struct gh_store *st, int64_t *bad_seq, int64_t *count);
 const char *gh_outcome_name(enum gh_outcome o);
 
@@ -44,5 +49,27 @@ const char *gh_outcome_name(enum gh_outcome o);
  * anchor to keep outside the database, since deleting the newest entries
  * leaves a chain that still verifies. */
 enum gh_status gh_audit_head(struct gh_store *st, int64_t *count, char hash_out[65]);
+
+/* "SEQ:HASH" (what `log head` prints) into seq and a lower-case hash.
+ * GH_E_INVALID unless SEQ is a number >= 1 and HASH 64 hex digits. */
+enum gh_status gh_audit_anchor_parse(const char *text, int64_t *seq, char hash[65]);
+/* GH_OK when entry seq is in the log with exactly this hash; GH_E_TAMPERED,
+ * with errmsg naming the anchor, when it is missing (entries cut off the end)
+ * or another (the log rewritten). */
+enum gh_status gh_audit_check_anchor(struct gh_store *st, int64_t seq, const char *hash);
+
+/* The kiosk's anchor in the journal: call from its loop with the monotonic
+ * clock. An hour after the first call, and every hour after that, if the log
+ * has grown since the last line (or since start), writes
+ * "log head: SEQ:HASH" to the operational log (oplog.h, info). Returns the
+ * milliseconds until it wants to be called again. Zero the struct first. */
+#define GH_AUDIT_ANCHOR_EVERY_MS (3600 * 1000)
+struct gh_audit_anchor {
+    int started;
+    int64_t next_ms;     /* monotonic ms of the next look */
+    int64_t seq;         /* head at the last line written (or at start) */
+};
+int64_t gh_audit_anchor_tick(struct gh_audit_anchor *a, struct gh_store *st,
+                             int64_t mono_now_ms);
 
 #endif

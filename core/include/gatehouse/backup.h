@@ -46,6 +46,7 @@ struct gh_backup_info {
     int schema_version;     /* the database's migration level */
     int64_t log_entries;    /* activity-log entries verified (restore/check) */
     char previous[4096];    /* restore: where the replaced database was saved, "" if none */
+    int has_key;            /* a site key was written (backup) or restored beside it */
 };
 
 /* Writes a backup of the database at db_path to file (replacing it

@@ -57,8 +57,14 @@ int gh_ui_timeout_ms(struct gh_ui *ui);
 /* Waits up to timeout_ms (-1: forever) for input and handles all pending
  * input. Returns 1 when a quit was asked for (window closed). */
 int gh_ui_wait(struct gh_ui *ui, int timeout_ms);
-/* Runs what is due now: pollers, timers, the idle time-out. */
+/* Runs what is due now: pollers, timers, the idle time-out, the ticker. */
 void gh_ui_tick(struct gh_ui *ui);
+/* The program's own periodic work, run by gh_ui_tick (so also on a
+ * script's virtual clock): fn returns the ms until it wants to run again
+ * (< 0: never); gh_ui_timeout_ms counts that deadline. First run at the next
+ * tick. The kiosk's hourly log anchor (audit.h) is one. */
+void gh_ui_set_ticker(struct gh_ui *ui, int64_t (*fn)(void *ud, int64_t mono_now_ms),
+                      void *ud);
 /* Builds a frame if anything changed and draws what differs. Returns 1 if
  * pixels changed. */
 int gh_ui_update(struct gh_ui *ui);

@@ -347,6 +347,8 @@ int gh_ui_timeout_ms(struct gh_ui *ui)
     int64_t at = -1;
     at = min_deadline(at, ui->poll_at);
     at = min_deadline(at, ui->wake_at);
+    if (ui->ticker)
+        at = min_deadline(at, ui->ticker_at);
     if (ui->toast[0])
         at = min_deadline(at, ui->toast_until);
     if (ui->busy)
@@ -371,6 +373,10 @@ void gh_ui_tick(struct gh_ui *ui)
         ui->wake_at = -1;
         ui->need_frame = 1;
     }
+    if (ui->ticker && ui->ticker_at >= 0 && now >= ui->ticker_at) {
+        int64_t r = ui->ticker(ui->ticker_ud, now);
+        ui->ticker_at = r < 0 ? -1 : now + r;
+    }
     if (ui->toast[0] && now >= ui->toast_until) {
         ui->toast[0] = 0;
         ui->toast_until = 0;
@@ -388,6 +394,14 @@ void gh_ui_tick(struct gh_ui *ui)
         ui->last_input_ms = now;
     }
     ui_screens_apply_nav(ui);
+}
+
+void gh_ui_set_ticker(struct gh_ui *ui, int64_t (*fn)(void *ud, int64_t mono_now_ms),
+                      void *ud)
+{
+    ui->ticker = fn;
+    ui->ticker_ud = ud;
+    ui->ticker_at = fn ? gh_clock_mono_ms() : -1;
 }
 
 int gh_ui_wait(struct gh_ui *ui, int timeout_ms)

@@ -202,6 +202,9 @@ struct gh_ui {
     int idle_timeout_ms;
     int64_t wake_at;              /* ui->wake_in: earliest, -1 none */
     int64_t poll_at;              /* next plugin poll, -1 none */
+    int64_t (*ticker)(void *ud, int64_t mono_now_ms);   /* gh_ui_set_ticker */
+    void *ticker_ud;
+    int64_t ticker_at;            /* next ticker call, -1 none */
     int quit;
 
     /* harness */

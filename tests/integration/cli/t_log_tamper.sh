@@ -42,9 +42,10 @@ S3=$(nth 3); S4=$(nth 4)
 sql "BEGIN;
      CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN ($S3, $S4);
      DELETE FROM audit WHERE seq IN ($S3, $S4);
-     INSERT INTO audit SELECT $S3, at, actor, action, target, outcome, reason, prev_hash, hash FROM t WHERE seq = $S4;
-     INSERT INTO audit SELECT $S4, at, actor, action, target, outcome, reason, prev_hash, hash FROM t WHERE seq = $S3;
+     INSERT INTO audit SELECT $S3, at, actor, action, target, outcome, reason, prev_hash, hash, hash_version FROM t WHERE seq = $S4;
+     INSERT INTO audit SELECT $S4, at, actor, action, target, outcome, reason, prev_hash, hash, hash_version FROM t WHERE seq = $S3;
      COMMIT;"
+[ "$(sql "SELECT count(*) FROM audit WHERE seq IN ($S3, $S4)")" = 2 ] || fail "swap did not apply"
 refused log verify
 err_has "#$S3"
 
