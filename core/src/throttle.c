@@ -10,10 +10,10 @@
  * rows are dropped as new ones come); kiosk_throttle holds, per kiosk and
  * kind, until when attempts are refused, the current wait, the last failure
  * and the last security email. A throttle "episode" lasts while failures
- * keep coming less than 10 minutes apart: the first wait is 30 s, and each
- * failure during the episode (that is, right after a wait ended) doubles it,
- * to at most 10 minutes. Ten quiet minutes end the episode; the count then
- * starts from zero. A right code or PIN does not end it: across all
+ * keep coming: the first wait is 30 s, and each failure within 10 minutes
+ * of the end of the current wait doubles it, to at most 10 minutes. Ten
+ * quiet minutes after a wait end the episode; the count then starts from
+ * zero. A right code or PIN does not end it: across all
  * accounts, one person's success says nothing about the guesser.
  *
  * Every failure is recorded in one transaction with the throttle's state, so
@@ -197,7 +197,7 @@ static enum gh_status step(struct gh_store *st, const char *kiosk, enum gh_throt
                            int64_t now, int64_t n, struct tstate *t)
 {
     int64_t limit = k == GH_THROTTLE_LOGIN ? GH_THROTTLE_LOGIN_LIMIT : GH_THROTTLE_CODE_LIMIT;
-    int episode = t->wait_ms > 0 && now - t->last_fail_at < GH_THROTTLE_WINDOW_MS;
+    int episode = t->wait_ms > 0 && now - t->until_at < GH_THROTTLE_WINDOW_MS;
     char target[200];
     enum gh_status s = GH_OK;
 
