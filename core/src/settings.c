@@ -13,6 +13,7 @@
  */
 #include "store_internal.h"
 #include "gatehouse/audit.h"
+#include "gatehouse/doorcode.h"
 #include "gatehouse/i18n.h"
 
 #include <ctype.h>
@@ -43,6 +44,8 @@ static const struct def defs[] = {
     { GH_SETTING_PIN_ATTEMPTS, K_INT, "5", 1, 20, NULL },
     { GH_SETTING_LOCKOUT_MIN, K_INT, "15", 1, 1440, NULL },
     { GH_SETTING_KIOSK_NAME, K_TEXT, "Gatehouse", 1, 60, NULL },
+    { GH_SETTING_DOOR_CODE_DIGITS, K_INT, "8", GH_DOORCODE_MIN_DIGITS, GH_DOORCODE_MAX_DIGITS,
+      NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 

@@ -49,6 +49,13 @@ int gh_doorcode_has(struct gh_store *st, int64_t account_id);
 enum gh_status gh_doorcode_attempt(struct gh_store *st, const char *kiosk, const char *code,
                                    struct gh_account *out, int64_t *wait_ms);
 
+/* Voids the account's code inside the caller's transaction, if it has one
+ * (account.c calls it when an account becomes inactive or blocked); logs
+ * "doorcode.void" with `why` only when a code was voided. *voided (may be
+ * NULL) gets 1 then. */
+enum gh_status gh_doorcode_void(struct gh_store *st, const char *actor, int64_t account_id,
+                                const char *why, int *voided);
+
 /* The code rule alone (digits only, length within bounds, not one digit
  * repeated, not a straight run): 1 acceptable, 0 not. For tests. */
 int gh_doorcode_shape_ok(const char *code);
