@@ -176,7 +176,10 @@ static void code_check(struct lockctl *lc, struct gh_ui *ui, const struct gh_loc
             code_say(lc, msg);
         break;
     case GH_E_DENIED:
+        /* Also the wrong code that starts the throttle (wait > 0). */
         code_say(lc, _("That code is not right."));
+        if (wait > 0)
+            lc->code_locked_until = lc->host->mono_ms() + wait;
         break;
     case GH_E_LOCKED:
         lc->code_locked_until = lc->host->mono_ms() + (wait > 0 ? wait : 1000);
@@ -193,11 +196,11 @@ static void code_check(struct lockctl *lc, struct gh_ui *ui, const struct gh_loc
 
 /* ---- the keypad ------------------------------------------------------------------- */
 
-/* "● ● ● ○ ○ ○ ○ ○" and "3 of 8"; while throttled, how long. */
+/* "● ● ● ○ ○ ○ ○ ○" and "3 of 8". */
 static void draw_dots(struct lockctl *lc, struct gh_ui *ui, int digits)
 {
     const struct gh_ui_api *u = lc->u;
-    char dots[GH_DOORCODE_MAX_DIGITS * 4 + 1], line[128];
+    char dots[GH_DOORCODE_MAX_DIGITS * 4 + 1], line[64];
     int n = (int)strlen(lc->code);
     size_t k = 0;
     for (int i = 0; i < digits; i++)
@@ -206,20 +209,28 @@ static void draw_dots(struct lockctl *lc, struct gh_ui *ui, int digits)
     u->text(ui, "lockctl.code.dots", dots, GH_UI_BIG);
     snprintf(line, sizeof line, _("%d of %d"), n, digits);
     u->text(ui, "lockctl.code.count", line, GH_UI_MUTED);
+}
+
+/* Below the keys (so they never move under a finger): the last result and,
+ * while the kiosk is throttled, how long. */
+static void draw_result(struct lockctl *lc, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = lc->u;
+    char line[128];
+    if (lc->code_msg[0])
+        u->text(ui, "lockctl.code.msg", lc->code_msg, GH_UI_ERROR);
     int64_t left = lc->code_locked_until - lc->host->mono_ms();
-    if (lc->code_locked_until && left > 0) {
-        long secs = (long)((left + 999) / 1000);
-        snprintf(line, sizeof line, secs == 1
-                     ? _("Too many wrong codes. Try again in %ld second.")
-                     : _("Too many wrong codes. Try again in %ld seconds."), secs);
-        u->text(ui, "lockctl.code.wait", line, GH_UI_ERROR);
-        int w = (int)(left % 1000);
-        u->wake_in(ui, w ? w : 1000);
-    } else {
+    if (!lc->code_locked_until || left <= 0) {
         lc->code_locked_until = 0;
-        if (lc->code_msg[0])
-            u->text(ui, "lockctl.code.msg", lc->code_msg, GH_UI_ERROR);
+        return;
     }
+    long secs = (long)((left + 999) / 1000);
+    snprintf(line, sizeof line, secs == 1 ? _("Too many wrong codes. Try again in %ld second.")
+                                          : _("Too many wrong codes. Try again in %ld seconds."),
+             secs);
+    u->text(ui, "lockctl.code.wait", line, GH_UI_ERROR);
+    int w = (int)(left % 1000);
+    u->wake_in(ui, w ? w : 1000);
 }
 
 /* 1-9, then Clear 0 Backspace. Returns 1 in the frame the last digit was
@@ -256,6 +267,8 @@ static int keypad(struct lockctl *lc, struct gh_ui *ui)
         }
         u->row_end(ui);
     }
+    if (!full)
+        draw_result(lc, ui);
     return full;
 }
 

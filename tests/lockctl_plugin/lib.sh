@@ -166,8 +166,9 @@ code_keys() {
     local c=$1 i
     for ((i = 0; i < ${#c}; i++)); do step "tap #lockctl.key.${c:i:1}"; done
 }
-# door_code WHO: issues WHO a door code (gatehousectl) and prints it.
-door_code() {
-    ok door-code issue "$1"
-    tr -d '[:space:]' <"$T/out"
-}
+# door_code WHO: issues (or replaces) WHO's door code through the core and
+# prints it; door_code_revoke WHO voids it.
+door_code() { "$MKDB" --code "$T/k.db" "$1" || fail "door code for $1"; }
+door_code_revoke() { "$MKDB" --revoke "$T/k.db" "$1" >/dev/null || fail "revoke $1"; }
+# door_kiosk NAME: the kiosk's configuration names its door (a door kiosk).
+door_kiosk() { printf '[kiosk]\ndoor = %s\n' "$1" >>"$T/k.conf"; }
