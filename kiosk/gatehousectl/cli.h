@@ -44,6 +44,7 @@ extern const struct gh_command gh_cli_cmds_unit[];      /* unit ..., door check 
 extern const struct gh_command gh_cli_cmds_log[];       /* log, log verify */
 extern const struct gh_command gh_cli_cmds_outbox[];    /* outbox list|show */
 extern const struct gh_command gh_cli_cmds_import[];    /* import */
+extern const struct gh_command gh_cli_cmds_doorcode[];  /* door-code issue|revoke */
 /* Other areas' (weak: NULL until their file lands). */
 extern const struct gh_command gh_cli_cmds_mail[] __attribute__((weak));   /* outbox flush, outbox retry ID */
 extern const struct gh_command gh_cli_cmds_backup[] __attribute__((weak)); /* backup FILE, restore FILE */

@@ -54,10 +54,11 @@ static const struct gh_command *cli_tables(int i)
     case 9: return gh_cli_cmds_mail;
     case 10: return gh_cli_cmds_import;
     case 11: return gh_cli_cmds_backup;
+    case 12: return gh_cli_cmds_doorcode;
     default: return NULL;
     }
 }
-#define N_TABLES 12
+#define N_TABLES 13
 
 /* Commands that run when the database file does not exist yet. */
 static const char *const no_db_ok[] = { "init", "restore", NULL };
