@@ -83,6 +83,8 @@ static const struct gh_core_api table = {
     .throttle_wait_ms = gh_throttle_wait_ms,
     .throttle_fail = gh_throttle_fail,
     .auth_kiosk_login = gh_auth_kiosk_login,
+    /* appended (issue 12): Recent openings */
+    .openings_recent = gh_openings_recent,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

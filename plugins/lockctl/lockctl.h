@@ -106,6 +106,10 @@ const char *lc_door_unavailable(struct lockctl *lc, const struct gh_location *l)
 int lc_session_start(struct lockctl *lc, struct gh_ui *ui, const struct gh_account *a,
                      int via_pin, char *msg, size_t msglen);
 
+/* mine.c: My door code and Recent openings (after a PIN log-in) */
+int lc_mine_register(struct lockctl *lc);
+void lc_mine_wipe(struct lockctl *lc);
+
 /* doorkiosk.c: the door-code keypad, the door kiosk's home, lockctl.opened */
 int lc_door_register(struct lockctl *lc);
 void lc_door_wipe(struct lockctl *lc);

@@ -56,6 +56,7 @@ void lc_screens_wipe(struct lockctl *lc)
     lc->login_err[0] = '\0';
     lc->refused[0] = '\0';
     lc_door_wipe(lc);
+    lc_mine_wipe(lc);
 }
 
 /* ---- loading what the person may do ------------------------------------- */
@@ -506,6 +507,14 @@ static void doors_draw(void *state, struct gh_ui *ui)
     }
     draw_shares(lc, ui);
     u->spacer(ui, 24);
+    if (s->via_pin) {            /* a door code alone shows nothing of the account */
+        u->row_begin(ui, 2);
+        if (u->button(ui, "lockctl.mycode", _("My door code"), GH_UI_NORMAL))
+            u->push(ui, "lockctl.mycode", NULL);
+        if (u->button(ui, "lockctl.openings", _("Recent openings"), GH_UI_NORMAL))
+            u->push(ui, "lockctl.openings", NULL);
+        u->row_end(ui);
+    }
     if (u->button(ui, "lockctl.done", _("Done"), GH_UI_PRIMARY))
         u->home(ui);
 }
@@ -557,7 +566,8 @@ int lc_screens_register(struct lockctl *lc)
         .visible = tile_visible };
     const struct gh_host *h = lc->host;
     if (h->register_screen(h->ctx, &login) != 0 || h->register_screen(h->ctx, &doors) != 0 ||
-        h->register_tile(h->ctx, &tile) != 0 || lc_door_register(lc) != 0)
+        h->register_tile(h->ctx, &tile) != 0 || lc_door_register(lc) != 0 ||
+        lc_mine_register(lc) != 0)
         return -1;
     return 0;
 }

@@ -37,6 +37,7 @@
 #include "gatehouse/outbox.h"
 #include "gatehouse/doorcode.h"
 #include "gatehouse/throttle.h"
+#include "gatehouse/openings.h"
 #include "gatehouse/ui.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
@@ -237,6 +238,9 @@ struct gh_core_api {
     enum gh_status (*auth_kiosk_login)(struct gh_store *st, const char *kiosk, const char *who,
                                        const char *pin, struct gh_account *out,
                                        int64_t *wait_ms);
+    /* appended (issue 12): Recent openings (openings.h) */
+    enum gh_status (*openings_recent)(struct gh_store *st, int64_t who, int limit,
+                                      gh_opening_fn fn, void *ud);
     /* appended members go here; check size before using them */
 };
 
