@@ -1,5 +1,5 @@
 # A door kiosk ([kiosk] door = Gate): the home screen is the keypad with the
-# door's name. The code is checked as its last digit is typed (no OK key):
+# door's name and keys of at least 96 px. The code is checked as its last digit is typed (no OK key):
 # a right code for someone allowed here pulses Gate's relay at once, "Gate is
 # open, Ann" shows for the unlock time and the keypad comes back by itself
 # with nothing of Ann's on it. Backspace and Clear work; the digits show as
@@ -19,6 +19,21 @@ for c in $ANN $DEE $BOB $SAM; do [ "$c" != $WRONG ] || WRONG=61829374; done
 door_kiosk Gate
 # no_transfer WHAT: nothing reached the board since $before.
 no_transfer() { [ "$(sim_relay_transfers ABCDE)" = "$before" ] || fail "$1 reached the board"; }
+
+# The keypad as drawn (--dump-ui): twelve keys, each at least 96 px both
+# ways, and no Unlock tile on a door kiosk.
+under_sim "$GH" --config "$T/k.conf" --headless --dump-ui >"$T/ui.json" 2>"$T/kiosk.err" ||
+    fail "--dump-ui"
+python3 - "$T/ui.json" <<'PY' || fail "keypad keys (see above)"
+import json, sys
+ui = json.load(open(sys.argv[1]))
+keys = [w for w in ui["widgets"] if w["id"].startswith("lockctl.key.")]
+small = [w["id"] for w in keys if w["rect"]["w"] < 96 or w["rect"]["h"] < 96]
+assert ui["screen"] == "home", ui["screen"]
+assert len(keys) == 12, [w["id"] for w in keys]
+assert not small, "keys under 96 px: %s" % small
+assert not [w for w in ui["widgets"] if w["id"] == "lockctl.tile"], "Unlock tile shown"
+PY
 
 kiosk_start door_kiosk
 step 'screen home' 'expect "Gate"' 'expect "Enter your door code"' 'expect "0 of 8"' \
