@@ -36,9 +36,12 @@ struct tstate {
     int64_t until_at, wait_ms, last_fail_at, mailed_at;
 };
 
-static const char *kiosk_or(const char *kiosk)
+/* The kiosk's name copied into buf: a caller may pass gh_settings_get's
+ * buffer, which a settings read during the attempt would overwrite. */
+static const char *kiosk_or(const char *kiosk, char *buf, size_t len)
 {
-    return kiosk && *kiosk ? kiosk : "kiosk";
+    gh_store_copy(buf, len, kiosk && *kiosk ? kiosk : "kiosk");
+    return buf;
 }
 
 static const char *kind_words(enum gh_throttle_kind k)
@@ -77,7 +80,8 @@ static enum gh_status load_state(struct gh_store *st, const char *kiosk, enum gh
 int64_t gh_throttle_wait_ms(struct gh_store *st, const char *kiosk, enum gh_throttle_kind k)
 {
     struct tstate t;
-    if (load_state(st, kiosk_or(kiosk), k, &t) != GH_OK)
+    char name[128];
+    if (load_state(st, kiosk_or(kiosk, name, sizeof name), k, &t) != GH_OK)
         return 0;
     int64_t left = t.until_at - gh_clock_now_ms();
     return left > 0 ? left : 0;
@@ -233,9 +237,10 @@ enum gh_status gh_throttle_fail(struct gh_store *st, const char *kiosk, enum gh_
 {
     struct tstate t;
     int64_t now = gh_clock_now_ms(), n = 0;
+    char name[128];
     enum gh_status s;
 
-    kiosk = kiosk_or(kiosk);
+    kiosk = kiosk_or(kiosk, name, sizeof name);
     if (wait_ms)
         *wait_ms = 0;
     if ((s = gh_store_begin(st)) != GH_OK)
@@ -262,9 +267,10 @@ enum gh_status gh_auth_kiosk_login(struct gh_store *st, const char *kiosk, const
                                    const char *pin, struct gh_account *out, int64_t *wait_ms)
 {
     int64_t wait;
+    char name[128];
     enum gh_status s;
 
-    kiosk = kiosk_or(kiosk);
+    kiosk = kiosk_or(kiosk, name, sizeof name);
     if (wait_ms)
         *wait_ms = 0;
     if ((wait = gh_throttle_wait_ms(st, kiosk, GH_THROTTLE_LOGIN)) > 0) {
