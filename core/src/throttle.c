@@ -81,8 +81,9 @@ int64_t gh_throttle_wait_ms(struct gh_store *st, const char *kiosk, enum gh_thro
 {
     struct tstate t;
     char name[128];
+    /* Fail closed: a throttle that can't be read refuses, as if started. */
     if (load_state(st, kiosk_or(kiosk, name, sizeof name), k, &t) != GH_OK)
-        return 0;
+        return GH_THROTTLE_FIRST_MS;
     int64_t left = t.until_at - gh_clock_now_ms();
     return left > 0 ? left : 0;
 }
