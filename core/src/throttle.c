@@ -182,13 +182,14 @@ static enum gh_status mail_admins(struct gh_store *st, const char *kiosk, enum g
     gh_store_done(st, q);
     if (s == GH_OK && rc != SQLITE_DONE)
         s = gh_store_sqlfail(st, _("finding the staff with admin"));
-    char count[24], wait[24];
+    char count[24], wait[24], site[256];
+    gh_store_copy(site, sizeof site, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
     snprintf(count, sizeof count, "%lld", (long long)limit);
     snprintf(wait, sizeof wait, "%lld", (long long)(GH_THROTTLE_FIRST_MS / 1000));
     for (size_t i = 0; s == GH_OK && i < n; i++) {
         const char *vars[] = { "staff_name", to[i].name[0] ? to[i].name : _("there"),
                                "kiosk", kiosk, "what", kind_words(k), "count", count,
-                               "wait", wait, NULL, NULL };
+                               "wait", wait, "site", site, NULL, NULL };
         s = gh_outbox_compose(st, "security_throttle", to[i].id, to[i].email, to[i].name,
                               vars, NULL);
     }
