@@ -274,7 +274,9 @@ enum gh_status gh_doorcode_attempt(struct gh_store *st, const char *kiosk, const
 
     if (wait_ms)
         *wait_ms = 0;
-    kiosk = kiosk && *kiosk ? kiosk : "kiosk";
+    char name[128];
+    gh_store_copy(name, sizeof name, kiosk && *kiosk ? kiosk : "kiosk");
+    kiosk = name;               /* may have been gh_settings_get's buffer */
     if ((wait = gh_throttle_wait_ms(st, kiosk, GH_THROTTLE_CODE)) > 0) {
         if (wait_ms)
             *wait_ms = wait;

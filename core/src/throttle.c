@@ -36,9 +36,12 @@ struct tstate {
     int64_t until_at, wait_ms, last_fail_at, mailed_at;
 };
 
-static const char *kiosk_or(const char *kiosk)
+/* The kiosk's name copied into buf: a caller may pass gh_settings_get's
+ * buffer, which a settings read during the attempt would overwrite. */
+static const char *kiosk_or(const char *kiosk, char *buf, size_t len)
 {
-    return kiosk && *kiosk ? kiosk : "kiosk";
+    gh_store_copy(buf, len, kiosk && *kiosk ? kiosk : "kiosk");
+    return buf;
 }
 
 static const char *kind_words(enum gh_throttle_kind k)
@@ -77,8 +80,10 @@ static enum gh_status load_state(struct gh_store *st, const char *kiosk, enum gh
 int64_t gh_throttle_wait_ms(struct gh_store *st, const char *kiosk, enum gh_throttle_kind k)
 {
     struct tstate t;
-    if (load_state(st, kiosk_or(kiosk), k, &t) != GH_OK)
-        return 0;
+    char name[128];
+    /* Fail closed: a throttle that can't be read refuses, as if started. */
+    if (load_state(st, kiosk_or(kiosk, name, sizeof name), k, &t) != GH_OK)
+        return GH_THROTTLE_FIRST_MS;
     int64_t left = t.until_at - gh_clock_now_ms();
     return left > 0 ? left : 0;
 }
@@ -177,13 +182,14 @@ static enum gh_status mail_admins(struct gh_store *st, const char *kiosk, enum g
     gh_store_done(st, q);
     if (s == GH_OK && rc != SQLITE_DONE)
         s = gh_store_sqlfail(st, _("finding the staff with admin"));
-    char count[24], wait[24];
+    char count[24], wait[24], site[256];
+    gh_store_copy(site, sizeof site, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
     snprintf(count, sizeof count, "%lld", (long long)limit);
     snprintf(wait, sizeof wait, "%lld", (long long)(GH_THROTTLE_FIRST_MS / 1000));
     for (size_t i = 0; s == GH_OK && i < n; i++) {
         const char *vars[] = { "staff_name", to[i].name[0] ? to[i].name : _("there"),
                                "kiosk", kiosk, "what", kind_words(k), "count", count,
-                               "wait", wait, NULL, NULL };
+                               "wait", wait, "site", site, NULL, NULL };
         s = gh_outbox_compose(st, "security_throttle", to[i].id, to[i].email, to[i].name,
                               vars, NULL);
     }
@@ -233,9 +239,10 @@ enum gh_status gh_throttle_fail(struct gh_store *st, const char *kiosk, enum gh_
 {
     struct tstate t;
     int64_t now = gh_clock_now_ms(), n = 0;
+    char name[128];
     enum gh_status s;
 
-    kiosk = kiosk_or(kiosk);
+    kiosk = kiosk_or(kiosk, name, sizeof name);
     if (wait_ms)
         *wait_ms = 0;
     if ((s = gh_store_begin(st)) != GH_OK)
@@ -262,9 +269,10 @@ enum gh_status gh_auth_kiosk_login(struct gh_store *st, const char *kiosk, const
                                    const char *pin, struct gh_account *out, int64_t *wait_ms)
 {
     int64_t wait;
+    char name[128];
     enum gh_status s;
 
-    kiosk = kiosk_or(kiosk);
+    kiosk = kiosk_or(kiosk, name, sizeof name);
     if (wait_ms)
         *wait_ms = 0;
     if ((wait = gh_throttle_wait_ms(st, kiosk, GH_THROTTLE_LOGIN)) > 0) {

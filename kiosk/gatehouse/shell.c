@@ -191,7 +191,8 @@ static void try_login(struct shell *s, struct gh_ui *ui)
         snprintf(s->pin_err, sizeof s->pin_err, "%s", _("A PIN has 4 to 8 digits."));
         return;
     }
-    enum gh_status rc = gh_auth_login(st, "kiosk", s->pin_who, s->pin, &a);
+    /* Behind the kiosk-wide log-in throttle (throttle.h). */
+    enum gh_status rc = gh_auth_kiosk_login(st, s->kiosk_name, s->pin_who, s->pin, &a, NULL);
     explicit_bzero(s->pin, sizeof s->pin);
     switch (rc) {
     case GH_OK:

@@ -178,7 +178,11 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
         lc->u->focus(ui, "lockctl.pin");
         return;
     }
-    enum gh_status r = lc->core->auth_login(st, "kiosk", lc->who, lc->pin, &a);
+    /* Behind the kiosk-wide log-in throttle when the core has it (throttle.h). */
+    enum gh_status r = GH_HAS(lc->core, auth_kiosk_login)
+        ? lc->core->auth_kiosk_login(st, lc->core->settings_get(st, GH_SETTING_KIOSK_NAME),
+                                     lc->who, lc->pin, &a, NULL)
+        : lc->core->auth_login(st, "kiosk", lc->who, lc->pin, &a);
     wipe(lc->pin, sizeof lc->pin);
     switch (r) {
     case GH_OK:

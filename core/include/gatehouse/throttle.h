@@ -28,7 +28,8 @@ enum gh_throttle_kind { GH_THROTTLE_CODE = 0, GH_THROTTLE_LOGIN = 1 };
 #define GH_THROTTLE_LOGIN_LIMIT 10
 #define GH_THROTTLE_MAIL_GAP_MS (60LL * 60 * 1000)
 
-/* ms until kiosk may try again for kind k; 0 when not throttled. */
+/* ms until kiosk may try again for kind k; 0 when not throttled. Fails
+ * closed: when the throttle can't be read, 30 s (GH_THROTTLE_FIRST_MS). */
 int64_t gh_throttle_wait_ms(struct gh_store *st, const char *kiosk, enum gh_throttle_kind k);
 /* Records one failure (in one transaction with the throttle's state). GH_OK;
  * *wait_ms (may be NULL) gets the wait now in force (0: none). A failure the
