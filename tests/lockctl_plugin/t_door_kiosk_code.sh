@@ -35,6 +35,15 @@ assert not small, "keys under 96 px: %s" % small
 assert not [w for w in ui["widgets"] if w["id"] == "lockctl.tile"], "Unlock tile shown"
 PY
 
+# A [kiosk] door that is no door of the site: said on the screen, no keypad.
+sed '/^\[kiosk\]/,$d' "$T/k.conf" >"$T/nodoor.conf"
+printf '[kiosk]\ndoor = Building A\n' >>"$T/nodoor.conf"
+under_sim "$GH" --config "$T/nodoor.conf" --headless --dump-ui >"$T/ui2.json" 2>"$T/kiosk.err" ||
+    fail "--dump-ui (no door)"
+grep -qF "door \\\"Building A\\\" is not a door of the site" "$T/ui2.json" ||
+    { cat "$T/ui2.json" >&2; fail "a kiosk door that is no door is not said"; }
+! grep -qF '"lockctl.key.1"' "$T/ui2.json" || fail "a keypad for a location without a door"
+
 kiosk_start door_kiosk
 step 'screen home' 'expect "Gate"' 'expect "Enter your door code"' 'expect "0 of 8"' \
      'expect-not "Unlock"' 'expect "Use email and PIN instead"'
