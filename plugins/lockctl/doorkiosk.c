@@ -124,6 +124,25 @@ static void opened_leave(void *state)
 static void code_say(struct lockctl *lc, const char *text)
 {
     snprintf(lc->code_msg, sizeof lc->code_msg, "%s", text);
+    lc->code_at = lc->host->mono_ms();
+}
+
+/* A door kiosk's home is never left, so the toolkit's idle time-out does not
+ * reach it: a code half typed, or a result, is wiped here after the same
+ * idle_timeout_s. */
+static void code_idle(struct lockctl *lc, struct gh_ui *ui)
+{
+    if (!lc->code_at || (!lc->code[0] && !lc->code_msg[0]))
+        return;
+    int64_t s = lc->core->settings_get_int(lc->host->store, GH_SETTING_IDLE_TIMEOUT_S);
+    int64_t idle = (s > 0 ? s : 60) * 1000, left = lc->code_at + idle - lc->host->mono_ms();
+    if (left > 0) {
+        lc->u->wake_in(ui, left > 3600000 ? 3600000 : (int)left);
+        return;
+    }
+    wipe(lc->code, sizeof lc->code);
+    lc->code_msg[0] = '\0';
+    lc->code_at = 0;
 }
 
 /* A door kiosk: the owner of a right code at this door. */
@@ -241,6 +260,7 @@ static int keypad(struct lockctl *lc, struct gh_ui *ui)
                                          "clear", "0", "back" };
     const struct gh_ui_api *u = lc->u;
     int digits = code_digits(lc), full = 0;
+    code_idle(lc, ui);
     draw_dots(lc, ui, digits);
     u->spacer(ui, 16);
     for (int r = 0; r < 4; r++) {
@@ -254,6 +274,7 @@ static int keypad(struct lockctl *lc, struct gh_ui *ui)
                 continue;
             size_t n = strlen(lc->code);
             lc->code_msg[0] = '\0';
+            lc->code_at = lc->host->mono_ms();
             if (k == 9)
                 wipe(lc->code, sizeof lc->code);
             else if (k == 11 && n)

@@ -67,6 +67,8 @@ struct lockctl {
     char code[GH_DOORCODE_BUF];
     char code_msg[512];           /* under the dots: wrong code, denial, ... */
     int64_t code_locked_until;    /* host->mono_ms() when the throttle ends, 0 none */
+    int64_t code_at;              /* host->mono_ms() of the last key or result: a code
+                                   * or message left for idle_timeout_s is wiped */
     /* lockctl.opened: the door just opened and the first name, for its
      * unlock time (then home) */
     struct lc_door opened;

@@ -4,7 +4,8 @@
 # one door needs no list (it opens at once), a person with several taps one.
 # Before the last touch nothing is on. The lobby's door list left alone ends
 # the session after 10 s (home, nothing of the person's on screen), and a
-# wrong code at the lobby says only "That code is not right.".
+# wrong code at the lobby says only "That code is not right.". A code half
+# typed on a door kiosk is wiped by the idle time-out.
 . "$(dirname "$0")/lib.sh"
 sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
 ok occupant add --email cy@example.com --name "Cy Cole" --locations Gate
@@ -86,5 +87,9 @@ step 'screen lockctl.opened' 'expect "Gate is open, Ann"'
 shot 02_door_open
 CHECK="door kiosk"; relay_is ABCDE 1 on; touches_were 8 8
 step 'wait 300' 'screen home'
+# A code half typed and left: the idle time-out wipes it.
+code_keys "${ANN:0:3}"
+step 'expect "3 of 8"' 'wait 60000' 'screen home' 'expect "0 of 8"'
+shot 03_door_idle_wiped
 kiosk_end
 echo "PASS"
