@@ -3,7 +3,8 @@
 # (so every record goes through the product's rules and the activity log):
 # a small self-storage site with common doors and units on relay channels,
 # two groups, occupants in every state, staff (an admin with PIN 2580 and an
-# approve-only account), rented and shared units and pending sign-ups.
+# approve-only account), rented and shared units and pending sign-ups, and a
+# personal door code for each active occupant who may open doors.
 #
 #   scripts/demo-db.sh [--force] [DB]        (default DB: ./demo.db)
 #
@@ -83,7 +84,18 @@ g unit rent B201 --occupant carol@example.com
 g occupant signup --email frank@example.com --name "Frank Fisher" --org "Fisher & Sons" --unit "A103"
 g occupant signup --email grace@acme.example --name "Grace Green" --phone "+44 7700 900202"
 
+# Door codes for everyone active who may open a door (the pending, inactive
+# and blocked get none: the rule refuses them). A code is shown only when it
+# is issued; scripts/demo.sh issues a fresh one for Alice to try.
+codes=""
+for who in alice@example.com bob@acme.example carol@example.com night@example.com \
+           facilities@harbour.example; do
+    codes="$codes  $who $("$CTL" --db "$DB" door-code issue "$who")"$'\n'
+done
+
 "$CTL" --db "$DB" log verify >/dev/null
 echo "demo database: $DB"
 echo "  staff: manager@harbour.example (admin), desk@harbour.example (approve), PIN 2580"
+echo "  door codes (shown only now; gatehousectl door-code issue WHO makes a new one):"
+printf '%s' "$codes"
 echo "  try:   gatehousectl --db $DB occupant list; gatehousectl --db $DB location list"

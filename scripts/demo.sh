@@ -4,7 +4,8 @@
 #   scripts/demo.sh            window if there is a display, else headless demo
 #   scripts/demo.sh --reset    rebuild the demo database from scratch
 # The demo lives in ./demo/ (database, config, screenshots). Staff log-in on
-# the kiosk: manager@harbour.example with PIN 2580.
+# the kiosk: manager@harbour.example with PIN 2580; it prints a door code of
+# Alice's to try at a door kiosk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -35,6 +36,11 @@ CONF
 
 echo "demo: database $root/demo/demo.db, config $root/demo/gatehouse.conf"
 echo "demo: staff log-in: manager@harbour.example, PIN 2580"
+# A fresh door code for Alice (her old one is void): type it on a door
+# kiosk's keypad, or try it here: build/kiosk/gatehousectl --config
+# demo/gatehouse.conf unlock "Main Gate" --code CODE (needs the relay boards).
+code=$(build/kiosk/gatehousectl --config demo/gatehouse.conf door-code issue alice@example.com)
+echo "demo: door code to try at a door kiosk (Alice Archer, Main Gate and more): $code"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec build/kiosk/gatehouse --config demo/gatehouse.conf
 fi

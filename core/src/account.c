@@ -17,6 +17,7 @@
  * live at the top of this file.
  */
 #include "gatehouse/account.h"
+#include "gatehouse/doorcode.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/auth.h"
 #include "gatehouse/clock.h"
@@ -1337,6 +1338,11 @@ static enum gh_status change_state(struct gh_store *st, const char *actor, int64
             goto fail;
         }
         voided = sqlite3_changes(gh_store_db(st)) > 0;
+        /* And the door code: a person switched off must not open doors by
+         * it, and re-activation does not bring it back (doorcode.h). */
+        s = gh_doorcode_void(st, actor, id, gh_state_name(to), NULL);
+        if (s != GH_OK)
+            goto fail;
     }
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "%s -> %s%s",
                          gh_state_name(a.state), gh_state_name(to),

@@ -76,6 +76,15 @@ static const struct gh_core_api table = {
     .group_set_access = gh_group_set_access,
     .group_set_domains = gh_group_set_domains,
     .group_unarchive = gh_group_unarchive,
+    /* appended (issue 12) */
+    .doorcode_attempt = gh_doorcode_attempt,
+    .doorcode_issue = gh_doorcode_issue,
+    .doorcode_has = gh_doorcode_has,
+    .throttle_wait_ms = gh_throttle_wait_ms,
+    .throttle_fail = gh_throttle_fail,
+    .auth_kiosk_login = gh_auth_kiosk_login,
+    /* appended (issue 12): Recent openings */
+    .openings_recent = gh_openings_recent,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

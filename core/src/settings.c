@@ -14,6 +14,7 @@
 #include "store_internal.h"
 #include "rules_internal.h"
 #include "gatehouse/audit.h"
+#include "gatehouse/doorcode.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/mailer.h"
 
@@ -50,6 +51,8 @@ static const struct def defs[] = {
     /* The site's calling code: phone numbers typed as 0... (national) or
      * 00... (international) become E.164 with it (ident.c). */
     { GH_SETTING_PHONE_COUNTRY, K_INT, "1", 1, 999, NULL },
+    { GH_SETTING_DOOR_CODE_DIGITS, K_INT, "8", GH_DOORCODE_MIN_DIGITS, GH_DOORCODE_MAX_DIGITS,
+      NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 

@@ -48,10 +48,46 @@ static void load_settings(struct shell *s)
 }
 
 /* ---- home ------------------------------------------------------------------ */
+/* A door kiosk ([kiosk] door = NAME): the lock plugin's door-code keypad is
+ * the home screen, and the other home tiles (Sign up, First time here?) are
+ * smaller buttons below it. 0: not a door kiosk (or no keypad loaded). */
+static int door_home(struct shell *s, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = s->api;
+    const struct gh_config *c = s->h ? s->h->config : NULL;
+    const struct gh_reg_screen *pad =
+        c && c->kiosk_door[0] ? gh_plugin_host_screen(s->host, "lockctl.keypad") : NULL;
+    if (!pad)
+        return 0;
+    pad->screen->draw(pad->state, ui);
+    u->spacer(ui, 48);
+    const struct gh_reg_tile *shown[16];
+    int n = gh_plugin_host_tile_count(s->host, GH_TILE_HOME), k = 0;
+    for (int i = 0; i < n && k < 16; i++) {
+        const struct gh_reg_tile *rt = gh_plugin_host_tile(s->host, GH_TILE_HOME, i);
+        if (!rt->tile->visible || rt->tile->visible(rt->state))
+            shown[k++] = rt;
+    }
+    for (int i = 0; i < k; i += 2) {     /* two to a row */
+        int cols = k - i < 2 ? 1 : 2;
+        u->row_begin(ui, cols);
+        for (int j = i; j < i + cols; j++)
+            if (u->button(ui, shown[j]->tile->id, _(shown[j]->tile->label), GH_UI_NORMAL))
+                u->push(ui, shown[j]->tile->screen, NULL);
+        u->row_end(ui);
+    }
+    u->spacer(ui, 120);                  /* room to scroll the last one above Staff */
+    if (gh_ui_corner_button(ui, "home.staff", _("Staff")))
+        u->push(ui, "staff.login", NULL);
+    return 1;
+}
+
 static void home_draw(void *state, struct gh_ui *ui)
 {
     struct shell *s = state;
     const struct gh_ui_api *u = s->api;
+    if (door_home(s, ui))
+        return;
     u->heading(ui, s->kiosk_name);
     u->text(ui, "home.hint", _("Welcome. Tap what you would like to do."), GH_UI_MUTED);
     u->spacer(ui, 24);
@@ -155,7 +191,8 @@ static void try_login(struct shell *s, struct gh_ui *ui)
         snprintf(s->pin_err, sizeof s->pin_err, "%s", _("A PIN has 4 to 8 digits."));
         return;
     }
-    enum gh_status rc = gh_auth_login(st, "kiosk", s->pin_who, s->pin, &a);
+    /* Behind the kiosk-wide log-in throttle (throttle.h). */
+    enum gh_status rc = gh_auth_kiosk_login(st, s->kiosk_name, s->pin_who, s->pin, &a, NULL);
     explicit_bzero(s->pin, sizeof s->pin);
     switch (rc) {
     case GH_OK:

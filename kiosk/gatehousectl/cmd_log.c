@@ -4,20 +4,52 @@
  * or reordered, and checks anchors kept elsewhere (`--anchor SEQ:HASH`);
  * `log head` prints the anchor of the newest entry (SPEC "Activity log").
  * One function a subcommand, listed in gh_cli_cmds_log at the end.
+ * `log --door NAME` and `log --account WHO` show only the entries about one
+ * door or one account (issue 12).
  */
 #include "cli.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 struct list {
     struct gh_cmd_ctx *ctx;
     int n;
+    int limit;              /* with a filter: matches to show, 0 all */
+    char tok[2][64];        /* with a filter: "door:7", or "occupant:12" and "staff:12" */
 };
+
+/* Does s hold tok as a whole token ("door:7" in "door:7:Site/Gate", not in
+ * "door:71")? */
+static int has_token(const char *s, const char *tok)
+{
+    size_t n = strlen(tok);
+    for (const char *p = s; tok[0] && (p = strstr(p, tok)) != NULL; p++)
+        if ((p == s || !isalnum((unsigned char)p[-1])) && !isdigit((unsigned char)p[n]))
+            return 1;
+    return 0;
+}
+
+/* log --door/--account: an entry about the door (its target), or by or about
+ * the account (actor, target, or the reason of a kiosk's door entry). */
+static int matches(const struct list *li, const struct gh_audit_entry *e)
+{
+    for (int i = 0; i < 2; i++)
+        if (li->tok[i][0] && (has_token(e->actor, li->tok[i]) ||
+                              has_token(e->target, li->tok[i]) ||
+                              (strncmp(li->tok[i], "door:", 5) != 0 &&
+                               has_token(e->reason, li->tok[i]))))
+            return 1;
+    return 0;
+}
 
 static int list_one(void *ud, const struct gh_audit_entry *e)
 {
     struct list *li = ud;
     FILE *f = li->ctx->out;
+    if (li->tok[0][0] && !matches(li, e))
+        return 0;
     if (li->ctx->json) {
         fputs(li->n ? ",\n " : "[", f);
         fprintf(f, "{\"seq\":%lld,\"at\":%lld,\"actor\":", (long long)e->seq, (long long)e->at);
@@ -54,21 +86,44 @@ static int list_one(void *ud, const struct gh_audit_entry *e)
         fputc('\n', f);
     }
     li->n++;
+    return li->limit && li->n >= li->limit;
+}
+
+/* --door NAME / --account WHO into the list's tokens; 0, or the exit code. */
+static int filter_of(struct gh_cmd_ctx *ctx, const char *door, const char *who, struct list *li)
+{
+    if (door && who)
+        return gh_cli_usage_error(ctx, "%s", _("--door and --account: give one of them"));
+    if (door) {
+        struct gh_location l;
+        if (gh_cli_find_location(ctx, door, &l) != 0)
+            return 1;
+        snprintf(li->tok[0], sizeof li->tok[0], "door:%lld", (long long)l.id);
+    } else if (who) {
+        struct gh_account a;
+        if (gh_cli_find_who(ctx, who, &a) != 0)
+            return 1;
+        snprintf(li->tok[0], sizeof li->tok[0], "%s:%lld", gh_kind_name(a.kind), (long long)a.id);
+    }
     return 0;
 }
 
 static int run_log(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    const char *limit = NULL;
-    const struct gh_cli_opt opts[] = { { "--limit", &limit, NULL }, { NULL, NULL, NULL } };
+    const char *limit = NULL, *door = NULL, *who = NULL;
+    const struct gh_cli_opt opts[] = { { "--limit", &limit, NULL }, { "--door", &door, NULL },
+                                       { "--account", &who, NULL }, { NULL, NULL, NULL } };
     int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
     if (rc)
         return rc;
     int64_t n = 50;
     if (limit && gh_cli_int(limit, 0, 1000000000, &n) != 0)
         return gh_cli_usage_error(ctx, "%s", _("--limit: must be a number (0 for all)"));
-    struct list li = { ctx, 0 };
-    enum gh_status s = gh_audit_list(ctx->store, (int)n, list_one, &li);
+    struct list li = { ctx, 0, (int)n, { "", "" } };
+    if ((rc = filter_of(ctx, door, who, &li)) != 0)
+        return rc;
+    /* With a filter, the whole log is walked and the limit counts matches. */
+    enum gh_status s = gh_audit_list(ctx->store, li.tok[0][0] ? 0 : (int)n, list_one, &li);
     if (ctx->json)
         fputs(li.n ? "]\n" : "[]\n", ctx->out);
     return s == GH_OK ? 0 : gh_cli_store_fail(ctx, s);
@@ -202,8 +257,10 @@ static int run_head(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 
 const struct gh_command gh_cli_cmds_log[] = {
     { sizeof(struct gh_command), "log",
-      "log [--limit N]\n"
-      "  --limit N  show the newest N entries (default 50, 0 for all)",
+      "log [--limit N] [--door NAME | --account WHO]\n"
+      "  --limit N       show the newest N entries (default 50, 0 for all)\n"
+      "  --door NAME     only entries about that door (who opened it, refusals)\n"
+      "  --account WHO   only entries by or about that account (email, phone or id)",
       N_("Show the activity log, newest first."), run_log },
     { sizeof(struct gh_command), "log verify",
       "log verify [--anchor SEQ:HASH]...\n"

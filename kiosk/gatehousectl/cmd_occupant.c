@@ -205,6 +205,7 @@ static int run_show(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     if (ctx->json) {
         fputc('{', f);
         gh_cli_json_account_fields(f, &a);
+        fprintf(f, ",\"door_code\":%s", gh_doorcode_has(ctx->store, a.id) ? "true" : "false");
         fputs(",\"units\":[", f);
         if (a.kind == GH_KIND_OCCUPANT)
             s = gh_unit_list_for(ctx->store, a.id, unit_name, &li);
@@ -221,6 +222,8 @@ static int run_show(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     fprintf(f, "\n%-14s ", _("phone:"));
     gh_cli_text(f, a.phone[0] ? a.phone : "-");
     fprintf(f, "\n%-14s %s\n", _("state:"), gh_state_name(a.state));
+    fprintf(f, "%-14s %s\n", _("door code:"),
+            gh_doorcode_has(ctx->store, a.id) ? _("yes") : _("none"));
     if (a.kind == GH_KIND_STAFF) {
         char pf[128];
         gh_perms_format(a.perms, pf, sizeof pf);

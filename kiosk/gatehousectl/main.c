@@ -60,10 +60,11 @@ static const struct gh_command *cli_tables(int i)
     case 11: return gh_cli_cmds_backup;
     case 12: return gh_cli_cmds_digest;
     case 13: return gh_cli_cmds_relay;
+    case 14: return gh_cli_cmds_doorcode;
     default: return NULL;
     }
 }
-#define N_TABLES 14
+#define N_TABLES 15
 
 /* Commands that run when the database file does not exist yet. */
 static const char *const no_db_ok[] = { "init", "restore", NULL };

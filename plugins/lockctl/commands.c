@@ -8,6 +8,9 @@
  *   unlock DOOR --as WHO --pin PIN   what the kiosk does: log-in, the core's
  *                                    decision (logged as an unlock), the pulse,
  *                                    and waiting until the relay is off again
+ *   unlock DOOR --code CODE|-        the same with a personal door code, behind
+ *                                    the door-code throttle of the kiosk
+ *                                    "gatehousectl" (issue 12)
  *
  * gatehousectl has no event loop, so these commands open their own relay
  * manager (which switches every relay it finds off, as the kiosk does at
@@ -511,12 +514,36 @@ out:
     return rc;
 }
 
+/* `--as WHO --pin PIN` or `--code CODE` (either secret "-": one line from
+ * stdin) to the account, as the kiosk does: the log-in, or the door code
+ * behind the throttle. GH_OK, or the refusal in the store's errmsg. */
+static enum gh_status who_is(struct lockctl *lc, struct gh_cmd_ctx *ctx, const char *who,
+                             const char *pin, const char *code, struct gh_account *a)
+{
+    char buf[64] = "";
+    const char *secret = code ? code : pin;
+    enum gh_status s;
+    if (strcmp(secret, "-") == 0) {
+        if (!fgets(buf, sizeof buf, stdin))
+            return GH_E_USAGE;
+        buf[strcspn(buf, "\r\n")] = '\0';
+        secret = buf;
+    }
+    if (!code)
+        s = lc->core->auth_login(ctx->store, ctx->actor, who, secret, a);
+    else if (GH_HAS(lc->core, doorcode_attempt))
+        s = lc->core->doorcode_attempt(ctx->store, "gatehousectl", secret, a, NULL);
+    else
+        s = GH_E_UNAVAILABLE;
+    explicit_bzero(buf, sizeof buf);
+    return s;
+}
+
 static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     struct lockctl *lc = state;
-    static const char *u = "unlock DOOR --as WHO --pin PIN";
-    const char *door = NULL, *who = NULL, *pin = NULL;
-    char pinbuf[64] = "";
+    static const char *u = "unlock DOOR --as WHO --pin PIN | --code CODE";
+    const char *door = NULL, *who = NULL, *pin = NULL, *code = NULL;
     struct gh_account a;
     struct gh_location l;
     struct gh_decision d;
@@ -527,26 +554,27 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
             who = argv[++i];
         else if (strcmp(argv[i], "--pin") == 0 && i + 1 < argc)
             pin = argv[++i];
+        else if (strcmp(argv[i], "--code") == 0 && i + 1 < argc && !code)
+            code = argv[++i];
         else if (argv[i][0] != '-' && !door)
             door = argv[i];
         else
             return usage(ctx, u);
     }
-    if (!door || !who || !pin)
+    if (!door || (code ? who || pin : !who || !pin))
         return usage(ctx, u);
-    if (strcmp(pin, "-") == 0) {
-        if (!fgets(pinbuf, sizeof pinbuf, stdin))
-            return fail(ctx, "%s", _("PIN: nothing on standard input"));
-        pinbuf[strcspn(pinbuf, "\r\n")] = '\0';
-        pin = pinbuf;
-    }
     if (lc->core->location_find(ctx->store, door, &l) != GH_OK) {
         rc = fail(ctx, "%s", lc->core->errmsg(ctx->store));
         goto out;
     }
-    /* The kiosk's log-in, counted toward the lock-out like a kiosk attempt. */
-    enum gh_status s = lc->core->auth_login(ctx->store, ctx->actor, who, pin, &a);
-    explicit_bzero(pinbuf, sizeof pinbuf);
+    /* The kiosk's log-in, counted toward the lock-out like a kiosk attempt,
+     * or its door code, counted toward the throttle. */
+    enum gh_status s = who_is(lc, ctx, who, pin, code, &a);
+    if (s == GH_E_USAGE) {
+        rc = fail(ctx, "%s", code ? _("door code: nothing on standard input")
+                                  : _("PIN: nothing on standard input"));
+        goto out;
+    }
     if (s != GH_OK) {
         fprintf(ctx->out, "denied: %s\n", lc->core->errmsg(ctx->store));
         goto out;
@@ -576,7 +604,8 @@ static const struct gh_command cmds[] = {
     {.size = sizeof cmds[0], .name = "relay test",
      .usage = "relay test BOARD:CHANNEL [--ms N]",
      .summary = "pulse one relay (admin use)", .run = cmd_test},
-    {.size = sizeof cmds[0], .name = "unlock", .usage = "unlock DOOR --as WHO --pin PIN",
+    {.size = sizeof cmds[0], .name = "unlock",
+     .usage = "unlock DOOR --as WHO --pin PIN | --code CODE",
      .summary = "open a door as the kiosk would (decision, pulse, activity log)",
      .run = cmd_unlock},
 };

@@ -13,6 +13,8 @@
 /* How often the poller runs when no pulse ends sooner: hotplug events,
  * rescans and switch-off retries are handled at this pace. */
 #define LC_POLL_PERIOD_MS 1000
+/* A person's door list with nothing tapped ends the session after this. */
+#define LC_LIST_IDLE_MS 10000
 
 /* One door of the unlock list (a copy of the location and its unlock time). */
 struct lc_door {
@@ -34,6 +36,8 @@ struct lc_session {
     int *shared;                  /* the switches' state, one per unit */
     char msg[512];                /* last result line on the doors screen */
     int msg_style;
+    int via_pin;                  /* logged in with email/phone + PIN (not a door code) */
+    int64_t shown_at;             /* host->mono_ms() of the list's last touch: 10 s, then home */
 };
 
 struct lockctl {
@@ -57,6 +61,18 @@ struct lockctl {
     /* lockctl.doors */
     char search[64];
     struct lc_session s;
+
+    /* the door-code keypad (door kiosk home, lobby lockctl.code): wiped at
+     * every check and at home */
+    char code[GH_DOORCODE_BUF];
+    char code_msg[512];           /* under the dots: wrong code, denial, ... */
+    int64_t code_locked_until;    /* host->mono_ms() when the throttle ends, 0 none */
+    int64_t code_at;              /* host->mono_ms() of the last key or result: a code
+                                   * or message left for idle_timeout_s is wiped */
+    /* lockctl.opened: the door just opened and the first name, for its
+     * unlock time (then home) */
+    struct lc_door opened;
+    char opened_who[GH_NAME_BUF];
 };
 
 extern struct lockctl lc_state;
@@ -83,6 +99,28 @@ void lc_relay_target(const struct gh_location *door, char *buf, size_t len);
 /* screens.c */
 int lc_screens_register(struct lockctl *lc);
 void lc_screens_wipe(struct lockctl *lc);
+/* The core's sentence fragment as a sentence (capital, full stop). */
+void lc_sentence(char *out, size_t len, const char *in);
+/* Why a door cannot be opened now, in words; NULL when it can. */
+const char *lc_door_unavailable(struct lockctl *lc, const struct gh_location *l);
+/* A person is known (PIN log-in or door code): load their doors and show
+ * them; with exactly one door, open it at once. 0, or -1 with msg set. */
+int lc_session_start(struct lockctl *lc, struct gh_ui *ui, const struct gh_account *a,
+                     int via_pin, char *msg, size_t msglen);
+
+/* mine.c: My door code and Recent openings (after a PIN log-in) */
+int lc_mine_register(struct lockctl *lc);
+void lc_mine_wipe(struct lockctl *lc);
+
+/* doorkiosk.c: the door-code keypad, the door kiosk's home, lockctl.opened */
+int lc_door_register(struct lockctl *lc);
+void lc_door_wipe(struct lockctl *lc);
+/* The [kiosk] door of this kiosk, "" for a lobby kiosk. */
+const char *lc_kiosk_door(const struct lockctl *lc);
+/* The door opened for a (relay on): lockctl.opened says so for its unlock
+ * time, then the kiosk goes home. */
+void lc_opened_show(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *door,
+                    const struct gh_account *a);
 
 /* commands.c */
 int lc_commands_register(struct lockctl *lc);

@@ -55,6 +55,8 @@ void lc_screens_wipe(struct lockctl *lc)
     wipe(lc->search, sizeof lc->search);
     lc->login_err[0] = '\0';
     lc->refused[0] = '\0';
+    lc_door_wipe(lc);
+    lc_mine_wipe(lc);
 }
 
 /* ---- loading what the person may do ------------------------------------- */
@@ -145,7 +147,7 @@ static void trim(char *b)
 /* The core's reasons are sentence fragments ("your account is waiting for
  * approval"); on their own line they start with a capital and end with a
  * full stop. */
-static void sentence(char *out, size_t len, const char *in)
+void lc_sentence(char *out, size_t len, const char *in)
 {
     snprintf(out, len, "%s", in);
     if (out[0] >= 'a' && out[0] <= 'z')
@@ -176,7 +178,11 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
         lc->u->focus(ui, "lockctl.pin");
         return;
     }
-    enum gh_status r = lc->core->auth_login(st, "kiosk", lc->who, lc->pin, &a);
+    /* Behind the kiosk-wide log-in throttle when the core has it (throttle.h). */
+    enum gh_status r = GH_HAS(lc->core, auth_kiosk_login)
+        ? lc->core->auth_kiosk_login(st, lc->core->settings_get(st, GH_SETTING_KIOSK_NAME),
+                                     lc->who, lc->pin, &a, NULL)
+        : lc->core->auth_login(st, "kiosk", lc->who, lc->pin, &a);
     wipe(lc->pin, sizeof lc->pin);
     switch (r) {
     case GH_OK:
@@ -184,13 +190,13 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
     case GH_E_DENIED:
         /* The core's sentence (wrong PIN or unknown person, revealing
          * nothing): under the PIN, with the keypad back for another try. */
-        sentence(lc->login_err, sizeof lc->login_err, lc->core->errmsg(st));
+        lc_sentence(lc->login_err, sizeof lc->login_err, lc->core->errmsg(st));
         lc->u->focus(ui, "lockctl.pin");
         return;
     case GH_E_LOCKED: case GH_E_REFUSED:
         /* Locked out (for how long), or why this account may not log in
          * (pending, inactive, blocked): no use typing the PIN again now. */
-        sentence(lc->refused, sizeof lc->refused, lc->core->errmsg(st));
+        lc_sentence(lc->refused, sizeof lc->refused, lc->core->errmsg(st));
         lc->u->focus(ui, NULL);
         return;
     default:
@@ -200,21 +206,10 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
                  _("Log-in is not available right now. Please try again."));
         return;
     }
-    session_free(&lc->s);
-    lc->s.acct = a;
+    int bad = lc_session_start(lc, ui, &a, 1, lc->login_err, sizeof lc->login_err);
     wipe(&a, sizeof a);
-    lc->core->account_actor(&lc->s.acct, lc->s.actor, sizeof lc->s.actor);
-    if (session_load(lc) != GH_OK) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "door list: %s", lc->core->errmsg(st));
-        session_free(&lc->s);
-        snprintf(lc->login_err, sizeof lc->login_err, "%s",
-                 _("Your doors can't be shown right now. Please try again."));
-        return;
-    }
-    lc->s.active = 1;
-    wipe(lc->who, sizeof lc->who);
-    lc->u->focus(ui, NULL);
-    lc->u->push(ui, "lockctl.doors", NULL);
+    if (!bad)
+        wipe(lc->who, sizeof lc->who);
 }
 
 static void login_draw(void *state, struct gh_ui *ui)
@@ -249,8 +244,7 @@ static void login_draw(void *state, struct gh_ui *ui)
 
 /* ---- lockctl.doors ----------------------------------------------------- */
 
-/* Why a door cannot be opened now, in words; NULL when it can. */
-static const char *door_unavailable(struct lockctl *lc, const struct gh_location *l)
+const char *lc_door_unavailable(struct lockctl *lc, const struct gh_location *l)
 {
     if (!l->relay_board[0])
         return _("no lock is wired to this door");
@@ -298,24 +292,28 @@ static void set_msg(struct lc_session *s, int style, const char *fmt, ...)
     s->msg_style = style;
 }
 
-static void open_door(struct lockctl *lc, struct gh_ui *ui, struct lc_door *door)
+/* The door opens (relay on): lockctl.opened says so for the unlock time
+ * and the session ends; 1. Not opened: the reason under the list; 0. */
+static int open_door(struct lockctl *lc, struct gh_ui *ui, struct lc_door *door)
 {
     struct lc_session *s = &lc->s;
     const struct gh_location *l = &door->loc;
-    lc->u->focus(ui, NULL);   /* the search keyboard would hide the countdown */
+    lc->u->focus(ui, NULL);   /* the search keyboard would hide the message */
+    s->shown_at = lc->host->mono_ms();
     struct gh_decision d;
     char why[512];
-    const char *na = door_unavailable(lc, l);
+    const char *na = lc_door_unavailable(lc, l);
     if (na) {
         set_msg(s, GH_UI_ERROR, _("%s can't be opened now: %s."), l->name, na);
-        return;
+        return 0;
     }
+    memset(&d, 0, sizeof d);
     enum gh_status r = lc_unlock(lc, lc->host->store, "kiosk", &s->acct, l, &d, why,
                                  sizeof why);
     if (r == GH_OK) {
-        /* A second tap while it is open extends the pulse, as the manager does. */
-        door->open_until = lc->host->mono_ms() + l->unlock_ms;
-        s->msg[0] = '\0';
+        lc_opened_show(lc, ui, l, &s->acct);
+        s->active = 0;            /* the session ends with the unlock */
+        return 1;
     } else if (r == GH_E_REFUSED) {
         /* The rules changed since the list was made: the core's reason. */
         size_t n = strlen(d.reason);
@@ -330,48 +328,7 @@ static void open_door(struct lockctl *lc, struct gh_ui *ui, struct lc_door *door
                                   "Please tell the staff."), l->name);
     }
     lc->u->invalidate(ui);
-}
-
-/* A countdown line for each door held open (staff may open several in a
- * row); wakes the screen at each whole second and exactly at each end. */
-static void draw_open(struct lockctl *lc, struct gh_ui *ui, int64_t now)
-{
-    struct lc_session *s = &lc->s;
-    const struct gh_ui_api *u = lc->u;
-    char line[GH_NAME_BUF + 128], id[64];
-    int wake = -1;
-    for (int i = 0; i < s->ndoors; i++) {
-        struct lc_door *d = &s->doors[i];
-        if (!d->open_until)
-            continue;
-        int64_t left = d->open_until - now;
-        if (door_unavailable(lc, &d->loc)) {
-            /* The board went away mid-pulse (and lost power). */
-            set_msg(s, GH_UI_ERROR,
-                    _("%s: its lock board was disconnected. Please try again when it is back."),
-                    d->loc.name);
-            d->open_until = 0;
-            continue;
-        }
-        if (left <= 0) {
-            set_msg(s, GH_UI_MUTED, _("%s is locked again."), d->loc.name);
-            d->open_until = 0;
-            continue;
-        }
-        long secs = (long)((left + 999) / 1000);
-        snprintf(line, sizeof line, secs == 1 ? _("%s is open. It locks again in %ld second.")
-                                              : _("%s is open. It locks again in %ld seconds."),
-                 d->loc.name, secs);
-        snprintf(id, sizeof id, "lockctl.open.%lld", (long long)d->loc.id);
-        u->text(ui, id, line, GH_UI_SUCCESS);
-        int w = (int)(left % 1000);
-        if (!w)
-            w = 1000;
-        if (wake < 0 || w < wake)
-            wake = w;
-    }
-    if (wake > 0)
-        u->wake_in(ui, wake);
+    return 0;
 }
 
 /* "Site › Building A" for "Site › Building A › Unit 1": where the door is. */
@@ -410,7 +367,7 @@ static void draw_doors_list(struct lockctl *lc, struct gh_ui *ui)
     for (int i = 0; i < s->ndoors; i++) {
         if (!door_shown(lc, &s->doors[i].loc))
             continue;
-        if (door_unavailable(lc, &s->doors[i].loc))
+        if (lc_door_unavailable(lc, &s->doors[i].loc))
             unavail++;
         else
             avail++;
@@ -425,21 +382,19 @@ static void draw_doors_list(struct lockctl *lc, struct gh_ui *ui)
         u->list_begin(ui, "lockctl.list", rows * LIST_ROW_PX);
         for (int i = 0; i < s->ndoors; i++) {
             const struct gh_location *l = &s->doors[i].loc;
-            if (!door_shown(lc, l) || door_unavailable(lc, l))
+            if (!door_shown(lc, l) || lc_door_unavailable(lc, l))
                 continue;
             char id[64], where[sizeof l->path], sub[sizeof l->path + GH_NAME_BUF + 64];
             snprintf(id, sizeof id, "lockctl.door.%lld", (long long)l->id);
             parent_path(l, where, sizeof where);
-            if (s->doors[i].open_until)
-                snprintf(sub, sizeof sub, "%s", _("Open now"));
-            else if (staff && l->door == GH_DOOR_UNIT && l->tenant_name[0])
+            if (staff && l->door == GH_DOOR_UNIT && l->tenant_name[0])
                 snprintf(sub, sizeof sub, _("%s \xC2\xB7 rented to %s"), where, l->tenant_name);
             else if (staff && l->door == GH_DOOR_UNIT)
                 snprintf(sub, sizeof sub, _("%s \xC2\xB7 vacant unit"), where);
             else
                 snprintf(sub, sizeof sub, "%s", where);
-            if (u->list_item(ui, id, l->name, sub, s->doors[i].open_until != 0))
-                open_door(lc, ui, &s->doors[i]);
+            if (u->list_item(ui, id, l->name, sub, 0) && open_door(lc, ui, &s->doors[i]))
+                break;            /* the session is over */
         }
         u->list_end(ui);
     }
@@ -448,7 +403,7 @@ static void draw_doors_list(struct lockctl *lc, struct gh_ui *ui)
         u->text(ui, "lockctl.na", _("Not available now:"), GH_UI_NORMAL);
         for (int i = 0; i < s->ndoors; i++) {
             const struct gh_location *l = &s->doors[i].loc;
-            const char *na = door_shown(lc, l) ? door_unavailable(lc, l) : NULL;
+            const char *na = door_shown(lc, l) ? lc_door_unavailable(lc, l) : NULL;
             if (!na)
                 continue;
             char id[64], line[GH_NAME_BUF + 200];
@@ -475,6 +430,7 @@ static void draw_shares(struct lockctl *lc, struct gh_ui *ui)
         snprintf(label, sizeof label, _("Share %s with management"), s->units[i].name);
         if (!u->toggle(ui, id, label, &s->shared[i]))
             continue;
+        s->shown_at = lc->host->mono_ms();
         struct gh_store *st = lc->host->store;
         /* Logged by the core, with the occupant as the actor. */
         if (lc->core->unit_share(st, s->actor, s->units[i].id, s->shared[i]) != GH_OK) {
@@ -496,6 +452,7 @@ static void doors_enter(void *state, struct gh_ui *ui, const void *arg)
     (void)arg;
     lc->ui = ui;
     lc->search[0] = '\0';
+    lc->s.shown_at = lc->host->mono_ms();
 }
 
 static void doors_leave(void *state)
@@ -520,20 +477,23 @@ static void doors_draw(void *state, struct gh_ui *ui)
         return;
     }
     int64_t now = lc->host->mono_ms();
-    lc_service(lc, now);         /* a pulse that ended switches off right now */
+    if (now - s->shown_at >= LC_LIST_IDLE_MS) {
+        u->home(ui);             /* nothing tapped: the session ends */
+        return;
+    }
+    u->wake_in(ui, (int)(LC_LIST_IDLE_MS - (now - s->shown_at)));
 
     u->heading(ui, _("Your doors"));
     snprintf(line, sizeof line, _("Logged in as %s"),
              s->acct.name[0] ? s->acct.name : s->acct.email);
     u->text(ui, "lockctl.who", line, GH_UI_MUTED);
-    draw_open(lc, ui, now);
     if (s->msg[0])
         u->text(ui, "lockctl.msg", s->msg, s->msg_style);
 
     if (s->ndoors == 0) {
         /* The core's reason says it all ("your account is waiting for
          * approval", "you don't have access to any door yet"). */
-        sentence(line, sizeof line, s->why.reason);
+        lc_sentence(line, sizeof line, s->why.reason);
         u->text(ui, "lockctl.why", line, GH_UI_ERROR);
         u->text(ui, "lockctl.why.hint",
                 s->acct.kind == GH_KIND_STAFF
@@ -543,14 +503,57 @@ static void doors_draw(void *state, struct gh_ui *ui)
     } else {
         if (s->acct.kind == GH_KIND_STAFF &&
             u->field(ui, "lockctl.search", _("Search doors"), lc->search, sizeof lc->search,
-                     GH_KB_TEXT, NULL))
+                     GH_KB_TEXT, NULL)) {
+            s->shown_at = now;
             u->invalidate(ui);
+        }
         draw_doors_list(lc, ui);
     }
     draw_shares(lc, ui);
     u->spacer(ui, 24);
+    if (s->via_pin) {            /* a door code alone shows nothing of the account */
+        u->row_begin(ui, 2);
+        if (u->button(ui, "lockctl.mycode", _("My door code"), GH_UI_NORMAL))
+            u->push(ui, "lockctl.mycode", NULL);
+        if (u->button(ui, "lockctl.openings", _("Recent openings"), GH_UI_NORMAL))
+            u->push(ui, "lockctl.openings", NULL);
+        u->row_end(ui);
+    }
     if (u->button(ui, "lockctl.done", _("Done"), GH_UI_PRIMARY))
         u->home(ui);
+}
+
+/* A person is known: their doors, and at once the only one (door code). */
+int lc_session_start(struct lockctl *lc, struct gh_ui *ui, const struct gh_account *a,
+                     int via_pin, char *msg, size_t msglen)
+{
+    struct gh_store *st = lc->host->store;
+    struct lc_session *s = &lc->s;
+    session_free(s);
+    s->acct = *a;
+    lc->core->account_actor(&s->acct, s->actor, sizeof s->actor);
+    if (session_load(lc) != GH_OK) {
+        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "door list: %s", lc->core->errmsg(st));
+        session_free(s);
+        snprintf(msg, msglen, "%s", _("Your doors can't be shown right now. Please try again."));
+        return -1;
+    }
+    s->active = 1;
+    s->via_pin = via_pin;
+    lc->u->focus(ui, NULL);
+    /* A door code stands for "open my door": with one door, no list. (After
+     * a PIN log-in the list stays: My door code and Recent openings are there.) */
+    if (!via_pin && s->ndoors == 1 && open_door(lc, ui, &s->doors[0])) {
+        session_free(s);
+        return 0;
+    }
+    lc->u->push(ui, "lockctl.doors", NULL);
+    return 0;
+}
+
+static int tile_visible(void *state)
+{
+    return !lc_kiosk_door(state)[0];   /* a door kiosk's home is the keypad */
 }
 
 int lc_screens_register(struct lockctl *lc)
@@ -563,10 +566,12 @@ int lc_screens_register(struct lockctl *lc)
         .draw = doors_draw, .leave = doors_leave };
     static const struct gh_tile tile = {
         .size = sizeof tile, .id = "lockctl.tile", .label = "Unlock",
-        .screen = "lockctl.login", .area = GH_TILE_HOME, .order = 5 };
+        .screen = "lockctl.code", .area = GH_TILE_HOME, .order = 5,
+        .visible = tile_visible };
     const struct gh_host *h = lc->host;
     if (h->register_screen(h->ctx, &login) != 0 || h->register_screen(h->ctx, &doors) != 0 ||
-        h->register_tile(h->ctx, &tile) != 0)
+        h->register_tile(h->ctx, &tile) != 0 || lc_door_register(lc) != 0 ||
+        lc_mine_register(lc) != 0)
         return -1;
     return 0;
 }

@@ -8,7 +8,9 @@
  *                     code on its way; "Welcome back" for a re-activation
  *   home tile "First time here?"
  *     signup.setup    email or phone, the 6-digit setup code, the new PIN twice
- *     signup.ready    "You're set. Use Unlock with your PIN."
+ *     signup.ready    "Your PIN is saved", and the person's new door code, large
+ *                     (issued here through core->doorcode_issue: the only
+ *                     time it is shown, besides "My door code" at Unlock)
  *
  * The person at the screen is alone in a lobby, perhaps in a hurry, perhaps
  * reading a second language. So each field gets the keyboard it needs, a
@@ -46,6 +48,7 @@ struct signup {
     struct signup_setup setup;
     int setup_tried;
     int setup_last;
+    char door_code[GH_DOORCODE_BUF];  /* signup.ready shows it; wiped on leave */
 };
 
 static struct signup S;
@@ -73,6 +76,7 @@ static void wipe_all(struct signup *s)
 {
     wipe_form(s);
     wipe_setup(s);
+    signup_wipe(s->door_code, sizeof s->door_code);
     signup_wipe(&s->done, sizeof s->done);
 }
 
@@ -278,12 +282,42 @@ static void setup_changed(struct signup *s, int i)
         signup_setup_check_field(s->core, &s->setup, i);
 }
 
+/* The PIN is set: the person gets their door code now (a new one voids any
+ * old one). Not issued (an account that may open no door, or the store
+ * failed): signup.ready shows none, and the log says why. */
+static void issue_door_code(struct signup *s)
+{
+    struct gh_store *st = s->host->store;
+    struct gh_account a;
+    char who[GH_EMAIL_MAX + 66], actor[64];
+    signup_wipe(s->door_code, sizeof s->door_code);
+    if (!GH_HAS(s->core, doorcode_issue))
+        return;
+    snprintf(who, sizeof who, "%s", s->setup.who);
+    size_t n = strlen(who), k = strspn(who, " ");
+    while (n > k && who[n - 1] == ' ')
+        who[--n] = '\0';
+    enum gh_status rc = s->core->account_find(st, who + k, &a);
+    signup_wipe(who, sizeof who);
+    if (rc != GH_OK)
+        return;
+    s->core->account_actor(&a, actor, sizeof actor);
+    rc = s->core->doorcode_issue(st, actor, a.id, s->door_code, sizeof s->door_code);
+    if (rc != GH_OK) {
+        s->host->log(s->host->ctx, GH_PLOG_INFO, "no door code issued for account %lld: %s",
+                     (long long)a.id, s->core->errmsg(st));
+        signup_wipe(s->door_code, sizeof s->door_code);
+    }
+    signup_wipe(&a, sizeof a);
+}
+
 static void setup_submit(struct signup *s, struct gh_ui *ui)
 {
     int bad = -1;
     s->setup_tried = 1;
     enum gh_status rc = signup_setup_redeem(s->core, s->host->store, &s->setup, &bad);
     if (rc == GH_OK) {
+        issue_door_code(s);
         wipe_setup(s);
         s->u->push(ui, "signup.ready", NULL);
         return;
@@ -325,16 +359,46 @@ static void setup_draw(void *state, struct gh_ui *ui)
         setup_submit(s, ui);
 }
 
+/* "7567 9863": groups of 4 (of 3 for 6 or 9 digits), easier to read off. */
+static void group_digits(const char *code, char *out, size_t len)
+{
+    size_t n = strlen(code), g = n % 4 && !(n % 3) ? 3 : 4, k = 0;
+    for (size_t i = 0; i < n && k + 2 < len; i++) {
+        if (i && i % g == 0)
+            out[k++] = ' ';
+        out[k++] = code[i];
+    }
+    out[k] = '\0';
+}
+
 /* ---- signup.ready ---------------------------------------------------------------- */
 static void ready_draw(void *state, struct gh_ui *ui)
 {
     struct signup *s = state;
     const struct gh_ui_api *u = s->u;
     u->heading(ui, _("Your PIN is saved"));
-    u->text(ui, "ready.text", _("You're set. Use Unlock with your PIN."), GH_UI_NORMAL);
+    if (s->door_code[0]) {
+        u->text(ui, "ready.code.label", _("Your door code:"), GH_UI_NORMAL);
+        char grouped[GH_DOORCODE_BUF * 2];
+        group_digits(s->door_code, grouped, sizeof grouped);
+        u->text(ui, "ready.code", grouped, GH_UI_BIG);
+        signup_wipe(grouped, sizeof grouped);
+        u->text(ui, "ready.code.hint",
+                _("Type it on the keypad at a door to open it. Remember it: it is shown "
+                  "only now and is never emailed. You can get a new one with \"My door "
+                  "code\" after logging in with your email and PIN."), GH_UI_NORMAL);
+    } else {
+        u->text(ui, "ready.text", _("You're set. Use Unlock with your PIN."), GH_UI_NORMAL);
+    }
     u->spacer(ui, 24);
     if (u->button(ui, "ready.ok", _("Done"), GH_UI_PRIMARY))
         u->home(ui);
+}
+
+static void ready_leave(void *state)
+{
+    struct signup *s = state;
+    signup_wipe(s->door_code, sizeof s->door_code);
 }
 
 /* ---- events -------------------------------------------------------------------- */
@@ -357,7 +421,8 @@ static enum gh_status signup_init(const struct gh_host *host, void **state, char
         .size = sizeof scr_setup, .id = "signup.setup", .enter = setup_enter,
         .draw = setup_draw, .leave = setup_leave };
     static const struct gh_screen scr_ready = {
-        .size = sizeof scr_ready, .id = "signup.ready", .draw = ready_draw };
+        .size = sizeof scr_ready, .id = "signup.ready", .draw = ready_draw,
+        .leave = ready_leave };
     static const struct gh_tile tile_signup = {
         .size = sizeof tile_signup, .id = "tile.signup", .label = N_("Sign up"),
         .screen = "signup.form", .area = GH_TILE_HOME, .order = 20,

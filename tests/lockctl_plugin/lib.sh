@@ -154,8 +154,21 @@ kiosk_end() {
     ! grep -qE "Sanitizer|runtime error:" "$T/kiosk.err" || fail "sanitizer report in the kiosk"
     rm -f "$KSHOTS"/_*.png
 }
-# login_unlock WHO PIN: from home to the door list.
+# login_unlock WHO PIN: from home to the door list (the door-code pad's
+# "Use email and PIN instead" link).
 login_unlock() {
-    step 'tap "Unlock"' 'screen lockctl.login' 'tap #lockctl.who' "type \"$1\"" \
-         'tap #lockctl.pin' "type \"$2\"" 'tap #lockctl.login.go'
+    step 'tap "Unlock"' 'screen lockctl.code' 'tap #lockctl.code.pin' 'screen lockctl.login' \
+         'tap #lockctl.who' "type \"$1\"" 'tap #lockctl.pin' "type \"$2\"" \
+         'tap #lockctl.login.go'
 }
+# code_keys CODE: types CODE on the door-code keypad, one tap a digit.
+code_keys() {
+    local c=$1 i
+    for ((i = 0; i < ${#c}; i++)); do step "tap #lockctl.key.${c:i:1}"; done
+}
+# door_code WHO: issues (or replaces) WHO's door code through the core and
+# prints it; door_code_revoke WHO voids it.
+door_code() { "$MKDB" --code "$T/k.db" "$1" || fail "door code for $1"; }
+door_code_revoke() { "$MKDB" --revoke "$T/k.db" "$1" >/dev/null || fail "revoke $1"; }
+# door_kiosk NAME: the kiosk's configuration names its door (a door kiosk).
+door_kiosk() { printf '[kiosk]\ndoor = %s\n' "$1" >>"$T/k.conf"; }

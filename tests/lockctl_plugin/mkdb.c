@@ -18,6 +18,11 @@
  * pen@example.com: pending (self sign-up), PIN 4682.
  * sam@example.com: staff, open_common + open_vacant + open_shared, PIN 2580.
  * nop@example.com: staff, approve only, PIN 2580.
+ *
+ *   lockctl_mkdb --code DB WHO      issues WHO a door code, printed on stdout
+ *   lockctl_mkdb --revoke DB WHO    voids WHO's door code
+ * (the core's gh_doorcode_issue / gh_doorcode_revoke, as gatehousectl's
+ * door-code command does)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +30,7 @@
 #include "gatehouse/account.h"
 #include "gatehouse/auth.h"
 #include "gatehouse/location.h"
+#include "gatehouse/doorcode.h"
 
 static struct gh_store *st;
 
@@ -57,9 +63,35 @@ static int64_t occupant(const char *email, const char *name, enum gh_access acce
     return id;
 }
 
+/* --code / --revoke DB WHO */
+static int door_code(int argc, char **argv)
+{
+    char err[512], code[GH_DOORCODE_BUF];
+    struct gh_account a;
+    if (argc != 4) {
+        fprintf(stderr, "usage: lockctl_mkdb --code|--revoke DB WHO\n");
+        return 2;
+    }
+    if (gh_store_open(argv[2], &st, err, sizeof err) != GH_OK) {
+        fprintf(stderr, "lockctl_mkdb: %s\n", err);
+        return 1;
+    }
+    check(gh_account_find(st, argv[3], &a), argv[3]);
+    if (argv[1][2] == 'r') {
+        check(gh_doorcode_revoke(st, "test", a.id), "revoke");
+    } else {
+        check(gh_doorcode_issue(st, "test", a.id, code, sizeof code), "issue");
+        printf("%s\n", code);
+    }
+    gh_store_close(st);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     char err[512];
+    if (argc > 1 && argv[1][0] == '-' && argv[1][1] == '-')
+        return door_code(argc, argv);
     if (argc != 2) {
         fprintf(stderr, "usage: lockctl_mkdb DB\n");
         return 2;

@@ -61,7 +61,7 @@ sim list | grep -q "board ABCDE .*driver=bound" || fail "ABCDE not given back to
 # kill -9 in the middle of a pulse.
 kiosk_start kiosk_kill9
 login_unlock ann@example.com 4682
-step 'tap "Gate"' 'expect "Gate is open."'
+step 'tap "Gate"' 'expect "Gate is open, Ann"'
 shot gate_open
 CHECK="pulse"; relay_is ABCDE 1 on
 kill -9 "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=

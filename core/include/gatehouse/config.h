@@ -36,6 +36,8 @@ struct gh_config {
     int fullscreen;              /* default 0 */
     double scale;                /* default 1.0 */
     char font[512];              /* "" = find DejaVuSans.ttf */
+    /* [kiosk] */
+    char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
 };
 
 void gh_config_defaults(struct gh_config *cfg);

@@ -35,6 +35,9 @@
 #include "gatehouse/auth.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/outbox.h"
+#include "gatehouse/doorcode.h"
+#include "gatehouse/throttle.h"
+#include "gatehouse/openings.h"
 #include "gatehouse/ui.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
@@ -231,6 +234,22 @@ struct gh_core_api {
     enum gh_status (*group_set_domains)(struct gh_store *st, const char *actor, const char *name,
                                         const char *const *domains, int n);
     enum gh_status (*group_unarchive)(struct gh_store *st, const char *actor, const char *name);
+    /* appended (issue 12): door codes and the per-kiosk throttle */
+    enum gh_status (*doorcode_attempt)(struct gh_store *st, const char *kiosk, const char *code,
+                                       struct gh_account *out, int64_t *wait_ms);
+    enum gh_status (*doorcode_issue)(struct gh_store *st, const char *actor, int64_t account_id,
+                                     char *code_out, size_t n);
+    int (*doorcode_has)(struct gh_store *st, int64_t account_id);
+    int64_t (*throttle_wait_ms)(struct gh_store *st, const char *kiosk,
+                                enum gh_throttle_kind k);
+    enum gh_status (*throttle_fail)(struct gh_store *st, const char *kiosk,
+                                    enum gh_throttle_kind k, int64_t *wait_ms);
+    enum gh_status (*auth_kiosk_login)(struct gh_store *st, const char *kiosk, const char *who,
+                                       const char *pin, struct gh_account *out,
+                                       int64_t *wait_ms);
+    /* appended (issue 12): Recent openings (openings.h) */
+    enum gh_status (*openings_recent)(struct gh_store *st, int64_t who, int limit,
+                                      gh_opening_fn fn, void *ud);
     /* appended members go here; check size before using them */
 };
 

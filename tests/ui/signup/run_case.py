@@ -305,6 +305,7 @@ def setup_code_sets_pin(env):
     env.kiosk("setup_code_sets_pin", CODE=code)
     a = env.account("bo@example.com")
     check(a["has_pin"], "no PIN set: %r" % a)
+    check(a.get("door_code") is True, "no door code issued at the end of the PIN setup: %r" % a)
     check(env.log_has("auth.setup", "ok", actor="kiosk"), "redemption not logged")
     rc, out = env.login("bo@example.com", "2468")
     check(rc == 0, "log-in with the new PIN failed: %s" % out)
