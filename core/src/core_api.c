@@ -9,6 +9,7 @@
  * appended, in the same order as the struct, and `size` tells a plugin built
  * against a newer header which members exist (GH_HAS).
  */
+#include "gatehouse/forgot.h"
 #include "gatehouse/plugin_host.h"
 
 static const struct gh_core_api table = {
@@ -85,6 +86,7 @@ static const struct gh_core_api table = {
     .auth_kiosk_login = gh_auth_kiosk_login,
     /* appended (issue 12): Recent openings */
     .openings_recent = gh_openings_recent,
+    .auth_forgot_pin = gh_auth_forgot_pin,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -317,6 +317,8 @@ static void keypad_draw(void *state, struct gh_ui *ui)
         code_check(lc, ui, &door);
     if (u->button(ui, "lockctl.code.pin", _("Use email and PIN instead"), GH_UI_MUTED))
         u->push(ui, "lockctl.login", NULL);
+    if (u->button(ui, "lockctl.code.forgot", _("Forgot your PIN?"), GH_UI_MUTED))
+        u->push(ui, "lockctl.forgot", NULL);
 }
 
 /* ---- lockctl.code: a lobby kiosk's Unlock tile -------------------------------------- */
@@ -348,6 +350,8 @@ static void code_draw(void *state, struct gh_ui *ui)
         code_check(lc, ui, NULL);
     if (u->button(ui, "lockctl.code.pin", _("Use email and PIN instead"), GH_UI_MUTED))
         u->push(ui, "lockctl.login", NULL);
+    if (u->button(ui, "lockctl.code.forgot", _("Forgot your PIN?"), GH_UI_MUTED))
+        u->push(ui, "lockctl.forgot", NULL);
     if (u->button(ui, "lockctl.code.cancel", _("Cancel"), GH_UI_NORMAL))
         u->home(ui);
 }

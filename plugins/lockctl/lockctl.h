@@ -73,6 +73,10 @@ struct lockctl {
      * unlock time (then home) */
     struct lc_door opened;
     char opened_who[GH_NAME_BUF];
+    /* lockctl.forgot: what is typed (wiped on leave), and when it was sent */
+    char forgot_who[GH_EMAIL_MAX + 1];
+    char forgot_err[256];
+    int64_t forgot_sent_at;       /* host->mono_ms(), 0: not sent yet */
 };
 
 extern struct lockctl lc_state;
@@ -98,6 +102,8 @@ void lc_relay_target(const struct gh_location *door, char *buf, size_t len);
 
 /* screens.c */
 int lc_screens_register(struct lockctl *lc);
+/* forgot.c: "Forgot your PIN?" (lockctl.forgot) */
+int lc_forgot_register(struct lockctl *lc);
 void lc_screens_wipe(struct lockctl *lc);
 /* The core's sentence fragment as a sentence (capital, full stop). */
 void lc_sentence(char *out, size_t len, const char *in);

@@ -234,6 +234,8 @@ static void login_draw(void *state, struct gh_ui *ui)
     u->row_end(ui);
     if (lc->refused[0])
         u->text(ui, "lockctl.refused", lc->refused, GH_UI_ERROR);
+    if (u->button(ui, "lockctl.login.forgot", _("Forgot your PIN?"), GH_UI_MUTED))
+        u->push(ui, "lockctl.forgot", NULL);
     if (cancel)
         u->home(ui);
     else if (go) {
@@ -571,7 +573,7 @@ int lc_screens_register(struct lockctl *lc)
     const struct gh_host *h = lc->host;
     if (h->register_screen(h->ctx, &login) != 0 || h->register_screen(h->ctx, &doors) != 0 ||
         h->register_tile(h->ctx, &tile) != 0 || lc_door_register(lc) != 0 ||
-        lc_mine_register(lc) != 0)
+        lc_mine_register(lc) != 0 || lc_forgot_register(lc) != 0)
         return -1;
     return 0;
 }

@@ -198,8 +198,8 @@ static void run(struct gh_ui *ui, enum act what)
                              "again."), who);
         break;
     case A_RESEND:
-        say(GH_UI_SUCCESS, _("A new welcome email has been queued for %s. The old setup code "
-                             "no longer works."), who);
+        say(GH_UI_SUCCESS, _("A new setup code has been emailed to %s. The old one no longer "
+                             "works."), who);
         break;
     default:
         break;
@@ -233,6 +233,7 @@ static int actions(struct gh_ui *ui, enum act *out)
         if (manage) {
             out[n++] = A_ACTIVATE;
             out[n++] = A_BLOCK;
+            out[n++] = A_RESEND;       /* SPEC: staff can resend it at any time */
         }
         break;
     case GH_STATE_BLOCKED:
@@ -289,7 +290,7 @@ static void person_draw(void *state, struct gh_ui *ui)
         [A_ACTIVATE] = N_("Activate"), [A_APPROVE] = N_("Activate"),
         [A_DECLINE] = N_("Deactivate"), [A_DEACTIVATE] = N_("Deactivate"),
         [A_BLOCK] = N_("Block"), [A_UNBLOCK] = N_("Unblock"),
-        [A_RESEND] = N_("Resend welcome email") };
+        [A_RESEND] = N_("Send a new setup code") };
     static const char *const ids[] = {
         [A_ACTIVATE] = "occupants.activate", [A_APPROVE] = "occupants.activate",
         [A_DECLINE] = "occupants.deactivate", [A_DEACTIVATE] = "occupants.deactivate",
@@ -318,7 +319,7 @@ static void person_draw(void *state, struct gh_ui *ui)
 
     int n = actions(ui, acts);
     if (n) {
-        /* state changes share a row; the longer "Resend welcome email" has
+        /* state changes share a row; the longer "Send a new setup code" has
          * its own, so no label is cut */
         int nstate = n - (acts[n - 1] == A_RESEND);
         u->text(ui, NULL, _("Quick actions"), GH_UI_MUTED);

@@ -250,6 +250,8 @@ struct gh_core_api {
     /* appended (issue 12): Recent openings (openings.h) */
     enum gh_status (*openings_recent)(struct gh_store *st, int64_t who, int limit,
                                       gh_opening_fn fn, void *ud);
+    /* appended (issue 15): "Forgot your PIN?" (forgot.h) */
+    enum gh_status (*auth_forgot_pin)(struct gh_store *st, const char *actor, const char *who);
     /* appended members go here; check size before using them */
 };
 
