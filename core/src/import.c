@@ -847,6 +847,8 @@ static enum gh_status dry_run(struct gh_store *st, const char *actor, const char
     o.dry_run = 0;
     o.no_welcome = 1;
     s = import_file(copy, actor, path, &o, out);
+    if (out)
+        out->committed = out->resume_line = 0;   /* nothing is ever committed */
     gh_store_fail(st, s, "%s", gh_store_errmsg(copy));
     gh_store_close(copy);
 out:
