@@ -398,6 +398,11 @@ static int run_plugin_command(struct cli *c, int argc, char **argv)
     }
     if (!r && gh_plugin_host_undeclared(scan) == 0)
         return -1;
+    if (r && !c->st && !db_exists(c->cfg.store_path)) {
+        fprintf(stderr, "gatehousectl: %s '%s' %s\n", _("no database at"),
+                c->cfg.store_path, _("(run 'gatehousectl init' first, or give --db FILE)"));
+        return 1;
+    }
     if (load_plugins(c) != 0)
         return -1;
     r = gh_plugin_host_match(c->host, argc, argv, &consumed);

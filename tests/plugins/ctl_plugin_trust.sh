@@ -54,6 +54,9 @@ help)
   no_init "--help with an ABI 1.0 plugin"
   # without the crashing plugin, a plugin command loads the plugins and runs
   rm "$tmp/p/ght_crash.so" "$tmp/p/ght_legacy.so"
+  run k ght hello x
+  [ $rc -eq 1 ] && grep -q "no database at" "$tmp/err" || fail "a plugin command without a database: exit $rc"
+  no_init "a plugin command without a database"
   run k init
   [ $rc -eq 0 ] || fail "init: exit $rc"
   run k ght hello big world

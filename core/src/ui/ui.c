@@ -756,6 +756,7 @@ void ui_build_frame(struct gh_ui *ui)
 
     /* content height, and keep the scroll inside it */
     struct ui_scroll *cs = &ui->scrolls[0];
+    const int drawn_off = cs->offset, drawn_kb = ui->kb_h;   /* this frame's layout */
     cs->content_h = ui->y + margin - S(20);
     int max = cs->content_h - ui->content_view.h;
     if (max < 0)
@@ -777,15 +778,28 @@ void ui_build_frame(struct gh_ui *ui)
             cs->offset = bottom - ui->content_view.h;
         if (top - cs->offset < 0)
             cs->offset = top;
+        ui->focus_max = 0;
         if (cs->offset > max && ui->kb_h == ui_keyboard_height(ui, ui->focus_kb))
-            max = cs->offset;
+            max = ui->focus_max = cs->offset;
         ui->ensure_visible = 0;
         ui->need_frame = 1;
+    } else if (ui->focus && ui->focus_max > max &&
+               ui->kb_h == ui_keyboard_height(ui, ui->focus_kb)) {
+        max = ui->focus_max;             /* the room made for the field stays */
     }
+    if (!ui->focus)
+        ui->focus_max = 0;
     if (cs->offset > max && !ui->dragging)
         cs->offset = max;
     if (cs->offset < 0)
         cs->offset = 0;
+    /* This frame was laid out with the scroll and keyboard it started with.
+     * When either moved since (a field with a taller or shorter keyboard
+     * took the focus, the content shrank), lay it out again now: shown as
+     * it is, the next full repaint would jump by the difference. */
+    if (cs->offset != drawn_off ||
+        (ui->focus ? ui_keyboard_height(ui, ui->focus_kb) : 0) != drawn_kb)
+        ui->need_frame = 1;
 
     if (ui->focus && ui->kb_h)
         ui_keyboard_layout(ui);

@@ -177,6 +177,9 @@ struct gh_ui {
     char focus_id[UI_ID_MAX];
     enum gh_kb focus_kb;
     int focus_seen, focus_rect_y, focus_rect_h, ensure_visible;
+    int focus_max;               /* scroll room made past the content's end so the
+                                    keyboard does not cover the focused field; kept
+                                    while that keyboard is up, 0 when none */
     char focus_request[UI_ID_MAX];
     int kb_shift, kb_sym;
     int kb_h;                     /* height of the keyboard shown this frame */

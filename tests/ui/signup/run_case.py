@@ -269,6 +269,12 @@ def invalid_email_said_under_the_field(env):
 
 
 @case
+def scrolled_form_then_a_field_redraws_exactly(env):
+    env.kiosk("scrolled_form_then_a_field_redraws_exactly")
+    check(env.occupants() == [], "an account was made without sending the form")
+
+
+@case
 def overlong_name_101_characters_refused(env):
     env.kiosk("overlong_name_101_characters_refused")
     occ = env.occupants()
