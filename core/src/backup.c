@@ -471,8 +471,11 @@ static void recorded_fpr(const char *path, char out[GH_SITEKEY_FPR_HEX])
     sqlite3_close(db);
 }
 
-/* Writes key to a new file dst (mode 0600, synced); -1 with errno. */
-static int write_key(const char *dst, const unsigned char key[GH_SITEKEY_BYTES])
+/* Writes key to file dst (mode 0600, synced); -1 with errno. own: hand it
+ * to the folder's owner when root writes it (a key that goes beside the
+ * kiosk's database); a backup's key is owned like the backup, by whoever
+ * ran the command. */
+static int write_key(const char *dst, const unsigned char key[GH_SITEKEY_BYTES], int own)
 {
     int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
@@ -480,7 +483,8 @@ static int write_key(const char *dst, const unsigned char key[GH_SITEKEY_BYTES])
     int ok = fchmod(fd, 0600) == 0 && write(fd, key, GH_SITEKEY_BYTES) == GH_SITEKEY_BYTES &&
              fsync(fd) == 0;
     int e = errno;
-    own_like_dir(fd, dst);
+    if (own)
+        own_like_dir(fd, dst);
     close(fd);
     errno = e;
     return ok ? 0 : -1;
@@ -691,7 +695,7 @@ static enum gh_status stage_backup_key(const char *db_path, const char *copy, co
     recorded_fpr(copy, fpr);
     enum gh_status s = load_key(src, fpr, db_path, key, &have, err, errlen);
     if (s == GH_OK && have) {
-        if (make_temp(ktmp, n, dst, "tmp") != 0 || write_key(ktmp, key) != 0) {
+        if (make_temp(ktmp, n, dst, "tmp") != 0 || write_key(ktmp, key, 0) != 0) {
             seterr(err, errlen, _("can't write %s: %s"), dst, strerror(errno));
             if (ktmp[0])
                 unlink(ktmp);
@@ -817,7 +821,7 @@ static enum gh_status stage_key(const char *copy, const char *file, char *err, s
     }
     recorded_fpr(copy, fpr);
     enum gh_status s = load_key(src, fpr, file, key, &have, err, errlen);
-    if (s == GH_OK && have && write_key(dst, key) != 0) {
+    if (s == GH_OK && have && write_key(dst, key, 1) != 0) {
         seterr(err, errlen, _("can't write %s: %s"), dst, strerror(errno));
         s = GH_E_IO;
     }

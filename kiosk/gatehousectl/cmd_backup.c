@@ -129,6 +129,12 @@ static int run_restore(void *state, struct gh_cmd_ctx *ctx, int argc, char **arg
             gh_cli_text(ctx->out, info.previous);
             fputc('\n', ctx->out);
         }
+        char key[4096];
+        if (info.has_key && gh_sitekey_path(db, key, sizeof key) == GH_OK) {
+            fprintf(ctx->out, "%s ", _("site key restored as"));
+            gh_cli_text(ctx->out, key);
+            fputc('\n', ctx->out);
+        }
     }
     return 0;
 }

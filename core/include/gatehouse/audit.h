@@ -51,7 +51,8 @@ const char *gh_outcome_name(enum gh_outcome o);
 enum gh_status gh_audit_head(struct gh_store *st, int64_t *count, char hash_out[65]);
 
 /* "SEQ:HASH" (what `log head` prints) into seq and a lower-case hash.
- * GH_E_INVALID unless SEQ is a number >= 1 and HASH 64 hex digits. */
+ * GH_E_INVALID unless SEQ is a number >= 1 and HASH 64 hex digits, or the
+ * empty log's "0:" and 64 zeros (an anchor that any log holds). */
 enum gh_status gh_audit_anchor_parse(const char *text, int64_t *seq, char hash[65]);
 /* GH_OK when entry seq is in the log with exactly this hash; GH_E_TAMPERED,
  * with errmsg naming the anchor, when it is missing (entries cut off the end)

@@ -8,14 +8,23 @@
  * backup API from a single read transaction, so in WAL mode it never stops
  * the kiosk from writing and it is a consistent snapshot. It is written next
  * to its destination under a temporary name, checked, and renamed into place.
+ * The site key beside the database (sitekey.h) goes beside the backup as
+ * "<backup>.key" (mode 0600, also written whole and renamed).
  *
  * A restore is refused while a kiosk holds the instance lock. The file is
- * first copied aside and checked there (PRAGMA integrity_check, that it is a
- * Gatehouse database no newer than this program, and that the activity log
- * chain verifies); only then is the current database saved as
- * "<db>.pre-restore" and overwritten in one transaction, again through the
- * backup API, so a gatehousectl reading at the same time sees the old or the
- * new database, never a mix.
+ * first copied aside and checked there: PRAGMA integrity_check; that it is a
+ * Gatehouse database no newer than this program; that it holds no trigger or
+ * view this version lacks (checked before the copy is opened, so none runs)
+ * and that, migrated, its schema is exactly a new database's (type, name and
+ * sql of every table, index, trigger and view); that the activity log
+ * verifies (gh_audit_verify: an emptied or front-cut log too); and that
+ * "<backup>.key" is the key the backup records (required when it records
+ * one). Only then is the current database saved as "<db>.pre-restore" (its
+ * key as "<db>.pre-restore.key") and overwritten in one transaction, again
+ * through the backup API, so a gatehousectl reading at the same time sees
+ * the old or the new database, never a mix; then the backup's key is
+ * renamed into place as "<db>.key". Entries cut off the end of the backup's
+ * log can't be seen here: only an anchor kept elsewhere shows them.
  *
  * The instance lock is an advisory flock(2) on "<db>.lock" in the database's
  * folder, holding the owner's pid as text. The kernel drops it when the
@@ -49,14 +58,18 @@ struct gh_backup_info {
     int has_key;            /* a site key was written (backup) or restored beside it */
 };
 
-/* Writes a backup of the database at db_path to file (replacing it
- * atomically if it exists). info may be NULL. */
+/* Writes a backup of the database at db_path to file, and its site key to
+ * file.key (replacing them atomically if they exist). Refused when the key
+ * the database records is missing or another (err names the file): such a
+ * backup could never be restored. info may be NULL. */
 enum gh_status gh_backup_create(const char *db_path, const char *file,
                                 struct gh_backup_info *info, char *err, size_t errlen);
-/* Checks a backup without changing it: integrity, schema, activity log.
- * GH_E_STORE (not a database / damaged), GH_E_INVALID (not a Gatehouse
- * database), GH_E_SCHEMA (newer than this program), GH_E_TAMPERED (log
- * chain broken; err names the first bad entry). */
+/* Checks a backup without changing it: integrity, schema, activity log,
+ * site key. GH_E_STORE (not a database / damaged), GH_E_INVALID (not a
+ * Gatehouse database, a schema not this version's, or another database's
+ * key; err names each difference), GH_E_SCHEMA (newer than this program),
+ * GH_E_TAMPERED (log chain broken or emptied; err names the first bad
+ * entry), GH_E_NOTFOUND (the backup or its recorded key file missing). */
 enum gh_status gh_backup_check(const char *file, struct gh_backup_info *info,
                                char *err, size_t errlen);
 /* Replaces the database at db_path with the backup in file, after the checks

@@ -67,4 +67,6 @@ rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.key"
 ok init
 sql "DELETE FROM audit"
 ok log verify
+ok log head
+ok log verify --anchor "$(cat "$T/out")"
 echo PASS

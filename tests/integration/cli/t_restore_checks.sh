@@ -67,6 +67,7 @@ unchanged
 head -c 32 /dev/urandom >"$DB.key"
 cp "$DB.key" "$T/own.key"
 ok restore "$T/good.db"
+out_has "site key restored as $DB.key"
 cmp -s "$DB.key" "$T/good.db.key" || fail "the backup's key was not restored"
 cmp -s "$DB.pre-restore.key" "$T/own.key" || fail "the replaced database's key was not kept"
 [ "$(stat -c %a "$DB.key")" = 600 ] || fail "the restored key is not mode 0600"

@@ -199,7 +199,11 @@ static void an_anchor_must_be_seq_colon_64_hex(void **state)
     snprintf(upper, sizeof upper, "3:%s", "ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789");
     assert_int_equal(gh_audit_anchor_parse(upper, &seq, h), GH_OK);
     assert_string_equal(h, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
-    const char *bad[] = { "", "12", "12:", ":abc", "0:" "0000000000000000000000000000000000000000000000000000000000000000",
+    char empty[80];
+    snprintf(empty, sizeof empty, "0:%064d", 0);   /* `log head` of an empty log */
+    assert_int_equal(gh_audit_anchor_parse(empty, &seq, h), GH_OK);
+    assert_int_equal(seq, 0);
+    const char *bad[] = { "", "12", "12:", ":abc", "0:" "0000000000000000000000000000000000000000000000000000000000000001",
                           "x:0000000000000000000000000000000000000000000000000000000000000000",
                           "1:000000000000000000000000000000000000000000000000000000000000000g",
                           "1:00000000000000000000000000000000000000000000000000000000000000000" };
