@@ -27,7 +27,7 @@ for sig in TERM INT HUP; do
     CHECK="kiosk, SIG$sig mid-pulse"
     kiosk_start "kiosk_sig$sig"
     login_unlock ann@example.com 4682
-    step 'tap "Gate"' 'expect "Gate is open."'
+    step 'tap "Gate"' 'expect "Gate is open, Ann"'
     shot gate_open
     relay_is ABCDE 1 on
     kiosk_stop_with "$sig"
