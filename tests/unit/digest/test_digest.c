@@ -23,6 +23,7 @@
 #include "gatehouse/digest.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
+#include "store_internal.h"
 
 struct fx {
     char dir[128], db[256];
@@ -188,6 +189,29 @@ static void digest_carries_the_anchor_of_the_newest_entry(void **state)
     free(d.body);
 }
 
+/* The anchor a digest carried proves the log was not cut after it left:
+ * it checks out while the log is whole, and fails once the newest entries
+ * (the digest's own and later ones) are deleted. */
+static void digest_anchor_verifies_and_fails_once_the_newest_entries_are_cut(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(gh_settings_set(f->st, "test", GH_SETTING_DIGEST_TO, "boss@x.test"), GH_OK);
+    log_n(f->st, 4, "door.unlock", "Gate", GH_OUTCOME_OK);
+    char anchor[96], hash[65];
+    int64_t seq = 0, bad = 0, count = 0;
+    int queued = 0;
+    assert_int_equal(gh_digest_queue(f->st, "test", 0, &queued, anchor), GH_OK);
+    log_n(f->st, 2, "door.unlock", "Gate", GH_OUTCOME_OK);
+    assert_int_equal(gh_audit_anchor_parse(anchor, &seq, hash), GH_OK);
+    assert_int_equal(gh_audit_verify(f->st, &bad, &count), GH_OK);
+    assert_int_equal(gh_audit_check_anchor(f->st, seq, hash), GH_OK);
+    char cut[128];
+    snprintf(cut, sizeof cut, "DELETE FROM audit WHERE seq >= %lld", (long long)seq);
+    assert_int_equal(sqlite3_exec(gh_store_db(f->st), cut, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(gh_audit_verify(f->st, &bad, &count), GH_OK);   /* the chain alone can't tell */
+    assert_int_not_equal(gh_audit_check_anchor(f->st, seq, hash), GH_OK);
+}
+
 static void digest_subject_names_the_kiosk_and_the_date(void **state)
 {
     struct fx *f = *state;
@@ -270,6 +294,7 @@ int main(int argc, char **argv)
         T(digest_counts_match_the_log_for_a_scripted_day),
         T(digest_counts_only_what_happened_since_the_previous_digest),
         T(digest_carries_the_anchor_of_the_newest_entry),
+        T(digest_anchor_verifies_and_fails_once_the_newest_entries_are_cut),
         T(digest_subject_names_the_kiosk_and_the_date),
         T(digest_is_due_once_a_day_from_digest_hour),
         T(digest_to_must_be_plain_addresses),
