@@ -624,19 +624,28 @@ enum gh_status gh_outbox_unclaim_all(struct gh_store *st, int *n_out)
     return s == GH_OK && rc == SQLITE_ROW ? unclaim(st, 0, n_out) : s;
 }
 
+/* The start of every change to one queued message: a transaction, its
+ * facts, and the refusal when it is no longer queued. GH_OK: inside the
+ * transaction, which the caller commits or rolls back; else rolled back. */
+static enum gh_status begin_queued(struct gh_store *st, int64_t id, struct facts *f)
+{
+    enum gh_status s = gh_store_begin(st);
+    if (s != GH_OK)
+        return s;
+    if ((s = load_facts(st, id, f)) == GH_OK && f->state != GH_MAIL_QUEUED)
+        s = not_queued(st, id, f);
+    if (s != GH_OK)
+        gh_store_rollback(st);
+    return s;
+}
+
 enum gh_status gh_outbox_mark_sent(struct gh_store *st, int64_t id)
 {
     struct facts f;
     char target[32];
-    enum gh_status s = gh_store_begin(st);
+    enum gh_status s = begin_queued(st, id, &f);
     if (s != GH_OK)
         return s;
-    if ((s = load_facts(st, id, &f)) != GH_OK)
-        goto fail;
-    if (f.state != GH_MAIL_QUEUED) {
-        s = not_queued(st, id, &f);
-        goto fail;
-    }
     if ((s = finish(st, id, GH_MAIL_SENT, f.attempts + 1, f.first_fail_at, "")) != GH_OK)
         goto fail;
     mail_target(id, target, sizeof target);
@@ -684,15 +693,9 @@ enum gh_status gh_outbox_mark_deferred(struct gh_store *st, int64_t id, const ch
     int64_t now = gh_clock_now_ms();
     gh_store_copy(reason, sizeof reason, why && *why ? why : "temporary failure");
 
-    enum gh_status s = gh_store_begin(st);
+    enum gh_status s = begin_queued(st, id, &f);
     if (s != GH_OK)
         return s;
-    if ((s = load_facts(st, id, &f)) != GH_OK)
-        goto fail;
-    if (f.state != GH_MAIL_QUEUED) {
-        s = not_queued(st, id, &f);
-        goto fail;
-    }
     int attempts = f.attempts + 1;
     int64_t first = f.first_fail_at ? f.first_fail_at : now;
     if (now - first >= GIVE_UP_MS) {
@@ -739,15 +742,9 @@ enum gh_status gh_outbox_cancel(struct gh_store *st, const char *actor, int64_t 
 {
     struct facts f;
     char target[32];
-    enum gh_status s = gh_store_begin(st);
+    enum gh_status s = begin_queued(st, id, &f);
     if (s != GH_OK)
         return s;
-    if ((s = load_facts(st, id, &f)) != GH_OK)
-        goto fail;
-    if (f.state != GH_MAIL_QUEUED) {
-        s = not_queued(st, id, &f);
-        goto fail;
-    }
     if ((s = finish(st, id, GH_MAIL_CANCELLED, f.attempts, f.first_fail_at, why)) != GH_OK)
         goto fail;
     mail_target(id, target, sizeof target);
@@ -785,15 +782,9 @@ enum gh_status gh_outbox_cancel_codes(struct gh_store *st, int64_t account_id, c
 enum gh_status gh_outbox_mark_failed(struct gh_store *st, int64_t id, const char *why)
 {
     struct facts f;
-    enum gh_status s = gh_store_begin(st);
+    enum gh_status s = begin_queued(st, id, &f);
     if (s != GH_OK)
         return s;
-    if ((s = load_facts(st, id, &f)) != GH_OK)
-        goto fail;
-    if (f.state != GH_MAIL_QUEUED) {
-        s = not_queued(st, id, &f);
-        goto fail;
-    }
     s = fail_now(st, id, &f, f.attempts + 1,
                  f.first_fail_at ? f.first_fail_at : gh_clock_now_ms(),
                  why && *why ? why : "refused by the relay");
