@@ -992,10 +992,28 @@ struct committer {
     int64_t q[GH_MAILER_MARK_GROUP];
     int n;                        /* queued ids */
     int busy, stop;
+    int draining;                 /* a drain waits: commit what there is now */
     int marked;                   /* since the last drain */
     enum gh_status err;           /* first failure since the last drain */
     char errmsg[512];
 };
+
+/* A commit costs an fsync whether it marks one message or sixty-four, and
+ * the relay accepts a message about as fast as a commit takes: committing
+ * whatever is there at once made a group of one or two, an fsync a message.
+ * So the committer waits a moment for a fuller group, unless the batch is
+ * waiting for it (drain) or it is stopping. Called with c->mu held. */
+static void gather(struct committer *c)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);        /* the condition's clock */
+    long ns = until.tv_nsec + GH_MAILER_MARK_GATHER_MS * 1000000L;
+    until.tv_sec += ns / 1000000000L;
+    until.tv_nsec = ns % 1000000000L;
+    while (c->n < GH_MAILER_MARK_GROUP && !c->stop && !c->draining)
+        if (pthread_cond_timedwait(&c->work, &c->mu, &until) == ETIMEDOUT)
+            break;
+}
 
 static void *committer_main(void *arg)
 {
@@ -1007,6 +1025,7 @@ static void *committer_main(void *arg)
             pthread_cond_wait(&c->work, &c->mu);
         if (c->n == 0)
             break;                /* stop, and nothing left to mark */
+        gather(c);
         int k = c->n;
         memcpy(ids, c->q, (size_t)k * sizeof ids[0]);
         c->n = 0;
@@ -1119,7 +1138,10 @@ static void committer_add(struct committer *c, int64_t id)
     while (c->n == GH_MAILER_MARK_GROUP)
         pthread_cond_wait(&c->idle, &c->mu);   /* the group is full: wait for a commit */
     c->q[c->n++] = id;
-    pthread_cond_signal(&c->work);
+    /* the first starts the committer's gathering, a full group ends it;
+     * waking it for every message in between would only cost switches */
+    if (c->n == 1 || c->n == GH_MAILER_MARK_GROUP)
+        pthread_cond_signal(&c->work);
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -1129,8 +1151,11 @@ static enum gh_status committer_drain(struct committer *c, struct gh_store *st,
                                       struct gh_mail_batch *out)
 {
     pthread_mutex_lock(&c->mu);
+    c->draining = 1;
+    pthread_cond_signal(&c->work);                /* stop gathering: commit now */
     while (c->n > 0 || c->busy)
         pthread_cond_wait(&c->idle, &c->mu);
+    c->draining = 0;
     out->sent += c->marked;
     enum gh_status s = c->err;
     char why[512];

@@ -56,13 +56,17 @@ struct gh_store;
 struct gh_mail;
 struct gh_mailer;
 
-/* Messages taken from the outbox per batch (one connection). */
-#define GH_MAILER_BATCH 100
+/* Messages taken from the outbox per batch (one connection, one claim, one
+ * wait for the marks at its end). */
+#define GH_MAILER_BATCH 500
 /* Accepted messages are marked sent by a committer thread on its own store
  * connection, whatever has gathered in one transaction, at most this many:
  * the sender does not wait for an fsync per message. A crash resends at
  * most those accepted but not yet committed (same Message-IDs). */
 #define GH_MAILER_MARK_GROUP 64
+/* How long the committer waits for a fuller group before it commits (a
+ * batch that ends, or waits for its marks, makes it commit at once). */
+#define GH_MAILER_MARK_GATHER_MS 20
 /* How long a batch waits for another deliverer's batch to end. */
 #define GH_MAILER_LOCK_WAIT_MS 120000
 
