@@ -907,40 +907,10 @@ enum gh_status gh_outbox_notify_approvers(struct gh_store *st, int64_t account_i
     gh_store_copy(kiosk, sizeof kiosk, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
     const char *none = _("(not given)");
 
-    /* Collect the recipients first: composing inside the loop would write
-     * while the query is still reading. */
-    struct staff { char email[GH_EMAIL_MAX + 1]; char name[GH_NAME_BUF]; int64_t id; };
-    struct staff *to = NULL;
-    size_t n = 0, cap = 0;
-    sqlite3_stmt *q = gh_store_prepare(st,
-        "SELECT id, email, name FROM accounts WHERE kind = 'staff' AND state = 'active' "
-        "AND (perms & ?1) <> 0 ORDER BY id");
-    if (!q)
-        return gh_store_sqlfail(st, _("finding the staff who approve sign-ups"));
-    sqlite3_bind_int64(q, 1, GH_PERM_APPROVE | GH_PERM_ADMIN);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct staff *nt = realloc(to, nc * sizeof *nt);
-            if (!nt) {
-                gh_store_done(st, q);
-                free(to);
-                return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-            }
-            to = nt;
-            cap = nc;
-        }
-        to[n].id = sqlite3_column_int64(q, 0);
-        gh_store_copy(to[n].email, sizeof to[n].email, gh_store_col_text(q, 1));
-        gh_store_copy(to[n].name, sizeof to[n].name, gh_store_col_text(q, 2));
-        n++;
-    }
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        free(to);
-        return gh_store_sqlfail(st, _("finding the staff who approve sign-ups"));
-    }
+    struct gh_staff_ref *to = NULL;
+    size_t n = 0;
+    if ((s = gh_staff_with_perms(st, GH_PERM_APPROVE | GH_PERM_ADMIN, &to, &n)) != GH_OK)
+        return s;
     if (n == 0) {
         free(to);
         return GH_OK;

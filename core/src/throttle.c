@@ -149,39 +149,13 @@ static int64_t last_mail(struct gh_store *st, const char *kiosk)
     return at;
 }
 
-struct admin { int64_t id; char email[GH_EMAIL_MAX + 1]; char name[GH_NAME_BUF]; };
-
 /* One security email to each active admin, inside the caller's transaction. */
 static enum gh_status mail_admins(struct gh_store *st, const char *kiosk, enum gh_throttle_kind k,
                                   int64_t limit)
 {
-    struct admin *to = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
-    enum gh_status s = GH_OK;
-    sqlite3_stmt *q = gh_store_prepare(st,
-        "SELECT id, email, name FROM accounts WHERE kind = 'staff' AND state = 'active' "
-        "AND (perms & ?1) <> 0 ORDER BY id");
-    if (!q)
-        return gh_store_sqlfail(st, _("finding the staff with admin"));
-    sqlite3_bind_int64(q, 1, GH_PERM_ADMIN);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (n == cap) {
-            struct admin *nt = realloc(to, (cap = cap ? cap * 2 : 4) * sizeof *nt);
-            if (!nt) {
-                s = gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-                break;
-            }
-            to = nt;
-        }
-        to[n].id = sqlite3_column_int64(q, 0);
-        gh_store_copy(to[n].email, sizeof to[n].email, gh_store_col_text(q, 1));
-        gh_store_copy(to[n].name, sizeof to[n].name, gh_store_col_text(q, 2));
-        n++;
-    }
-    gh_store_done(st, q);
-    if (s == GH_OK && rc != SQLITE_DONE)
-        s = gh_store_sqlfail(st, _("finding the staff with admin"));
+    struct gh_staff_ref *to = NULL;
+    size_t n = 0;
+    enum gh_status s = gh_staff_with_perms(st, GH_PERM_ADMIN, &to, &n);
     char count[24], wait[24], site[256];
     gh_store_copy(site, sizeof site, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
     snprintf(count, sizeof count, "%lld", (long long)limit);

@@ -182,6 +182,17 @@ enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
 /* Records activity (log-in, unlock) for "last activity". */
 void gh_account_touch(struct gh_store *st, int64_t id);
 
+/* The active staff accounts holding any of perms, by id (staff_list.c):
+ * whom to mail about a sign-up or a security event. *out is malloc'd (free
+ * it); *n may be 0. */
+struct gh_staff_ref {
+    int64_t id;
+    char email[GH_EMAIL_MAX + 1];
+    char name[GH_NAME_BUF];
+};
+enum gh_status gh_staff_with_perms(struct gh_store *st, unsigned perms,
+                                   struct gh_staff_ref **out, size_t *n);
+
 /* ---- appended (core rules) -------------------------------------------- */
 int gh_access_parse(const char *s, enum gh_access *out); /* 0 ok, -1 bad */
 int gh_kind_parse(const char *s, enum gh_kind *out);     /* 0 ok, -1 bad */
