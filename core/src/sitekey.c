@@ -60,7 +60,8 @@ enum gh_status gh_sitekey_read(const char *path, unsigned char key[GH_SITEKEY_BY
 }
 
 /* Root creating the key for a database owned by the service user hands the
- * key to that user, as it would the database. */
+ * key to that user, as it would the database. path is the key's own name
+ * ("<db>.key"). */
 static void own_like_neighbour(int fd, const char *path)
 {
     if (geteuid() != 0)
@@ -96,25 +97,46 @@ static enum gh_status sync_folder(const char *path)
     return rc == 0 ? GH_OK : GH_E_IO;
 }
 
+/* The key is written to a private temporary file, synced, and then linked
+ * into place: link() fails if the name exists, so two programs creating the
+ * key at once never both win, and no reader ever sees a half-written key. */
 enum gh_status gh_sitekey_create(const char *path, unsigned char key[GH_SITEKEY_BYTES],
                                  char *err, size_t errlen)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         int e = errno;
         snprintf(err, errlen, _("the site key %s can't be created: %s"), path, strerror(e));
-        return e == EEXIST ? GH_E_EXISTS : GH_E_IO;
+        return GH_E_IO;
     }
-    randombytes_buf(key, GH_SITEKEY_BYTES);
-    ssize_t w = write(fd, key, GH_SITEKEY_BYTES);
+    unsigned char fresh[GH_SITEKEY_BYTES];
+    randombytes_buf(fresh, sizeof fresh);
+    ssize_t w = write(fd, fresh, sizeof fresh);
     int ok = w == GH_SITEKEY_BYTES && fsync(fd) == 0;
     own_like_neighbour(fd, path);
     close(fd);
-    if (!ok || sync_folder(path) != GH_OK) {
-        unlink(path);
+    if (!ok) {
+        unlink(tmp);
+        sodium_memzero(fresh, sizeof fresh);
         snprintf(err, errlen, _("the site key %s can't be written (is the disk full?)"), path);
         return GH_E_IO;
     }
+    int linked = link(tmp, path), e = errno;
+    unlink(tmp);
+    if (linked != 0) {
+        sodium_memzero(fresh, sizeof fresh);
+        snprintf(err, errlen, _("the site key %s can't be created: %s"), path, strerror(e));
+        return e == EEXIST ? GH_E_EXISTS : GH_E_IO;
+    }
+    if (sync_folder(path) != GH_OK) {
+        sodium_memzero(fresh, sizeof fresh);
+        snprintf(err, errlen, _("the site key %s can't be written (is the disk full?)"), path);
+        return GH_E_IO;
+    }
+    memcpy(key, fresh, sizeof fresh);
+    sodium_memzero(fresh, sizeof fresh);
     return GH_OK;
 }
 
@@ -169,6 +191,8 @@ static enum gh_status adopt_key(struct gh_store *st, const char *path)
     enum gh_status s = gh_sitekey_read(path, st->sitekey, err, sizeof err);
     if (s == GH_E_NOTFOUND)
         s = gh_sitekey_create(path, st->sitekey, err, sizeof err);
+    if (s == GH_E_EXISTS)        /* another program made it a moment ago */
+        s = gh_sitekey_read(path, st->sitekey, err, sizeof err);
     if (s != GH_OK)
         return gh_store_fail(st, s, "%s", err);
     char fpr[GH_SITEKEY_FPR_HEX];

@@ -35,9 +35,10 @@ enum gh_status gh_sitekey_path(const char *db_path, char *out, size_t n);
  * not exist, GH_E_IO if it can't be read or has another size; err says which. */
 enum gh_status gh_sitekey_read(const char *path, unsigned char key[GH_SITEKEY_BYTES],
                                char *err, size_t errlen);
-/* Creates path (O_EXCL, mode 0600, owned like the folder's database when run
- * as root) holding a fresh random key, synced to disk. GH_E_EXISTS if the file
- * is already there. */
+/* Creates path (mode 0600, owned like its database when run as root) holding
+ * a fresh random key, synced to disk: written to a temporary file and linked
+ * into place, so a reader never sees half a key and of two programs creating
+ * it at once exactly one wins. GH_E_EXISTS if the file is already there. */
 enum gh_status gh_sitekey_create(const char *path, unsigned char key[GH_SITEKEY_BYTES],
                                  char *err, size_t errlen);
 /* A short public fingerprint of a key (not the key): 16 hex digits. */

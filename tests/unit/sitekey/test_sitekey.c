@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gatehouse/sitekey.h"
@@ -156,6 +157,54 @@ static void a_key_file_waiting_beside_an_older_database_is_adopted(void **state)
     assert_memory_equal(key, back, GH_SITEKEY_BYTES);
 }
 
+/* Several programs opening a new database at the same moment (the kiosk, its
+ * mail thread, gatehousectl) all open it and end up with the one same key. */
+static void programs_opening_a_new_database_at_once_share_one_key(void **state)
+{
+    struct fx *f = *state;
+    enum { KIDS = 6 };
+    int go[2], out[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(out), 0);
+    for (int i = 0; i < KIDS; i++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            char c, h[GH_SITEKEY_HEX] = "", line[80];
+            close(go[1]);
+            if (read(go[0], &c, 1) < 0)
+                _exit(2);
+            struct gh_store *st = NULL;
+            char err[256];
+            if (gh_store_open(f->db, &st, err, sizeof err) != GH_OK ||
+                gh_store_keyed_hash(st, "door-code", "12345678", h) != GH_OK)
+                snprintf(h, sizeof h, "FAILED");
+            gh_store_close(st);
+            int n = snprintf(line, sizeof line, "%-64s\n", h);
+            _exit(write(out[1], line, (size_t)n) == n ? 0 : 3);
+        }
+    }
+    close(go[0]);
+    close(out[1]);
+    close(go[1]);                                 /* all start now */
+    char buf[KIDS * 65 + 1];
+    size_t got = 0;
+    ssize_t r;
+    while (got < sizeof buf - 1 && (r = read(out[0], buf + got, sizeof buf - 1 - got)) > 0)
+        got += (size_t)r;
+    buf[got] = '\0';
+    close(out[0]);
+    for (int i = 0; i < KIDS; i++) {
+        int ws = 0;
+        wait(&ws);
+        assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    }
+    assert_int_equal(got, (size_t)KIDS * 65);
+    assert_null(strstr(buf, "FAILED"));
+    for (int i = 1; i < KIDS; i++)
+        assert_memory_equal(buf, buf + i * 65, 64);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(int argc, char **argv)
@@ -167,6 +216,7 @@ int main(int argc, char **argv)
         T(another_databases_key_is_refused),
         T(a_damaged_key_file_is_refused),
         T(a_key_file_waiting_beside_an_older_database_is_adopted),
+        T(programs_opening_a_new_database_at_once_share_one_key),
     };
     if (argc > 1) {
         int found = 0;
