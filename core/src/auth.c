@@ -333,7 +333,7 @@ static int typed_an_id(const char *who, const struct gh_account *a)
 
 /* Looks WHO up; an unknown (or unparsable) identifier, or an account id, is
  * GH_E_NOTFOUND and anything else is a real error. */
-static enum gh_status find_who(struct gh_store *st, const char *who, struct gh_account *a)
+enum gh_status gh_auth_find_who(struct gh_store *st, const char *who, struct gh_account *a)
 {
     if (!who || !*who)
         return GH_E_NOTFOUND;
@@ -509,7 +509,7 @@ static enum gh_status attempt_start(struct gh_store *st, struct attempt *t, cons
                                     const char *denied)
 {
     gh_auth_init();
-    enum gh_status s = find_who(st, who, &t->a);
+    enum gh_status s = gh_auth_find_who(st, who, &t->a);
     if (s == GH_E_NOTFOUND) {
         if (kind == SECRET_PIN)
             verify_argon(NULL, secret);

@@ -11,6 +11,7 @@
 #include "store_internal.h"
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
+#include "gatehouse/auth.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/forgot.h"
 #include "gatehouse/i18n.h"
@@ -21,26 +22,6 @@
 
 #define FORGOT_PER_DAY 3
 #define DAY_MS (24LL * 3600 * 1000)
-
-/* The account for an email or phone (never an id: the kiosk never takes
- * one); GH_E_NOTFOUND when there is none. */
-static enum gh_status find_person(struct gh_store *st, const char *who, struct gh_account *a)
-{
-    char phone[GH_PHONE_BUF], mine[GH_PHONE_BUF];
-    int email = strchr(who, '@') != NULL;
-    if (!email && (gh_ident_normalize_phone(who, phone, sizeof phone, NULL, 0) != 0 || !*phone))
-        return GH_E_NOTFOUND;
-    enum gh_status s = gh_account_find(st, who, a);
-    if (s == GH_E_INVALID)
-        return GH_E_NOTFOUND;
-    if (s != GH_OK || email)
-        return s;
-    /* all digits can also be read as an id: only the phone counts here */
-    if (gh_ident_normalize_phone(a->phone, mine, sizeof mine, NULL, 0) != 0 ||
-        strcmp(mine, phone) != 0)
-        return GH_E_NOTFOUND;
-    return GH_OK;
-}
 
 static enum gh_status sent_today(struct gh_store *st, int64_t id, int64_t *n)
 {
@@ -68,7 +49,7 @@ enum gh_status gh_auth_forgot_pin(struct gh_store *st, const char *actor, const 
     struct gh_account a;
     char target[64];
     actor = actor && *actor ? actor : "kiosk";
-    enum gh_status s = who && *who ? find_person(st, who, &a) : GH_E_NOTFOUND;
+    enum gh_status s = who && *who ? gh_auth_find_who(st, who, &a) : GH_E_NOTFOUND;
     if (s == GH_E_NOTFOUND)
         return refuse(st, actor, "unknown", "no account with that email or phone");
     if (s != GH_OK)

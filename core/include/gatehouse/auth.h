@@ -37,6 +37,10 @@ long gh_auth_checks(void);
  * not log in (occupant not active: message says why). */
 enum gh_status gh_auth_login(struct gh_store *st, const char *actor, const char *who,
                              const char *pin, struct gh_account *out);
+/* The account a person at the kiosk names by email or phone (any format the
+ * site's phone_country allows), never by account id: GH_OK and *a, or
+ * GH_E_NOTFOUND for unknown, unparsable and id-only input. */
+enum gh_status gh_auth_find_who(struct gh_store *st, const char *who, struct gh_account *a);
 /* Sets a PIN directly (staff creation, admin). */
 enum gh_status gh_auth_set_pin(struct gh_store *st, const char *actor, int64_t id,
                                const char *pin);

@@ -278,6 +278,25 @@ static void forgot_pin_sends_nothing_for_pending_inactive_blocked_unknown_or_an_
                                     "AND outcome = 'refused'"), 8);
 }
 
+/* The phone as people type it: a national number with the site's calling
+ * code finds the account stored in E.164; a bare account id never does. */
+static void forgot_pin_finds_a_national_phone_number_never_an_id(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(gh_settings_set(f->st, "test", "phone_country", "44"), GH_OK);
+    struct gh_account_new in = { .email = "uma@example.org", .phone = "+447700900777",
+                                 .access = GH_ACCESS_ALL };
+    int64_t id = 0;
+    assert_int_equal(gh_occupant_create(f->st, "staff", &in, &id), GH_OK);
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", idtext), GH_OK);
+    assert_int_equal(count_where(f, "SELECT count(*) FROM outbox WHERE kind = 'setup_code'"), 0);
+    assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", "07700 900777"), GH_OK);
+    assert_int_equal(count_where(f, "SELECT count(*) FROM outbox WHERE kind = 'setup_code' "
+                                    "AND to_addr = 'uma@example.org'"), 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(int argc, char **argv)
@@ -290,6 +309,7 @@ int main(int argc, char **argv)
         T(a_cancelled_message_is_never_sent_even_when_retried),
         T(forgot_pin_sends_a_new_code_at_most_3_a_day_and_the_pin_keeps_working),
         T(forgot_pin_sends_nothing_for_pending_inactive_blocked_unknown_or_an_id),
+        T(forgot_pin_finds_a_national_phone_number_never_an_id),
     };
     if (argc > 1) {
         int found = 0;
