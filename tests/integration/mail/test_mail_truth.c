@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
@@ -297,6 +298,31 @@ static void forgot_pin_finds_a_national_phone_number_never_an_id(void **state)
                                     "AND to_addr = 'uma@example.org'"), 1);
 }
 
+/* The kiosk's mail thread queues the day's digest by itself once the hour is
+ * reached, and delivers it to every digest_to address; only one a day. */
+static void mail_worker_queues_and_delivers_the_daily_digest_once(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    assert_int_equal(gh_settings_set(f->st, "test", "digest_to", "boss@example.org, sec@example.org"),
+                     GH_OK);
+    assert_int_equal(gh_settings_set(f->st, "test", "digest_hour", "0"), GH_OK);
+    relay_up(f);
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    int got = mt_spool_wait(f->srv.spool, 2, 10000);
+    gh_mail_worker_stop();
+    assert_int_equal(got, 2);
+    assert_int_equal(arrived_for(f, "boss@example.org", NULL), 1);
+    assert_int_equal(arrived_for(f, "sec@example.org", NULL), 1);
+    assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = 'log.digest' "
+                                    "AND target = 'daily' AND reason LIKE 'anchor %'"), 1);
+    /* started again the same day: no second digest */
+    assert_int_equal(gh_mail_worker_start(&f->cfg, err, sizeof err), GH_OK);
+    usleep(500000);
+    gh_mail_worker_stop();
+    assert_int_equal(count_where(f, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(int argc, char **argv)
@@ -310,6 +336,7 @@ int main(int argc, char **argv)
         T(forgot_pin_sends_a_new_code_at_most_3_a_day_and_the_pin_keeps_working),
         T(forgot_pin_sends_nothing_for_pending_inactive_blocked_unknown_or_an_id),
         T(forgot_pin_finds_a_national_phone_number_never_an_id),
+        T(mail_worker_queues_and_delivers_the_daily_digest_once),
     };
     if (argc > 1) {
         int found = 0;
