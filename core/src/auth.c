@@ -142,6 +142,25 @@ void gh_auth_init(void)
     pthread_once(&dummy_once, make_dummy);
 }
 
+static void *init_thread(void *arg)
+{
+    gh_auth_init();
+    return arg;
+}
+
+void gh_auth_init_background(void)
+{
+    pthread_t t;
+    pthread_attr_t at;
+    if (pthread_attr_init(&at) == 0 &&
+        pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0 &&
+        pthread_create(&t, &at, init_thread, NULL) == 0) {
+        pthread_attr_destroy(&at);
+        return;
+    }
+    gh_auth_init();                 /* no thread: do it here, still at start */
+}
+
 int gh_auth_dummy_ready(void)
 {
     return dummy_ready;

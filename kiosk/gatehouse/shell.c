@@ -325,8 +325,9 @@ static enum gh_status shell_init(const struct gh_host *h, void **state, char *er
     *state = &shell;
     shell.h = h;
     /* The dummy hash for unknown log-ins, now rather than at the first
-     * unknown attempt (which would take twice as long and tell). */
-    gh_auth_init();
+     * unknown attempt (which would take twice as long and tell); beside the
+     * first frame, not before it. */
+    gh_auth_init_background();
     shell.api = h->ui ? h->ui : gh_ui_api_table();
     load_settings(&shell);
     if (h->register_screen(h->ctx, &scr_home) || h->register_screen(h->ctx, &scr_login) ||

@@ -24,6 +24,10 @@ int gh_auth_pin_quality_ok(const char *pin, char *err, size_t errlen);
  * first unknown attempt costs what a known one does. Both programs call it
  * at start; every attempt calls it too (once per process, thread-safe). */
 void gh_auth_init(void);
+/* The same on a thread of its own, so a program's start (the kiosk's first
+ * frame) does not wait ~50 ms for it; an attempt made before it is done
+ * waits for it (pthread_once), so every attempt still costs the same. */
+void gh_auth_init_background(void);
 /* Test hooks: 1 once the dummy hash exists; secrets checked (hashed and
  * compared) by this process so far. */
 int gh_auth_dummy_ready(void);
