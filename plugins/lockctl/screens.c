@@ -55,8 +55,6 @@ void lc_screens_wipe(struct lockctl *lc)
     wipe(lc->search, sizeof lc->search);
     lc->login_err[0] = '\0';
     lc->refused[0] = '\0';
-    lc_door_wipe(lc);
-    lc_mine_wipe(lc);
 }
 
 /* ---- loading what the person may do ------------------------------------- */
@@ -245,21 +243,6 @@ static void login_draw(void *state, struct gh_ui *ui)
 }
 
 /* ---- lockctl.doors ----------------------------------------------------- */
-
-const char *lc_door_unavailable(struct lockctl *lc, const struct gh_location *l)
-{
-    if (!l->relay_board[0])
-        return _("no lock is wired to this door");
-    if (!lc->mgr)
-        return _("the lock controller is not working");
-    switch (gh_relay_channel_status(lc->mgr, l->relay_board, l->relay_channel)) {
-    case GH_OK: return NULL;
-    case GH_E_UNAVAILABLE: return _("its lock board is disconnected");
-    case GH_E_NOTFOUND: return _("its lock board was not found");
-    case GH_E_REFUSED: return _("two lock boards have the same ID (staff must rename one)");
-    default: return _("its lock is wired to a relay its board does not have");
-    }
-}
 
 /* Case-insensitive substring, ASCII letters folded. */
 static int contains_ci(const char *hay, const char *needle)
@@ -572,8 +555,7 @@ int lc_screens_register(struct lockctl *lc)
         .visible = tile_visible };
     const struct gh_host *h = lc->host;
     if (h->register_screen(h->ctx, &login) != 0 || h->register_screen(h->ctx, &doors) != 0 ||
-        h->register_tile(h->ctx, &tile) != 0 || lc_door_register(lc) != 0 ||
-        lc_mine_register(lc) != 0 || lc_forgot_register(lc) != 0)
+        h->register_tile(h->ctx, &tile) != 0)
         return -1;
     return 0;
 }
