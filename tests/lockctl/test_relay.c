@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include "gatehouse/clock.h"
 #include "gh_sim.h"
 #include "lc_alloff.h"
@@ -520,7 +522,7 @@ static void test_unplug_and_replug_hotplug(void **state)
     struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTHOT1", 4);
     open_mgr(f);
     if (!lc_relay_mgr_uses_hotplug(f->m))
-        skip();
+        gh_skip("libusb has no hotplug here");
     assert_int_equal(lc_relay_pulse(f->m, "FTHOT1", 2, 5000), GH_OK);
     gh_sim_unplug(t);
     struct want_status gone = {"FTHOT1", GH_E_UNAVAILABLE};
@@ -854,39 +856,27 @@ static void test_all_off_reports_failing_board(void **state)
 
 /* With an argument, runs only the tests whose names match it (a cmocka
  * filter, '*' and '?' allowed): ctest registers each test on its own. */
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ftdi_only_configured_serials, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pulse_follows_configured_clock, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_duplicate_ids_both_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_duplicate_ftdi_serials_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rename_dcttech_board, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_board_failing_at_discovery_retried, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_random_pulses_unplugs_replugs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_all_off_boards_only_given_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_all_off_reports_failing_board, setup, teardown),
-    };
-    if (argc > 1) {
-        /* A filter that names no test would pass by running nothing. */
-        size_t i = 0, n = sizeof tests / sizeof tests[0];
-        while (i < n && fnmatch(argv[1], tests[i].name, 0) != 0)
-            i++;
-        if (i == n) {
-            fprintf(stderr, "no test named %s\n", argv[1]);
-            return 1;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+/* ctest names each test after its rule (tests/lockctl/CMakeLists.txt). */
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ftdi_only_configured_serials, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_pulse_follows_configured_clock, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_duplicate_ids_both_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_duplicate_ftdi_serials_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_rename_dcttech_board, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_board_failing_at_discovery_retried, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_random_pulses_unplugs_replugs, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_all_off_boards_only_given_back, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_all_off_reports_failing_board, setup, teardown),
+};
+
+GH_TEST_MAIN(tests)

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <dirent.h>
 #include <fnmatch.h>
 #include <sqlite3.h>
@@ -66,12 +68,8 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gh-core-infra-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof f->db, "%s/gatehouse.db", f->dir);
     gh_clock_set_virtual(1);
-    char err[512];
-    assert_int_equal(gh_store_open(f->db, &f->st, err, sizeof err), GH_OK);
+    gh_test_store_open(f->dir, sizeof f->dir, f->db, sizeof f->db, "core-infra", &f->st);
     *state = f;
     return 0;
 }
@@ -79,8 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    gh_store_close(f->st);
-    rm_rf(f->dir);
+    gh_test_store_close(f->dir, f->st);
     free(f);
     return 0;
 }
@@ -1785,9 +1782,7 @@ static void due_lists_oldest_first_and_next_due(void **state)
     assert_int_equal(gh_outbox_count(f->st, GH_MAIL_SENT), 0);
 }
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(migrations_create_a_fresh_database_at_the_latest_schema),
         T(reopening_a_migrated_database_keeps_its_data),
@@ -1853,17 +1848,6 @@ int main(int argc, char **argv)
         T(retry_makes_a_failed_message_due_and_is_logged),
         T(approvers_get_one_notification_each_per_signup),
         T(due_lists_oldest_first_and_next_due),
-    };
-    if (argc > 1) {
-        /* A filter that names no test would pass by running nothing. */
-        size_t i = 0, n = sizeof tests / sizeof tests[0];
-        while (i < n && fnmatch(argv[1], tests[i].name, 0) != 0)
-            i++;
-        if (i == n) {
-            fprintf(stderr, "no test named %s\n", argv[1]);
-            return 1;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+};
+
+GH_TEST_MAIN(tests)
