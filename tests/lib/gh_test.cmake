@@ -2,7 +2,9 @@
 #                 [ENVIRONMENT v...])
 #
 # One ctest PREFIX.NAME per T(NAME) line of the program's test table (see
-# tests/lib/gh_test.h), so a test's name is written once, in the C file; the
+# tests/lib/gh_test.h), or per TN("NAME", fn) line where the test is named
+# after a rule rather than its function, so a test's name is written once, in
+# the C file; the
 # list is read again when that file changes. Exit 77 (gh_skip) shows as
 # skipped. PREFIX.ctest_runs_every_test_the_program_lists fails when what was
 # read here differs from `PROGRAM --list`. Sets ${PREFIX}_TESTS in the
@@ -17,11 +19,11 @@ function(gh_cmocka_tests prog prefix)
     set(A_TIMEOUT 60)
   endif()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${A_SOURCE})
-  file(STRINGS ${A_SOURCE} lines REGEX "^[ \t]*T\\([A-Za-z0-9_]+\\)")
+  file(STRINGS ${A_SOURCE} lines REGEX "^[ \t]*(T\\([A-Za-z0-9_]+\\)|TN\\(\"[A-Za-z0-9_.]+\")")
   set(names)
   set(ctests)
   foreach(l IN LISTS lines)
-    string(REGEX REPLACE "^[ \t]*T\\(([A-Za-z0-9_]+)\\).*" "\\1" n "${l}")
+    string(REGEX REPLACE "^[ \t]*TN?\\(\"?([A-Za-z0-9_.]+).*" "\\1" n "${l}")
     list(APPEND names ${n})
   endforeach()
   if(NOT names)

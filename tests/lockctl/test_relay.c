@@ -856,27 +856,36 @@ static void test_all_off_reports_failing_board(void **state)
 
 /* With an argument, runs only the tests whose names match it (a cmocka
  * filter, '*' and '?' allowed): ctest registers each test on its own. */
-/* ctest names each test after its rule (tests/lockctl/CMakeLists.txt). */
+/* Each test under the rule it checks; ctest runs it as lockctl.RULE
+ * (gh_cmocka_tests reads the TN lines). */
+#define TN(rule, fn) {rule, fn, setup, teardown, NULL}
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_ftdi_only_configured_serials, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_pulse_follows_configured_clock, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_duplicate_ids_both_refused, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_duplicate_ftdi_serials_refused, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_rename_dcttech_board, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_board_failing_at_discovery_retried, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_random_pulses_unplugs_replugs, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_all_off_boards_only_given_back, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_all_off_reports_failing_board, setup, teardown),
+    TN("doors.boards_found_by_id_both_families_all_off_at_start",
+       test_discovery_both_families_all_off_at_start),
+    TN("relay.boards_matched_by_strings_not_shared_usb_ids", test_match_strings_not_ids_alone),
+    TN("relay.ftdi_only_configured_serials_taken_from_ftdi_sio", test_ftdi_only_configured_serials),
+    TN("doors.shutdown_switches_all_off_and_returns_board_to_kernel",
+       test_shutdown_all_off_and_driver_back),
+    TN("doors.unlock_pulse_on_then_off_after_unlock_ms", test_pulse_on_then_off_after_unlock_ms),
+    TN("doors.unlock_pulse_runs_on_host_clock", test_pulse_follows_configured_clock),
+    TN("doors.ftdi_pulse_leaves_other_relays", test_pulse_ftdi_keeps_other_relays),
+    TN("doors.duplicate_board_ids_both_refused_until_renamed", test_duplicate_ids_both_refused),
+    TN("doors.duplicate_ftdi_serials_refused_no_rename", test_duplicate_ftdi_serials_refused),
+    TN("doors.rename_dcttech_board_id", test_rename_dcttech_board),
+    TN("doors.unplug_mid_pulse_unavailable_replug_all_off_rescan",
+       test_unplug_mid_pulse_then_replug_periodic_rescan),
+    TN("doors.unplug_replug_hotplug", test_unplug_and_replug_hotplug),
+    TN("relay.board_failing_at_discovery_tried_again", test_board_failing_at_discovery_retried),
+    TN("doors.random_pulses_unplugs_replugs_doors_close_on_time",
+       test_random_pulses_unplugs_replugs),
+    TN("relay.stall_retried_once_then_reported", test_stall_retried_once_then_reported),
+    TN("relay.ftdi_stall_retried_once_then_reported", test_stall_retried_once_then_reported_ftdi),
+    TN("relay.wrong_readback_retried_once_then_reported",
+       test_wrong_readback_retried_once_then_reported),
+    TN("doors.all_off_switches_boards_only_and_gives_them_back",
+       test_all_off_boards_only_given_back),
+    TN("doors.all_off_names_a_board_that_does_not_read_back_off",
+       test_all_off_reports_failing_board),
 };
 
 GH_TEST_MAIN(tests)
