@@ -14,7 +14,9 @@
  * Each T(name) line is the only place the name is written: the CMake
  * function gh_cmocka_tests (tests/lib/gh_test.cmake) reads the table and
  * registers one ctest per name, and checks that it read what `PROG --list`
- * prints.
+ * prints. A test named after a rule rather than its function is a line
+ * TN("area.rule", fn), with #define TN(rule, fn) {rule, fn, setup, teardown,
+ * NULL} (tests/lockctl/test_relay.c).
  *
  *   PROG            runs every test
  *   PROG NAME       runs the test NAME (or the tests a cmocka pattern
