@@ -2,7 +2,7 @@
  * bench_mail.c: draining the outbox, side by side with its peers, against
  * the same loopback SMTP sink (smtpd.py --discard, real aiosmtpd):
  *
- *   gatehouse  gh_mailer_deliver_due until the outbox is empty: read each
+ *   gatehouse  gh_mail_batch_deliver until the outbox is empty: read each
  *              row from SQLite, compose the RFC 5322 message, send over one
  *              reused connection, mark it sent (a transaction + activity log
  *              entry each)
@@ -38,7 +38,8 @@
 
 #include "gatehouse/clock.h"
 #include "gatehouse/config.h"
-#include "gatehouse/mailer.h"
+#include "gatehouse/mail_batch.h"
+#include "gatehouse/mail_format.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
 #include "mailtest.h"
@@ -110,7 +111,7 @@ static double run_gatehouse(const char *dir, const struct gh_config *base, int n
     double t0 = now_s(), c0 = cpu_s(RUSAGE_SELF);
     for (int guard = 0; guard < n + 2; guard++) {
         struct gh_mail_batch b;
-        if (gh_mailer_deliver_due(m, st, gh_clock_now_ms(), 0, &b) != GH_OK) {
+        if (gh_mail_batch_deliver(m, st, gh_clock_now_ms(), 0, &b) != GH_OK) {
             fprintf(stderr, "bench: %s\n", gh_store_errmsg(st));
             goto out;
         }
@@ -327,7 +328,7 @@ int main(void)
     }
     char *msg = NULL;
     size_t len = 0;
-    if (gh_mail_format(&sample, "Lobby", "kiosk@lobby.example.org", gh_clock_now_ms(), &msg,
+    if (gh_mail_format_message(&sample, "Lobby", "kiosk@lobby.example.org", gh_clock_now_ms(), &msg,
                        &len, err, sizeof err) != GH_OK)
         goto out;
     snprintf(msgfile, sizeof msgfile, "%s/message.eml", dir);
