@@ -22,6 +22,7 @@
 #include "gatehouse/mailer.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -54,6 +55,10 @@ struct gh_mailer {
     char reply[256];              /* last reply line from the relay */
     int quitting;                 /* QUIT sent: later replies are not news */
     char errbuf[CURL_ERROR_SIZE];
+    struct gh_config cfg;         /* for the handle, made on first use */
+    int smtps;
+    pthread_t preload;            /* loads libcurl while the caller reads the store */
+    int preloading;               /* preload not joined yet */
     void *attached;               /* the batch's committer; NULL until needed */
     void (*attached_free)(void *);
 };
@@ -222,6 +227,57 @@ static CURLcode set_options(struct gh_mailer *m, const struct gh_config *cfg, in
     return rc;
 }
 
+static void *preload_main(void *arg)
+{
+    pthread_once(&curl_once, curl_init);
+    return arg;
+}
+
+/* Loading libcurl and the TLS libraries it pulls in costs tens of ms
+ * (kiosk/common/curl_lazy.c). A thread starts on it at once, so that the
+ * caller's first batch reads and claims its mail from the store meanwhile;
+ * the handle is made at the first send (make_handle). No signal is ever
+ * delivered to this thread (like the mail worker's). */
+static void start_preload(struct gh_mailer *m)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    m->preloading = pthread_create(&m->preload, NULL, preload_main, NULL) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The easy handle, made once libcurl is loaded. GH_OK, or GH_E_CONFIG with
+ * the reason in err (libcurl not installed or refusing an option: the same
+ * for every message, so the batch stops with them all still queued). */
+static enum gh_status make_handle(struct gh_mailer *m, char *err, size_t errlen)
+{
+    if (m->curl)
+        return GH_OK;
+    if (m->preloading) {
+        pthread_join(m->preload, NULL);
+        m->preloading = 0;
+    }
+    pthread_once(&curl_once, curl_init);
+    if (curl_init_rc != CURLE_OK) {
+        snprintf(err, errlen, "libcurl did not initialise: %s", curl_easy_strerror(curl_init_rc));
+        return GH_E_CONFIG;
+    }
+    m->curl = curl_easy_init();
+    if (!m->curl) {
+        snprintf(err, errlen, "libcurl: could not create a handle");
+        return GH_E_CONFIG;
+    }
+    CURLcode rc = set_options(m, &m->cfg, m->smtps);
+    if (rc != CURLE_OK) {
+        snprintf(err, errlen, "libcurl refused an option: %s", curl_easy_strerror(rc));
+        curl_easy_cleanup(m->curl);
+        m->curl = NULL;
+        return GH_E_CONFIG;
+    }
+    return GH_OK;
+}
+
 enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out,
                              char *err, size_t errlen)
 {
@@ -233,37 +289,22 @@ enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out
                                     sizeof from_name, err, errlen);
     if (s != GH_OK)
         return s;
-    pthread_once(&curl_once, curl_init);
-    if (curl_init_rc != CURLE_OK) {
-        snprintf(err, errlen, "libcurl did not initialise: %s", curl_easy_strerror(curl_init_rc));
-        return GH_E_INTERNAL;
-    }
     m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(err, errlen, "out of memory");
         return GH_E_NOMEM;
     }
     atomic_init(&m->cancel, 0);
+    m->cfg = *cfg;
+    m->smtps = smtps;
     snprintf(m->url, sizeof m->url, "%s", cfg->mail_relay);
     snprintf(m->from_addr, sizeof m->from_addr, "%s", from_addr);
     snprintf(m->from_cfg_name, sizeof m->from_cfg_name, "%s", from_name);
     snprintf(m->from_name, sizeof m->from_name, "%s", from_name[0] ? from_name : "Gatehouse");
     m->tls_required = smtps || cfg->mail_starttls;
-    m->curl = curl_easy_init();
-    if (!m->curl) {
-        snprintf(err, errlen, "libcurl: could not create a handle");
-        goto fail;
-    }
-    CURLcode rc = set_options(m, cfg, smtps);
-    if (rc != CURLE_OK) {
-        snprintf(err, errlen, "libcurl refused an option: %s", curl_easy_strerror(rc));
-        goto fail;
-    }
+    start_preload(m);
     *out = m;
     return GH_OK;
-fail:
-    gh_mailer_free(m);
-    return GH_E_INTERNAL;
 }
 
 void gh_mailer_free(struct gh_mailer *m)
@@ -272,8 +313,11 @@ void gh_mailer_free(struct gh_mailer *m)
         return;
     if (m->attached_free)
         m->attached_free(m->attached);
+    if (m->preloading)
+        pthread_join(m->preload, NULL);
     if (m->curl)
         curl_easy_cleanup(m->curl);
+    sodium_memzero(m, sizeof *m);         /* the relay password is in cfg */
     free(m);
 }
 
@@ -306,6 +350,8 @@ void gh_mailer_disconnect(struct gh_mailer *m)
 {
     /* dropping the handle is the one way to close its cached connection;
      * duphandle keeps every option */
+    if (!m->curl)
+        return;
     CURL *fresh = curl_easy_duphandle(m->curl);
     if (!fresh)
         return;
@@ -424,8 +470,10 @@ enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *m
         detailf(res, "%s", _("delivery cancelled (shutting down)"));
         return res->verdict;
     }
-    enum gh_status s = gh_mail_format_message(mail, m->from_name, m->from_addr, gh_clock_now_ms(),
-                                      &msg, &len, err, sizeof err);
+    enum gh_status s = make_handle(m, err, sizeof err);
+    if (s == GH_OK)
+        s = gh_mail_format_message(mail, m->from_name, m->from_addr, gh_clock_now_ms(), &msg,
+                                   &len, err, sizeof err);
     if (s != GH_OK) {
         res->verdict = s == GH_E_INVALID ? GH_MAILV_PERMANENT
                      : s == GH_E_CONFIG ? GH_MAILV_CONFIG : GH_MAILV_TRANSIENT;

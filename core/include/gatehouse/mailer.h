@@ -78,8 +78,13 @@ struct gh_mail_result {
 
 /* ---- the SMTP client ------------------------------------------------------ */
 
-/* From cfg's [mail] section. cfg->mail_relay "" gives GH_E_CONFIG ("no mail
- * relay configured"); a URL that is not smtp:// or smtps:// likewise. */
+/* From cfg's [mail] section (copied). cfg->mail_relay "" gives GH_E_CONFIG
+ * ("no mail relay configured"); a URL that is not smtp:// or smtps://, or
+ * a From that is not an address, likewise. libcurl is loaded on a thread
+ * started here, while the caller goes on (reading the store); the first
+ * send waits for it, and if libcurl can't be loaded or set up that send
+ * (and so the batch) ends with GH_MAILV_CONFIG and the reason, its mail
+ * left queued. */
 enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out,
                              char *err, size_t errlen);
 void gh_mailer_free(struct gh_mailer *m);
