@@ -25,6 +25,7 @@
  * The Message-ID is made once, at queue time, from 128 random bits and the
  * creation time, so it stays the same across retries and restarts.
  */
+#include "buf.h"
 #include "store_internal.h"
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
@@ -75,31 +76,6 @@ static enum gh_mail_state state_parse(const char *s)
     return GH_MAIL_QUEUED;
 }
 
-/* ---- a growing string ------------------------------------------------------ */
-
-struct buf { char *p; size_t len, cap; int oom; };
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 /* ---- templates --------------------------------------------------------------- */
 
 static const char *var_get(const char *const *vars, const char *key, size_t klen)
@@ -111,17 +87,17 @@ static const char *var_get(const char *const *vars, const char *key, size_t klen
 }
 
 /* Writes a value with control characters turned into spaces (see above). */
-static void put_value(struct buf *b, const char *v)
+static void put_value(struct gh_buf *b, const char *v)
 {
     for (const char *c = v; *c; c++) {
         char ch = ((unsigned char)*c < 0x20 || *c == 0x7f) ? ' ' : *c;
-        put(b, &ch, 1);
+        gh_buf_putn(b, &ch, 1);
     }
 }
 
 /* Renders text (n bytes) with vars. code_mark: write the marker for
  * {{code}} (the body) instead of nothing (the subject). */
-static void render(struct buf *b, const char *text, size_t n, const char *const *vars,
+static void render(struct gh_buf *b, const char *text, size_t n, const char *const *vars,
                    int code_mark)
 {
     size_t i = 0;
@@ -136,7 +112,7 @@ static void render(struct buf *b, const char *text, size_t n, const char *const 
                 if (klen == 4 && memcmp(key, "code", 4) == 0) {
                     if (code_mark) {
                         char m = CODE_MARK;
-                        put(b, &m, 1);
+                        gh_buf_putn(b, &m, 1);
                     }
                 } else {
                     const char *v = var_get(vars, key, klen);
@@ -147,7 +123,7 @@ static void render(struct buf *b, const char *text, size_t n, const char *const 
                 continue;
             }
         }
-        put(b, text + i, 1);
+        gh_buf_putn(b, text + i, 1);
         i++;
     }
 }
@@ -198,7 +174,7 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
                                  const char *to_addr, const char *to_name,
                                  const char *const *vars, int64_t *id_out)
 {
-    struct buf subj = { 0 }, body = { 0 };
+    struct gh_buf subj = { 0 }, body = { 0 };
     enum gh_status s;
     sqlite3_stmt *q = NULL;
     const char *secret = var_get(vars, "code", 4);
@@ -351,20 +327,20 @@ static enum gh_status row_to_mail(struct gh_store *st, sqlite3_stmt *q, struct g
     const char *raw = gh_store_col_text(q, 7);
     const char *secret = sqlite3_column_type(q, 15) == SQLITE_NULL ? NULL
                                                                    : gh_store_col_text(q, 15);
-    struct buf b = { 0 };
+    struct gh_buf b = { 0 };
     const char *seg = raw;
     for (const char *c = raw;; c++) {
         if (*c == CODE_MARK || *c == '\0') {
-            put(&b, seg, (size_t)(c - seg));
+            gh_buf_putn(&b, seg, (size_t)(c - seg));
             if (*c == '\0')
                 break;
             const char *code = secret ? secret : CODE_GONE;
-            put(&b, code, strlen(code));
+            gh_buf_putn(&b, code, strlen(code));
             seg = c + 1;
         }
     }
     if (!b.p && !b.oom)
-        put(&b, "", 0);
+        gh_buf_putn(&b, "", 0);
     if (b.oom) {
         free(b.p);
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));

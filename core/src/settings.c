@@ -16,7 +16,7 @@
 #include "gatehouse/audit.h"
 #include "gatehouse/doorcode.h"
 #include "gatehouse/i18n.h"
-#include "gatehouse/mailer.h"
+#include "gatehouse/mail_format.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -121,7 +121,7 @@ static int emails(const struct def *d, const char *value, char *norm, size_t nor
         }
         memcpy(one, value, len);
         one[len] = '\0';
-        if (!gh_mail_addr_ok(one)) {
+        if (!gh_mail_format_addr_ok(one)) {
             snprintf(err, errlen, _("%s: address %d (%s) is not a plain email address"),
                      d->key, n, one);
             return -1;
