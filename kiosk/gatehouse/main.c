@@ -37,6 +37,7 @@
 #include "notify.h"
 #include "relays_off.h"
 #include "shell.h"
+#include "session.h"
 
 #ifndef GH_VERSION
 #error "GH_VERSION (the project version) must come from the build"
@@ -200,6 +201,7 @@ int main(int argc, char **argv)
     struct gh_instance_lock *lock = NULL;
     struct gh_plugin_host *host = NULL;
     struct gh_ui *ui = NULL;
+    static struct gh_session session;
     char err[512];
     int rc = 2, mail_on = 0;
 
@@ -262,7 +264,7 @@ int main(int argc, char **argv)
      * around them all makes that one sync to disk instead of one each
      * (start-up time on a slow SD card). */
     int in_tx = gh_store_begin(st) == GH_OK;
-    if (gh_plugin_host_add_static(host, gh_shell_plugin(ui, host, mail_on), err,
+    if (gh_plugin_host_add_static(host, gh_shell_plugin(ui, host, &session, mail_on), err,
                                   sizeof err) != GH_OK) {
         gh_oplog(GH_LOG_ERR, "built-in screens: %s", err);
         if (in_tx)
@@ -286,7 +288,7 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    gh_ui_attach(ui, host, st, "home");
+    gh_session_attach(&session, ui, host, st, "home");
     gh_ui_set_ticker(ui, anchor_tick, st);
     if (o.first_screen)
         gh_ui_api_table()->push(ui, o.first_screen, NULL);
