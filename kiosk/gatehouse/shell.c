@@ -19,6 +19,10 @@
 #include "shell.h"
 #include "session.h"
 #include "gatehouse/plugin_host.h"
+#include "gatehouse/account.h"
+#include "gatehouse/audit.h"
+#include "gatehouse/auth.h"
+#include "gatehouse/store.h"
 #include "gatehouse/ui_host.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/mailer.h"
@@ -189,8 +193,7 @@ static void try_login(struct shell *s, struct gh_ui *ui)
     struct gh_store *st = s->h->store;
     struct gh_account a;
     memset(&a, 0, sizeof a);
-    size_t n = strlen(s->pin);
-    if (n < 4 || n > 8) {
+    if (gh_auth_pin_format_ok(s->pin, NULL, 0) != 0) {   /* the core's one PIN rule */
         snprintf(s->pin_err, sizeof s->pin_err, "%s", _("A PIN has 4 to 8 digits."));
         return;
     }
