@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS=(
   # build
   build-essential cmake pkg-config
+  # translations: msgfmt builds po/*.po into .mo catalogues
+  gettext
   # core
   libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcsv-dev libcurl4-openssl-dev
   # kiosk
