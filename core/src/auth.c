@@ -45,6 +45,7 @@
  * write lock is held only for the few rows that change.
  */
 #include "store_internal.h"
+#include "rules_internal.h"
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/auth.h"
@@ -214,11 +215,6 @@ static int verify_code(struct gh_store *st, const char *stored, const char *code
 }
 
 /* ---- small helpers -------------------------------------------------------- */
-
-static void target_of(const struct gh_account *a, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s:%lld:%s", gh_kind_name(a->kind), (long long)a->id, a->email);
-}
 
 static int minutes_up(int64_t ms)
 {
@@ -542,7 +538,7 @@ static enum gh_status attempt_start(struct gh_store *st, struct attempt *t, cons
     }
     if (s != GH_OK)
         return s;
-    target_of(&t->a, t->target, sizeof t->target);
+    gh_rules_target_of(&t->a, t->target, sizeof t->target);
     return reserve(st, t);
 }
 
@@ -645,7 +641,7 @@ enum gh_status gh_auth_set_pin(struct gh_store *st, const char *actor, int64_t i
     s = gh_account_get(st, id, &a);
     if (s != GH_OK)
         return s;
-    target_of(&a, target, sizeof target);
+    gh_rules_target_of(&a, target, sizeof target);
     if (gh_auth_pin_quality_ok(pin, err, sizeof err) != 0) {
         s = gh_audit_appendf(st, actor, "auth.pin", target, GH_OUTCOME_REFUSED, "%s", err);
         if (s != GH_OK)
@@ -697,7 +693,7 @@ enum gh_status gh_auth_issue_code(struct gh_store *st, int64_t id,
     s = gh_account_get(st, id, &a);
     if (s != GH_OK)
         return s;
-    target_of(&a, target, sizeof target);
+    gh_rules_target_of(&a, target, sizeof target);
     for (int i = 0; i < GH_CODE_LEN; i++)
         code[i] = (char)('0' + randombytes_uniform(10));
     code[GH_CODE_LEN] = '\0';

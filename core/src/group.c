@@ -22,17 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *who_or(const char *actor)
-{
-    return actor && *actor ? actor : "system";
-}
-
 #define GROUP_COLS                                                              \
     "g.id, g.name, g.access, g.archived, "                                      \
     "(SELECT count(*) FROM accounts a WHERE a.group_id = g.id), g.created_at"
 
-static void row_to_group(sqlite3_stmt *q, struct gh_group *g)
+static void row_to_group(struct gh_store *st, sqlite3_stmt *q, void *out)
 {
+    struct gh_group *g = out;
+
+    (void)st;
     memset(g, 0, sizeof *g);
     g->id = sqlite3_column_int64(q, 0);
     gh_store_copy(g->name, sizeof g->name, gh_store_col_text(q, 1));
@@ -42,34 +40,16 @@ static void row_to_group(sqlite3_stmt *q, struct gh_group *g)
     g->created_at = sqlite3_column_int64(q, 5);
 }
 
-static enum gh_status load_group(struct gh_store *st, const char *sql, const char *text,
-                                 int64_t id, struct gh_group *out)
+static enum gh_status load_group(struct gh_store *st, const char *sql, struct gh_bind key,
+                                 struct gh_group *out)
 {
-    sqlite3_stmt *q = gh_store_prepare(st, sql);
-    enum gh_status s;
-    int rc;
-
-    if (!q)
-        return gh_store_sqlfail(st, _("reading a group"));
-    if (text)
-        sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        row_to_group(q, out);
-        s = GH_OK;
-    } else {
-        s = rc == SQLITE_DONE ? GH_E_NOTFOUND : gh_store_sqlfail(st, _("reading a group"));
-    }
-    gh_store_done(st, q);
-    return s;
+    return gh_store_get_one(st, sql, key, row_to_group, out, _("reading a group"));
 }
 
 enum gh_status gh_group_get(struct gh_store *st, int64_t id, struct gh_group *out)
 {
     enum gh_status s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1",
-                                  NULL, id, out);
+                                  GH_INT(id), out);
     if (s == GH_E_NOTFOUND)
         return gh_store_fail(st, s, _("group: no group with id %lld"), (long long)id);
     return s;
@@ -84,14 +64,14 @@ enum gh_status gh_group_find(struct gh_store *st, const char *name, struct gh_gr
     if (!name || !*name)
         return gh_store_fail(st, GH_E_NOTFOUND, "%s", _("group: no group given"));
     gh_rules_name_key(name, key, sizeof key);
-    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", key, 0,
+    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", GH_TEXT(key),
                    out);
     if (s == GH_E_NOTFOUND) {
         for (p = name; *p >= '0' && *p <= '9'; p++)
             ;
         if (!*p && strlen(name) <= 18)
-            s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1", NULL,
-                           strtoll(name, NULL, 10), out);
+            s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1",
+                           GH_INT(strtoll(name, NULL, 10)), out);
     }
     if (s == GH_E_NOTFOUND)
         return gh_store_fail(st, s, _("group: no group named \"%.100s\""), name);
@@ -111,7 +91,7 @@ enum gh_status gh_group_list(struct gh_store *st, int include_archived, gh_group
         return gh_store_sqlfail(st, _("listing groups"));
     sqlite3_bind_int(q, 1, include_archived ? 1 : 0);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        row_to_group(q, &g);
+        row_to_group(st, q, &g);
         if (fn && fn(ud, &g))
             break;
     }
@@ -160,7 +140,7 @@ enum gh_status gh_group_domains(struct gh_store *st, int64_t id, gh_name_fn fn, 
  * lower-cased, without the @. */
 static int domain_norm(const char *in, char *out, size_t len, char *err, size_t errlen)
 {
-    if (gh_rules_trim_copy(in, out, len) != 0) {
+    if (gh_ident_trim(in, out, len) != 0) {
         snprintf(err, errlen, "%s", _("domain: must be at most 253 characters long"));
         return -1;
     }
@@ -206,13 +186,13 @@ enum gh_status gh_group_add(struct gh_store *st, const char *actor,
 
     if (id_out)
         *id_out = 0;
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (!in)
         return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a group needs a name"));
     snprintf(target, sizeof target, "group:%.200s", in->name ? in->name : "");
     if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    if (gh_rules_trim_copy(in->name, name, sizeof name) != 0 || !*name)
+    if (gh_ident_trim(in->name, name, sizeof name) != 0 || !*name)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                *name ? _("name: must be at most 100 characters long")
                                      : _("name: a group needs a name"));
@@ -233,7 +213,7 @@ enum gh_status gh_group_add(struct gh_store *st, const char *actor,
 
     if ((s = gh_store_begin(st)) != GH_OK)
         goto out;
-    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", key, 0,
+    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", GH_TEXT(key),
                    &other);
     if (s == GH_OK) {
         s = gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
@@ -336,7 +316,7 @@ enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const ch
 
     if (losing)
         *losing = 0;
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     snprintf(target, sizeof target, "group:%.200s", name ? name : "");
     if ((s = gh_store_begin(st)) != GH_OK)
         return s;
@@ -416,7 +396,7 @@ static enum gh_status begin_member(struct gh_store *st, const char *actor, const
         return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
     if (s != GH_OK)
         goto fail;
-    snprintf(target, tlen, "%s:%lld:%s", gh_kind_name(a->kind), (long long)a->id, a->email);
+    gh_rules_target_of(a, target, tlen);
     if (a->kind != GH_KIND_OCCUPANT)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                                _("Only occupants can be members of a group."));
@@ -437,7 +417,7 @@ enum gh_status gh_group_member_add(struct gh_store *st, const char *actor, const
     sqlite3_stmt *q;
     int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
     if (s != GH_OK)
         return s;
@@ -503,7 +483,7 @@ enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
     sqlite3_stmt *q;
     int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
     if (s != GH_OK)
         return s;
@@ -605,7 +585,7 @@ enum gh_status gh_group_set_access(struct gh_store *st, const char *actor, const
     size_t o;
     int i;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (all_locations || n < 0 || !locations)
         n = 0;
     if (n && !(ids = calloc((size_t)n, sizeof *ids)))
@@ -651,7 +631,7 @@ enum gh_status gh_group_set_domains(struct gh_store *st, const char *actor, cons
     size_t o;
     int i;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (n < 0 || !domains)
         n = 0;
     if (n && !(doms = calloc((size_t)n, sizeof *doms)))
@@ -704,7 +684,7 @@ enum gh_status gh_group_unarchive(struct gh_store *st, const char *actor, const 
     sqlite3_stmt *q;
     int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_edit(st, actor, action, name, &g, target, sizeof target)) != GH_OK)
         return s;
     if (!g.archived)

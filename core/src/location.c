@@ -16,6 +16,7 @@
  * clarity wins over caching.
  */
 #include "gatehouse/location.h"
+#include "gatehouse/account.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/group.h"
@@ -31,11 +32,6 @@
 #define GH_UNLOCK_MS_MIN 100
 #define GH_UNLOCK_MS_MAX 60000
 #define PATH_SEP " \xE2\x80\xBA "      /* " › " */
-
-static const char *who_or(const char *actor)
-{
-    return actor && *actor ? actor : "system";
-}
 
 /* ---- relay addresses -------------------------------------------------- */
 
@@ -98,8 +94,9 @@ int gh_relay_addr_parse(const char *s, char *board, size_t boardlen, int *channe
     "        t.path || '" PATH_SEP "' || l.name"                                     \
     " FROM locations l JOIN t ON l.parent_id = t.id WHERE t.depth < 64) "
 
-static void row_to_location(struct gh_store *st, sqlite3_stmt *q, struct gh_location *l)
+static void row_to_location(struct gh_store *st, sqlite3_stmt *q, void *out)
 {
+    struct gh_location *l = out;
     const char *kind;
 
     memset(l, 0, sizeof *l);
@@ -152,27 +149,15 @@ static enum gh_status fill_path(struct gh_store *st, struct gh_location *l)
     return GH_OK;
 }
 
-static enum gh_status load_loc(struct gh_store *st, const char *sql, const char *text,
-                               int64_t id, struct gh_location *out)
-{
-    sqlite3_stmt *q = gh_store_prepare(st, sql);
-    enum gh_status s;
-    int rc;
+#define LOC_BY_ID "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1"
+#define LOC_BY_NAME "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.name_key = ?1"
 
-    if (!q)
-        return gh_store_sqlfail(st, _("reading a location"));
-    if (text)
-        sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        row_to_location(st, q, out);
-        s = GH_OK;
-    } else {
-        s = rc == SQLITE_DONE ? GH_E_NOTFOUND : gh_store_sqlfail(st, _("reading a location"));
-    }
-    gh_store_done(st, q);
+/* One location (LOC_BY_ID or LOC_BY_NAME) with its path. */
+static enum gh_status load_loc(struct gh_store *st, const char *sql, struct gh_bind key,
+                               struct gh_location *out)
+{
+    enum gh_status s = gh_store_get_one(st, sql, key, row_to_location, out,
+                                        _("reading a location"));
     if (s == GH_OK)
         s = fill_path(st, out);
     return s;
@@ -180,56 +165,24 @@ static enum gh_status load_loc(struct gh_store *st, const char *sql, const char 
 
 enum gh_status gh_location_get(struct gh_store *st, int64_t id, struct gh_location *out)
 {
-    enum gh_status s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS
-                                    " WHERE l.id = ?1", NULL, id, out);
+    enum gh_status s = load_loc(st, LOC_BY_ID, GH_INT(id), out);
     if (s == GH_E_NOTFOUND)
         return gh_store_fail(st, s, _("no location with id %lld"), (long long)id);
     return s;
 }
 
-static int all_digits(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 enum gh_status gh_location_find(struct gh_store *st, const char *name_or_id,
                                 struct gh_location *out)
 {
-    char key[GH_NAME_BUF];
-    enum gh_status s;
+    int64_t id;
+    enum gh_status s = gh_rules_location_id(st, name_or_id, &id);
 
-    if (!name_or_id || !*name_or_id)
-        return gh_store_fail(st, GH_E_NOTFOUND, "%s", _("location: no location given"));
-    /* By name first: units are often called "101". */
-    gh_rules_name_key(name_or_id, key, sizeof key);
-    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.name_key = ?1",
-                 key, 0, out);
-    if (s == GH_E_NOTFOUND && all_digits(name_or_id) && strlen(name_or_id) <= 18)
-        s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1",
-                     NULL, strtoll(name_or_id, NULL, 10), out);
-    if (s == GH_E_NOTFOUND)
+    if (s != GH_OK)
+        return s;
+    s = load_loc(st, LOC_BY_ID, GH_INT(id), out);
+    if (s == GH_E_NOTFOUND)          /* gone between the two reads */
         return gh_store_fail(st, s, _("location: no location named \"%.100s\""), name_or_id);
     return s;
-}
-
-enum gh_status gh_rules_location_ids(struct gh_store *st, const char *const *names, int n,
-                                     int64_t *ids)
-{
-    struct gh_location l;
-    enum gh_status s;
-    int i;
-
-    for (i = 0; i < n; i++) {
-        if ((s = gh_location_find(st, names[i], &l)) != GH_OK)
-            return s;
-        ids[i] = l.id;
-    }
-    return GH_OK;
 }
 
 static enum gh_status list_tree(struct gh_store *st, const char *sql, int64_t bind,
@@ -320,13 +273,13 @@ enum gh_status gh_location_add(struct gh_store *st, const char *actor,
 
     if (id_out)
         *id_out = 0;
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (!in)
         return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a location needs a name"));
     snprintf(target, sizeof target, "location:%.200s", in->name ? in->name : "");
     if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    if (gh_rules_trim_copy(in->name, name, sizeof name) != 0 || !*name)
+    if (gh_ident_trim(in->name, name, sizeof name) != 0 || !*name)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                *name ? _("name: must be at most 100 characters long")
                                      : _("name: a location needs a name"));
@@ -348,8 +301,7 @@ enum gh_status gh_location_add(struct gh_store *st, const char *actor,
 
     if ((s = gh_store_begin(st)) != GH_OK)
         return s;
-    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.name_key = ?1",
-                 key, 0, &other);
+    s = load_loc(st, LOC_BY_NAME, GH_TEXT(key), &other);
     if (s == GH_OK)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
                                _("name: a location named \"%s\" already exists"), other.name);
@@ -441,8 +393,7 @@ static enum gh_status begin_location(struct gh_store *st, const char *actor,
     snprintf(target, tlen, "location:%lld", (long long)id);
     if ((s = gh_store_begin(st)) != GH_OK)
         return s;
-    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1",
-                 NULL, id, l);
+    s = load_loc(st, LOC_BY_ID, GH_INT(id), l);
     if (s == GH_E_NOTFOUND)
         return gh_rules_refuse(st, 1, actor, action, target, s, _("no location with id %lld"),
                                (long long)id);
@@ -507,31 +458,21 @@ static enum gh_status rent(struct gh_store *st, const char *actor, int64_t unit,
     char target[600], tenant[600];
     struct gh_location l;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_unit(st, actor, action, unit, &l, target, sizeof target)) != GH_OK)
         return s;
     if (account_id) {
-        q = gh_store_prepare(st, "SELECT kind, email FROM accounts WHERE id = ?1");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("reading an account"));
+        struct gh_account a;
+        s = gh_account_get(st, account_id, &a);
+        if (s == GH_E_NOTFOUND)
+            return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+        if (s != GH_OK)
             goto fail;
-        }
-        sqlite3_bind_int64(q, 1, account_id);
-        rc = sqlite3_step(q);
-        int staff = rc == SQLITE_ROW && strcmp(gh_store_col_text(q, 0), "staff") == 0;
-        if (rc == SQLITE_ROW)
-            snprintf(tenant, sizeof tenant, "occupant:%lld:%s", (long long)account_id,
-                     gh_store_col_text(q, 1));
-        gh_store_done(st, q);
-        if (rc != SQLITE_ROW)
-            return gh_rules_refuse(st, 1, actor, action, target, GH_E_NOTFOUND,
-                                   _("no account with id %lld"), (long long)account_id);
+        gh_rules_target_of(&a, tenant, sizeof tenant);
         /* Seed 004: an employee who rents a unit does so with a separate
          * tenant account. */
-        if (staff)
+        if (a.kind == GH_KIND_STAFF)
             return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                                    _("A staff account can't rent a unit; rent it to the "
                                      "person's occupant account."));
@@ -597,7 +538,7 @@ enum gh_status gh_unit_vacate(struct gh_store *st, const char *actor, int64_t un
     struct gh_location l;
     enum gh_status s;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_unit(st, actor, action, unit, &l, target, sizeof target)) != GH_OK)
         return s;
     if (!l.tenant_account && !l.tenant_group)
@@ -620,7 +561,7 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
     sqlite3_stmt *q;
     int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_unit(st, actor, action, unit, &l, target, sizeof target)) != GH_OK)
         return s;
     if (!l.tenant_account && !l.tenant_group)
@@ -698,7 +639,7 @@ enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int
     sqlite3_stmt *q;
     int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (relay && *relay &&
         gh_relay_addr_parse(relay, board, sizeof board, &channel, err, sizeof err) != 0) {
         snprintf(target, sizeof target, "location:%lld", (long long)id);
@@ -763,7 +704,7 @@ enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor,
     sqlite3_stmt *q;
     int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (unlock_ms != 0 && (unlock_ms < GH_UNLOCK_MS_MIN || unlock_ms > GH_UNLOCK_MS_MAX)) {
         snprintf(target, sizeof target, "location:%lld", (long long)id);
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",

@@ -91,6 +91,10 @@ int gh_ident_normalize_phone(const char *phone, char *out, size_t outlen,
 int gh_ident_phone_e164(const char *phone, const char *country, char *out, size_t outlen,
                         char *err, size_t errlen);
 void gh_ident_email_key(const char *email, char *out, size_t outlen);
+/* Copies s without the spaces at either end (a kiosk keyboard makes them
+ * easily): the one trim rule of every form. NULL gives "". out may be s
+ * itself. -1 (and "") if it does not fit in len. */
+int gh_ident_trim(const char *s, char *out, size_t len);
 /* "a…@example.com": for showing an address on a public screen */
 void gh_ident_mask_email(const char *email, char *out, size_t outlen);
 

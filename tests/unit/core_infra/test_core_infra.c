@@ -32,6 +32,7 @@
 #include "gatehouse/auth.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/config.h"
+#include "gatehouse/notices.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/sitekey.h"
 #include "gatehouse/store.h"
@@ -1317,7 +1318,7 @@ static void setup_code_sets_the_pin_and_is_single_use(void **state)
 {
     struct fx *f = *state;
     int64_t id = add_account(f->st, "occupant", "ha@example.com", "Ha", "active", 0);
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     char code[7];
     code_from_welcome(f->st, id, code);
     assert_int_equal(gh_auth_redeem(f->st, "kiosk", "ha@example.com", code, "4826"), GH_OK);
@@ -1354,10 +1355,10 @@ static void resending_the_welcome_voids_the_old_code(void **state)
     struct fx *f = *state;
     int64_t id = add_account(f->st, "occupant", "jo@example.com", "Jo", "active", 0);
     char old[7], fresh[7];
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     code_from_welcome(f->st, id, old);
     do {
-        assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+        assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
         code_from_welcome(f->st, id, fresh);
     } while (!strcmp(old, fresh));   /* 1 in a million: issue again */
     /* only the newest code's mail may leave: the older one is cancelled */
@@ -1493,7 +1494,7 @@ static void welcome_email_says_code_72_hours_and_first_time_here(void **state)
 {
     struct fx *f = *state;
     int64_t id = add_account(f->st, "occupant", "nia@example.com", "Nia", "active", 0);
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     struct gh_mail m = latest_mail(f->st, id, "welcome");
     assert_string_equal(m.to_addr, "nia@example.com");
     assert_non_null(strstr(m.body, "Hello Nia,"));
@@ -1508,7 +1509,7 @@ static void welcome_email_says_code_72_hours_and_first_time_here(void **state)
     /* welcome and code are one transaction with the caller's */
     int64_t before = gh_outbox_count(f->st, -1);
     assert_int_equal(gh_store_begin(f->st), GH_OK);
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     gh_store_rollback(f->st);
     assert_int_equal(gh_outbox_count(f->st, -1), before);
     assert_int_equal(sql_int(f->st, "SELECT used_at IS NOT NULL FROM setup_codes"), 1);
@@ -1639,7 +1640,7 @@ static void setup_code_leaves_the_outbox_once_sent(void **state)
 {
     struct fx *f = *state;
     int64_t acc = add_account(f->st, "occupant", "ola@example.com", "Ola", "active", 0);
-    assert_int_equal(gh_outbox_welcome(f->st, acc), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, acc), GH_OK);
     char code[7];
     code_from_welcome(f->st, acc, code);
     struct gh_mail m = latest_mail(f->st, acc, "welcome");
@@ -1727,7 +1728,7 @@ static void approvers_get_one_notification_each_per_signup(void **state)
     int64_t p = add_account(f->st, "occupant", "new@example.com", "Newbie", "pending", 0);
     sql(f->st, "UPDATE accounts SET req_org = 'Acme Ltd', req_unit = 'Suite 4' "
                "WHERE email = 'new@example.com'");
-    assert_int_equal(gh_outbox_notify_approvers(f->st, p), GH_OK);
+    assert_int_equal(gh_notice_approvers(f->st, p), GH_OK);
     assert_int_equal(gh_outbox_count(f->st, -1), 2);
     assert_int_equal(sql_int(f->st, "SELECT count(*) FROM outbox WHERE kind='signup_notify' AND "
                                     "to_addr IN ('boss@example.com','desk@example.com')"), 2);
@@ -1742,7 +1743,7 @@ static void approvers_get_one_notification_each_per_signup(void **state)
     (void)s2;
     /* with no approver, nothing is queued and that is fine */
     sql(f->st, "UPDATE accounts SET state = 'inactive' WHERE kind = 'staff'");
-    assert_int_equal(gh_outbox_notify_approvers(f->st, p), GH_OK);
+    assert_int_equal(gh_notice_approvers(f->st, p), GH_OK);
     assert_int_equal(gh_outbox_count(f->st, -1), 2);
 }
 
