@@ -275,16 +275,69 @@ static void describe_access(enum gh_access access, const char *group,
 
 /* ---- creation by staff ----------------------------------------------- */
 
+/* The checks of a new account that need no transaction; on GH_OK target
+ * is the checked email. */
+static enum gh_status check_new(struct gh_store *st, const char *actor, const char *action,
+                                const struct gh_account_new *in, int staff, const char *pin,
+                                unsigned perms, struct gh_account_ident *v, char *target,
+                                size_t tlen)
+{
+    char err[512];
+    const char *field;
+
+    snprintf(target, tlen, "%.300s", in->email ? in->email : "");
+    if (gh_account_check_ident(st, in->email, in->name, in->phone, v, err, sizeof err,
+                               &field) != 0)
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    snprintf(target, tlen, "%s", v->email);
+    if (!staff)
+        return GH_OK;
+    if (pin && *pin && gh_auth_pin_format_ok(pin, err, sizeof err) != 0)
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    if (perms & ~(GH_PERM_APPROVE | GH_PERM_MANAGE | GH_PERM_OPEN_COMMON |
+                  GH_PERM_OPEN_VACANT | GH_PERM_OPEN_SHARED | GH_PERM_ADMIN))
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
+                               _("permissions: unknown permission bits"));
+    return GH_OK;
+}
+
+/* The row of a new account, and what its access is in words for the log.
+ * An occupant's group or locations are resolved here (ids: n entries);
+ * an unknown one is an error with the sentence on the handle. */
+static enum gh_status new_row(struct gh_store *st, const struct gh_account_new *in, int staff,
+                              unsigned perms, int n, int64_t *ids, struct gh_account_row *r,
+                              char *text, size_t len)
+{
+    memset(r, 0, sizeof *r);
+    r->state = "active";
+    if (staff) {
+        r->kind = "staff";
+        r->access = "none";
+        r->perms = perms;
+        snprintf(text, len, "permissions ");
+        gh_perms_format(perms, text + strlen(text), len - strlen(text));
+        return GH_OK;
+    }
+    enum gh_status s = resolve_access(st, in->access, in->group, in->locations, n,
+                                      &r->group_id, ids);
+    if (s != GH_OK)
+        return s;
+    r->kind = "occupant";
+    r->access = gh_access_name(in->access);
+    describe_access(in->access, in->group, in->locations, n, text, len);
+    return GH_OK;
+}
+
 static enum gh_status create_account(struct gh_store *st, const char *actor,
                                      const struct gh_account_new *in, int staff,
                                      const char *pin, unsigned perms, int64_t *id_out)
 {
     const char *action = staff ? "staff.create" : "account.create";
-    char err[512], target[320], access_text[600];
+    char target[320], access_text[600];
     struct gh_account_ident v;
     struct gh_account_row r;
     const char *field;
-    int64_t *ids = NULL, id = 0, group_id = 0;
+    int64_t *ids = NULL, id = 0;
     int n = 0, welcome;
     enum gh_status s;
 
@@ -293,18 +346,10 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
     if (!in)
         return gh_store_fail(st, GH_E_INVALID, "%s", _("email: an email address is required"));
     actor = gh_rules_actor(actor);
-    snprintf(target, sizeof target, "%.300s", in->email ? in->email : "");
-    if (gh_account_check_ident(st, in->email, in->name, in->phone, &v, err, sizeof err, &field) != 0)
-        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    snprintf(target, sizeof target, "%s", v.email);
-    if (staff) {
-        if (pin && *pin && gh_auth_pin_format_ok(pin, err, sizeof err) != 0)
-            return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-        if (perms & ~(GH_PERM_APPROVE | GH_PERM_MANAGE | GH_PERM_OPEN_COMMON |
-                      GH_PERM_OPEN_VACANT | GH_PERM_OPEN_SHARED | GH_PERM_ADMIN))
-            return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
-                                   _("permissions: unknown permission bits"));
-    } else if (in->access == GH_ACCESS_SPECIFIC && in->n_locations > 0) {
+    s = check_new(st, actor, action, in, staff, pin, perms, &v, target, sizeof target);
+    if (s != GH_OK)
+        return s;
+    if (!staff && in->access == GH_ACCESS_SPECIFIC && in->n_locations > 0) {
         n = in->n_locations;
         ids = calloc((size_t)n, sizeof *ids);
         if (!ids)
@@ -324,26 +369,10 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
                                     "another account"));
         goto out;
     }
-    memset(&r, 0, sizeof r);
-    r.state = "active";
-    if (staff) {
-        r.kind = "staff";
-        r.access = "none";
-        r.perms = perms;
-        snprintf(access_text, sizeof access_text, "permissions ");
-        gh_perms_format(perms, access_text + strlen(access_text),
-                        sizeof access_text - strlen(access_text));
-    } else {
-        s = resolve_access(st, in->access, in->group, in->locations, n, &group_id, ids);
-        if (s != GH_OK) {
-            s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
-            goto out;
-        }
-        r.kind = "occupant";
-        r.access = gh_access_name(in->access);
-        r.group_id = group_id;
-        describe_access(in->access, in->group, in->locations, n, access_text,
-                        sizeof access_text);
+    s = new_row(st, in, staff, perms, n, ids, &r, access_text, sizeof access_text);
+    if (s != GH_OK) {
+        s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+        goto out;
     }
     if ((s = gh_account_insert(st, &v, &r, &id)) != GH_OK)
         goto fail;

@@ -70,6 +70,29 @@ static const char *transition(enum op op, const struct gh_account *a, enum gh_st
     }
 }
 
+/* Leaving active or pending voids a live setup code: a welcome email
+ * sent earlier (perhaps to an old address, or read by someone else)
+ * must not let anyone set a PIN after a later re-activation, which
+ * issues a new code anyway. Voiding makes the code expire now rather
+ * than deleting it: its holder, typing it while the account is off, is
+ * still recognised and told "not active" (gh_auth_redeem checks the
+ * state first), instead of "wrong code" counted toward the lock-out.
+ * And the door code: a person switched off must not open doors by it,
+ * and re-activation does not bring it back (doorcode.h). */
+static enum gh_status void_codes(struct gh_store *st, const char *actor, int64_t id,
+                                 enum gh_state to, int *voided)
+{
+    int64_t now = gh_clock_now_ms();
+    enum gh_status s = gh_store_run(st, _("voiding the setup code"),
+                                    "UPDATE setup_codes SET expires_at = ?2 WHERE account_id = ?1 "
+                                    "AND used_at IS NULL AND expires_at > ?2",
+                                    GH_INT(id), GH_INT(now));
+    if (s != GH_OK)
+        return s;
+    *voided = gh_store_changes(st) > 0;
+    return gh_doorcode_void(st, actor, id, gh_state_name(to), NULL);
+}
+
 static enum gh_status change_state(struct gh_store *st, const char *actor, int64_t id,
                                    enum op op, enum gh_state to)
 {
@@ -77,8 +100,6 @@ static enum gh_status change_state(struct gh_store *st, const char *actor, int64
     const char *action;
     struct gh_account a;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     if (op == OP_APPROVE)
@@ -103,50 +124,15 @@ static enum gh_status change_state(struct gh_store *st, const char *actor, int64
                                : op == OP_REJECT ? "account.reject"
                                                  : "account.state",
                                target, GH_E_REFUSED, "%s", why);
-    q = gh_store_prepare(st, "UPDATE accounts SET state = ?2, updated_at = ?3 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("changing the account's state"));
+    s = gh_store_run(st, _("changing the account's state"),
+                     "UPDATE accounts SET state = ?2, updated_at = ?3 WHERE id = ?1", GH_INT(id),
+                     GH_TEXT(gh_state_name(to)), GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_text(q, 2, gh_state_name(to), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("changing the account's state"));
-        goto fail;
-    }
-    /* Leaving active or pending voids a live setup code: a welcome email
-     * sent earlier (perhaps to an old address, or read by someone else)
-     * must not let anyone set a PIN after a later re-activation, which
-     * issues a new code anyway. Voiding makes the code expire now rather
-     * than deleting it: its holder, typing it while the account is off, is
-     * still recognised and told "not active" (gh_auth_redeem checks the
-     * state first), instead of "wrong code" counted toward the lock-out. */
     int voided = 0;
-    if (to == GH_STATE_INACTIVE || to == GH_STATE_BLOCKED) {
-        q = gh_store_prepare(st, "UPDATE setup_codes SET expires_at = ?2 WHERE account_id = ?1 "
-                                 "AND used_at IS NULL AND expires_at > ?2");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("voiding the setup code"));
-            goto fail;
-        }
-        sqlite3_bind_int64(q, 1, id);
-        sqlite3_bind_int64(q, 2, gh_clock_now_ms());
-        rc = sqlite3_step(q);
-        gh_store_done(st, q);
-        if (rc != SQLITE_DONE) {
-            s = gh_store_sqlfail(st, _("voiding the setup code"));
-            goto fail;
-        }
-        voided = sqlite3_changes(gh_store_db(st)) > 0;
-        /* And the door code: a person switched off must not open doors by
-         * it, and re-activation does not bring it back (doorcode.h). */
-        s = gh_doorcode_void(st, actor, id, gh_state_name(to), NULL);
-        if (s != GH_OK)
-            goto fail;
-    }
+    if ((to == GH_STATE_INACTIVE || to == GH_STATE_BLOCKED) &&
+        (s = void_codes(st, actor, id, to, &voided)) != GH_OK)
+        goto fail;
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "%s -> %s%s",
                          gh_state_name(a.state), gh_state_name(to),
                          to == GH_STATE_ACTIVE ? ", welcome queued"

@@ -258,31 +258,53 @@ static const char *door_name(enum gh_door_kind d)
     return d == GH_DOOR_COMMON ? "common" : d == GH_DOOR_UNIT ? "unit" : NULL;
 }
 
-enum gh_status gh_location_add(struct gh_store *st, const char *actor,
-                               const struct gh_location_new *in, int64_t *id_out)
+static void row_name(struct gh_store *st, sqlite3_stmt *q, void *out)
 {
-    const char *action = "location.add";
-    char name[GH_NAME_BUF], key[GH_NAME_BUF], err[512], board[GH_BOARD_ID_BUF] = "";
-    char target[600];
-    struct gh_location parent, other;
-    int channel = 0;
-    int64_t id;
-    enum gh_status s;
-    sqlite3_stmt *q;
+    (void)st;
+    gh_store_copy(out, GH_NAME_BUF, gh_store_col_text(q, 0));
+}
+
+/* The name of the location (other than `except`) wired to board:channel, or
+ * "" in holder when the relay is free. */
+static enum gh_status relay_holder(struct gh_store *st, const char *board, int channel,
+                                   int64_t except, char holder[GH_NAME_BUF])
+{
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT name FROM locations WHERE relay_board = ?1 "
+                                           "AND relay_channel = ?2 AND id <> ?3");
     int rc;
 
-    if (id_out)
-        *id_out = 0;
-    actor = gh_rules_actor(actor);
-    if (!in)
-        return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a location needs a name"));
-    snprintf(target, sizeof target, "location:%.200s", in->name ? in->name : "");
+    holder[0] = '\0';
+    if (!q)
+        return gh_store_sqlfail(st, _("checking the relay"));
+    sqlite3_bind_text(q, 1, board, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, channel);
+    sqlite3_bind_int64(q, 3, except);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        row_name(st, q, holder);
+    gh_store_done(st, q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GH_OK
+                                                 : gh_store_sqlfail(st, _("checking the relay"));
+}
+
+/* A new location's input, checked. */
+struct loc_in {
+    char name[GH_NAME_BUF], key[GH_NAME_BUF], board[GH_BOARD_ID_BUF];
+    int channel;
+};
+
+static enum gh_status check_loc_new(struct gh_store *st, const char *actor, const char *target,
+                                    const struct gh_location_new *in, struct loc_in *v)
+{
+    const char *action = "location.add";
+    char err[512];
+
     if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    if (gh_ident_trim(in->name, name, sizeof name) != 0 || !*name)
+    if (gh_ident_trim(in->name, v->name, sizeof v->name) != 0 || !*v->name)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
-                               *name ? _("name: must be at most 100 characters long")
-                                     : _("name: a location needs a name"));
+                               *v->name ? _("name: must be at most 100 characters long")
+                                        : _("name: a location needs a name"));
     if (in->door != GH_DOOR_NONE && !door_name(in->door))
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                _("door: must be common or unit"));
@@ -290,83 +312,94 @@ enum gh_status gh_location_add(struct gh_store *st, const char *actor,
         if (in->door == GH_DOOR_NONE)
             return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                    _("relay: only a door (common or unit) can have a relay"));
-        if (gh_relay_addr_parse(in->relay, board, sizeof board, &channel, err, sizeof err))
+        if (gh_relay_addr_parse(in->relay, v->board, sizeof v->board, &v->channel, err,
+                                sizeof err))
             return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
     }
     if (in->unlock_ms != 0 &&
         (in->unlock_ms < GH_UNLOCK_MS_MIN || in->unlock_ms > GH_UNLOCK_MS_MAX))
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                _("unlock_ms: must be from 100 to 60000 milliseconds"));
-    gh_rules_name_key(name, key, sizeof key);
+    gh_rules_name_key(v->name, v->key, sizeof v->key);
+    return GH_OK;
+}
 
-    if ((s = gh_store_begin(st)) != GH_OK)
-        return s;
-    s = load_loc(st, LOC_BY_NAME, GH_TEXT(key), &other);
+/* In the transaction: the name is free, the parent exists, the relay is
+ * free. On anything but GH_OK the transaction is closed. */
+static enum gh_status check_loc_place(struct gh_store *st, const char *actor, const char *target,
+                                      const struct gh_location_new *in, const struct loc_in *v,
+                                      struct gh_location *parent)
+{
+    const char *action = "location.add";
+    char holder[GH_NAME_BUF];
+    struct gh_location other;
+    enum gh_status s = load_loc(st, LOC_BY_NAME, GH_TEXT(v->key), &other);
+
     if (s == GH_OK)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
                                _("name: a location named \"%s\" already exists"), other.name);
     if (s != GH_E_NOTFOUND)
         goto fail;
-    parent.id = 0;
+    parent->id = 0;
     if (in->parent && *in->parent) {
-        s = gh_location_find(st, in->parent, &parent);
+        s = gh_location_find(st, in->parent, parent);
         if (s == GH_E_NOTFOUND)
             return gh_rules_refuse(st, 1, actor, action, target, s,
                                    _("parent: no location named \"%.100s\""), in->parent);
         if (s != GH_OK)
             goto fail;
     }
-    if (*board) {
-        q = gh_store_prepare(st, "SELECT name FROM locations WHERE relay_board = ?1 "
-                                 "AND relay_channel = ?2");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("checking the relay"));
-            goto fail;
-        }
-        sqlite3_bind_text(q, 1, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 2, channel);
-        rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            snprintf(err, sizeof err, "%s", gh_store_col_text(q, 0));
-        gh_store_done(st, q);
-        if (rc == SQLITE_ROW)
-            return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
-                                   _("relay: %s:%d is already used by %s"), board, channel,
-                                   err);
-    }
-    q = gh_store_prepare(st, "INSERT INTO locations(name, name_key, parent_id, door_kind, "
-                             "relay_board, relay_channel, unlock_ms, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the location"));
+    if (!*v->board)
+        return GH_OK;
+    if ((s = relay_holder(st, v->board, v->channel, 0, holder)) != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
-    if (parent.id)
-        sqlite3_bind_int64(q, 3, parent.id);
-    if (door_name(in->door))
-        sqlite3_bind_text(q, 4, door_name(in->door), -1, SQLITE_STATIC);
-    if (*board) {
-        sqlite3_bind_text(q, 5, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 6, channel);
-    }
-    if (in->unlock_ms)
-        sqlite3_bind_int(q, 7, in->unlock_ms);
-    sqlite3_bind_int64(q, 8, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the location"));
+    if (*holder)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
+                               _("relay: %s:%d is already used by %s"), v->board, v->channel,
+                               holder);
+    return GH_OK;
+fail:
+    gh_store_rollback(st);
+    return s;
+}
+
+enum gh_status gh_location_add(struct gh_store *st, const char *actor,
+                               const struct gh_location_new *in, int64_t *id_out)
+{
+    const char *action = "location.add";
+    const char *door;
+    char target[600];
+    struct loc_in v = { .channel = 0 };
+    struct gh_location parent;
+    int64_t id;
+    enum gh_status s;
+
+    if (id_out)
+        *id_out = 0;
+    actor = gh_rules_actor(actor);
+    if (!in)
+        return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a location needs a name"));
+    snprintf(target, sizeof target, "location:%.200s", in->name ? in->name : "");
+    if ((s = check_loc_new(st, actor, target, in, &v)) != GH_OK ||
+        (s = gh_store_begin(st)) != GH_OK ||
+        (s = check_loc_place(st, actor, target, in, &v, &parent)) != GH_OK)
+        return s;
+    door = door_name(in->door);
+    s = gh_store_run(st, _("saving the location"),
+                     "INSERT INTO locations(name, name_key, parent_id, door_kind, "
+                     "relay_board, relay_channel, unlock_ms, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     GH_TEXT(v.name), GH_TEXT(v.key), GH_INT_OR_NULL(parent.id), GH_TEXT(door),
+                     GH_TEXT_OR_NULL(v.board), *v.board ? GH_INT(v.channel) : GH_TEXT(NULL),
+                     GH_INT_OR_NULL(in->unlock_ms), GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
         goto fail;
-    }
     id = sqlite3_last_insert_rowid(gh_store_db(st));
-    snprintf(target, sizeof target, "location:%lld:%s", (long long)id, name);
+    snprintf(target, sizeof target, "location:%lld:%s", (long long)id, v.name);
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "%s%s%s%s%s%s",
                          parent.id ? "under " : "at the top", parent.id ? parent.name : "",
-                         door_name(in->door) ? ", door " : "",
-                         door_name(in->door) ? door_name(in->door) : "",
-                         *board ? ", relay " : "", *board ? in->relay : "");
+                         door ? ", door " : "", door ? door : "",
+                         *v.board ? ", relay " : "", *v.board ? in->relay : "");
     if (s != GH_OK)
         goto fail;
     if ((s = gh_store_commit(st)) != GH_OK)
@@ -648,24 +681,15 @@ enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int
     if ((s = begin_door(st, actor, action, id, &l, target, sizeof target)) != GH_OK)
         return s;
     if (*board) {
-        q = gh_store_prepare(st, "SELECT name FROM locations WHERE relay_board = ?1 "
-                                 "AND relay_channel = ?2 AND id <> ?3");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("checking the relay"));
+        char holder[GH_NAME_BUF];
+        if ((s = relay_holder(st, board, channel, id, holder)) != GH_OK) {
             gh_store_rollback(st);
             return s;
         }
-        sqlite3_bind_text(q, 1, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 2, channel);
-        sqlite3_bind_int64(q, 3, id);
-        rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            snprintf(err, sizeof err, "%s", gh_store_col_text(q, 0));
-        gh_store_done(st, q);
-        if (rc == SQLITE_ROW)
+        if (*holder)
             return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
                                    _("relay: %s:%d is already used by %s"), board, channel,
-                                   err);
+                                   holder);
     }
     q = gh_store_prepare(st, "UPDATE locations SET relay_board = ?2, relay_channel = ?3 "
                              "WHERE id = ?1");

@@ -11,6 +11,7 @@
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
+#include "gatehouse/group.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/notices.h"
 #include "gatehouse/store.h"
@@ -19,215 +20,245 @@
 #include "store_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The non-archived group that lists the email's domain, if any. */
-static enum gh_status domain_group(struct gh_store *st, const char *email_key, int64_t *id,
-                                   char *name, size_t len)
+static void row_group(struct gh_store *st, sqlite3_stmt *q, void *out)
 {
-    const char *at = strrchr(email_key, '@');
-    sqlite3_stmt *q;
-    enum gh_status s = GH_OK;
-    int rc;
+    struct gh_account_row *r = out;
+    (void)st;
+    r->group_id = sqlite3_column_int64(q, 0);
+}
 
-    *id = 0;
-    if (!at)
-        return GH_OK;
-    q = gh_store_prepare(st, "SELECT g.id, g.name FROM group_domains d JOIN groups g "
-                             "ON g.id = d.group_id WHERE d.domain = ?1 AND g.archived = 0 "
-                             "ORDER BY g.id LIMIT 1");
-    if (!q)
-        return gh_store_sqlfail(st, _("finding the group of an email domain"));
-    sqlite3_bind_text(q, 1, at + 1, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(q, 0);
-        gh_store_copy(name, len, gh_store_col_text(q, 1));
-    } else if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("finding the group of an email domain"));
+/* One sign-up on its way: what was typed (checked) and what it became. */
+struct signup {
+    const char *actor;
+    char target[320];
+    struct gh_account_ident v;
+    char org[GH_REQ_BUF], unit[GH_REQ_BUF];
+    const char *state;           /* "pending" or "active" */
+    int approval;
+    char reason[1400];
+    struct gh_signup_result *out;
+};
+
+static const char *const action = "account.signup";
+
+/* A refusal before the transaction, naming the field. */
+static enum gh_status refuse_field(struct gh_store *st, struct signup *u, const char *field,
+                                   enum gh_status s, const char *msg)
+{
+    gh_store_copy(u->out->field, sizeof u->out->field, field);
+    return gh_rules_refuse(st, 0, u->actor, action, u->target, s, "%s", msg);
+}
+
+/* A sign-up's organisation or unit request: trimmed free text. */
+static int check_request(const char *in, const char *label, const char *too_long, char *out,
+                         size_t len, char *err, size_t errlen)
+{
+    if (gh_ident_trim(in, out, len) != 0 ||
+        gh_ident_check_text(label, out, GH_NAME_MAX_CHARS, err, errlen) != 0) {
+        if (*out == '\0')
+            snprintf(err, errlen, "%s", too_long);
+        return -1;
     }
-    gh_store_done(st, q);
+    return 0;
+}
+
+/* The checks that need no transaction: sign-up on, and every field. */
+static enum gh_status check_input(struct gh_store *st, struct signup *u,
+                                  const struct gh_signup *in)
+{
+    char err[512];
+    const char *field;
+
+    if (!gh_settings_get_bool(st, GH_SETTING_SELF_SIGNUP))
+        return gh_rules_refuse(st, 0, u->actor, action, u->target, GH_E_REFUSED, "%s",
+                               _("Signing up here is turned off; please ask the staff."));
+    if (gh_account_check_ident(st, in->email, in->name, in->phone, &u->v, err, sizeof err,
+                               &field) != 0)
+        return refuse_field(st, u, field, GH_E_INVALID, err);
+    snprintf(u->target, sizeof u->target, "%s", u->v.email);
+    if (check_request(in->org, _("organisation"),
+                      _("organisation: must be at most 100 characters long"), u->org,
+                      sizeof u->org, err, sizeof err) != 0)
+        return refuse_field(st, u, "org", GH_E_INVALID, err);
+    if (check_request(in->unit, _("unit"), _("unit: must be at most 100 characters long"),
+                      u->unit, sizeof u->unit, err, sizeof err) != 0)
+        return refuse_field(st, u, "unit", GH_E_INVALID, err);
+    return GH_OK;
+}
+
+/* Who holds the email and the phone already. *e: an inactive occupant with
+ * this email, who signs up again (e->id 0: none). On anything but GH_OK the
+ * transaction is closed (refused, or rolled back). */
+static enum gh_status check_holders(struct gh_store *st, struct signup *u, struct gh_account *e)
+{
+    struct gh_account h;
+    enum gh_status s = gh_account_by_email_key(st, u->v.email_key, e);
+
+    if (s == GH_E_NOTFOUND)
+        e->id = 0;
+    else if (s != GH_OK)
+        goto fail;
+    else if (e->kind == GH_KIND_STAFF || e->state == GH_STATE_ACTIVE ||
+             e->state == GH_STATE_PENDING) {
+        gh_store_copy(u->out->field, sizeof u->out->field, "email");
+        return gh_rules_refuse(st, 1, u->actor, action, u->target, GH_E_EXISTS, "%s",
+                               gh_account_taken_msg("email"));
+    } else if (e->state == GH_STATE_BLOCKED) {
+        char t[320];
+        gh_rules_target_of(e, t, sizeof t);
+        return gh_rules_refuse(st, 1, u->actor, action, t, GH_E_REFUSED, "%s",
+                               _("This account can't be re-activated here; please ask "
+                                 "the staff."));
+    }
+    if (!*u->v.phone_key)
+        return GH_OK;
+    s = gh_account_by_phone_key(st, u->v.phone_key, &h);
+    if (s == GH_OK && h.id != e->id) {
+        gh_store_copy(u->out->field, sizeof u->out->field, "phone");
+        return gh_rules_refuse(st, 1, u->actor, action, u->target, GH_E_EXISTS, "%s",
+                               gh_account_taken_msg("phone"));
+    }
+    if (s == GH_OK || s == GH_E_NOTFOUND)
+        return GH_OK;
+fail:
+    gh_store_rollback(st);
     return s;
 }
 
-static enum gh_status reactivate_row(struct gh_store *st, const struct gh_account *e,
-                                     const struct gh_account_ident *v, const char *state,
-                                     const char *org, const char *unit)
+/* An inactive occupant coming back. Groups, locations and units stay as
+ * they were: staff set them and the person only asks to come back. */
+static enum gh_status reactivate(struct gh_store *st, struct signup *u,
+                                 const struct gh_account *e)
 {
-    sqlite3_stmt *q = gh_store_prepare(
-        st, "UPDATE accounts SET state = ?2, name = ?3, name_key = ?4, phone = ?5, "
-            "phone_key = ?6, req_org = ?7, req_unit = ?8, signed_up_at = ?9, "
-            "updated_at = ?9 WHERE id = ?1");
     char name_key[GH_NAME_BUF], phone_key[GH_PHONE_BUF];
-    const char *name = *v->name ? v->name : e->name;
-    const char *phone = *v->phone_key ? v->phone : e->phone;
-    int rc;
+    const char *name = *u->v.name ? u->v.name : e->name;
 
-    if (!q)
-        return gh_store_sqlfail(st, _("re-activating the account"));
     gh_rules_name_key(name, name_key, sizeof name_key);
-    if (*v->phone_key)
-        gh_store_copy(phone_key, sizeof phone_key, v->phone_key);
+    if (*u->v.phone_key)
+        gh_store_copy(phone_key, sizeof phone_key, u->v.phone_key);
     else if (gh_rules_phone_key(st, e->phone, phone_key, sizeof phone_key, NULL, 0) != 0)
         phone_key[0] = '\0';
-    sqlite3_bind_int64(q, 1, e->id);
-    sqlite3_bind_text(q, 2, state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, name_key, -1, SQLITE_STATIC);
-    if (*phone_key) {
-        (void)phone;             /* stored in E.164, as its key */
-        sqlite3_bind_text(q, 5, phone_key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 6, phone_key, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_text(q, 7, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 8, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 9, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE)
-        return gh_store_sqlfail(st, _("re-activating the account"));
+    /* the phone is stored in E.164, as its key */
+    enum gh_status s = gh_store_run(
+        st, _("re-activating the account"),
+        "UPDATE accounts SET state = ?2, name = ?3, name_key = ?4, phone = ?5, "
+        "phone_key = ?6, req_org = ?7, req_unit = ?8, signed_up_at = ?9, "
+        "updated_at = ?9 WHERE id = ?1",
+        GH_INT(e->id), GH_TEXT(u->state), GH_TEXT(name), GH_TEXT(name_key),
+        GH_TEXT_OR_NULL(phone_key), GH_TEXT_OR_NULL(phone_key), GH_TEXT(u->org),
+        GH_TEXT(u->unit), GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
+        return s;
+    u->out->outcome = u->approval ? GH_SIGNUP_REACTIVATED_PENDING : GH_SIGNUP_REACTIVATED_ACTIVE;
+    u->out->account_id = e->id;
+    snprintf(u->reason, sizeof u->reason, "re-activated: inactive -> %s", u->state);
     return GH_OK;
+}
+
+/* A new account: in the group that lists the email's domain, else with
+ * the signup_access setting's access. */
+static enum gh_status create_new(struct gh_store *st, struct signup *u)
+{
+    struct gh_account_row r = { .kind = "occupant", .state = u->state, .req_org = u->org,
+                                .req_unit = u->unit, .signed_up = 1 };
+    char gname[GH_NAME_BUF] = "";
+    const char *at = strrchr(u->v.email_key, '@');
+    enum gh_status s = GH_OK;
+    int64_t id;
+
+    if (at)
+        s = gh_store_get_one(st, "SELECT g.id FROM group_domains d JOIN groups g "
+                                 "ON g.id = d.group_id WHERE d.domain = ?1 AND g.archived = 0 "
+                                 "ORDER BY g.id LIMIT 1",
+                             GH_TEXT(at + 1), row_group, &r,
+                             _("finding the group of an email domain"));
+    if (s != GH_OK && s != GH_E_NOTFOUND)
+        return s;
+    if (r.group_id) {
+        struct gh_group g;
+        if ((s = gh_group_get(st, r.group_id, &g)) != GH_OK)
+            return s;
+        gh_store_copy(gname, sizeof gname, g.name);
+        r.access = "group";
+        r.domain_group = r.group_id;
+    } else {
+        const char *def = gh_settings_get(st, GH_SETTING_SIGNUP_ACCESS);
+        r.access = def && strcmp(def, "all") == 0 ? "all" : "none";
+    }
+    if ((s = gh_account_insert(st, &u->v, &r, &id)) != GH_OK)
+        return s;
+    u->out->outcome = u->approval ? GH_SIGNUP_PENDING : GH_SIGNUP_ACTIVE;
+    u->out->joined_group_id = r.group_id;
+    u->out->account_id = id;
+    if (r.group_id)
+        snprintf(u->reason, sizeof u->reason, "new account, %s, joined group %s by email domain",
+                 u->state, gname);
+    else
+        snprintf(u->reason, sizeof u->reason, "new account, %s, access %s", u->state, r.access);
+    return GH_OK;
+}
+
+/* The log entry, the mail (approvers, or the welcome) and the events. */
+static enum gh_status finish(struct gh_store *st, struct signup *u)
+{
+    int64_t id = u->out->account_id;
+    enum gh_status s;
+
+    if (*u->org || *u->unit) {
+        size_t o = strlen(u->reason);
+        snprintf(u->reason + o, sizeof u->reason - o,
+                 "; asks for organisation \"%s\", unit \"%s\"", u->org, u->unit);
+    }
+    snprintf(u->target, sizeof u->target, "occupant:%lld:%s", (long long)id, u->v.email);
+    s = gh_audit_append(st, u->actor, action, u->target, GH_OUTCOME_OK, u->reason);
+    if (s != GH_OK)
+        return s;
+    s = u->approval ? gh_notice_approvers(st, id) : gh_account_became_active(st, id, 1);
+    if (s != GH_OK)
+        return s;
+    gh_account_emit(st, GH_EVENT_ACCOUNT_STATE, id, u->state);
+    gh_account_emit(st, GH_EVENT_SIGNUP, id, u->state);
+    return gh_store_commit(st);
 }
 
 enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
                                   const struct gh_signup *in, struct gh_signup_result *out)
 {
-    const char *action = "account.signup";
     struct gh_signup_result dummy;
-    char err[512], target[320], org[GH_REQ_BUF], unit[GH_REQ_BUF], gname[GH_NAME_BUF] = "";
-    char reason[1400];
-    struct gh_account_ident v;
-    struct gh_account e, h;
-    struct gh_account_row r;
-    const char *field, *state;
-    int64_t id = 0, gid = 0;
-    int approval, reactivate = 0;
+    struct signup *u = calloc(1, sizeof *u);
+    struct gh_account e;
     enum gh_status s;
 
     if (!out)
         out = &dummy;
     memset(out, 0, sizeof *out);
-    actor = actor && *actor ? actor : "kiosk";
-    if (!in)
-        return gh_store_fail(st, GH_E_INVALID, "%s", _("email: an email address is required"));
-    snprintf(target, sizeof target, "%.300s", in->email ? in->email : "");
-
-    if (!gh_settings_get_bool(st, GH_SETTING_SELF_SIGNUP))
-        return gh_rules_refuse(st, 0, actor, action, target, GH_E_REFUSED, "%s",
-                               _("Signing up here is turned off; please ask the staff."));
-    if (gh_account_check_ident(st, in->email, in->name, in->phone, &v, err, sizeof err, &field) != 0) {
-        gh_store_copy(out->field, sizeof out->field, field);
-        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    if (!u)
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+    u->out = out;
+    u->actor = actor && *actor ? actor : "kiosk";
+    if (!in) {
+        s = gh_store_fail(st, GH_E_INVALID, "%s", _("email: an email address is required"));
+        goto out;
     }
-    snprintf(target, sizeof target, "%s", v.email);
-    if (gh_ident_trim(in->org, org, sizeof org) != 0 ||
-        gh_ident_check_text(_("organisation"), org, GH_NAME_MAX_CHARS, err, sizeof err) != 0) {
-        if (*org == '\0')
-            snprintf(err, sizeof err, "%s", _("organisation: must be at most 100 characters long"));
-        gh_store_copy(out->field, sizeof out->field, "org");
-        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    snprintf(u->target, sizeof u->target, "%.300s", in->email ? in->email : "");
+    if ((s = check_input(st, u, in)) != GH_OK || (s = gh_store_begin(st)) != GH_OK)
+        goto out;
+    u->approval = gh_settings_get_bool(st, GH_SETTING_SIGNUP_APPROVAL);
+    u->state = u->approval ? "pending" : "active";
+    if ((s = check_holders(st, u, &e)) != GH_OK)
+        goto out;                /* closed already */
+    s = e.id ? reactivate(st, u, &e) : create_new(st, u);
+    if (s == GH_OK)
+        s = finish(st, u);
+    if (s != GH_OK) {
+        gh_store_rollback(st);
+        out->account_id = 0;
     }
-    if (gh_ident_trim(in->unit, unit, sizeof unit) != 0 ||
-        gh_ident_check_text(_("unit"), unit, GH_NAME_MAX_CHARS, err, sizeof err) != 0) {
-        if (*unit == '\0')
-            snprintf(err, sizeof err, "%s", _("unit: must be at most 100 characters long"));
-        gh_store_copy(out->field, sizeof out->field, "unit");
-        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    }
-
-    if ((s = gh_store_begin(st)) != GH_OK)
-        return s;
-    approval = gh_settings_get_bool(st, GH_SETTING_SIGNUP_APPROVAL);
-    state = approval ? "pending" : "active";
-
-    s = gh_account_by_email_key(st, v.email_key, &e);
-    if (s != GH_OK && s != GH_E_NOTFOUND)
-        goto fail;
-    if (s == GH_OK) {
-        if (e.kind == GH_KIND_STAFF || e.state == GH_STATE_ACTIVE ||
-            e.state == GH_STATE_PENDING) {
-            gh_store_copy(out->field, sizeof out->field, "email");
-            return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS, "%s",
-                                   gh_account_taken_msg("email"));
-        }
-        if (e.state == GH_STATE_BLOCKED) {
-            char t[320];
-            gh_rules_target_of(&e, t, sizeof t);
-            return gh_rules_refuse(st, 1, actor, action, t, GH_E_REFUSED, "%s",
-                                   _("This account can't be re-activated here; please ask "
-                                     "the staff."));
-        }
-        reactivate = 1;           /* an inactive occupant signing up again */
-        id = e.id;
-    }
-    if (*v.phone_key) {
-        s = gh_account_by_phone_key(st, v.phone_key, &h);
-        if (s != GH_OK && s != GH_E_NOTFOUND)
-            goto fail;
-        if (s == GH_OK && h.id != id) {
-            gh_store_copy(out->field, sizeof out->field, "phone");
-            return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS, "%s",
-                                   gh_account_taken_msg("phone"));
-        }
-    }
-
-    if (reactivate) {
-        /* Groups, locations and units stay as they were: staff set them
-         * and the person only asks to come back. */
-        if ((s = reactivate_row(st, &e, &v, state, org, unit)) != GH_OK)
-            goto fail;
-        out->outcome = approval ? GH_SIGNUP_REACTIVATED_PENDING : GH_SIGNUP_REACTIVATED_ACTIVE;
-        snprintf(reason, sizeof reason, "re-activated: inactive -> %s", state);
-    } else {
-        if ((s = domain_group(st, v.email_key, &gid, gname, sizeof gname)) != GH_OK)
-            goto fail;
-        memset(&r, 0, sizeof r);
-        r.kind = "occupant";
-        r.state = state;
-        if (gid) {
-            r.access = "group";
-            r.group_id = gid;
-            r.domain_group = gid;
-        } else {
-            const char *def = gh_settings_get(st, GH_SETTING_SIGNUP_ACCESS);
-            r.access = def && strcmp(def, "all") == 0 ? "all" : "none";
-        }
-        r.req_org = org;
-        r.req_unit = unit;
-        r.signed_up = 1;
-        if ((s = gh_account_insert(st, &v, &r, &id)) != GH_OK)
-            goto fail;
-        out->outcome = approval ? GH_SIGNUP_PENDING : GH_SIGNUP_ACTIVE;
-        out->joined_group_id = gid;
-        if (gid)
-            snprintf(reason, sizeof reason, "new account, %s, joined group %s by email domain",
-                     state, gname);
-        else
-            snprintf(reason, sizeof reason, "new account, %s, access %s", state, r.access);
-    }
-    if (*org || *unit) {
-        size_t o = strlen(reason);
-        snprintf(reason + o, sizeof reason - o, "; asks for organisation \"%s\", unit \"%s\"",
-                 org, unit);
-    }
-    out->account_id = id;
-    snprintf(target, sizeof target, "occupant:%lld:%s", (long long)id, v.email);
-    if ((s = gh_audit_append(st, actor, action, target, GH_OUTCOME_OK, reason)) != GH_OK)
-        goto fail;
-    if (approval) {
-        if ((s = gh_notice_approvers(st, id)) != GH_OK)
-            goto fail;
-    } else if ((s = gh_account_became_active(st, id, 1)) != GH_OK) {
-        goto fail;
-    }
-    gh_account_emit(st, GH_EVENT_ACCOUNT_STATE, id, state);
-    gh_account_emit(st, GH_EVENT_SIGNUP, id, state);
-    if ((s = gh_store_commit(st)) != GH_OK)
-        goto fail;
-    return GH_OK;
-fail:
-    gh_store_rollback(st);
-    out->account_id = 0;
+out:
+    free(u);
     return s;
 }
-
