@@ -34,6 +34,7 @@
 #include "gatehouse/config.h"
 #include "gatehouse/notices.h"
 #include "gatehouse/outbox.h"
+#include "gatehouse/plugin_host.h"
 #include "gatehouse/sitekey.h"
 #include "gatehouse/store.h"
 #include "store_internal.h"
@@ -1122,6 +1123,64 @@ static void activity_log_head_is_an_outside_anchor(void **state)
 
 /* ---- kiosk identity --------------------------------------------------------------------- */
 
+/* Issue 14: one trim rule, in the core, for the core and every form. */
+static void trim_drops_end_spaces_in_place_and_refuses_what_does_not_fit(void **state)
+{
+    (void)state;
+    char out[8], buf[16] = "  Ana Li  ";
+    assert_int_equal(gh_ident_trim("  a b  ", out, sizeof out), 0);
+    assert_string_equal(out, "a b");
+    assert_int_equal(gh_ident_trim(NULL, out, sizeof out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(gh_ident_trim(buf, buf, sizeof buf), 0);      /* in place */
+    assert_string_equal(buf, "Ana Li");
+    assert_int_equal(gh_ident_trim(" 12345678 ", out, sizeof out), -1);
+    assert_string_equal(out, "");
+    assert_int_equal(gh_ident_trim(" 1234567 ", out, sizeof out), 0);
+    assert_string_equal(out, "1234567");
+    /* plugins reach the same two rules through the table */
+    const struct gh_core_api *api = gh_core_api_table();
+    assert_true(GH_HAS(api, trim) && GH_HAS(api, pin_format_ok));
+    assert_ptr_equal(api->trim, gh_ident_trim);
+    assert_ptr_equal(api->pin_format_ok, gh_auth_pin_format_ok);
+}
+
+static void row_text(struct gh_store *st, sqlite3_stmt *q, void *out)
+{
+    (void)st;
+    gh_store_copy(out, 64, sqlite3_column_type(q, 0) == SQLITE_NULL ? "(null)"
+                                                                    : gh_store_col_text(q, 0));
+}
+
+/* Issue 14: gh_store_run binds by position (0 and "" as NULL on request),
+ * gh_store_get_one reads one row or says GH_E_NOTFOUND, and a broken
+ * statement is a store error that names what was being done. */
+static void store_run_and_get_one_bind_by_position_and_name_failures(void **state)
+{
+    struct fx *f = *state;
+    char got[64];
+    assert_int_equal(gh_store_exec(f->st, "CREATE TABLE t(k INTEGER, a TEXT, b TEXT, n INTEGER)",
+                                   "test table"), GH_OK);
+    assert_int_equal(gh_store_run(f->st, "adding", "INSERT INTO t VALUES (?1, ?2, ?3, ?4)",
+                                  GH_INT(7), GH_TEXT("x"), GH_TEXT_OR_NULL(""),
+                                  GH_INT_OR_NULL(0)), GH_OK);
+    assert_int_equal(gh_store_changes(f->st), 1);
+    assert_int_equal(gh_store_get_one(f->st, "SELECT a FROM t WHERE k = ?1", GH_INT(7), row_text,
+                                      got, "reading"), GH_OK);
+    assert_string_equal(got, "x");
+    assert_int_equal(gh_store_get_one(f->st, "SELECT b FROM t WHERE a = ?1", GH_TEXT("x"),
+                                      row_text, got, "reading"), GH_OK);
+    assert_string_equal(got, "(null)");
+    assert_int_equal(gh_store_get_one(f->st, "SELECT n FROM t WHERE k = ?1", GH_INT(7), row_text,
+                                      got, "reading"), GH_OK);
+    assert_string_equal(got, "(null)");
+    assert_int_equal(gh_store_get_one(f->st, "SELECT a FROM t WHERE k = ?1", GH_INT(8), row_text,
+                                      got, "reading"), GH_E_NOTFOUND);
+    assert_int_equal(gh_store_run(f->st, "changing the nowhere", "UPDATE nowhere SET a = ?1",
+                                  GH_INT(1)), GH_E_STORE);
+    assert_non_null(strstr(gh_store_errmsg(f->st), "changing the nowhere"));
+}
+
 static void pin_is_4_to_8_digits(void **state)
 {
     (void)state;
@@ -1828,6 +1887,8 @@ int main(int argc, char **argv)
         T(activity_log_append_joins_the_callers_transaction),
         T(activity_log_head_is_an_outside_anchor),
         T(pin_is_4_to_8_digits),
+        T(trim_drops_end_spaces_in_place_and_refuses_what_does_not_fit),
+        T(store_run_and_get_one_bind_by_position_and_name_failures),
         T(pin_quality_refuses_repeats_and_straight_runs),
         T(pins_are_argon2id_hashes_never_in_clear_in_the_file),
         T(login_with_the_right_pin_succeeds_and_is_logged),
