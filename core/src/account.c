@@ -153,43 +153,24 @@ enum gh_status gh_account_became_active(struct gh_store *st, int64_t id, int wel
 enum gh_status gh_account_insert(struct gh_store *st, const struct gh_account_ident *v,
                                  const struct gh_account_row *r, int64_t *id_out)
 {
-    sqlite3_stmt *q = gh_store_prepare(
-        st, "INSERT INTO accounts(kind, email, email_key, name, name_key, phone, phone_key, "
-            "state, access, group_id, perms, req_org, req_unit, domain_group, created_at, "
-            "updated_at, signed_up_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-            "?12, ?13, ?14, ?15, ?15, ?16)");
     int64_t now = gh_clock_now_ms();
-    int rc;
+    int has_phone = *v->phone_key != '\0';
+    enum gh_status s = gh_store_run(
+        st, _("saving the account"),
+        "INSERT INTO accounts(kind, email, email_key, name, name_key, phone, phone_key, "
+        "state, access, group_id, perms, req_org, req_unit, domain_group, created_at, "
+        "updated_at, signed_up_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12, ?13, ?14, ?15, ?15, ?16)",
+        GH_TEXT(r->kind), GH_TEXT(v->email), GH_TEXT(v->email_key), GH_TEXT(v->name),
+        GH_TEXT(v->name_key), GH_TEXT(has_phone ? v->phone : NULL),
+        GH_TEXT(has_phone ? v->phone_key : NULL), GH_TEXT(r->state), GH_TEXT(r->access),
+        GH_INT_OR_NULL(r->group_id), GH_INT(r->perms), GH_TEXT(r->req_org ? r->req_org : ""),
+        GH_TEXT(r->req_unit ? r->req_unit : ""), GH_INT_OR_NULL(r->domain_group), GH_INT(now),
+        r->signed_up ? GH_INT(now) : GH_TEXT(NULL));
 
-    if (!q)
-        return gh_store_sqlfail(st, _("saving the account"));
-    sqlite3_bind_text(q, 1, r->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, v->email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, v->email_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, v->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, v->name_key, -1, SQLITE_STATIC);
-    if (*v->phone_key) {
-        sqlite3_bind_text(q, 6, v->phone, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 7, v->phone_key, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_text(q, 8, r->state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 9, r->access, -1, SQLITE_STATIC);
-    if (r->group_id)
-        sqlite3_bind_int64(q, 10, r->group_id);
-    sqlite3_bind_int64(q, 11, r->perms);
-    sqlite3_bind_text(q, 12, r->req_org ? r->req_org : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 13, r->req_unit ? r->req_unit : "", -1, SQLITE_STATIC);
-    if (r->domain_group)
-        sqlite3_bind_int64(q, 14, r->domain_group);
-    sqlite3_bind_int64(q, 15, now);
-    if (r->signed_up)
-        sqlite3_bind_int64(q, 16, now);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE)
-        return gh_store_sqlfail(st, _("saving the account"));
-    *id_out = sqlite3_last_insert_rowid(gh_store_db(st));
-    return GH_OK;
+    if (s == GH_OK)
+        *id_out = sqlite3_last_insert_rowid(gh_store_db(st));
+    return s;
 }
 
 /* ---- access ----------------------------------------------------------- */
@@ -229,32 +210,17 @@ static enum gh_status resolve_access(struct gh_store *st, enum gh_access access,
 static enum gh_status store_locations(struct gh_store *st, int64_t id, const int64_t *ids, int n,
                                       int replace)
 {
-    sqlite3_stmt *q;
-    int i;
+    const char *what = _("changing location access");
+    enum gh_status s = GH_OK;
 
-    if (replace) {
-        q = gh_store_prepare(st, "DELETE FROM account_locations WHERE account_id = ?1");
-        if (!q)
-            return gh_store_sqlfail(st, _("changing location access"));
-        sqlite3_bind_int64(q, 1, id);
-        int rc = sqlite3_step(q);
-        gh_store_done(st, q);
-        if (rc != SQLITE_DONE)
-            return gh_store_sqlfail(st, _("changing location access"));
-    }
-    for (i = 0; i < n; i++) {
-        q = gh_store_prepare(st, "INSERT OR IGNORE INTO account_locations(account_id, "
-                                 "location_id) VALUES (?1, ?2)");
-        if (!q)
-            return gh_store_sqlfail(st, _("changing location access"));
-        sqlite3_bind_int64(q, 1, id);
-        sqlite3_bind_int64(q, 2, ids[i]);
-        int rc = sqlite3_step(q);
-        gh_store_done(st, q);
-        if (rc != SQLITE_DONE)
-            return gh_store_sqlfail(st, _("changing location access"));
-    }
-    return GH_OK;
+    if (replace)
+        s = gh_store_run(st, what, "DELETE FROM account_locations WHERE account_id = ?1",
+                         GH_INT(id));
+    for (int i = 0; s == GH_OK && i < n; i++)
+        s = gh_store_run(st, what, "INSERT OR IGNORE INTO account_locations(account_id, "
+                                   "location_id) VALUES (?1, ?2)",
+                         GH_INT(id), GH_INT(ids[i]));
+    return s;
 }
 
 /* A sentence that says what an access setting is, for the log. */
@@ -427,8 +393,6 @@ enum gh_status gh_occupant_set_access(struct gh_store *st, const char *actor, in
     struct gh_account a;
     int64_t *ids = NULL, gid = 0;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     if (n < 0)
@@ -451,23 +415,13 @@ enum gh_status gh_occupant_set_access(struct gh_store *st, const char *actor, in
     }
     /* Membership is only changed by access "group": someone given access to
      * all locations stays in their group (they still see its requests). */
-    q = gh_store_prepare(st, "UPDATE accounts SET access = ?2, updated_at = ?3, "
-                             "group_id = CASE WHEN ?4 > 0 THEN ?4 ELSE group_id END "
-                             "WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("changing location access"));
+    s = gh_store_run(st, _("changing location access"),
+                     "UPDATE accounts SET access = ?2, updated_at = ?3, "
+                     "group_id = CASE WHEN ?4 > 0 THEN ?4 ELSE group_id END WHERE id = ?1",
+                     GH_INT(id), GH_TEXT(gh_access_name(access)), GH_INT(gh_clock_now_ms()),
+                     GH_INT(gid));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_text(q, 2, gh_access_name(access), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, gh_clock_now_ms());
-    sqlite3_bind_int64(q, 4, gid);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("changing location access"));
-        goto fail;
-    }
     s = store_locations(st, id, ids, access == GH_ACCESS_SPECIFIC ? n : 0, 1);
     if (s != GH_OK)
         goto fail;
@@ -493,8 +447,6 @@ enum gh_status gh_account_update(struct gh_store *st, const char *actor, int64_t
     struct gh_account_ident v;
     const char *field;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     if ((s = gh_account_begin(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
@@ -508,26 +460,14 @@ enum gh_status gh_account_update(struct gh_store *st, const char *actor, int64_t
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS, "%s",
                                _("phone: this phone number is already registered to another "
                                  "account"));
-    q = gh_store_prepare(st, "UPDATE accounts SET name = ?2, name_key = ?3, phone = ?4, "
-                             "phone_key = ?5, updated_at = ?6 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the account"));
+    s = gh_store_run(st, _("saving the account"),
+                     "UPDATE accounts SET name = ?2, name_key = ?3, phone = ?4, "
+                     "phone_key = ?5, updated_at = ?6 WHERE id = ?1",
+                     GH_INT(id), GH_TEXT(v.name), GH_TEXT(v.name_key),
+                     GH_TEXT(*v.phone_key ? v.phone : NULL), GH_TEXT_OR_NULL(v.phone_key),
+                     GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_text(q, 2, v.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, v.name_key, -1, SQLITE_STATIC);
-    if (*v.phone_key) {
-        sqlite3_bind_text(q, 4, v.phone, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 5, v.phone_key, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_int64(q, 6, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the account"));
-        goto fail;
-    }
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "%s%s%s",
                          name ? "name changed" : "", name && phone ? ", " : "",
                          phone ? "phone changed" : "");
@@ -581,8 +521,6 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
     struct gh_account_ident v;
     const char *field;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     if ((s = gh_account_begin(st, actor, action, id, &a, target, sizeof target)) != GH_OK)
@@ -595,22 +533,13 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS, "%s",
                                _("email: this email address is already registered to another "
                                  "account"));
-    q = gh_store_prepare(st, "UPDATE accounts SET email = ?2, email_key = ?3, updated_at = ?4 "
-                             "WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the account"));
+    s = gh_store_run(st, _("saving the account"),
+                     "UPDATE accounts SET email = ?2, email_key = ?3, updated_at = ?4 "
+                     "WHERE id = ?1",
+                     GH_INT(id), GH_TEXT(v.email), GH_TEXT(v.email_key),
+                     GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_text(q, 2, v.email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, v.email_key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the account"));
-        goto fail;
-    }
     gh_store_copy(old, sizeof old, a.email);
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "email %s -> %s", old,
                          v.email);
