@@ -322,7 +322,6 @@ enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const ch
     int64_t n = 0;
     enum gh_status s;
     sqlite3_stmt *q;
-    int rc;
 
     if (losing)
         *losing = 0;
@@ -359,18 +358,10 @@ enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const ch
                                  "who get their access through it; confirm to go ahead "
                                  "(--force)."),
                                g.name, (long long)n);
-    q = gh_store_prepare(st, "UPDATE groups SET archived = 1 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("archiving the group"));
+    s = gh_store_run(st, _("archiving the group"), "UPDATE groups SET archived = 1 WHERE id = ?1",
+                     GH_INT(g.id));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, g.id);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("archiving the group"));
-        goto fail;
-    }
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK,
                          "archived%s; %lld member(s) lose access", n && force ? " (confirmed)" : "",
                          (long long)n);
@@ -424,8 +415,6 @@ enum gh_status gh_group_member_add(struct gh_store *st, const char *actor, const
     struct gh_group g;
     struct gh_account a;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
@@ -438,34 +427,16 @@ enum gh_status gh_group_member_add(struct gh_store *st, const char *actor, const
         gh_store_rollback(st);
         return GH_OK;            /* already a member with access through it */
     }
-    q = gh_store_prepare(st, "UPDATE accounts SET group_id = ?2, access = 'group', "
-                             "updated_at = ?3 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("adding the member"));
-        goto fail;
-    }
-    sqlite3_bind_int64(q, 1, a.id);
-    sqlite3_bind_int64(q, 2, g.id);
-    sqlite3_bind_int64(q, 3, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("adding the member"));
-        goto fail;
-    }
+    s = gh_store_run(st, _("adding the member"),
+                     "UPDATE accounts SET group_id = ?2, access = 'group', updated_at = ?3 "
+                     "WHERE id = ?1",
+                     GH_INT(a.id), GH_INT(g.id), GH_INT(gh_clock_now_ms()));
     /* Their own list of locations no longer applies: access is the group's. */
-    q = gh_store_prepare(st, "DELETE FROM account_locations WHERE account_id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("adding the member"));
+    if (s == GH_OK)
+        s = gh_store_run(st, _("adding the member"),
+                         "DELETE FROM account_locations WHERE account_id = ?1", GH_INT(a.id));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, a.id);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("adding the member"));
-        goto fail;
-    }
     if (a.group_id && a.group_id != g.id)
         snprintf(reason, sizeof reason, "joined group %s (moved from group %s); access group",
                  g.name, a.group_name);
@@ -490,8 +461,6 @@ enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
     struct gh_group g;
     struct gh_account a;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
@@ -500,21 +469,13 @@ enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
     if (a.group_id != g.id)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
                                _("%s is not a member of group %s."), a.email, g.name);
-    q = gh_store_prepare(st, "UPDATE accounts SET group_id = NULL, updated_at = ?2, "
-                             "access = CASE access WHEN 'group' THEN 'none' ELSE access END "
-                             "WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("removing the member"));
+    s = gh_store_run(st, _("removing the member"),
+                     "UPDATE accounts SET group_id = NULL, updated_at = ?2, "
+                     "access = CASE access WHEN 'group' THEN 'none' ELSE access END "
+                     "WHERE id = ?1",
+                     GH_INT(a.id), GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, a.id);
-    sqlite3_bind_int64(q, 2, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("removing the member"));
-        goto fail;
-    }
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "left group %s%s", g.name,
                          a.access == GH_ACCESS_GROUP ? "; access none" : "");
     if (s != GH_OK)

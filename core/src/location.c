@@ -457,20 +457,10 @@ static enum gh_status begin_unit(struct gh_store *st, const char *actor, const c
 static enum gh_status set_tenant(struct gh_store *st, int64_t unit, int64_t account,
                                  int64_t group)
 {
-    sqlite3_stmt *q = gh_store_prepare(st, "UPDATE locations SET tenant_account = ?2, "
-                                           "tenant_group = ?3, shared = 0 WHERE id = ?1");
-    int rc;
-
-    if (!q)
-        return gh_store_sqlfail(st, _("saving the tenancy"));
-    sqlite3_bind_int64(q, 1, unit);
-    if (account)
-        sqlite3_bind_int64(q, 2, account);
-    if (group)
-        sqlite3_bind_int64(q, 3, group);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    return rc == SQLITE_DONE ? GH_OK : gh_store_sqlfail(st, _("saving the tenancy"));
+    return gh_store_run(st, _("saving the tenancy"),
+                        "UPDATE locations SET tenant_account = ?2, tenant_group = ?3, "
+                        "shared = 0 WHERE id = ?1",
+                        GH_INT(unit), GH_INT_OR_NULL(account), GH_INT_OR_NULL(group));
 }
 
 static enum gh_status finish(struct gh_store *st, const char *actor, const char *action,
@@ -592,7 +582,6 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
     struct gh_location l;
     enum gh_status s;
     sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     if ((s = begin_unit(st, actor, action, unit, &l, target, sizeof target)) != GH_OK)
@@ -624,18 +613,10 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
             return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                                    _("Only the tenant can share this unit with management."));
     }
-    q = gh_store_prepare(st, "UPDATE locations SET shared = ?2 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the share setting"));
-        gh_store_rollback(st);
-        return s;
-    }
-    sqlite3_bind_int64(q, 1, unit);
-    sqlite3_bind_int(q, 2, on ? 1 : 0);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the share setting"));
+    s = gh_store_run(st, _("saving the share setting"),
+                     "UPDATE locations SET shared = ?2 WHERE id = ?1", GH_INT(unit),
+                     GH_INT(on ? 1 : 0));
+    if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
     }
@@ -669,8 +650,6 @@ enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int
     struct gh_location l;
     int channel = 0;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     if (relay && *relay &&
@@ -691,22 +670,11 @@ enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int
                                    _("relay: %s:%d is already used by %s"), board, channel,
                                    holder);
     }
-    q = gh_store_prepare(st, "UPDATE locations SET relay_board = ?2, relay_channel = ?3 "
-                             "WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the relay"));
-        gh_store_rollback(st);
-        return s;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    if (*board) {
-        sqlite3_bind_text(q, 2, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 3, channel);
-    }
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the relay"));
+    s = gh_store_run(st, _("saving the relay"),
+                     "UPDATE locations SET relay_board = ?2, relay_channel = ?3 WHERE id = ?1",
+                     GH_INT(id), GH_TEXT_OR_NULL(board),
+                     *board ? GH_INT(channel) : GH_TEXT(NULL));
+    if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
     }
@@ -725,8 +693,6 @@ enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor,
     char target[600], reason[128];
     struct gh_location l;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     actor = gh_rules_actor(actor);
     if (unlock_ms != 0 && (unlock_ms < GH_UNLOCK_MS_MIN || unlock_ms > GH_UNLOCK_MS_MAX)) {
@@ -736,19 +702,10 @@ enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor,
     }
     if ((s = begin_door(st, actor, action, id, &l, target, sizeof target)) != GH_OK)
         return s;
-    q = gh_store_prepare(st, "UPDATE locations SET unlock_ms = ?2 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the unlock time"));
-        gh_store_rollback(st);
-        return s;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    if (unlock_ms)
-        sqlite3_bind_int(q, 2, unlock_ms);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the unlock time"));
+    s = gh_store_run(st, _("saving the unlock time"),
+                     "UPDATE locations SET unlock_ms = ?2 WHERE id = ?1", GH_INT(id),
+                     GH_INT_OR_NULL(unlock_ms));
+    if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
     }
