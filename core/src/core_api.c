@@ -87,6 +87,9 @@ static const struct gh_core_api table = {
     /* appended (issue 12): Recent openings */
     .openings_recent = gh_openings_recent,
     .auth_forgot_pin = gh_auth_forgot_pin,
+    /* appended (issue 14): one trim, one PIN-format rule */
+    .trim = gh_ident_trim,
+    .pin_format_ok = gh_auth_pin_format_ok,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

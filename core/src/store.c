@@ -157,6 +157,72 @@ enum gh_status gh_store_exec(struct gh_store *st, const char *sql, const char *w
     return GH_OK;
 }
 
+/* ---- one-statement helpers (store_internal.h) ------------------------------ */
+
+static void bind_all(sqlite3_stmt *q, const struct gh_bind *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int at = (int)i + 1;
+        switch (b[i].type) {
+        case GH_BIND_INT:
+            sqlite3_bind_int64(q, at, b[i].i);
+            break;
+        case GH_BIND_INT_OR_NULL:
+            if (b[i].i)
+                sqlite3_bind_int64(q, at, b[i].i);
+            break;
+        case GH_BIND_TEXT:
+            if (b[i].t)
+                sqlite3_bind_text(q, at, b[i].t, -1, SQLITE_STATIC);
+            break;
+        case GH_BIND_TEXT_OR_NULL:
+            if (b[i].t && *b[i].t)
+                sqlite3_bind_text(q, at, b[i].t, -1, SQLITE_STATIC);
+            break;
+        }
+    }
+}
+
+enum gh_status gh_store_run_n(struct gh_store *st, const char *what, const char *sql,
+                              const struct gh_bind *binds, size_t n)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, sql);
+    int rc;
+
+    if (!q)
+        return gh_store_sqlfail(st, what);
+    bind_all(q, binds, n);
+    rc = sqlite3_step(q);
+    gh_store_done(st, q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return gh_store_sqlfail(st, what);
+    return GH_OK;
+}
+
+enum gh_status gh_store_get_one(struct gh_store *st, const char *sql, struct gh_bind key,
+                                gh_store_row_fn row_fn, void *out, const char *what)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, sql);
+    enum gh_status s = GH_OK;
+    int rc;
+
+    if (!q)
+        return gh_store_sqlfail(st, what);
+    bind_all(q, &key, 1);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        row_fn(st, q, out);
+    else
+        s = rc == SQLITE_DONE ? GH_E_NOTFOUND : gh_store_sqlfail(st, what);
+    gh_store_done(st, q);
+    return s;
+}
+
+int64_t gh_store_changes(struct gh_store *st)
+{
+    return sqlite3_changes64(st->db);
+}
+
 /* ---- events -------------------------------------------------------------- */
 
 void gh_store_set_listener(struct gh_store *st, gh_event_fn fn, void *ud)

@@ -439,6 +439,11 @@ static enum gh_status signup_init(const struct gh_host *host, void **state, char
     *state = &S;
     if (!host->is_kiosk || !host->ui)
         return GH_OK;                /* gatehousectl: nothing to show */
+    if (!GH_HAS(host->core, trim)) {
+        snprintf(err, errlen, "this program's core has no trim (built for an older "
+                 "Gatehouse)");
+        return GH_E_PLUGIN;
+    }
     if (host->register_screen(host->ctx, &scr_form) != 0 ||
         host->register_screen(host->ctx, &scr_done) != 0 ||
         host->register_screen(host->ctx, &scr_setup) != 0 ||

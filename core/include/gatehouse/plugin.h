@@ -252,6 +252,11 @@ struct gh_core_api {
                                       gh_opening_fn fn, void *ud);
     /* appended (issue 15): "Forgot your PIN?" (forgot.h) */
     enum gh_status (*auth_forgot_pin)(struct gh_store *st, const char *actor, const char *who);
+    /* appended (issue 14): the one trim and the one PIN-format rule, so
+     * forms check what the core will check (gh_ident_trim in account.h,
+     * gh_auth_pin_format_ok in auth.h) */
+    int (*trim)(const char *s, char *out, size_t len);
+    int (*pin_format_ok)(const char *pin, char *err, size_t errlen);
     /* appended members go here; check size before using them */
 };
 
