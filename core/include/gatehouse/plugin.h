@@ -2,6 +2,13 @@
  * plugin.h: everything a Gatehouse plugin needs, and the only header it
  * includes.
  *
+ * The core headers are included for their types (struct gh_account, ...),
+ * not their functions: in a plugin build (GH_HOST_SIDE not defined) the
+ * generated gatehouse/plugin_redirect.h, included at the end, turns every
+ * core function named directly into a compile error that names the
+ * host->core member to call instead (SQLite's sqlite3ext.h idea). The
+ * programs and the core define GH_HOST_SIDE.
+ *
  * A plugin is a shared object exporting one function, named after it:
  *
  *     GH_PLUGIN_EXPORT(hello) { static const struct gh_plugin p = {
@@ -280,4 +287,7 @@ struct gh_host {
 /* Does a table have member m? (for members appended after ABI 1.0) */
 #define GH_HAS(tbl, m) ((tbl) && (tbl)->size >= offsetof(__typeof__(*(tbl)), m) + sizeof((tbl)->m))
 
+#ifndef GH_HOST_SIDE
+#include "gatehouse/plugin_redirect.h"
+#endif
 #endif
