@@ -18,8 +18,25 @@
 #include "plugin_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- public ------------------------------------------------------------- */
+
+/* Plugins see the configuration without the mail credentials: a copy with
+ * them wiped (host->config, for ABI 1.1 plugins) and the view of it. */
+static void make_plugin_config(struct gh_plugin_host *h, const struct gh_config *cfg)
+{
+    struct gh_config *c = &h->plugin_cfg;
+    *c = *cfg;
+    memset(c->mail_username, 0, sizeof c->mail_username);
+    memset(c->mail_password, 0, sizeof c->mail_password);
+    h->view = (struct gh_config_view){
+        .size = sizeof h->view, .path = c->path, .store_path = c->store_path,
+        .plugin_dir = c->plugin_dir, .kiosk_door = c->kiosk_door,
+        .mail_from = c->mail_from, .mail_enabled = c->mail_relay[0] != '\0',
+        .width = c->width, .height = c->height, .rotation = c->rotation,
+        .fullscreen = c->fullscreen, .scale = c->scale };
+}
 
 struct gh_plugin_host *gh_plugin_host_new(struct gh_store *st, const struct gh_config *cfg,
                                           const struct gh_ui_api *ui, int is_kiosk)
@@ -29,6 +46,8 @@ struct gh_plugin_host *gh_plugin_host_new(struct gh_store *st, const struct gh_c
         return NULL;
     h->st = st;
     h->cfg = cfg;
+    if (cfg)
+        make_plugin_config(h, cfg);
     h->ui = ui;
     h->is_kiosk = is_kiosk;
     return h;

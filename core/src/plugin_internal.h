@@ -88,7 +88,9 @@ struct vec {
 
 struct gh_plugin_host {
     struct gh_store *st;
-    const struct gh_config *cfg;
+    const struct gh_config *cfg;  /* the program's, whole */
+    struct gh_config plugin_cfg;  /* what plugins get: no mail credentials */
+    struct gh_config_view view;   /* into plugin_cfg */
     const struct gh_ui_api *ui;
     int is_kiosk;
     struct vec ctxs;              /* struct gh_plugin_ctx *, in load order */
@@ -112,7 +114,7 @@ struct gh_plugin_ctx *gh_plugin_find_ctx(const struct gh_plugin_host *h, const c
 /* Fills the registration members and log of a plugin's host table. */
 void gh_plugin_fill_register(struct gh_host *t);
 /* Scan only: the descriptor's command list goes into the registry. */
-int gh_plugin_declare_commands(struct gh_plugin_ctx *ctx);
+enum gh_status gh_plugin_declare_commands(struct gh_plugin_ctx *ctx);
 /* Removes everything ctx registered; returns how many records. */
 int gh_plugin_rollback(struct gh_plugin_ctx *ctx);
 /* After a successful init: ctx's records get the state init set. */

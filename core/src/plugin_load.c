@@ -179,7 +179,8 @@ static void fill_host(struct gh_plugin_ctx *ctx)
     t->abi_minor = GH_PLUGIN_ABI_MINOR;
     t->ctx = ctx;
     t->store = h->st;
-    t->config = h->cfg;
+    t->config = h->cfg ? &h->plugin_cfg : NULL;
+    t->config_view = h->cfg ? &h->view : NULL;
     gh_plugin_fill_register(t);
     t->now_ms = gh_clock_now_ms;
     t->mono_ms = gh_clock_mono_ms;

@@ -68,34 +68,34 @@ struct gh_plugin_ctx *gh_plugin_find_ctx(const struct gh_plugin_host *h, const c
 
 /* ---- registration (called by plugins through their host table) ---------- */
 
-static int reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
+static enum gh_status reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Records why a registration was refused (it ends up in the refusal reason
- * if init then fails) and logs it; returns -1 for the plugin. */
-static int reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
+ * if init then fails) and logs it; returns GH_E_PLUGIN for the plugin. */
+static enum gh_status reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ctx->why, sizeof ctx->why, fmt, ap);
     va_end(ap);
     gh_oplog(GH_LOG_WARN, "plugin %s: %s", ctx->name, ctx->why);
-    return -1;
+    return GH_E_PLUGIN;
 }
 
 /* Every register_* starts here: a ctx whose init is running. */
-static int reg_phase(struct gh_plugin_ctx *ctx, const char *what)
+static enum gh_status reg_phase(struct gh_plugin_ctx *ctx, const char *what)
 {
     if (!ctx)
-        return -1;
+        return GH_E_PLUGIN;
     if (ctx->phase != PH_INIT)
         return reg_fail(ctx, "%s registered outside init (registration is only open "
                         "during init)", what);
-    return 0;
+    return GH_OK;
 }
 
 /* A struct a plugin hands over has a sane size. */
-static int sane_size(struct gh_plugin_ctx *ctx, const void *p, const char *what)
+static enum gh_status sane_size(struct gh_plugin_ctx *ctx, const void *p, const char *what)
 {
     if (!p)
         return reg_fail(ctx, "%s: NULL", what);
@@ -103,14 +103,14 @@ static int sane_size(struct gh_plugin_ctx *ctx, const void *p, const char *what)
     if (size < sizeof(size_t) || size > SANE_STRUCT_MAX)
         return reg_fail(ctx, "%s: size %zu is not a struct size (set .size = "
                         "sizeof(struct gh_%s))", what, size, what);
-    return 0;
+    return GH_OK;
 }
 
 /* ... both, for the struct ones registered during init. */
-static int reg_open(struct gh_plugin_ctx *ctx, const void *p, const char *what)
+static enum gh_status reg_open(struct gh_plugin_ctx *ctx, const void *p, const char *what)
 {
     if (reg_phase(ctx, what) != 0)
-        return -1;
+        return GH_E_PLUGIN;
     return sane_size(ctx, p, what);
 }
 
@@ -127,10 +127,10 @@ static void screen_free(struct screen_rec *r)
     free(r);
 }
 
-static int host_register_screen(struct gh_plugin_ctx *ctx, const struct gh_screen *s)
+static enum gh_status host_register_screen(struct gh_plugin_ctx *ctx, const struct gh_screen *s)
 {
     if (reg_open(ctx, s, "screen") != 0)
-        return -1;
+        return GH_E_PLUGIN;
     struct gh_screen c;
     gh_plugin_copy_sized(&c, sizeof c, s, s->size);
     if (!c.id || !*c.id)
@@ -155,7 +155,7 @@ static int host_register_screen(struct gh_plugin_ctx *ctx, const struct gh_scree
         screen_free(r);
         return reg_fail(ctx, "screen %s: out of memory", c.id);
     }
-    return 0;
+    return GH_OK;
 }
 
 static void tile_free(struct tile_rec *r)
@@ -192,10 +192,10 @@ static void tiles_sort(struct gh_plugin_host *h)
     }
 }
 
-static int host_register_tile(struct gh_plugin_ctx *ctx, const struct gh_tile *t)
+static enum gh_status host_register_tile(struct gh_plugin_ctx *ctx, const struct gh_tile *t)
 {
     if (reg_open(ctx, t, "tile") != 0)
-        return -1;
+        return GH_E_PLUGIN;
     struct gh_tile c;
     gh_plugin_copy_sized(&c, sizeof c, t, t->size);
     if (!c.id || !*c.id)
@@ -231,7 +231,7 @@ static int host_register_tile(struct gh_plugin_ctx *ctx, const struct gh_tile *t
         return reg_fail(ctx, "tile %s: out of memory", c.id);
     }
     tiles_sort(h);
-    return 0;
+    return GH_OK;
 }
 
 static void cmd_free(struct cmd_rec *r)
@@ -308,7 +308,7 @@ static int is_declared(const struct gh_plugin_ctx *ctx, char *const *words, int 
 
 /* Adds a command to the registry: registered during init (need_run), or
  * declared in a scanned plugin's descriptor (run not needed, never called). */
-static int add_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm, int need_run)
+static enum gh_status add_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm, int need_run)
 {
     struct gh_command c;
     gh_plugin_copy_sized(&c, sizeof c, cm, cm->size);
@@ -354,17 +354,17 @@ static int add_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm, i
         cmd_free(r);
         return reg_fail(ctx, "command %s: out of memory", c.name);
     }
-    return 0;
+    return GH_OK;
 }
 
-static int host_register_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm)
+static enum gh_status host_register_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm)
 {
     if (reg_open(ctx, cm, "command") != 0)
-        return -1;
+        return GH_E_PLUGIN;
     return add_command(ctx, cm, 1);
 }
 
-int gh_plugin_declare_commands(struct gh_plugin_ctx *ctx)
+enum gh_status gh_plugin_declare_commands(struct gh_plugin_ctx *ctx)
 {
     const struct gh_command *const *list = ctx->desc.commands;
     for (int i = 0; list && list[i]; i++) {
@@ -372,15 +372,15 @@ int gh_plugin_declare_commands(struct gh_plugin_ctx *ctx)
             return reg_fail(ctx, "commands: more than %d (is the list NULL-terminated?)",
                             DECLARED_MAX);
         if (sane_size(ctx, list[i], "command") != 0 || add_command(ctx, list[i], 0) != 0)
-            return -1;
+            return GH_E_PLUGIN;
     }
-    return 0;
+    return GH_OK;
 }
 
-static int host_register_hook(struct gh_plugin_ctx *ctx, enum gh_event_kind kind, gh_hook_fn fn)
+static enum gh_status host_register_hook(struct gh_plugin_ctx *ctx, enum gh_event_kind kind, gh_hook_fn fn)
 {
     if (reg_phase(ctx, "hook") != 0)
-        return -1;
+        return GH_E_PLUGIN;
     if (!fn)
         return reg_fail(ctx, "hook for event %d: function missing", (int)kind);
     /* Unknown positive kinds are kept: a plugin built for a newer minor may
@@ -395,13 +395,13 @@ static int host_register_hook(struct gh_plugin_ctx *ctx, enum gh_event_kind kind
     r->kind = kind;
     r->fn = fn;
     r->owner = ctx;
-    return 0;
+    return GH_OK;
 }
 
-static int host_register_poll(struct gh_plugin_ctx *ctx, gh_poll_fn fn)
+static enum gh_status host_register_poll(struct gh_plugin_ctx *ctx, gh_poll_fn fn)
 {
     if (reg_phase(ctx, "poller") != 0)
-        return -1;
+        return GH_E_PLUGIN;
     if (!fn)
         return reg_fail(ctx, "poller: function missing");
     struct poll_rec *r = calloc(1, sizeof *r);
@@ -412,7 +412,7 @@ static int host_register_poll(struct gh_plugin_ctx *ctx, gh_poll_fn fn)
     r->fn = fn;
     r->owner = ctx;
     r->due = 0;   /* run at the first poll */
-    return 0;
+    return GH_OK;
 }
 
 static void host_log(struct gh_plugin_ctx *ctx, enum gh_log_level level, const char *fmt, ...)

@@ -398,10 +398,12 @@ static int run_plugin_command(struct cli *c, int argc, char **argv)
         print_cmd_help(stdout, r->cmd);
         return 0;
     }
+    /* A plugin's command sees the configuration its plugin does: without
+     * the mail credentials. */
+    const struct gh_host *ht = gh_plugin_host_table(c->host, r->plugin);
     struct gh_cmd_ctx ctx = {
-        .size = sizeof ctx, .store = c->st, .config = &c->cfg, .actor = c->actor,
-        .json = c->json, .out = stdout, .err = stderr,
-        .host = gh_plugin_host_table(c->host, r->plugin),
+        .size = sizeof ctx, .store = c->st, .config = ht ? ht->config : NULL,
+        .actor = c->actor, .json = c->json, .out = stdout, .err = stderr, .host = ht,
     };
     gh_cli_current = r->cmd;
     return r->cmd->run(r->state, &ctx, argc - consumed, argv + consumed);
