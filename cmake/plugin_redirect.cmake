@@ -27,6 +27,7 @@ function(gh_plugin_redirect out)
   endforeach()
 
   set(names "")
+  set(inline_names "")
   foreach(h IN LISTS headers)
     file(READ ${h} text)
     # comments out (they name functions too), then every "gh_name(" left
@@ -34,6 +35,12 @@ function(gh_plugin_redirect out)
     string(REGEX REPLACE "//[^\n]*" " " text "${text}")
     # "enum gh_status (*fn)(...)" names a type, not a function
     string(REGEX REPLACE "(enum|struct|union)[ \t\n]+gh_" "\\1 type_" text "${text}")
+    # a static inline function in a header is the plugin's own copy: allowed
+    string(REGEX MATCHALL "static[ \t\n]+inline[^;{(]*[^a-zA-Z0-9_]gh_[a-z0-9_]+[ \t\n]*\\(" inl "${text}")
+    foreach(f IN LISTS inl)
+      string(REGEX REPLACE "^.*[^a-zA-Z0-9_](gh_[a-z0-9_]+)[ \t\n]*\\($" "\\1" f "${f}")
+      list(APPEND inline_names ${f})
+    endforeach()
     string(REGEX MATCHALL "[^a-zA-Z0-9_#]gh_[a-z0-9_]+[ \t\n]*\\(" found "${text}")
     foreach(f IN LISTS found)
       string(REGEX REPLACE "^.(gh_[a-z0-9_]+).*$" "\\1" f "${f}")
@@ -44,7 +51,7 @@ function(gh_plugin_redirect out)
   list(SORT names)
   # _() is the one function a plugin calls by name (i18n.h; the programs
   # export it: kiosk/plugin-exports.list).
-  list(REMOVE_ITEM names gh_i18n_lookup)
+  list(REMOVE_ITEM names gh_i18n_lookup ${inline_names})
 
   set(body "")
   foreach(fn IN LISTS names)
