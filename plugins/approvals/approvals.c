@@ -198,7 +198,7 @@ static void load_queue(struct approvals *s)
     pending_query(&q);
     s->total = 0;
     if (s->core->account_count(store(s), &q, &s->total) != GH_OK)
-        s->host->log(s->host->ctx, GH_PLOG_ERR, "approval queue: %s",
+        s->host->log(s->host->ctx, GH_LOG_ERR, "approval queue: %s",
                      s->core->errmsg(store(s)));
     if (s->offset >= s->total)
         s->offset = s->total > 0 ? (int)((s->total - 1) / PAGE * PAGE) : 0;
@@ -206,7 +206,7 @@ static void load_queue(struct approvals *s)
     q.offset = s->offset;
     s->npage = 0;
     if (s->core->account_list(store(s), &q, add_entry, s) != GH_OK)
-        s->host->log(s->host->ctx, GH_PLOG_ERR, "approval queue: %s",
+        s->host->log(s->host->ctx, GH_LOG_ERR, "approval queue: %s",
                      s->core->errmsg(store(s)));
     for (int i = 0; i < s->nselected;) {
         struct gh_account a;

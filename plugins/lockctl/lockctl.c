@@ -94,10 +94,10 @@ static enum gh_status lc_init(const struct gh_host *host, void **state, char *er
     /* A kiosk without USB (or without boards yet) still runs: doors show as
      * unavailable, and the manager is what finds boards later. */
     if (lc_mgr_open(lc, host->store, "kiosk", err, errlen) != GH_OK) {
-        host->log(host->ctx, GH_PLOG_ERR, "%s; doors cannot be opened", err);
+        host->log(host->ctx, GH_LOG_ERR, "%s; doors cannot be opened", err);
         err[0] = '\0';
     } else {
-        host->log(host->ctx, GH_PLOG_INFO, "relay manager started (%s); %d board(s)",
+        host->log(host->ctx, GH_LOG_INFO, "relay manager started (%s); %d board(s)",
                   lc_relay_mgr_uses_hotplug(lc->mgr) ? "hotplug" : "periodic rescan",
                   lc_relay_list(lc->mgr, NULL, NULL));
     }
