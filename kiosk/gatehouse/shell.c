@@ -134,15 +134,6 @@ static void login_leave(void *state)
     s->who_err[0] = 0;
 }
 
-static void trim(char *b)
-{
-    size_t n = strlen(b);
-    while (n && b[n - 1] == ' ')
-        b[--n] = 0;
-    size_t k = strspn(b, " ");
-    memmove(b, b + k, strlen(b + k) + 1);
-}
-
 static void login_draw(void *state, struct gh_ui *ui)
 {
     struct shell *s = state;
@@ -161,7 +152,7 @@ static void login_draw(void *state, struct gh_ui *ui)
     if (cancel) {
         u->home(ui);
     } else if (next) {
-        trim(s->who);
+        gh_ident_trim(s->who, s->who, sizeof s->who);
         if (!s->who[0]) {
             snprintf(s->who_err, sizeof s->who_err, "%s",
                      _("Type your email address or mobile number first."));

@@ -85,6 +85,11 @@ static enum gh_status lc_init(const struct gh_host *host, void **state, char *er
         goto reg_fail;
     if (!host->is_kiosk)
         return GH_OK;   /* gatehousectl: commands open the manager themselves */
+    if (!GH_HAS(host->core, pin_format_ok)) {   /* the log-in form's rules (ABI 1.2) */
+        snprintf(err, errlen, "this program's core has no trim and PIN rule (built for an "
+                 "older Gatehouse)");
+        return GH_E_PLUGIN;
+    }
     if (host->register_poll(host->ctx, lc_poll) != 0 ||
         host->register_poll(host->ctx, lc_poll_pulse) != 0 ||
         host->register_hook(host->ctx, GH_EVENT_HOME, lc_on_home) != 0)

@@ -133,15 +133,6 @@ static void login_leave(void *state)
     lc->refused[0] = '\0';
 }
 
-static void trim(char *b)
-{
-    size_t n = strlen(b);
-    while (n && b[n - 1] == ' ')
-        b[--n] = '\0';
-    size_t k = strspn(b, " ");
-    memmove(b, b + k, strlen(b + k) + 1);
-}
-
 /* The core's reasons are sentence fragments ("your account is waiting for
  * approval"); on their own line they start with a capital and end with a
  * full stop. */
@@ -161,17 +152,16 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
 {
     struct gh_store *st = lc->host->store;
     struct gh_account a;
-    size_t n = strlen(lc->pin);
 
     lc->refused[0] = '\0';
-    trim(lc->who);
+    lc->core->trim(lc->who, lc->who, sizeof lc->who);
     if (!lc->who[0]) {
         snprintf(lc->login_err, sizeof lc->login_err, "%s",
                  _("Type your email address or mobile number first."));
         lc->u->focus(ui, "lockctl.who");
         return;
     }
-    if (n < 4 || n > 8) {
+    if (lc->core->pin_format_ok(lc->pin, NULL, 0) != 0) {   /* the core's one PIN rule */
         snprintf(lc->login_err, sizeof lc->login_err, "%s", _("A PIN has 4 to 8 digits."));
         lc->u->focus(ui, "lockctl.pin");
         return;
