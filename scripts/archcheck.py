@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """archcheck: file-level call cycles and long functions in C source folders.
 
-Usage: archcheck.py [--max-lines N] [--quiet] DIR...
+Usage: archcheck.py [--max-lines N] [--quiet] [--layers] DIR...
 
 Each DIR is checked on its own (its *.c files, not sub-folders): a call from a
 function in a.c to a non-static function defined in b.c (same DIR) is an edge
 a.c -> b.c.  Every strongly connected set of two or more files is a cycle and
 is printed with the calls that make it.  Functions longer than --max-lines
 (default 80, counted from the line of the name to the closing brace) are
-listed.  Exit status 1 if there is a cycle or a long function, else 0.
+listed.  --layers prints each DIR's files by layer when there is no cycle:
+layer 0 calls no other file of DIR, layer n calls only files of lower
+layers.  Exit status 1 if there is a cycle or a long function, else 0.
 
 Needs Universal Ctags (Debian's universal-ctags) for function extents.
 """
@@ -127,14 +129,33 @@ def sccs(nodes, edges):
     return [c for c in out if len(c) > 1]
 
 
+def layers(files, edges):
+    """Longest-path layering of an acyclic file graph."""
+    level = {}
+
+    def depth(f):
+        if f not in level:
+            level[f] = 1 + max((depth(g) for g in edges[f]), default=-1)
+        return level[f]
+
+    for f in files:
+        depth(f)
+    out = {}
+    for f, n in level.items():
+        out.setdefault(n, []).append(f)
+    return [sorted(out[n]) for n in sorted(out)]
+
+
 def main(argv):
-    max_lines, quiet, dirs = 80, False, []
+    max_lines, quiet, show_layers, dirs = 80, False, False, []
     it = iter(argv)
     for a in it:
         if a == "--max-lines":
             max_lines = int(next(it))
         elif a == "--quiet":
             quiet = True
+        elif a == "--layers":
+            show_layers = True
         else:
             dirs.append(a)
     if not dirs:
@@ -158,6 +179,9 @@ def main(argv):
                     if b in comp:
                         sample = ", ".join(sorted(calls)[:3])
                         print(f"    {a} -> {b}: {sample}")
+        if show_layers and not cycles:
+            for n, fs in enumerate(layers(files, edges)):
+                print(f"  layer {n}: " + " ".join(fs))
         for length, f, name, start in sorted(longs, reverse=True):
             bad = True
             print(f"  long: {f}:{start} {name} {length} lines")

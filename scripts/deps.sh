@@ -26,6 +26,8 @@ PKGS=(
   udev
   # benchmarks: exact instruction counts (bench/relay/instructions.sh)
   valgrind
+  # the architecture check (scripts/archcheck.py): function extents
+  universal-ctags
 )
 
 missing=()

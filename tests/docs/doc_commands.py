@@ -10,6 +10,8 @@ ending in a backslash continues on the next; a trailing "# comment" is
 dropped). A line whose command is gatehousectl (also behind
 `runuser -u gatehouse --`) is run with bash, as printed, in a scratch
 folder where `gatehousectl` is the built program on a demo database
+(a command that only reads the source tree, like scripts/archcheck.py,
+runs in the source folder)
 (scripts/demo-db.sh) and /var/backups/gatehouse and /etc/gatehouse are
 scratch folders too. Other lines (apt, systemctl, editors, the packaging
 and test scripts) change the machine or take minutes and are listed as
@@ -79,16 +81,23 @@ def strip_comment(cmd):
     return cmd
 
 
+# Commands that only read the source tree run there, as a reader would.
+IN_SOURCE = [r"^python3 scripts/archcheck\.py\b"]
+
+
 def classify(cmd):
+    """(command to run, None, where) or (None, why it is skipped, None)."""
     bare = re.sub(r"^runuser -u gatehouse -- ", "", cmd)
     if re.match(r"^gatehousectl\b", bare):
-        return bare, None
+        return bare, None, "site"
+    if any(re.search(p, cmd) for p in IN_SOURCE):
+        return cmd, None, "source"
     for pattern, why in SKIP_REASONS:
         if re.search(pattern, cmd):
-            return None, why
-    if "gatehousectl" in cmd:
-        return cmd, None
-    return None, "not a gatehousectl command"
+            return None, why, None
+    if re.search(r"(^|[\s;|&(])gatehousectl\s", cmd):
+        return cmd, None, "site"
+    return None, "not a gatehousectl command", None
 
 
 def scratch_site(tmp, src, ctl, plugins):
@@ -119,12 +128,12 @@ def scratch_site(tmp, src, ctl, plugins):
     return bindir, backups, conf
 
 
-def run_one(cmd, tmp, bindir, backups, conf):
+def run_one(cmd, cwd, bindir, backups, conf):
     cmd = cmd.replace("/var/backups/gatehouse", backups)
     cmd = cmd.replace("/etc/gatehouse/gatehouse.conf", conf)
     env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"],
                GATEHOUSE_CONFIG=conf)
-    r = subprocess.run(["bash", "-c", cmd], cwd=tmp, env=env, capture_output=True,
+    r = subprocess.run(["bash", "-c", cmd], cwd=cwd, env=env, capture_output=True,
                        text=True, timeout=120)
     return r.returncode, (r.stderr or r.stdout).strip().splitlines()[-1:] or [""]
 
@@ -145,12 +154,13 @@ def main(argv):
         for doc in docs:
             rel = os.path.relpath(doc, where)
             for line, cmd in blocks(doc):
-                runnable, why = classify(cmd)
+                runnable, why, where_run = classify(cmd)
                 if runnable is None:
                     skipped += 1
                     print(f"skip {rel}:{line}: {cmd}  ({why})")
                     continue
-                rc, last = run_one(runnable, tmp, bindir, backups, conf)
+                cwd = src if where_run == "source" else tmp
+                rc, last = run_one(runnable, cwd, bindir, backups, conf)
                 ran += 1
                 ok = rc not in (2,) and rc < 128 and rc >= 0
                 print(f"{'ok  ' if ok else 'FAIL'} {rel}:{line}: {cmd}  (exit {rc}) {last[0]}")
