@@ -122,4 +122,8 @@ void gh_plugin_adopt_state(struct gh_plugin_ctx *ctx);
 /* Frees every record (not the contexts). */
 void gh_plugin_registry_free(struct gh_plugin_host *h);
 
+/* plugin_registry.c: the plugin whose init() runs now (NULL after), so a
+ * register_* called with a NULL ctx registers for it. */
+void gh_plugin_registry_admitting(struct gh_plugin_ctx *ctx);
+
 #endif

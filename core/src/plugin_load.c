@@ -238,7 +238,9 @@ static enum gh_status admit(struct gh_plugin_host *h, const char *name, const ch
                  desc.abi_minor, GH_PLUGIN_ABI_MAJOR, GH_PLUGIN_ABI_MINOR);
 
     char perr[200] = "";
+    gh_plugin_registry_admitting(ctx);
     enum gh_status s = desc.init(&ctx->host, &ctx->state, perr, sizeof perr);
+    gh_plugin_registry_admitting(NULL);
     if (s != GH_OK) {
         ctx->phase = PH_REFUSED;
         int n = gh_plugin_rollback(ctx);

@@ -83,6 +83,16 @@ static enum gh_status reg_fail(struct gh_plugin_ctx *ctx, const char *fmt, ...)
     return GH_E_PLUGIN;
 }
 
+/* The plugin whose init() is running, for register_* called with a NULL
+ * ctx: since ABI 1.2 a plugin need not pass host->ctx back. Admission is
+ * one plugin at a time on one thread. */
+static struct gh_plugin_ctx *admitting;
+
+void gh_plugin_registry_admitting(struct gh_plugin_ctx *ctx)
+{
+    admitting = ctx;
+}
+
 /* Every register_* starts here: a ctx whose init is running. */
 static enum gh_status reg_phase(struct gh_plugin_ctx *ctx, const char *what)
 {
@@ -129,6 +139,8 @@ static void screen_free(struct screen_rec *r)
 
 static enum gh_status host_register_screen(struct gh_plugin_ctx *ctx, const struct gh_screen *s)
 {
+    if (!ctx)
+        ctx = admitting;
     if (reg_open(ctx, s, "screen") != 0)
         return GH_E_PLUGIN;
     struct gh_screen c;
@@ -194,6 +206,8 @@ static void tiles_sort(struct gh_plugin_host *h)
 
 static enum gh_status host_register_tile(struct gh_plugin_ctx *ctx, const struct gh_tile *t)
 {
+    if (!ctx)
+        ctx = admitting;
     if (reg_open(ctx, t, "tile") != 0)
         return GH_E_PLUGIN;
     struct gh_tile c;
@@ -359,6 +373,8 @@ static enum gh_status add_command(struct gh_plugin_ctx *ctx, const struct gh_com
 
 static enum gh_status host_register_command(struct gh_plugin_ctx *ctx, const struct gh_command *cm)
 {
+    if (!ctx)
+        ctx = admitting;
     if (reg_open(ctx, cm, "command") != 0)
         return GH_E_PLUGIN;
     return add_command(ctx, cm, 1);
@@ -379,6 +395,8 @@ enum gh_status gh_plugin_declare_commands(struct gh_plugin_ctx *ctx)
 
 static enum gh_status host_register_hook(struct gh_plugin_ctx *ctx, enum gh_event_kind kind, gh_hook_fn fn)
 {
+    if (!ctx)
+        ctx = admitting;
     if (reg_phase(ctx, "hook") != 0)
         return GH_E_PLUGIN;
     if (!fn)
@@ -400,6 +418,8 @@ static enum gh_status host_register_hook(struct gh_plugin_ctx *ctx, enum gh_even
 
 static enum gh_status host_register_poll(struct gh_plugin_ctx *ctx, gh_poll_fn fn)
 {
+    if (!ctx)
+        ctx = admitting;
     if (reg_phase(ctx, "poller") != 0)
         return GH_E_PLUGIN;
     if (!fn)

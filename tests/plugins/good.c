@@ -114,14 +114,14 @@ static enum gh_status good_init(const struct gh_host *host, void **state, char *
     static const struct gh_tile tile = {
         .size = sizeof tile, .id = "ght.good.tile", .label = "Plugin test tile",
         .screen = "ght.good", .area = GH_TILE_HOME, .order = 50 };
-    if (host->register_screen(host->ctx, &screen) != 0 ||
-        host->register_tile(host->ctx, &tile) != 0 ||
-        host->register_hook(host->ctx, GH_EVENT_SETTINGS, good_hook) != 0 ||
-        host->register_hook(host->ctx, GH_EVENT_HOME, good_hook) != 0 ||
-        host->register_poll(host->ctx, good_poll) != 0)
+    if (host->register_screen(NULL, &screen) != 0 ||
+        host->register_tile(NULL, &tile) != 0 ||
+        host->register_hook(NULL, GH_EVENT_SETTINGS, good_hook) != 0 ||
+        host->register_hook(NULL, GH_EVENT_HOME, good_hook) != 0 ||
+        host->register_poll(NULL, good_poll) != 0)
         goto fail;
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (host->register_command(host->ctx, &cmds[i]) != 0)
+        if (host->register_command(NULL, &cmds[i]) != 0)
             goto fail;
     host->log(host->ctx, GH_LOG_DEBUG, "ready (core table of %zu bytes)", host->core->size);
     return GH_OK;

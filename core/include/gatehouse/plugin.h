@@ -300,13 +300,15 @@ struct gh_core_api {
 struct gh_host {
     size_t size;
     unsigned abi_major, abi_minor;
-    struct gh_plugin_ctx *ctx;    /* pass to the register functions */
+    struct gh_plugin_ctx *ctx;    /* for log(); register_* take NULL since 1.2 */
     struct gh_store *store;       /* the program's store handle (main thread) */
     /* Since ABI 1.2 a copy with the mail credentials (mail_username,
      * mail_password) empty; read config_view instead. */
     const struct gh_config *config;
     /* GH_OK, or GH_E_PLUGIN and a log line saying why (ABI 1.1 said 0 or
      * -1: test != GH_OK, which reads both right). */
+    /* register_* (only during init): since ABI 1.2 ctx may be NULL, meaning
+     * the plugin whose init is running; 1.1 plugins pass host->ctx. */
     enum gh_status (*register_screen)(struct gh_plugin_ctx *ctx, const struct gh_screen *s);
     enum gh_status (*register_tile)(struct gh_plugin_ctx *ctx, const struct gh_tile *t);
     enum gh_status (*register_command)(struct gh_plugin_ctx *ctx, const struct gh_command *c);
