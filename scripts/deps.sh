@@ -24,6 +24,10 @@ PKGS=(
   udev
   # benchmarks: exact instruction counts (bench/relay/instructions.sh)
   valgrind
+  # card readers (issue 13): keyboard-wedge readers through libevdev, PC/SC
+  # through pcsclite; tests: evemu events under umockdev, a real pcscd with
+  # the vpcd virtual reader driver (our own virtual card), pyscard by hand
+  libevdev-dev evemu-tools libpcsclite-dev pcscd vsmartcard-vpcd python3-pyscard
 )
 
 missing=()

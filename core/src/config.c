@@ -32,7 +32,7 @@
 #define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
 #endif
 
-enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION };
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS };
 
 struct key {
     const char *section, *name;
@@ -68,6 +68,9 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
+    { "readers", "keyboard", V_USBIDS, offsetof(struct gh_config, readers_keyboard),
+      sizeof ((struct gh_config *)0)->readers_keyboard, 0, 0 },
+    BOOL("readers", "pcsc", readers_pcsc),
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -175,6 +178,27 @@ static void parse_enable(struct parse *p, const char *v)
     }
 }
 
+/* "08ff:0009, ffff:0035": USB vendor:product pairs of 4 hex digits each,
+ * separated by commas or spaces. 1, or 0 after saying which entry is wrong. */
+static int usb_ids_ok(struct parse *p, const char *name, const char *v)
+{
+    const char *s = v;
+    while (*s) {
+        size_t n = strcspn(s, ", \t");
+        int ok = n == 9 && s[4] == ':';
+        for (size_t i = 0; ok && i < 9; i++)
+            ok = i == 4 || isxdigit((unsigned char)s[i]);
+        if (n && !ok) {
+            fail_at(p, _("%s: \"%.*s\" is not a USB vendor:product (4 hex digits each, "
+                         "as 08ff:0009)"), name, (int)(n > 40 ? 40 : n), s);
+            return 0;
+        }
+        s += n;
+        s += strspn(s, ", \t");
+    }
+    return 1;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct parse *p = user;
@@ -195,7 +219,7 @@ static int handler(void *user, const char *section, const char *name, const char
         return 0;
     }
     if (!known_section) {
-        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk)"), section);
+        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, readers)"), section);
         return 0;
     }
     if (!k) {
@@ -211,8 +235,12 @@ static int handler(void *user, const char *section, const char *name, const char
 
     char *field = (char *)p->cfg + k->off;
     switch (k->type) {
+    case V_USBIDS:
+        if (!usb_ids_ok(p, name, value))
+            return 0;
+        __attribute__((fallthrough));   /* stored as a string */
     case V_RELAY:
-        if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
+        if (k->type == V_RELAY && *value && strncasecmp(value, "smtp://", 7) != 0 &&
             strncasecmp(value, "smtps://", 8) != 0) {
             fail_at(p, "%s", _("relay: must start with smtp:// or smtps://"));
             return 0;

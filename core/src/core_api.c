@@ -87,6 +87,13 @@ static const struct gh_core_api table = {
     /* appended (issue 12): Recent openings */
     .openings_recent = gh_openings_recent,
     .auth_forgot_pin = gh_auth_forgot_pin,
+    /* appended (issue 13): cards and fobs */
+    .card_attempt = gh_card_attempt,
+    .card_refused = gh_card_refused,
+    .card_add = gh_card_add,
+    .card_remove_id = gh_card_remove_id,
+    .card_list = gh_card_list,
+    .card_uid_normalize = gh_card_uid_normalize,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

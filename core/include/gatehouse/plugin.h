@@ -38,6 +38,7 @@
 #include "gatehouse/doorcode.h"
 #include "gatehouse/throttle.h"
 #include "gatehouse/openings.h"
+#include "gatehouse/card.h"
 #include "gatehouse/ui.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
@@ -252,6 +253,18 @@ struct gh_core_api {
                                       gh_opening_fn fn, void *ud);
     /* appended (issue 15): "Forgot your PIN?" (forgot.h) */
     enum gh_status (*auth_forgot_pin)(struct gh_store *st, const char *actor, const char *who);
+    /* appended (issue 13): cards and fobs (card.h) */
+    enum gh_status (*card_attempt)(struct gh_store *st, const char *kiosk, const char *uid,
+                                   struct gh_account *out, int64_t *wait_ms);
+    enum gh_status (*card_refused)(struct gh_store *st, const char *kiosk, int64_t *wait_ms);
+    enum gh_status (*card_add)(struct gh_store *st, const char *actor, int64_t account_id,
+                               const char *uid, int64_t *card_id);
+    enum gh_status (*card_remove_id)(struct gh_store *st, const char *actor, int64_t account_id,
+                                     int64_t card_id);
+    enum gh_status (*card_list)(struct gh_store *st, int64_t account_id, gh_card_fn fn,
+                                void *ud);
+    int (*card_uid_normalize)(const char *uid, char out[GH_CARD_UID_BUF], char *err,
+                              size_t errlen);
     /* appended members go here; check size before using them */
 };
 

@@ -312,6 +312,7 @@ void gh_ui_reload_settings(struct gh_ui *ui)
 void gh_ui_attach(struct gh_ui *ui, struct gh_plugin_host *h, struct gh_store *st,
                   const char *home_id)
 {
+    ui_set_current(ui);
     ui->host = h;
     ui->store = st;
     snprintf(ui->home_id, sizeof ui->home_id, "%s", home_id ? home_id : "home");

@@ -1111,6 +1111,11 @@ void ui_inject_tap(struct gh_ui *ui, int x, int y)
 }
 
 /* ---- the table plugins get ------------------------------------------------ */
+/* The kiosk's one screen, for pollers (a card read at the lobby's home). */
+static struct gh_ui *the_ui;
+static struct gh_ui *ui_api_current(void) { return the_ui; }
+void ui_set_current(struct gh_ui *ui) { the_ui = ui; }
+
 static const struct gh_ui_api api = {
     .size = sizeof(struct gh_ui_api),
     .heading = w_heading,
@@ -1136,6 +1141,7 @@ static const struct gh_ui_api api = {
     .staff = ui_api_staff,
     .tile = w_tile,
     .entered = w_entered,
+    .current = ui_api_current,
 };
 
 const struct gh_ui_api *gh_ui_api_table(void) { return &api; }
@@ -1259,6 +1265,8 @@ void gh_ui_free(struct gh_ui *ui)
 {
     if (!ui)
         return;
+    if (the_ui == ui)
+        the_ui = NULL;
     ui_text_close(ui);
     if (ui->canvas)
         SDL_DestroyTexture(ui->canvas);

@@ -258,6 +258,8 @@ void ui_build_frame(struct gh_ui *ui);
 const struct ui_widget *ui_find_widget(const struct gh_ui *ui, const char *id,
                                        const char *label);
 void ui_inject_tap(struct gh_ui *ui, int x, int y);
+/* ui.c: the ui the table's current() returns (gh_ui_attach sets it). */
+void ui_set_current(struct gh_ui *ui);
 void ui_inject(struct gh_ui *ui, int type, int x, int y);
 void ui_pump(struct gh_ui *ui);
 int ui_widget_visible(const struct ui_widget *w, SDL_Rect *vis);
