@@ -42,6 +42,7 @@ struct wedge {
     char name[80];
     uint16_t vid, pid;
     int grabbed;
+    int wall_clock;               /* no EVIOCSCLOCKID: the read's time is ours */
     char buf[LC_READ_UID_BUF];
     size_t n;
     int64_t last_us;
@@ -133,7 +134,7 @@ static int try_node(struct evh *h, const char *node)
     w->pid = (uint16_t)libevdev_get_id_product(dev);
     snprintf(w->node, sizeof w->node, "%s", node);
     snprintf(w->name, sizeof w->name, "%s", libevdev_get_name(dev) ? libevdev_get_name(dev) : "");
-    libevdev_set_clock_id(dev, CLOCK_MONOTONIC);
+    w->wall_clock = libevdev_set_clock_id(dev, CLOCK_MONOTONIC) != 0;
     int rc = h->grab ? libevdev_grab(dev, LIBEVDEV_GRAB) : 0;
     w->grabbed = h->grab && rc == 0;
     h->ndev++;
@@ -153,6 +154,12 @@ static void scan(struct evh *h)
     int nskip = 0;
     DIR *d = opendir(INPUT_DIR);
     struct dirent *e;
+    for (int i = 0; i < h->ndev; i++)
+        if (access(h->devs[i].node, F_OK) != 0) {   /* its node went away: unplugged */
+            note(h, LC_EV_NOTE, "reader lost: %04x:%04x %s at %s (unplugged)",
+                 h->devs[i].vid, h->devs[i].pid, h->devs[i].name, h->devs[i].node);
+            drop(h, i--);
+        }
     while (d && (e = readdir(d)) != NULL) {
         if (strncmp(e->d_name, "event", 5) != 0 || strlen(e->d_name) >= 32)
             continue;
@@ -218,7 +225,7 @@ static int key(struct wedge *w, const struct input_event *e, struct lc_reader_ev
         memset(ev, 0, sizeof *ev);
         ev->kind = LC_EV_CARD;
         memcpy(ev->uid, w->buf, w->n);
-        ev->at_us = t;
+        ev->at_us = w->wall_clock ? lc_reader_now_us() : t;
         snprintf(ev->text, sizeof ev->text, "%04x:%04x %s", w->vid, w->pid, w->name);
         explicit_bzero(w->buf, sizeof w->buf);
         w->n = 0;
