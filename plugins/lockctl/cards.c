@@ -134,6 +134,8 @@ static int cards_poll(void *state, int64_t now)
     if (trouble != c->trouble && ui)
         lc->u->invalidate(ui);
     c->trouble = trouble;
+    if (!trouble)
+        c->last_error[0] = '\0';     /* every reader works again */
     return LC_CARD_POLL_MS;
 }
 

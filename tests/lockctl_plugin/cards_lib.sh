@@ -50,3 +50,49 @@ card_tap_for() {
     shot "_cardfor$CARD_N"
     sim reader unplug "${ans##*/event}" >/dev/null || fail "reader unplug"
 }
+
+# ---- PC/SC: a real pcscd with the vpcd driver, our own virtual card -------
+# pcscd's socket is /run/pcscd/pcscd.comm whatever we do (Debian's pcscd
+# takes no other), so these tests hold the ctest resource lock "pcscd";
+# vpcd listens on VPCD_PORT (our reader.conf.d, not the system's 35963).
+VPCD_PORT=40001 PCSCD_PID=
+pcsc_start() {
+    if pgrep -x pcscd >/dev/null; then fail "another pcscd is running (stop it first)"; fi
+    mkdir -p "$T/reader.conf.d"
+    printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x%X\n%s\nCHANNELID    0x%X\n' \
+        $VPCD_PORT "LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so" $VPCD_PORT \
+        >"$T/reader.conf.d/vpcd"
+    # 3>&-: not the kiosk's script FIFO, or the kiosk never sees its end.
+    pcscd -f -c "$T/reader.conf.d" >>"$T/pcscd.log" 2>&1 3>&- &
+    PCSCD_PID=$!
+    local i=0
+    until [ -S /run/pcscd/pcscd.comm ] && ss -ltn | grep -q ":$VPCD_PORT "; do
+        kill -0 "$PCSCD_PID" 2>/dev/null || fail "pcscd did not start: $(tail -3 "$T/pcscd.log")"
+        i=$((i + 1)); [ $i -le 100 ] || fail "pcscd not ready in 10 s"
+        sleep 0.1
+    done
+}
+pcsc_stop() {
+    [ -z "$PCSCD_PID" ] && return 0
+    kill "$PCSCD_PID" 2>/dev/null || true
+    wait "$PCSCD_PID" 2>/dev/null || true
+    PCSCD_PID=
+}
+# pcsc_tap UID: the virtual card is held to the reader until the kiosk acted
+# on it (a new activity-log entry), then taken away.
+pcsc_tap() {
+    local before i=0 vpid
+    before=$(kiosk_entries)
+    /usr/bin/python3 "$READERS/vcard.py" --port $VPCD_PORT --uid "$1" --hold 20 \
+        >"$T/vcard.out" 2>&1 3>&- &
+    vpid=$!
+    while :; do
+        step 'sleep 100' 'wait 10'
+        shot "_pcsc_$i"
+        [ "$(kiosk_entries)" -gt "$before" ] && break
+        i=$((i + 1)); [ $i -le 80 ] || { kill $vpid; fail "card $1 (PC/SC) not acted on"; }
+    done
+    kill $vpid 2>/dev/null || true
+    wait $vpid 2>/dev/null || true
+    step 'wait 20'
+}
