@@ -76,6 +76,14 @@ static void card_at_lobby(struct lockctl *lc, struct gh_ui *ui, const char *uid)
     memset(&a, 0, sizeof a);
     lc_kiosk_id(lc, kiosk, sizeof kiosk);
     enum gh_status r = lc->core->card_attempt(st, kiosk, uid, &a, &wait);
+    if (r == GH_OK) {             /* a log-in, logged as a PIN log-in is */
+        char who[64], target[200];
+        lc->core->account_actor(&a, who, sizeof who);
+        snprintf(target, sizeof target, "kiosk:%s", kiosk);
+        if (lc->core->audit_append(st, who, "auth.card", target, GH_OUTCOME_OK,
+                                   "logged in with a card") != GH_OK)
+            lc->host->log(lc->host->ctx, GH_PLOG_ERR, "activity log: %s", lc->core->errmsg(st));
+    }
     if (r == GH_OK && lc_session_start(lc, ui, &a, 0, msg, sizeof msg) != 0) {
         lc->u->toast(ui, msg);
         lc_card_refused(lc, st, kiosk);

@@ -112,15 +112,20 @@ static void drop(struct evh *h, int i)
     h->devs[i] = h->devs[--h->ndev];
 }
 
-/* Opens node; keeps it when it is a configured reader. 1 kept, 0 not one. */
+/* Opens node; keeps it when it is a configured reader. 1 kept, 0 not one,
+ * -1 it could not be asked (a node just created, whose permissions udev has
+ * not set yet: tried again at the next scan). */
 static int try_node(struct evh *h, const char *node)
 {
     int fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct libevdev *dev = NULL;
     if (fd < 0)
-        return 0;
-    if (libevdev_new_from_fd(fd, &dev) != 0 ||
-        !wanted(h, (uint16_t)libevdev_get_id_vendor(dev), (uint16_t)libevdev_get_id_product(dev)) ||
+        return -1;
+    if (libevdev_new_from_fd(fd, &dev) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (!wanted(h, (uint16_t)libevdev_get_id_vendor(dev), (uint16_t)libevdev_get_id_product(dev)) ||
         h->ndev == MAX_DEVS) {
         libevdev_free(dev);
         close(fd);
@@ -166,8 +171,9 @@ static void scan(struct evh *h)
         snprintf(node, sizeof node, INPUT_DIR "/%s", e->d_name);
         if (is_open(h, node))
             continue;
-        if (!known(h, e->d_name, h->skip, h->nskip) && try_node(h, node))
-            continue;
+        int r = known(h, e->d_name, h->skip, h->nskip) ? 0 : try_node(h, node);
+        if (r != 0)
+            continue;                  /* a reader now, or to ask again */
         if (nskip < MAX_SKIP)
             snprintf(skip[nskip++], sizeof skip[0], "%s", e->d_name);
     }

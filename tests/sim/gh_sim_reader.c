@@ -95,9 +95,11 @@ static int plug(struct gh_sim *s, unsigned vid, unsigned pid, const char *events
         "E: ID_INPUT_KEYBOARD=1\nE: ID_BUS=usb\nE: ID_VENDOR_ID=%04x\nE: ID_MODEL_ID=%04x\n"
         "E: MAJOR=13\nE: MINOR=%d\nE: SUBSYSTEM=input\nA: dev=13:%d\n",
         n, n, n, n, n, n, vid, pid, 64 + n, 64 + n);
-    /* The node must exist before a script can be attached to it. */
-    int ok = umockdev_testbed_add_from_string(tb, rec, &e) &&
-             umockdev_testbed_load_ioctl(tb, dev, tree, &e) &&
+    /* The ioctls first; the node must exist before a script can be
+     * attached to it, so the events come right after it (a reader scan in
+     * between opens it without them: then the card is simply not read). */
+    int ok = umockdev_testbed_load_ioctl(tb, dev, tree, &e) &&
+             umockdev_testbed_add_from_string(tb, rec, &e) &&
              umockdev_testbed_load_evemu_events(tb, dev, events, &e);
     g_free(rec);
     if (!ok) {
