@@ -529,8 +529,10 @@ static enum gh_status who_is(struct lockctl *lc, struct gh_cmd_ctx *ctx, const c
         buf[strcspn(buf, "\r\n")] = '\0';
         secret = buf;
     }
-    if (lc->card)   /* --card UID (cards.c) */
-        s = lc_card_who(lc, ctx->store, "gatehousectl", secret, a);
+    if (lc->card)   /* --card UID, behind the same throttle */
+        s = GH_HAS(lc->core, card_attempt)
+                ? lc->core->card_attempt(ctx->store, "gatehousectl", secret, a, NULL)
+                : GH_E_UNAVAILABLE;
     else if (!code)
         s = lc->core->auth_login(ctx->store, ctx->actor, who, secret, a);
     else if (GH_HAS(lc->core, doorcode_attempt))
@@ -592,8 +594,8 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         goto out;
     }
     if (!d.allowed) {
-        if (lc->card)   /* a refused card counts toward the throttle */
-            lc_card_refused(lc, ctx->store, "gatehousectl");
+        if (lc->card && GH_HAS(lc->core, card_refused))   /* counts toward the throttle */
+            lc->core->card_refused(ctx->store, "gatehousectl", NULL);
         fprintf(ctx->out, "denied: %s\n", d.reason);
         goto out;
     }
