@@ -325,6 +325,9 @@ static void keypad_draw(void *state, struct gh_ui *ui)
     }
     u->heading(ui, door.name);
     u->text(ui, "lockctl.code.hint", _("Enter your door code"), GH_UI_BIG);
+    const struct gh_config *c = lc->host->config;
+    if (c && (c->readers_keyboard[0] || c->readers_pcsc))   /* cards.c reads them */
+        u->text(ui, "lockctl.code.card", _("or hold your card to the reader"), GH_UI_MUTED);
     if (keypad(lc, ui))
         code_check(lc, ui, &door);
     if (u->button(ui, "lockctl.code.pin", _("Use email and PIN instead"), GH_UI_MUTED))
