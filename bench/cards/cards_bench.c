@@ -21,7 +21,7 @@
  *           the relay is on and read back;
  *   card    the same from gh_card_attempt on (no thread, no poll wait);
  *   code    a typed door code: gh_doorcode_attempt then the same lc_unlock;
- *   layer   gh_relay_set switching the same relay on.
+ *   layer   lc_relay_set switching the same relay on.
  * Prints medians and 90th percentiles in microseconds.
  */
 #include <pthread.h>
@@ -124,7 +124,7 @@ static int pulse_off(struct run *r)
 {
     gh_clock_advance(300);
     gh_plugin_host_poll(r->host, gh_clock_mono_ms());
-    return gh_relay_channel_status(r->lc->mgr, r->board, 1) == GH_OK ? 0 : -1;
+    return lc_relay_channel_status(r->lc->mgr, r->board, 1) == GH_OK ? 0 : -1;
 }
 
 /* From t0_us (CLOCK_MONOTONIC us) to the relay on: the holder of a card
@@ -173,10 +173,10 @@ static int measure(struct run *r, struct lc_readers *rd, const char *code, int r
         v[1][i] = open_by(r, lc_reader_now_us(), UID, NULL);
         v[2][i] = open_by(r, lc_reader_now_us(), NULL, code);
         int64_t t0 = lc_reader_now_us();
-        enum gh_status s = gh_relay_set(r->lc->mgr, r->board, 1, 1);
+        enum gh_status s = lc_relay_set(r->lc->mgr, r->board, 1, 1);
         v[3][i] = (double)(lc_reader_now_us() - t0);
         if (v[0][i] < 0 || v[1][i] < 0 || v[2][i] < 0 || s != GH_OK ||
-            gh_relay_set(r->lc->mgr, r->board, 1, 0) != GH_OK)
+            lc_relay_set(r->lc->mgr, r->board, 1, 0) != GH_OK)
             return -1;
     }
     static const char *const what[4] = {
@@ -209,7 +209,7 @@ static int run_bench(struct gh_store *st, const char *board, const char *code, i
         goto out;
     }
     struct run r = { st, host, &lc_state, { 0 }, board };
-    if (!r.lc->mgr || gh_relay_channel_status(r.lc->mgr, board, 1) != GH_OK ||
+    if (!r.lc->mgr || lc_relay_channel_status(r.lc->mgr, board, 1) != GH_OK ||
         gh_location_find(st, "Bench door", &r.door) != GH_OK) {
         fprintf(stderr, "cards-bench: board %s or the door not usable\n", board);
         goto out;

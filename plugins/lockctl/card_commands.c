@@ -22,15 +22,17 @@
 #include "cards.h"
 
 /* The configured backends: how many (0: none configured). */
-static int backends(const struct gh_config *cfg, const struct lc_reader_backend *b[2],
+static int backends(const struct gh_host *h, const struct lc_reader_backend *b[2],
                     const char *arg[2])
 {
-    int n = 0;
-    if (cfg && cfg->readers_keyboard[0]) {
+    const char *keyboard;
+    int pcsc, n = 0;
+    lc_readers_config(h, &keyboard, &pcsc);
+    if (keyboard[0]) {
         b[n] = &lc_reader_evdev;
-        arg[n++] = cfg->readers_keyboard;
+        arg[n++] = keyboard;
     }
-    if (cfg && cfg->readers_pcsc) {
+    if (pcsc) {
         b[n] = &lc_reader_pcsc;
         arg[n++] = "";
     }
@@ -55,7 +57,7 @@ static int cmd_reader_list(void *state, struct gh_cmd_ctx *ctx, int argc, char *
         fprintf(ctx->err, "%s %s\n", _("usage: gatehousectl"), "reader list");
         return 2;
     }
-    int n = backends(ctx->config, b, arg);
+    int n = backends(ctx->host, b, arg);
     if (!n)
         return none(ctx);
     for (int i = 0; i < n; i++) {
@@ -83,7 +85,7 @@ static int wait_card(struct gh_cmd_ctx *ctx, int seconds)
     struct lc_reader_event ev;
     const struct lc_reader_backend *b[2];
     const char *arg[2];
-    int n = backends(ctx->config, b, arg), rc = 1;
+    int n = backends(ctx->host, b, arg), rc = 1;
     for (int i = 0; r && i < n; i++)
         lc_readers_add(r, b[i], arg[i]);
     int64_t end = lc_reader_now_us() + (int64_t)seconds * 1000000;
@@ -126,7 +128,7 @@ static int cmd_reader_test(void *state, struct gh_cmd_ctx *ctx, int argc, char *
         seconds = (int)v;
         i++;
     }
-    if (!backends(ctx->config, b, arg))
+    if (!backends(ctx->host, b, arg))
         return none(ctx);
     fprintf(ctx->out, _("hold a card to the reader (waiting %d seconds)\n"), seconds);
     fflush(ctx->out);

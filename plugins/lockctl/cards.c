@@ -35,16 +35,28 @@ enum gh_status lc_card_who(struct lockctl *lc, struct gh_store *st, const char *
 void lc_card_refused(struct lockctl *lc, struct gh_store *st, const char *kiosk)
 {
     if (GH_HAS(lc->core, card_refused) && lc->core->card_refused(st, kiosk, NULL) != GH_OK)
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "throttle: %s", lc->core->errmsg(st));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "throttle: %s", lc->core->errmsg(st));
 }
 
-int lc_cards_add_backends(struct lc_readers *r, const struct gh_config *cfg)
+void lc_readers_config(const struct gh_host *h, const char **keyboard, int *pcsc)
 {
-    int n = 0;
-    if (cfg && cfg->readers_keyboard[0] &&
-        lc_readers_add(r, &lc_reader_evdev, cfg->readers_keyboard) == 0)
+    const struct gh_config_view *v = GH_HAS(h, config_view) ? h->config_view : NULL;
+    *keyboard = "";
+    *pcsc = 0;
+    if (v && GH_HAS(v, readers_pcsc)) {
+        *keyboard = v->readers_keyboard ? v->readers_keyboard : "";
+        *pcsc = v->readers_pcsc;
+    }
+}
+
+int lc_cards_add_backends(struct lc_readers *r, const struct gh_host *h)
+{
+    const char *keyboard;
+    int pcsc, n = 0;
+    lc_readers_config(h, &keyboard, &pcsc);
+    if (keyboard[0] && lc_readers_add(r, &lc_reader_evdev, keyboard) == 0)
         n++;
-    if (cfg && cfg->readers_pcsc && lc_readers_add(r, &lc_reader_pcsc, "") == 0)
+    if (pcsc && lc_readers_add(r, &lc_reader_pcsc, "") == 0)
         n++;
     return n;
 }
@@ -82,7 +94,7 @@ static void card_at_lobby(struct lockctl *lc, struct gh_ui *ui, const char *uid)
         snprintf(target, sizeof target, "kiosk:%s", kiosk);
         if (lc->core->audit_append(st, who, "auth.card", target, GH_OUTCOME_OK,
                                    "logged in with a card") != GH_OK)
-            lc->host->log(lc->host->ctx, GH_PLOG_ERR, "activity log: %s", lc->core->errmsg(st));
+            lc->host->log(lc->host->ctx, GH_LOG_ERR, "activity log: %s", lc->core->errmsg(st));
     }
     if (r == GH_OK && lc_session_start(lc, ui, &a, 0, msg, sizeof msg) != 0) {
         lc->u->toast(ui, msg);
@@ -90,7 +102,7 @@ static void card_at_lobby(struct lockctl *lc, struct gh_ui *ui, const char *uid)
     } else if (r == GH_E_DENIED || r == GH_E_LOCKED) {
         lc->u->toast(ui, lc->core->errmsg(st));
     } else if (r != GH_OK) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "card check: %s", lc->core->errmsg(st));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "card check: %s", lc->core->errmsg(st));
         lc->u->toast(ui, _("Doors can't be opened right now. Please try again."));
     }
     explicit_bzero(&a, sizeof a);
@@ -105,14 +117,14 @@ static void card_read(struct lockctl *lc, struct gh_ui *ui, const struct lc_read
         lc_card_enrol(lc, ui, ev->uid);
         return;
     }
-    lc->host->log(lc->host->ctx, GH_PLOG_DEBUG, "card read by %s", ev->text);
+    lc->host->log(lc->host->ctx, GH_LOG_DEBUG, "card read by %s", ev->text);
     if (!name[0]) {
         card_at_lobby(lc, ui, ev->uid);
         return;
     }
     if (lc->core->location_find(lc->host->store, name, &door) != GH_OK ||
         door.door == GH_DOOR_NONE) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "card read, but this kiosk's door \"%s\" "
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "card read, but this kiosk's door \"%s\" "
                       "is not a door of the site", name);
         return;
     }
@@ -130,7 +142,7 @@ static int cards_poll(void *state, int64_t now)
         if (ev.kind == LC_EV_CARD) {
             card_read(lc, ui, &ev);
         } else {
-            lc->host->log(lc->host->ctx, ev.kind == LC_EV_ERROR ? GH_PLOG_WARN : GH_PLOG_INFO,
+            lc->host->log(lc->host->ctx, ev.kind == LC_EV_ERROR ? GH_LOG_WARN : GH_LOG_INFO,
                           "%s", ev.text);
             if (ev.kind == LC_EV_ERROR)
                 snprintf(c->last_error, sizeof c->last_error, "%s", ev.text);
@@ -159,10 +171,10 @@ int lc_cards_start(struct lockctl *lc)
     c->readers = lc_readers_new();
     if (!c->readers)
         return -1;
-    int n = lc_cards_add_backends(c->readers, lc->host->config);
+    int n = lc_cards_add_backends(c->readers, lc->host);
     if (n == 0)
         return 0;                 /* no readers configured: no poller */
-    lc->host->log(lc->host->ctx, GH_PLOG_INFO, "card readers: %d kind(s) started", n);
+    lc->host->log(lc->host->ctx, GH_LOG_INFO, "card readers: %d kind(s) started", n);
     return lc->host->register_poll(lc->host->ctx, cards_poll);
 }
 

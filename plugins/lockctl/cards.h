@@ -29,8 +29,11 @@ struct lc_cards {
     int64_t enrol_until;
 };
 
-/* The readers configured in cfg ([readers]) added to r; how many. */
-int lc_cards_add_backends(struct lc_readers *r, const struct gh_config *cfg);
+/* [readers] as the host gives it (config_view): the keyboard-wedge IDs
+ * ("" none) and pcsc (0/1). */
+void lc_readers_config(const struct gh_host *h, const char **keyboard, int *pcsc);
+/* The readers configured ([readers]) added to r; how many. */
+int lc_cards_add_backends(struct lc_readers *r, const struct gh_host *h);
 /* card_screens.c */
 int lc_card_screens_register(struct lockctl *lc);
 /* A card read while enrolment waits: attached to the person (or refused). */
