@@ -32,7 +32,7 @@
 #define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
 #endif
 
-enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS };
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK };
 
 struct key {
     const char *section, *name;
@@ -68,9 +68,11 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
-    { "readers", "keyboard", V_USBIDS, offsetof(struct gh_config, readers_keyboard),
-      sizeof ((struct gh_config *)0)->readers_keyboard, 0, 0 },
-    BOOL("readers", "pcsc", readers_pcsc),
+    /* [readers] (issue 13) is the lockctl plugin's, which reads it from the
+     * file; checked here, so a mistake names its line, but not kept (struct
+     * gh_config is part of plugin ABI 1 and can't grow). */
+    { "readers", "keyboard", V_USBIDS, 0, 0, 0, 0 },
+    { "readers", "pcsc", V_BOOLCHECK, 0, 0, 0, 1 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -243,12 +245,18 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
 {
     char *field = (char *)p->cfg + k->off;
     switch (k->type) {
-    case V_USBIDS:
-        if (!usb_ids_ok(p, name, value))
+    case V_USBIDS:                      /* checked, not kept */
+        return usb_ids_ok(p, name, value);
+    case V_BOOLCHECK: {
+        int on;
+        if (parse_bool(value, &on) != 0) {
+            fail_at(p, _("%s: must be yes or no"), name);
             return 0;
-        __attribute__((fallthrough));   /* stored as a string */
+        }
+        return 1;
+    }
     case V_RELAY:
-        if (k->type == V_RELAY && *value && strncasecmp(value, "smtp://", 7) != 0 &&
+        if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
             strncasecmp(value, "smtps://", 8) != 0) {
             fail_at(p, "%s", _("relay: must start with smtp:// or smtps://"));
             return 0;

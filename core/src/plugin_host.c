@@ -35,8 +35,7 @@ static void make_plugin_config(struct gh_plugin_host *h, const struct gh_config 
         .plugin_dir = c->plugin_dir, .kiosk_door = c->kiosk_door,
         .mail_from = c->mail_from, .mail_enabled = c->mail_relay[0] != '\0',
         .width = c->width, .height = c->height, .rotation = c->rotation,
-        .fullscreen = c->fullscreen, .scale = c->scale,
-        .readers_keyboard = c->readers_keyboard, .readers_pcsc = c->readers_pcsc };
+        .fullscreen = c->fullscreen, .scale = c->scale };
 }
 
 struct gh_plugin_host *gh_plugin_host_new(struct gh_store *st, const struct gh_config *cfg,

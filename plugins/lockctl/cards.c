@@ -17,8 +17,10 @@
  * Reader notes (found, lost) go to the operational log; errors too, and to
  * the staff screen (never to tenants).
  */
+#include <ini.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cards.h"
 
@@ -38,15 +40,36 @@ void lc_card_refused(struct lockctl *lc, struct gh_store *st, const char *kiosk)
         lc->host->log(lc->host->ctx, GH_LOG_ERR, "throttle: %s", lc->core->errmsg(st));
 }
 
+struct rd_cfg {
+    char keyboard[256];
+    int pcsc;
+};
+
+static int rd_key(void *user, const char *section, const char *name, const char *value)
+{
+    struct rd_cfg *c = user;
+    if (strcmp(section, "readers") != 0)
+        return 1;
+    if (strcmp(name, "keyboard") == 0)
+        snprintf(c->keyboard, sizeof c->keyboard, "%s", value);
+    else if (strcmp(name, "pcsc") == 0)
+        c->pcsc = !strcasecmp(value, "on") || !strcasecmp(value, "yes") ||
+                  !strcasecmp(value, "true") || !strcmp(value, "1");
+    return 1;
+}
+
+/* [readers] is read from the configuration file itself: the core checks it
+ * when it loads the file (a mistake names its line) but struct gh_config,
+ * part of plugin ABI 1, can't grow to keep it. */
 void lc_readers_config(const struct gh_host *h, const char **keyboard, int *pcsc)
 {
+    static struct rd_cfg c;
     const struct gh_config_view *v = GH_HAS(h, config_view) ? h->config_view : NULL;
-    *keyboard = "";
-    *pcsc = 0;
-    if (v && GH_HAS(v, readers_pcsc)) {
-        *keyboard = v->readers_keyboard ? v->readers_keyboard : "";
-        *pcsc = v->readers_pcsc;
-    }
+    memset(&c, 0, sizeof c);
+    if (v && v->path && v->path[0])
+        ini_parse(v->path, rd_key, &c);
+    *keyboard = c.keyboard;
+    *pcsc = c.pcsc;
 }
 
 int lc_cards_add_backends(struct lc_readers *r, const struct gh_host *h)
@@ -174,6 +197,7 @@ int lc_cards_start(struct lockctl *lc)
     int n = lc_cards_add_backends(c->readers, lc->host);
     if (n == 0)
         return 0;                 /* no readers configured: no poller */
+    lc->readers_on = 1;
     lc->host->log(lc->host->ctx, GH_LOG_INFO, "card readers: %d kind(s) started", n);
     return lc->host->register_poll(lc->host->ctx, cards_poll);
 }

@@ -261,8 +261,7 @@ static void keypad_draw(void *state, struct gh_ui *ui)
     }
     u->heading(ui, door.name);
     u->text(ui, "lockctl.code.hint", _("Enter your door code"), GH_UI_BIG);
-    const struct gh_config_view *c = GH_HAS(lc->host, config_view) ? lc->host->config_view : NULL;
-    if (c && GH_HAS(c, readers_pcsc) && (c->readers_keyboard[0] || c->readers_pcsc))
+    if (lc->readers_on)   /* card readers configured (cards.c) */
         u->text(ui, "lockctl.code.card", _("or hold your card to the reader"), GH_UI_MUTED);
     if (keypad(lc, ui))
         code_check(lc, ui, &door);

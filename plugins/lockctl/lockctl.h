@@ -82,6 +82,7 @@ struct lockctl {
     /* cards and readers (issue 13; cards.c, readers.c) */
     const char *card;             /* gatehousectl unlock --card UID */
     struct lc_cards *cards;       /* the kiosk's readers and card state, NULL: none */
+    int readers_on;               /* the kiosk runs card readers ([readers]) */
 };
 
 extern struct lockctl lc_state;

@@ -38,9 +38,6 @@ struct gh_config {
     char font[512];              /* "" = find DejaVuSans.ttf */
     /* [kiosk] */
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
-    /* [readers] (issue 13, cards) */
-    char readers_keyboard[256];  /* keyboard = 08ff:0009, ffff:0035: keyboard-wedge readers */
-    int readers_pcsc;            /* pcsc = on: PC/SC readers through pcscd */
 };
 
 void gh_config_defaults(struct gh_config *cfg);

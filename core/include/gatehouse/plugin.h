@@ -50,7 +50,7 @@
 #include "gatehouse/oplog.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
-#define GH_PLUGIN_ABI_MINOR 2
+#define GH_PLUGIN_ABI_MINOR 3
 
 #define GH_STR_(x) #x
 #define GH_STR(x) GH_STR_(x)
@@ -165,9 +165,6 @@ struct gh_config_view {
     int mail_enabled;             /* a mail relay is configured */
     int width, height, rotation, fullscreen;
     double scale;
-    /* appended (issue 13): [readers] */
-    const char *readers_keyboard; /* "08ff:0009, ffff:0035"; "" = none */
-    int readers_pcsc;             /* PC/SC readers through pcscd */
 };
 
 /* ---- the core's functions, as a table ----------------------------------- */
