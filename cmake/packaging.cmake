@@ -8,6 +8,7 @@
 #   /usr/lib/systemd/system/gatehouse{,-kiosk}.service
 #   /usr/lib/sysusers.d/gatehouse.conf, /usr/lib/tmpfiles.d/gatehouse.conf
 #   /usr/lib/udev/rules.d/60-gatehouse-relays.rules
+#   /usr/lib/udev/rules.d/61-gatehouse-readers.rules
 #   /usr/share/man/man5/gatehouse.conf.5.gz, man8/gatehouse{,ctl}.8.gz
 #   /usr/share/doc/gatehouse/{copyright,changelog.Debian.gz,operations.md}
 #   /var/lib/gatehouse/ (made by tmpfiles and the units' StateDirectory=)
@@ -79,6 +80,7 @@ install(FILES ${GH_PKG_SRC}/systemd/gatehouse.sysusers DESTINATION ${GH_SYSUSERS
 install(FILES ${GH_PKG_SRC}/systemd/gatehouse.tmpfiles DESTINATION ${GH_TMPFILES_DIR}
         RENAME gatehouse.conf)
 install(FILES ${GH_PKG_SRC}/udev/60-gatehouse-relays.rules DESTINATION ${GH_UDEV_RULES_DIR})
+install(FILES ${GH_PKG_SRC}/udev/61-gatehouse-readers.rules DESTINATION ${GH_UDEV_RULES_DIR})
 install(FILES ${GH_PKG_SRC}/debian/copyright ${GH_PKG_OUT}/changelog.Debian.gz
         DESTINATION ${GH_DOC_INSTALL_DIR})
 # Tags that are about uploads to Debian itself, which this package is not for.

@@ -28,6 +28,10 @@ PKGS=(
   valgrind
   # the architecture check (scripts/archcheck.py): function extents
   universal-ctags
+  # card readers (issue 13): keyboard-wedge readers through libevdev, PC/SC
+  # through pcsclite; tests: evemu events under umockdev, a real pcscd with
+  # the vpcd virtual reader driver (our own virtual card), pyscard by hand
+  libevdev-dev evemu-tools libpcsclite-dev pcscd vsmartcard-vpcd python3-pyscard
 )
 
 missing=()

@@ -32,7 +32,7 @@
 #define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
 #endif
 
-enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION };
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK };
 
 struct key {
     const char *section, *name;
@@ -68,6 +68,11 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
+    /* [readers] (issue 13) is the lockctl plugin's, which reads it from the
+     * file; checked here, so a mistake names its line, but not kept (struct
+     * gh_config is part of plugin ABI 1 and can't grow). */
+    { "readers", "keyboard", V_USBIDS, 0, 0, 0, 0 },
+    { "readers", "pcsc", V_BOOLCHECK, 0, 0, 0, 1 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -175,6 +180,27 @@ static void parse_enable(struct parse *p, const char *v)
     }
 }
 
+/* "08ff:0009, ffff:0035": USB vendor:product pairs of 4 hex digits each,
+ * separated by commas or spaces. 1, or 0 after saying which entry is wrong. */
+static int usb_ids_ok(struct parse *p, const char *name, const char *v)
+{
+    const char *s = v;
+    while (*s) {
+        size_t n = strcspn(s, ", \t");
+        int ok = n == 9 && s[4] == ':';
+        for (size_t i = 0; ok && i < 9; i++)
+            ok = i == 4 || isxdigit((unsigned char)s[i]);
+        if (n && !ok) {
+            fail_at(p, _("%s: \"%.*s\" is not a USB vendor:product (4 hex digits each, "
+                         "as 08ff:0009)"), name, (int)(n > 40 ? 40 : n), s);
+            return 0;
+        }
+        s += n;
+        s += strspn(s, ", \t");
+    }
+    return 1;
+}
+
 /* The key `name` of [section], or NULL after saying what is wrong with it
  * (outside a section, unknown section or key, set twice). */
 static const struct key *find_key(struct parse *p, const char *section, const char *name)
@@ -196,7 +222,7 @@ static const struct key *find_key(struct parse *p, const char *section, const ch
         return NULL;
     }
     if (!known_section) {
-        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk)"), section);
+        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, readers)"), section);
         return NULL;
     }
     if (!k) {
@@ -219,6 +245,16 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
 {
     char *field = (char *)p->cfg + k->off;
     switch (k->type) {
+    case V_USBIDS:                      /* checked, not kept */
+        return usb_ids_ok(p, name, value);
+    case V_BOOLCHECK: {
+        int on;
+        if (parse_bool(value, &on) != 0) {
+            fail_at(p, _("%s: must be yes or no"), name);
+            return 0;
+        }
+        return 1;
+    }
     case V_RELAY:
         if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
             strncasecmp(value, "smtps://", 8) != 0) {

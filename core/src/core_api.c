@@ -112,6 +112,13 @@ static const struct gh_core_api table = {
     /* ABI 1.2 (issue 14): one trim, one PIN-format rule */
     .trim = gh_ident_trim,
     .pin_format_ok = gh_auth_pin_format_ok,
+    /* appended (issue 13): cards and fobs */
+    .card_attempt = gh_card_attempt,
+    .card_refused = gh_card_refused,
+    .card_add = gh_card_add,
+    .card_remove_id = gh_card_remove_id,
+    .card_list = gh_card_list,
+    .card_uid_normalize = gh_card_uid_normalize,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

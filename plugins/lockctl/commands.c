@@ -529,7 +529,11 @@ static enum gh_status who_is(struct lockctl *lc, struct gh_cmd_ctx *ctx, const c
         buf[strcspn(buf, "\r\n")] = '\0';
         secret = buf;
     }
-    if (!code)
+    if (lc->card)   /* --card UID, behind the same throttle */
+        s = GH_HAS(lc->core, card_attempt)
+                ? lc->core->card_attempt(ctx->store, "gatehousectl", secret, a, NULL)
+                : GH_E_UNAVAILABLE;
+    else if (!code)
         s = lc->core->auth_login(ctx->store, ctx->actor, who, secret, a);
     else if (GH_HAS(lc->core, doorcode_attempt))
         s = lc->core->doorcode_attempt(ctx->store, "gatehousectl", secret, a, NULL);
@@ -542,13 +546,14 @@ static enum gh_status who_is(struct lockctl *lc, struct gh_cmd_ctx *ctx, const c
 static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     struct lockctl *lc = state;
-    static const char *u = "unlock DOOR --as WHO --pin PIN | --code CODE";
+    static const char *u = "unlock DOOR --as WHO --pin PIN | --code CODE | --card UID";
     const char *door = NULL, *who = NULL, *pin = NULL, *code = NULL;
     struct gh_account a;
     struct gh_location l;
     struct gh_decision d;
     int rc = 1;
 
+    lc->card = NULL;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--as") == 0 && i + 1 < argc)
             who = argv[++i];
@@ -556,6 +561,8 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
             pin = argv[++i];
         else if (strcmp(argv[i], "--code") == 0 && i + 1 < argc && !code)
             code = argv[++i];
+        else if (strcmp(argv[i], "--card") == 0 && i + 1 < argc && !lc->card && !code)
+            code = lc->card = argv[++i];
         else if (argv[i][0] != '-' && !door)
             door = argv[i];
         else
@@ -571,7 +578,8 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
      * or its door code, counted toward the throttle. */
     enum gh_status s = who_is(lc, ctx, who, pin, code, &a);
     if (s == GH_E_USAGE) {
-        rc = fail(ctx, "%s", code ? _("door code: nothing on standard input")
+        rc = fail(ctx, "%s", lc->card ? _("card UID: nothing on standard input")
+                             : code ? _("door code: nothing on standard input")
                                   : _("PIN: nothing on standard input"));
         goto out;
     }
@@ -586,11 +594,14 @@ static int cmd_unlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         goto out;
     }
     if (!d.allowed) {
+        if (lc->card && GH_HAS(lc->core, card_refused))   /* counts toward the throttle */
+            lc->core->card_refused(ctx->store, "gatehousectl", NULL);
         fprintf(ctx->out, "denied: %s\n", d.reason);
         goto out;
     }
     rc = pulse_door(lc, ctx, &l);
 out:
+    lc->card = NULL;
     explicit_bzero(&a, sizeof a);
     lc_mgr_close(lc);
     return rc;
@@ -605,20 +616,24 @@ static const struct gh_command cmds[] = {
      .usage = "relay test BOARD:CHANNEL [--ms N]",
      .summary = "pulse one relay (admin use)", .run = cmd_test},
     {.size = sizeof cmds[0], .name = "unlock",
-     .usage = "unlock DOOR --as WHO --pin PIN | --code CODE",
+     .usage = "unlock DOOR --as WHO --pin PIN | --code CODE | --card UID",
      .summary = "open a door as the kiosk would (decision, pulse, activity log)",
      .run = cmd_unlock},
 };
 
 /* The same commands for the descriptor (lockctl.c): gatehousectl lists and
  * matches them without running init. */
-const struct gh_command *const lc_commands[] = { &cmds[0], &cmds[1], &cmds[2], &cmds[3], NULL };
+const struct gh_command *const lc_commands[] = { &cmds[0], &cmds[1], &cmds[2], &cmds[3],
+                                                 &lc_reader_cmds[0], &lc_reader_cmds[1], NULL };
 _Static_assert(sizeof cmds / sizeof cmds[0] == 4, "every command in cmds goes in lc_commands");
 
 int lc_commands_register(struct lockctl *lc)
 {
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (lc->host->register_command(lc->host->ctx, &cmds[i]) != 0)
+            return -1;
+    for (size_t i = 0; i < 2; i++)   /* card readers (card_commands.c) */
+        if (lc->host->register_command(lc->host->ctx, &lc_reader_cmds[i]) != 0)
             return -1;
     return 0;
 }

@@ -47,7 +47,7 @@ static int code_digits(struct lockctl *lc)
 
 /* This kiosk's name for the throttle and the log: its door, or the kiosk
  * name setting. */
-static void kiosk_id(struct lockctl *lc, char *buf, size_t len)
+void lc_kiosk_id(struct lockctl *lc, char *buf, size_t len)
 {
     const char *door = lc_kiosk_door(lc);
     char name[256];
@@ -57,7 +57,7 @@ static void kiosk_id(struct lockctl *lc, char *buf, size_t len)
 
 /* ---- checking a code ----------------------------------------------------------- */
 
-static void code_say(struct lockctl *lc, const char *text)
+void lc_code_say(struct lockctl *lc, const char *text)
 {
     snprintf(lc->code_msg, sizeof lc->code_msg, "%s", text);
     lc->code_at = lc->host->mono_ms();
@@ -81,17 +81,18 @@ static void code_idle(struct lockctl *lc, struct gh_ui *ui)
     lc->code_at = 0;
 }
 
-/* A door kiosk: the owner of a right code at this door. */
-static void open_here(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *door,
-                      const struct gh_account *a)
+/* A door kiosk: the owner of a right code at this door. Returns
+ * lc_unlock's status (GH_E_REFUSED: the decision said no). */
+static enum gh_status open_here(struct lockctl *lc, struct gh_ui *ui,
+                                const struct gh_location *door, const struct gh_account *a)
 {
     struct gh_decision d;
     char why[512], line[GH_NAME_BUF + 600];
     const char *na = lc_door_unavailable(lc, door);
     if (na) {
         snprintf(line, sizeof line, _("%s can't be opened now: %s."), door->name, na);
-        code_say(lc, line);
-        return;
+        lc_code_say(lc, line);
+        return GH_E_UNAVAILABLE;
     }
     memset(&d, 0, sizeof d);
     enum gh_status r = lc_unlock(lc, lc->host->store, "kiosk", a, door, &d, why, sizeof why);
@@ -100,39 +101,35 @@ static void open_here(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
     } else if (r == GH_E_REFUSED) {
         /* A right code, but not here or not now: the core's reason. */
         lc_sentence(line, sizeof line, d.reason);
-        code_say(lc, line);
+        lc_code_say(lc, line);
     } else if (!d.allowed) {
         lc->host->log(lc->host->ctx, GH_LOG_ERR, "unlock decision: %s", why);
-        code_say(lc, _("The door can't be opened right now. Please try again."));
+        lc_code_say(lc, _("The door can't be opened right now. Please try again."));
     } else {
         snprintf(line, sizeof line, _("%s could not be opened: the lock did not respond. "
                                       "Please tell the staff."), door->name);
-        code_say(lc, line);
+        lc_code_say(lc, line);
     }
+    return r;
 }
 
-/* The last digit was typed. door: this door kiosk's door; NULL at a lobby
- * kiosk (the person's doors are shown). */
-static void code_check(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *door)
+enum gh_status lc_door_result(struct lockctl *lc, struct gh_ui *ui,
+                              const struct gh_location *door, enum gh_status r,
+                              const struct gh_account *a, int64_t wait, const char *wrong)
 {
     struct gh_store *st = lc->host->store;
-    struct gh_account a;
-    char kiosk[160], msg[512];
-    int64_t wait = 0;
-    memset(&a, 0, sizeof a);
-    kiosk_id(lc, kiosk, sizeof kiosk);
-    enum gh_status r = lc->core->doorcode_attempt(st, kiosk, lc->code, &a, &wait);
-    wipe(lc->code, sizeof lc->code);
+    char msg[512];
+    enum gh_status opened = r;
     switch (r) {
     case GH_OK:
         if (door)
-            open_here(lc, ui, door, &a);
-        else if (lc_session_start(lc, ui, &a, 0, msg, sizeof msg) != 0)
-            code_say(lc, msg);
+            opened = open_here(lc, ui, door, a);
+        else if (lc_session_start(lc, ui, a, 0, msg, sizeof msg) != 0)
+            lc_code_say(lc, msg);
         break;
     case GH_E_DENIED:
         /* Also the wrong code that starts the throttle (wait > 0). */
-        code_say(lc, _("That code is not right."));
+        lc_code_say(lc, wrong);
         if (wait > 0)
             lc->code_locked_until = lc->host->mono_ms() + wait;
         break;
@@ -141,12 +138,27 @@ static void code_check(struct lockctl *lc, struct gh_ui *ui, const struct gh_loc
         lc->code_msg[0] = '\0';
         break;
     default:
-        lc->host->log(lc->host->ctx, GH_LOG_ERR, "door code check: %s", lc->core->errmsg(st));
-        code_say(lc, _("Door codes can't be checked right now. Please try again."));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "door check: %s", lc->core->errmsg(st));
+        lc_code_say(lc, _("Doors can't be opened right now. Please try again."));
         break;
     }
-    wipe(&a, sizeof a);
     lc->u->invalidate(ui);
+    return opened;
+}
+
+/* The last digit was typed. door: this door kiosk's door; NULL at a lobby
+ * kiosk (the person's doors are shown). */
+static void code_check(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *door)
+{
+    struct gh_account a;
+    char kiosk[160];
+    int64_t wait = 0;
+    memset(&a, 0, sizeof a);
+    lc_kiosk_id(lc, kiosk, sizeof kiosk);
+    enum gh_status r = lc->core->doorcode_attempt(lc->host->store, kiosk, lc->code, &a, &wait);
+    wipe(lc->code, sizeof lc->code);
+    lc_door_result(lc, ui, door, r, &a, wait, _("That code is not right."));
+    wipe(&a, sizeof a);
 }
 
 /* ---- the keypad ------------------------------------------------------------------- */
@@ -249,6 +261,8 @@ static void keypad_draw(void *state, struct gh_ui *ui)
     }
     u->heading(ui, door.name);
     u->text(ui, "lockctl.code.hint", _("Enter your door code"), GH_UI_BIG);
+    if (lc->readers_on)   /* card readers configured (cards.c) */
+        u->text(ui, "lockctl.code.card", _("or hold your card to the reader"), GH_UI_MUTED);
     if (keypad(lc, ui))
         code_check(lc, ui, &door);
     if (u->button(ui, "lockctl.code.pin", _("Use email and PIN instead"), GH_UI_MUTED))

@@ -96,6 +96,8 @@ static enum gh_status lc_init(const struct gh_host *host, void **state, char *er
         goto reg_fail;
     if (lc->u && lc_screens_all_register(lc) != 0)
         goto reg_fail;
+    if (lc_cards_start(lc) != 0)   /* card readers (cards.c) */
+        goto reg_fail;
     /* A kiosk without USB (or without boards yet) still runs: doors show as
      * unavailable, and the manager is what finds boards later. */
     if (lc_mgr_open(lc, host->store, "kiosk", err, errlen) != GH_OK) {
@@ -116,6 +118,7 @@ static void lc_shutdown(void *state)
 {
     struct lockctl *lc = state;
     lc_wipe(lc);
+    lc_cards_stop(lc);
     lc_mgr_close(lc);
 }
 

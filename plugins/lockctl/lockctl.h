@@ -79,6 +79,10 @@ struct lockctl {
     char forgot_who[GH_EMAIL_MAX + 1];
     char forgot_err[256];
     int64_t forgot_sent_at;       /* host->mono_ms(), 0: not sent yet */
+    /* cards and readers (issue 13; cards.c, readers.c) */
+    const char *card;             /* gatehousectl unlock --card UID */
+    struct lc_cards *cards;       /* the kiosk's readers and card state, NULL: none */
+    int readers_on;               /* the kiosk runs card readers ([readers]) */
 };
 
 extern struct lockctl lc_state;
@@ -134,9 +138,32 @@ void lc_mine_wipe(struct lockctl *lc);
 /* doorkiosk.c: the door-code keypad, the door kiosk's home */
 int lc_door_register(struct lockctl *lc);
 void lc_door_wipe(struct lockctl *lc);
+/* This kiosk's name for the throttle and the log (its door, or kiosk_name). */
+void lc_kiosk_id(struct lockctl *lc, char *buf, size_t len);
+/* A line under the keypad (a result), wiped after idle_timeout_s. */
+void lc_code_say(struct lockctl *lc, const char *text);
+/* The result r of a door code or card check for holder a (wait: the
+ * throttle's): at a door kiosk (door) opens it or says why not, at a lobby
+ * (door NULL) shows the person's doors; GH_E_DENIED says `wrong`. Returns
+ * the unlock's status (GH_E_REFUSED: the holder may not open this door). */
+enum gh_status lc_door_result(struct lockctl *lc, struct gh_ui *ui,
+                              const struct gh_location *door, enum gh_status r,
+                              const struct gh_account *a, int64_t wait, const char *wrong);
+
+/* cards.c: cards and fobs (issue 13) */
+/* A card UID to its holder, behind kiosk's throttle (core->card_attempt). */
+enum gh_status lc_card_who(struct lockctl *lc, struct gh_store *st, const char *kiosk,
+                           const char *uid, struct gh_account *a);
+/* A known card refused at a door: one failure toward the throttle. */
+void lc_card_refused(struct lockctl *lc, struct gh_store *st, const char *kiosk);
+/* Kiosk: starts the configured readers and the card poller; 0 or -1. */
+int lc_cards_start(struct lockctl *lc);
+void lc_cards_stop(struct lockctl *lc);
 
 /* commands.c */
 int lc_commands_register(struct lockctl *lc);
+/* card_commands.c: reader list, reader test */
+extern const struct gh_command lc_reader_cmds[2];
 /* The commands above, NULL-terminated, for the descriptor (ABI 1.1). */
 extern const struct gh_command *const lc_commands[];
 

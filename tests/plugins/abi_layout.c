@@ -52,6 +52,8 @@ static void tables(void)
     OFF(gh_host, config_view);             /* ABI 1.2 */
     SIZE(gh_config_view); OFF(gh_config_view, kiosk_door); OFF(gh_config_view, scale);
     GROWS(gh_ui_api);
+    OFF(gh_core_api, card_uid_normalize);  /* the last of ABI 1.3 (cards) */
+    OFF(gh_ui_api, current);               /* ABI 1.3 */
 }
 
 int main(void)

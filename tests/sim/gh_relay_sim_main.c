@@ -104,7 +104,10 @@ static void serve_client(struct gh_sim *s, int lfd)
     if (nl)
         *nl = '\0';
     char out[ANSWER_MAX];
-    gh_sim_command(s, line, out, sizeof out);
+    if (strncmp(line, "reader ", 7) == 0)
+        gh_sim_reader_command(s, line, out, sizeof out);   /* card readers */
+    else
+        gh_sim_command(s, line, out, sizeof out);
     size_t len = strlen(out), off = 0;
     while (off < len && (r = write(fd, out + off, len - off)) > 0)
         off += (size_t)r;

@@ -1093,6 +1093,11 @@ void gh_sim_free(struct gh_sim *s)
     free(s);
 }
 
+struct _UMockdevTestbed *gh_sim_testbed(struct gh_sim *s)
+{
+    return s->tb;
+}
+
 const char *gh_sim_root(const struct gh_sim *s)
 {
     return s->root;

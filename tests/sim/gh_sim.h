@@ -96,6 +96,11 @@ void gh_sim_counts(struct gh_sim_board *b, struct gh_sim_counts *out);
  *   list | root
  * MASK/XOR are numbers (0x.. hex allowed). Returns 0 on "ok". */
 int gh_sim_command(struct gh_sim *s, const char *line, char *out, size_t outlen);
+/* gh_sim_reader.c: "reader plug VID:PID EVENTS" / "reader unplug N", a
+ * keyboard-wedge card reader in the same testbed (issue 13). */
+int gh_sim_reader_command(struct gh_sim *s, const char *line, char *out, size_t outlen);
+/* The testbed, for records beside the boards (a GObject; not a ref). */
+struct _UMockdevTestbed *gh_sim_testbed(struct gh_sim *s);
 
 /* True when libumockdev-preload is loaded in this process (checked in
  * /proc/self/maps: umockdev_in_mock_environment() caches its first answer). */

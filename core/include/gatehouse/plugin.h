@@ -45,11 +45,12 @@
 #include "gatehouse/doorcode.h"
 #include "gatehouse/throttle.h"
 #include "gatehouse/openings.h"
+#include "gatehouse/card.h"
 #include "gatehouse/ui.h"
 #include "gatehouse/oplog.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
-#define GH_PLUGIN_ABI_MINOR 2
+#define GH_PLUGIN_ABI_MINOR 3
 
 #define GH_STR_(x) #x
 #define GH_STR(x) GH_STR_(x)
@@ -293,6 +294,18 @@ struct gh_core_api {
      * gh_auth_pin_format_ok in auth.h) */
     int (*trim)(const char *s, char *out, size_t len);
     int (*pin_format_ok)(const char *pin, char *err, size_t errlen);
+    /* appended (issue 13): cards and fobs (card.h) */
+    enum gh_status (*card_attempt)(struct gh_store *st, const char *kiosk, const char *uid,
+                                   struct gh_account *out, int64_t *wait_ms);
+    enum gh_status (*card_refused)(struct gh_store *st, const char *kiosk, int64_t *wait_ms);
+    enum gh_status (*card_add)(struct gh_store *st, const char *actor, int64_t account_id,
+                               const char *uid, int64_t *card_id);
+    enum gh_status (*card_remove_id)(struct gh_store *st, const char *actor, int64_t account_id,
+                                     int64_t card_id);
+    enum gh_status (*card_list)(struct gh_store *st, int64_t account_id, gh_card_fn fn,
+                                void *ud);
+    int (*card_uid_normalize)(const char *uid, char out[GH_CARD_UID_BUF], char *err,
+                              size_t errlen);
     /* appended members go here; check size before using them */
 };
 

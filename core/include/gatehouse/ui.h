@@ -102,6 +102,10 @@ struct gh_ui_api {
      * field_id: lets a form submit from its last field. Call it after the
      * field's own field() call. */
     int (*entered)(struct gh_ui *ui, const char *field_id);
+    /* appended (issue 13): the kiosk's screen, for a poller that must show
+     * something without being drawn (a card read at a lobby's home); NULL
+     * before the screen is attached. Main thread only. */
+    struct gh_ui *(*current)(void);
     /* appended members go here; check size before using them */
 };
 

@@ -221,6 +221,7 @@ void gh_ui_replace(struct gh_ui *ui, const char *screen_id, const void *arg)
 
 void gh_ui_attach(struct gh_ui *ui, const struct gh_ui_hooks *hooks, const char *home_id)
 {
+    ui_set_current(ui);
     static const struct gh_ui_hooks none;
     ui->hooks = hooks ? *hooks : none;
     snprintf(ui->home_id, sizeof ui->home_id, "%s", home_id ? home_id : "home");

@@ -311,10 +311,18 @@ fail:
     return GH_E_UNAVAILABLE;
 }
 
+/* The kiosk's one screen, for pollers (a card read at the lobby's home):
+ * the api table's current() (widgets.c). */
+static struct gh_ui *the_ui;
+void ui_set_current(struct gh_ui *ui) { the_ui = ui; }
+struct gh_ui *ui_api_current(void) { return the_ui; }
+
 void gh_ui_free(struct gh_ui *ui)
 {
     if (!ui)
         return;
+    if (the_ui == ui)
+        the_ui = NULL;
     ui_text_close(ui);
     if (ui->canvas)
         SDL_DestroyTexture(ui->canvas);

@@ -274,6 +274,9 @@ void ui_touch(struct gh_ui *ui);                             /* input: not idle 
 void ui_field_seen(struct gh_ui *ui, char *buf, size_t cap); /* wiped on leave */
 const char *ui_top_id(const struct gh_ui *ui);
 void ui_show_toast(struct gh_ui *ui, const char *text, int ms);
+/* ui.c: the ui the table's current() returns (gh_ui_attach sets it). */
+void ui_set_current(struct gh_ui *ui);
+struct gh_ui *ui_api_current(void);
 
 /* screens.c: the stack, and the navigation members of the api table */
 void ui_screens_apply_nav(struct gh_ui *ui);

@@ -544,6 +544,7 @@ static const struct gh_ui_api api = {
     .staff = ui_api_staff,
     .tile = w_tile,
     .entered = w_entered,
+    .current = ui_api_current,
 };
 
 const struct gh_ui_api *gh_ui_api_table(void) { return &api; }
