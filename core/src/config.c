@@ -68,6 +68,10 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
+    STR("mail", "imap", mail_imap),
+    STR("mail", "imap_username", mail_imap_username),
+    STR("mail", "imap_password", mail_imap_password),
+    INT("mail", "imap_poll_s", mail_imap_poll_s, 5, 86400),
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -102,6 +106,7 @@ void gh_config_defaults(struct gh_config *cfg)
     snprintf(cfg->plugin_dir, sizeof cfg->plugin_dir, "%s", GH_DEFAULT_PLUGIN_DIR);
     cfg->mail_connect_timeout_s = 10;
     cfg->mail_timeout_s = 30;
+    cfg->mail_imap_poll_s = 60;
     cfg->width = 1080;
     cfg->height = 1920;
     cfg->rotation = 0;

@@ -40,6 +40,7 @@
 #include "gatehouse/digest.h"
 #include "gatehouse/config.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/inbox.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
@@ -69,6 +70,9 @@ static struct {
     void (*wakeup)(void *ud);
     void *wakeup_ud;
     struct gh_mail_worker_stats stats;
+    struct gh_inbox *inbox;       /* [mail] imap: replies to requests, or NULL */
+    char inbox_problem[512];
+    long inbox_code;
 } W = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static int64_t mono_real_ms(void)
@@ -146,8 +150,39 @@ static int maybe_digest(int64_t mono, int64_t *next_look)
     return queued > 0;
 }
 
+/* The replies mailbox ([mail] imap), polled every imap_poll_s on this
+ * thread (inbox.c). Its problem shows beside the relay's, logged once per
+ * change like it. */
+static void maybe_inbox(int64_t mono, int64_t *next_look)
+{
+    struct gh_inbox_result r;
+    if (!W.inbox || mono < *next_look)
+        return;
+    *next_look = mono + (int64_t)(W.cfg.mail_imap_poll_s > 0 ? W.cfg.mail_imap_poll_s : 60) * 1000;
+    if (gh_inbox_poll(W.inbox, W.st, &r) != GH_OK)
+        gh_oplog(GH_LOG_ERR, "mail: replies mailbox: %s", gh_store_errmsg(W.st));
+    pthread_mutex_lock(&W.mu);
+    int changed = r.problem_code != W.inbox_code || strcmp(r.problem, W.inbox_problem) != 0;
+    snprintf(W.inbox_problem, sizeof W.inbox_problem, "%s", r.problem);
+    W.inbox_code = r.problem_code;
+    if (changed)
+        push_event(GH_EVENT_MAIL_PROBLEM, r.problem);
+    pthread_mutex_unlock(&W.mu);
+    if (changed && r.problem[0]) {
+        gh_oplog(GH_LOG_WARN, "replies mailbox problem: %s", r.problem);
+        gh_audit_append(W.st, "mailer", "mail.inbox_problem", "replies mailbox",
+                        GH_OUTCOME_FAILED, r.problem);
+    } else if (changed) {
+        gh_audit_append(W.st, "mailer", "mail.inbox_ok", "replies mailbox", GH_OUTCOME_OK,
+                        "the replies mailbox works again");
+    }
+    if (r.threaded > 0)
+        gh_oplog(GH_LOG_INFO, "mail: %d reply(ies) by email threaded", r.threaded);
+}
+
 static void *worker_main(void *arg)
 {
+    int64_t inbox_look = 0;          /* real mono ms: next poll of [mail] imap */
     int64_t digest_look = 0;         /* real mono ms: next look at the digest */
     int64_t relay_retry_at = 0;      /* real mono ms; relay config backoff */
     int64_t backoff = 0;
@@ -164,6 +199,7 @@ static void *worker_main(void *arg)
         int run = 0, again = 0;
         if (maybe_digest(mono, &digest_look))
             kicked = 1;
+        maybe_inbox(mono, &inbox_look);
         if (kicked) {
             run = 1;
             relay_retry_at = 0;      /* new mail: worth one more try at once */
@@ -261,11 +297,17 @@ enum gh_status gh_mail_worker_start(const struct gh_config *cfg, char *err, size
     s = gh_store_open(cfg->store_path, &st, err, errlen);
     if (s != GH_OK)
         goto fail;
+    struct gh_inbox *inbox = NULL;
+    if (cfg->mail_imap[0] && gh_inbox_new(cfg, &inbox, err, errlen) != GH_OK)
+        gh_oplog(GH_LOG_ERR, "mail: replies mailbox: %s", err);   /* mail still goes out */
 
     pthread_mutex_lock(&W.mu);
     W.cfg = *cfg;
     W.st = st;
     W.mailer = mailer;
+    W.inbox = inbox;
+    W.inbox_problem[0] = '\0';
+    W.inbox_code = 0;
     W.stopping = 0;
     W.kicked = 1;                /* look at the outbox once at start */
     W.problem[0] = '\0';
@@ -288,6 +330,8 @@ enum gh_status gh_mail_worker_start(const struct gh_config *cfg, char *err, size
         pthread_cond_destroy(&W.cv);
         W.st = NULL;
         W.mailer = NULL;
+        W.inbox = NULL;
+        gh_inbox_free(inbox);
         pthread_mutex_unlock(&W.mu);
         snprintf(err, errlen, "could not start the mail thread: %s", strerror(rc));
         s = GH_E_INTERNAL;
@@ -329,7 +373,9 @@ void gh_mail_worker_stop(void)
 
     pthread_mutex_lock(&W.mu);
     gh_mailer_free(W.mailer);
+    gh_inbox_free(W.inbox);
     gh_store_close(W.st);
+    W.inbox = NULL;
     W.mailer = NULL;
     W.st = NULL;
     pthread_cond_destroy(&W.cv);
@@ -341,9 +387,10 @@ void gh_mail_worker_stop(void)
 int gh_mail_worker_problem(char *buf, size_t len)
 {
     pthread_mutex_lock(&W.mu);
-    int has = W.problem[0] != '\0';
+    int has = W.problem[0] != '\0' || W.inbox_problem[0] != '\0';
     if (buf && len)
-        snprintf(buf, len, "%s", W.problem);
+        snprintf(buf, len, "%s%s%s", W.problem, W.problem[0] && W.inbox_problem[0] ? " " : "",
+                 W.inbox_problem);
     pthread_mutex_unlock(&W.mu);
     return has;
 }

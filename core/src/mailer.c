@@ -22,6 +22,7 @@
  * since SMTP support came in, 7.20); the tests send such lines to prove it.
  */
 #include "gatehouse/mailer.h"
+#include "gatehouse/mail_thread.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -491,6 +492,9 @@ enum gh_status gh_mail_format(const struct gh_mail *mail, const char *from_name,
     put_mailbox(&b, "To", mail->to_name, mail->to_addr);
     put_subject(&b, mail->subject);
     sb_printf(&b, "Message-ID: %s\r\n", mail->message_id);
+    char root[256];   /* a request's notice: one conversation (mail_thread.h) */
+    if (gh_mail_thread_of(mail->message_id, NULL, root, sizeof root) > 0)
+        sb_printf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", root, root);
     sb_puts(&b, "MIME-Version: 1.0\r\n"
                 "Content-Type: text/plain; charset=UTF-8\r\n"
                 "Content-Transfer-Encoding: quoted-printable\r\n"
