@@ -82,7 +82,8 @@ char *gh_inbox_strip_quotes(char *text)
         if (line[0] != '>') {
             memmove(o, line, n);
             o += n;
-            *o++ = '\n';
+            if (nl)
+                *o++ = '\n';    /* never past the end: the last line has none */
         }
         line = nl ? nl + 1 : NULL;
     }
@@ -92,21 +93,30 @@ char *gh_inbox_strip_quotes(char *text)
     return text;
 }
 
-/* Is id (one of ours by its form) a message we sent, or the thread root of
- * one? */
-static int sent_by_us(struct gh_store *st, const char *id, int64_t n, const char *root)
+/* The LIKE pattern of every notice in the thread root "<rN@HOST>":
+ * "<rN.%@HOST>", with HOST's own % and _ escaped. */
+static void root_pattern(int64_t n, const char *root, char *like, size_t len)
 {
-    char like[300];
-    const char *host = strchr(root, '@') + 1;
-    size_t o = (size_t)snprintf(like, sizeof like, "<r%lld.%%@", (long long)n);
-    for (const char *c = host; *c && o + 3 < sizeof like; c++) {
+    const char *host = strchr(root, '@') + 1;          /* "HOST>" */
+    size_t o = (size_t)snprintf(like, len, "<r%lld.%%@", (long long)n);
+    for (const char *c = host; *c && o + 3 < len; c++) {
         if (*c == '%' || *c == '_' || *c == '\\')
             like[o++] = '\\';
         like[o++] = *c;
     }
     like[o] = '\0';
+}
+
+/* Is id (one of ours by its form) a message we sent, or the thread root of
+ * one we sent? A made-up "<rN.anything@host>" is neither. */
+static int sent_by_us(struct gh_store *st, const char *id, int64_t n, const char *root)
+{
+    char like[300] = "";
+    if (strcasecmp(id, root) == 0)
+        root_pattern(n, root, like, sizeof like);
     sqlite3_stmt *q = gh_store_prepare(st, "SELECT 1 FROM outbox WHERE message_id = ?1 OR "
-                                           "message_id LIKE ?2 ESCAPE '\\' LIMIT 1");
+                                           "(?2 <> '' AND message_id LIKE ?2 ESCAPE '\\') "
+                                           "LIMIT 1");
     if (!q)
         return 0;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
