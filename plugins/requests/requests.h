@@ -42,6 +42,7 @@ struct requests {
     int nitems;
     int64_t total;
     int dirty;
+    int64_t loaded_at;                   /* mono ms */
     int staff;                           /* the list is the staff queue */
     int filter_state;                    /* -1 any */
     int filter_loc;                      /* index into locs, -1 any, -2 General */
