@@ -71,6 +71,7 @@ static struct {
     void *wakeup_ud;
     struct gh_mail_worker_stats stats;
     struct gh_inbox *inbox;       /* [mail] imap: replies to requests, or NULL */
+    int64_t inbox_look;           /* real mono ms: its next poll */
     char inbox_problem[512];
     long inbox_code;
 } W = { .mu = PTHREAD_MUTEX_INITIALIZER };
@@ -151,14 +152,21 @@ static int maybe_digest(int64_t mono, int64_t *next_look)
 }
 
 /* The replies mailbox ([mail] imap), polled every imap_poll_s on this
- * thread (inbox.c). Its problem shows beside the relay's, logged once per
- * change like it. */
-static void maybe_inbox(int64_t mono, int64_t *next_look)
+ * thread (inbox.c; the poller is made at the first poll). Its problem shows
+ * beside the relay's, logged once per change like it. 1 when replies were
+ * threaded: their notices are queued, deliver now. */
+static int maybe_inbox(int64_t mono)
 {
     struct gh_inbox_result r;
-    if (!W.inbox || mono < *next_look)
-        return;
-    *next_look = mono + (int64_t)(W.cfg.mail_imap_poll_s > 0 ? W.cfg.mail_imap_poll_s : 60) * 1000;
+    char err[512];
+    if (!W.cfg.mail_imap[0] || mono < W.inbox_look)
+        return 0;
+    W.inbox_look = mono + (int64_t)(W.cfg.mail_imap_poll_s > 0 ? W.cfg.mail_imap_poll_s : 60) * 1000;
+    if (!W.inbox && gh_inbox_new(&W.cfg, &W.inbox, err, sizeof err) != GH_OK) {
+        W.inbox_look = INT64_MAX;     /* a configuration error: said once */
+        gh_oplog(GH_LOG_ERR, "mail: replies mailbox: %s", err);
+        return 0;
+    }
     if (gh_inbox_poll(W.inbox, W.st, &r) != GH_OK)
         gh_oplog(GH_LOG_ERR, "mail: replies mailbox: %s", gh_store_errmsg(W.st));
     pthread_mutex_lock(&W.mu);
@@ -178,11 +186,11 @@ static void maybe_inbox(int64_t mono, int64_t *next_look)
     }
     if (r.threaded > 0)
         gh_oplog(GH_LOG_INFO, "mail: %d reply(ies) by email threaded", r.threaded);
+    return r.threaded > 0;
 }
 
 static void *worker_main(void *arg)
 {
-    int64_t inbox_look = 0;          /* real mono ms: next poll of [mail] imap */
     int64_t digest_look = 0;         /* real mono ms: next look at the digest */
     int64_t relay_retry_at = 0;      /* real mono ms; relay config backoff */
     int64_t backoff = 0;
@@ -197,9 +205,8 @@ static void *worker_main(void *arg)
 
         int64_t now = gh_clock_now_ms(), mono = mono_real_ms();
         int run = 0, again = 0;
-        if (maybe_digest(mono, &digest_look))
+        if (maybe_digest(mono, &digest_look) | maybe_inbox(mono))
             kicked = 1;
-        maybe_inbox(mono, &inbox_look);
         if (kicked) {
             run = 1;
             relay_retry_at = 0;      /* new mail: worth one more try at once */
@@ -297,17 +304,11 @@ enum gh_status gh_mail_worker_start(const struct gh_config *cfg, char *err, size
     s = gh_store_open(cfg->store_path, &st, err, errlen);
     if (s != GH_OK)
         goto fail;
-    struct gh_inbox *inbox = NULL;
-    if (cfg->mail_imap[0] && gh_inbox_new(cfg, &inbox, err, errlen) != GH_OK)
-        gh_oplog(GH_LOG_ERR, "mail: replies mailbox: %s", err);   /* mail still goes out */
 
     pthread_mutex_lock(&W.mu);
     W.cfg = *cfg;
     W.st = st;
     W.mailer = mailer;
-    W.inbox = inbox;
-    W.inbox_problem[0] = '\0';
-    W.inbox_code = 0;
     W.stopping = 0;
     W.kicked = 1;                /* look at the outbox once at start */
     W.problem[0] = '\0';
@@ -330,8 +331,6 @@ enum gh_status gh_mail_worker_start(const struct gh_config *cfg, char *err, size
         pthread_cond_destroy(&W.cv);
         W.st = NULL;
         W.mailer = NULL;
-        W.inbox = NULL;
-        gh_inbox_free(inbox);
         pthread_mutex_unlock(&W.mu);
         snprintf(err, errlen, "could not start the mail thread: %s", strerror(rc));
         s = GH_E_INTERNAL;
@@ -376,6 +375,9 @@ void gh_mail_worker_stop(void)
     gh_inbox_free(W.inbox);
     gh_store_close(W.st);
     W.inbox = NULL;
+    W.inbox_look = 0;
+    W.inbox_problem[0] = '\0';
+    W.inbox_code = 0;
     W.mailer = NULL;
     W.st = NULL;
     pthread_cond_destroy(&W.cv);

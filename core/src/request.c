@@ -556,8 +556,12 @@ enum gh_status gh_request_add(struct gh_store *st, const char *actor, int64_t wh
         s = gh_audit_appendf(st, actor, "request.filed", target, GH_OUTCOME_OK,
                              "by account %lld for %s", (long long)who,
                              loc > 0 ? l.name : "General");
+    struct gh_req_viewer all = { .staff = 1 };
+    struct gh_request r;
     if (s == GH_OK)
-        s = gh_request_mail_staff(st, id, "request_new", NULL);
+        s = gh_request_load(st, &all, id, &r);
+    if (s == GH_OK)
+        s = gh_request_mail_staff(st, &r, "request_new", NULL);
     if (s != GH_OK) {
         gh_store_rollback(st);
         return s;

@@ -29,12 +29,13 @@ enum gh_status gh_request_load(struct gh_store *st, const struct gh_req_viewer *
 int gh_request_check_text(const char *field, const char *in, char *out, size_t outlen,
                           char *err, size_t errlen);
 
-/* request_mail.c, inside the caller's transaction. kind is the template:
+/* request_mail.c, inside the caller's transaction, about request r as it
+ * is now (the caller reads it after its change). kind is the template:
  * "request_new" / "request_update" go to every staff member with
  * `requests` (or admin), "request_reply" / "request_state" to the filer.
  * text: the reply, or NULL for the request's own text. */
-enum gh_status gh_request_mail_staff(struct gh_store *st, int64_t id, const char *kind,
-                                     const char *text);
-enum gh_status gh_request_mail_filer(struct gh_store *st, int64_t id, const char *kind,
-                                     const char *by, const char *text);
+enum gh_status gh_request_mail_staff(struct gh_store *st, const struct gh_request *r,
+                                     const char *kind, const char *text);
+enum gh_status gh_request_mail_filer(struct gh_store *st, const struct gh_request *r,
+                                     const char *kind, const char *by, const char *text);
 #endif

@@ -55,6 +55,17 @@ struct notice {
     char id[24], kiosk[256];
 };
 
+/* "open", "answered", "resolved" as the person reads them. */
+static const char *state_words(enum gh_request_state s)
+{
+    switch (s) {
+    case GH_REQUEST_OPEN: return _("open");
+    case GH_REQUEST_ANSWERED: return _("answered");
+    case GH_REQUEST_RESOLVED: return _("resolved");
+    }
+    return "?";
+}
+
 static enum gh_status send_one(struct gh_store *st, const struct notice *n, int64_t account,
                                const char *to, const char *to_name)
 {
@@ -65,7 +76,7 @@ static enum gh_status send_one(struct gh_store *st, const struct notice *n, int6
         "who", n->who,
         "name", n->r->filer,
         "staff_name", to_name[0] ? to_name : _("there"),
-        "state", _(gh_request_state_name(n->r->state)),
+        "state", state_words(n->r->state),
         "kiosk", n->kiosk,
         "text", TEXT_MARK,
         NULL, NULL
@@ -75,53 +86,33 @@ static enum gh_status send_one(struct gh_store *st, const struct notice *n, int6
     return s == GH_OK ? finish(st, mid, n->r->id, n->text) : s;
 }
 
-static enum gh_status prepare(struct gh_store *st, int64_t id, struct gh_request *r,
-                              struct notice *n)
+static void prepare(struct gh_store *st, const struct gh_request *r, struct notice *n)
 {
-    struct gh_req_viewer all = { .staff = 1 };
-    enum gh_status s = gh_request_load(st, &all, id, r);
-    if (s != GH_OK)
-        return s;
     n->r = r;
-    snprintf(n->id, sizeof n->id, "%lld", (long long)id);
+    snprintf(n->id, sizeof n->id, "%lld", (long long)r->id);
     gh_store_copy(n->kiosk, sizeof n->kiosk, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
-    return GH_OK;
 }
 
-enum gh_status gh_request_mail_staff(struct gh_store *st, int64_t id, const char *kind,
-                                     const char *text)
+enum gh_status gh_request_mail_staff(struct gh_store *st, const struct gh_request *r,
+                                     const char *kind, const char *text)
 {
-    struct gh_request *r = malloc(sizeof *r);
-    struct notice n = { .kind = kind };
+    struct notice n = { .kind = kind, .who = r->filer, .text = text ? text : r->text };
     struct gh_staff_ref *to = NULL;
     size_t count = 0;
-    if (!r)
-        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-    enum gh_status s = prepare(st, id, r, &n);
-    if (s == GH_OK)
-        s = gh_staff_with_perms(st, GH_PERM_REQUESTS | GH_PERM_ADMIN, &to, &count);
-    n.who = r->filer;
-    n.text = text ? text : r->text;
+    prepare(st, r, &n);
+    enum gh_status s = gh_staff_with_perms(st, GH_PERM_REQUESTS | GH_PERM_ADMIN, &to, &count);
     for (size_t i = 0; s == GH_OK && i < count; i++)
         s = send_one(st, &n, to[i].id, to[i].email, to[i].name);
     free(to);
-    free(r);
     return s;
 }
 
-enum gh_status gh_request_mail_filer(struct gh_store *st, int64_t id, const char *kind,
-                                     const char *by, const char *text)
+enum gh_status gh_request_mail_filer(struct gh_store *st, const struct gh_request *r,
+                                     const char *kind, const char *by, const char *text)
 {
-    struct gh_request *r = malloc(sizeof *r);
-    struct notice n = { .kind = kind, .who = by };
-    if (!r)
-        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-    enum gh_status s = prepare(st, id, r, &n);
-    n.text = text ? text : "";
-    /* The stored name may hold the email when there is no name: the
-     * greeting then says the address, which is still right. */
-    if (s == GH_OK)
-        s = send_one(st, &n, r->account_id, r->filer_email, r->filer);
-    free(r);
-    return s;
+    struct notice n = { .kind = kind, .who = by, .text = text ? text : "" };
+    prepare(st, r, &n);
+    /* The stored name may be the email when there is no name: the greeting
+     * then says the address, which is still right. */
+    return send_one(st, &n, r->account_id, r->filer_email, r->filer);
 }

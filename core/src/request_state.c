@@ -71,6 +71,13 @@ static enum gh_status reopen_rule(struct gh_store *st, const char *actor, const 
     return GH_OK;
 }
 
+/* The request as it is now (state, last reply), for its notices. */
+static enum gh_status reread(struct gh_store *st, int64_t id, struct gh_request *r)
+{
+    struct gh_req_viewer all = { .staff = 1 };
+    return gh_request_load(st, &all, id, r);
+}
+
 static enum gh_status set_state(struct gh_store *st, int64_t id, enum gh_request_state to)
 {
     sqlite3_stmt *q = gh_store_prepare(st,
@@ -139,10 +146,13 @@ static enum gh_status after_reply(struct gh_store *st, const char *actor,
                              (long long)v->id, via,
                              r->state == GH_REQUEST_RESOLVED && !v->staff ? "; reopened"
                                                                           : "");
+    struct gh_request now;
+    if (s == GH_OK)
+        s = reread(st, r->id, &now);
     if (s == GH_OK && !v->staff)
-        s = gh_request_mail_staff(st, r->id, "request_update", text);
+        s = gh_request_mail_staff(st, &now, "request_update", text);
     if (s == GH_OK && !filer)
-        s = gh_request_mail_filer(st, r->id, "request_reply", by_name(v), text);
+        s = gh_request_mail_filer(st, &now, "request_reply", by_name(v), text);
     return s;
 }
 
@@ -201,8 +211,10 @@ enum gh_status gh_request_resolve(struct gh_store *st, const char *actor, int64_
     if (s == GH_OK)
         s = gh_audit_appendf(st, actor, "request.resolved", target, GH_OUTCOME_OK,
                              "by %s %lld", v.staff ? "staff" : "occupant", (long long)v.id);
+    if (s == GH_OK)
+        s = reread(st, id, &r);
     if (s == GH_OK && !filer)
-        s = gh_request_mail_filer(st, id, "request_state", by_name(&v), NULL);
+        s = gh_request_mail_filer(st, &r, "request_state", by_name(&v), NULL);
     if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
@@ -232,7 +244,9 @@ enum gh_status gh_request_reopen(struct gh_store *st, const char *actor, int64_t
         s = gh_audit_appendf(st, actor, "request.reopened", target, GH_OUTCOME_OK,
                              "by occupant %lld", (long long)v.id);
     if (s == GH_OK)
-        s = gh_request_mail_staff(st, id, "request_update", _("(reopened)"));
+        s = reread(st, id, &r);
+    if (s == GH_OK)
+        s = gh_request_mail_staff(st, &r, "request_update", _("(reopened)"));
     if (s != GH_OK) {
         gh_store_rollback(st);
         return s;

@@ -24,66 +24,6 @@ static void wipe(void *p, size_t n)
     explicit_bzero(p, n);
 }
 
-void rq_wipe(struct requests *rq)
-{
-    wipe(&rq->who, sizeof rq->who);
-    rq->logged_in = 0;
-    wipe(rq->login_email, sizeof rq->login_email);
-    wipe(rq->login_pin, sizeof rq->login_pin);
-    wipe(rq->login_code, sizeof rq->login_code);
-    rq->msg[0] = '\0';
-    wipe(rq->items, sizeof rq->items);
-    rq->nitems = 0;
-    wipe(&rq->req, sizeof rq->req);
-    wipe(rq->thread, sizeof rq->thread);
-    rq->nthread = 0;
-    wipe(rq->reply, sizeof rq->reply);
-    wipe(rq->subject, sizeof rq->subject);
-    wipe(rq->text, sizeof rq->text);
-    rq->staff = 0;
-}
-
-void rq_say(struct requests *rq, const char *text)
-{
-    snprintf(rq->msg, sizeof rq->msg, "%s", text);
-    if (rq->msg[0] >= 'a' && rq->msg[0] <= 'z')
-        rq->msg[0] = (char)(rq->msg[0] - 'a' + 'A');
-}
-
-/* Who acts now: the staff member in the staff queue, else the occupant. */
-int64_t rq_who(struct requests *rq)
-{
-    const struct gh_account *s = rq->staff && rq->ui ? rq->u->staff(rq->ui) : NULL;
-    return s ? s->id : rq->who.id;
-}
-
-void rq_actor(struct requests *rq, char *buf, size_t len)
-{
-    const struct gh_account *s = rq->staff && rq->ui ? rq->u->staff(rq->ui) : NULL;
-    if (s)
-        rq->core->account_actor(s, buf, len);
-    else
-        snprintf(buf, len, "occupant:%lld", (long long)rq->who.id);
-}
-
-/* "answered · Unit 1 · Desk: Plumber on Monday." */
-void rq_item_from(struct requests *rq, struct rq_item *it, const struct gh_request *r)
-{
-    it->id = r->id;
-    it->state = r->state;
-    snprintf(it->subject, sizeof it->subject, "#%lld  %s", (long long)r->id, r->subject);
-    const char *loc = r->location_id ? r->location : _("General");
-    const char *st = _(rq->core->request_state_name(r->state));
-    if (r->last_at)
-        snprintf(it->line, sizeof it->line, "%s · %s · %s: %.120s", st, loc,
-                 r->last_by[0] ? r->last_by : _("the building"), r->last_text);
-    else
-        snprintf(it->line, sizeof it->line, "%s · %s · %s", st, loc, r->filer);
-    for (char *c = it->line; *c; c++)
-        if (*c == '\n')
-            *c = ' ';
-}
-
 static int add_item(void *ud, const struct gh_request *r)
 {
     struct requests *rq = ud;
@@ -258,13 +198,7 @@ static void home_draw(void *state, struct gh_ui *ui)
         login_draw(rq, ui);
 }
 
-static void on_home(void *state, const struct gh_event *ev)
-{
-    (void)ev;
-    rq_wipe(state);
-}
-
-int rq_screens_register(struct requests *rq)
+int rq_home_register(struct requests *rq)
 {
     static const struct gh_screen home = {
         .size = sizeof home, .id = "requests.home", .enter = home_enter, .draw = home_draw };
@@ -272,10 +206,6 @@ int rq_screens_register(struct requests *rq)
         .size = sizeof tile, .id = "requests.tile", .label = "Requests",
         .screen = "requests.home", .area = GH_TILE_HOME, .order = 20 };
     const struct gh_host *h = rq->host;
-    if (h->register_screen(h->ctx, &home) != 0 || h->register_tile(h->ctx, &tile) != 0 ||
-        h->register_hook(h->ctx, GH_EVENT_HOME, on_home) != 0 ||
-        rq_thread_register(rq) != 0 || rq_compose_register(rq) != 0 ||
-        rq_queue_register(rq) != 0)
-        return -1;
-    return 0;
+    return h->register_screen(h->ctx, &home) != 0 || h->register_tile(h->ctx, &tile) != 0
+               ? -1 : 0;
 }

@@ -25,6 +25,23 @@
 
 #include "requests.h"
 
+/* Every return home ends the session: nothing typed or shown stays. */
+static void on_home(void *state, const struct gh_event *ev)
+{
+    (void)ev;
+    rq_wipe(state);
+}
+
+static int screens_register(struct requests *rq)
+{
+    const struct gh_host *h = rq->host;
+    if (h->register_hook(h->ctx, GH_EVENT_HOME, on_home) != 0 || rq_home_register(rq) != 0 ||
+        rq_thread_register(rq) != 0 || rq_compose_register(rq) != 0 ||
+        rq_queue_register(rq) != 0)
+        return -1;
+    return 0;
+}
+
 static enum gh_status rq_init(const struct gh_host *host, void **state, char *err,
                               size_t errlen)
 {
@@ -46,7 +63,7 @@ static enum gh_status rq_init(const struct gh_host *host, void **state, char *er
     *state = rq;
     if (rq_commands_register(rq) != 0)
         goto reg_fail;
-    if (rq->u && rq_screens_register(rq) != 0)
+    if (rq->u && screens_register(rq) != 0)
         goto reg_fail;
     return GH_OK;
 reg_fail:

@@ -65,14 +65,14 @@ struct requests {
 /* commands.c */
 extern const struct gh_command *const rq_commands[];
 int rq_commands_register(struct requests *rq);
-/* screens: every screen and tile (home.c registers them) */
-int rq_screens_register(struct requests *rq);
-/* home.c: log-in and the occupant's list */
-int rq_home_register(struct requests *rq);
+/* session.c: the person at the kiosk, shared by every screen */
 void rq_wipe(struct requests *rq);
 void rq_actor(struct requests *rq, char *buf, size_t len);
 int64_t rq_who(struct requests *rq);
 void rq_say(struct requests *rq, const char *text);
+void rq_item_from(struct requests *rq, struct rq_item *it, const struct gh_request *r);
+/* home.c: the home tile: log-in and the occupant's list */
+int rq_home_register(struct requests *rq);
 /* thread.c: one request */
 int rq_thread_register(struct requests *rq);
 void rq_open(struct requests *rq, struct gh_ui *ui, int64_t id);
@@ -81,5 +81,4 @@ int rq_compose_register(struct requests *rq);
 int rq_load_locations(struct requests *rq, int64_t who);
 /* queue.c: the staff queue */
 int rq_queue_register(struct requests *rq);
-void rq_item_from(struct requests *rq, struct rq_item *it, const struct gh_request *r);
 #endif
