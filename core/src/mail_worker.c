@@ -389,10 +389,19 @@ void gh_mail_worker_stop(void)
 int gh_mail_worker_problem(char *buf, size_t len)
 {
     pthread_mutex_lock(&W.mu);
-    int has = W.problem[0] != '\0' || W.inbox_problem[0] != '\0';
+    int has = W.problem[0] != '\0';
     if (buf && len)
-        snprintf(buf, len, "%s%s%s", W.problem, W.problem[0] && W.inbox_problem[0] ? " " : "",
-                 W.inbox_problem);
+        snprintf(buf, len, "%s", W.problem);
+    pthread_mutex_unlock(&W.mu);
+    return has;
+}
+
+int gh_mail_worker_inbox_problem(char *buf, size_t len)
+{
+    pthread_mutex_lock(&W.mu);
+    int has = W.inbox_problem[0] != '\0';
+    if (buf && len)
+        snprintf(buf, len, "%s", W.inbox_problem);
     pthread_mutex_unlock(&W.mu);
     return has;
 }

@@ -472,6 +472,48 @@ def mailbox_outage_loses_nothing(e):
     check(e.dove.seen() == ["o1"], "and marked seen")
 
 
+def kiosk(e, script, shots):
+    """Runs the headless kiosk on this folder's config with a script."""
+    gh = os.path.join(os.path.dirname(CTL), "gatehouse")
+    path = os.path.join(e.dir, "k.script")
+    with open(path, "w") as f:
+        f.write(script)
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", GATEHOUSE_CONFIG="/dev/null")
+    return subprocess.run([gh, "--config", e.conf, "--headless", "--script", path,
+                           "--shots", shots], capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def kiosk_mail_thread_threads_replies_and_shows_mailbox_problems(e):
+    e.sink()
+    e.imap()
+    e.site()
+    e.config(imap_poll_s="5")
+    a = e.add("ana@example.org", "Heating", location="Unit 1")
+    e.dove.deliver("k1", reply_mail("ana@example.org", "Re: [#R%d] Heating" % a,
+                                    "Radiator still cold.", "<k1@x.example>"))
+    shots = os.path.join(e.dir, "shots")
+    os.makedirs(shots)
+    # the mail thread polls the mailbox at start, threads the reply and
+    # delivers the notices it queued, while the screen goes on
+    r = kiosk(e, "sleep 4000\nscreen home\nshot 01_home\n", shots)
+    check(r.returncode == 0, "kiosk: %d %s" % (r.returncode, r.stderr[-2000:]))
+    check([x["text"] for x in e.show(a)["replies"]] == ["Radiator still cold."], "threaded")
+    check(e.dove.seen() == ["k1"], "marked seen")
+    to = [m["To"].addresses[0].addr_spec for m in e.received() if "[#R%d]" % a in m["Subject"]]
+    check(to.count("desk@example.org") == 2, "new request and Ana's reply, delivered: %r" % to)
+    # the mailbox down: the staff screen says so, like a relay problem
+    e.dove.stop()
+    r = kiosk(e, "sleep 3000\ntap \"Staff\"\ntap #staff.who\ntype \"desk@example.org\"\n"
+                 "tap #staff.login.next\ntap #staff.pin\ntype \"4711\"\ntap #staff.pin.login\n"
+                 "screen staff.menu\nexpect \"Replies by email are not coming in: the replies "
+                 "mailbox is unreachable\"\nexpect-not \"Mail is not going out\"\n"
+                 "shot 02_staff_mailbox_problem\n", shots)
+    check(r.returncode == 0, "kiosk: %d %s" % (r.returncode, r.stderr[-2000:]))
+    log = e.ok("log", "--limit", "40")
+    check("mail.inbox_problem" in log, "the problem logged: " + log)
+
+
 TESTS = {f.__name__: f for f in (
     active_occupant_files_inside_their_access_or_general,
     pending_occupant_files_general_only_and_cannot_list_or_manage,
@@ -485,6 +527,7 @@ TESTS = {f.__name__: f for f in (
     stranger_mail_is_ignored_and_left_unread,
     reply_by_email_to_a_resolved_request_reopens_it_within_14_days,
     mailbox_outage_loses_nothing,
+    kiosk_mail_thread_threads_replies_and_shows_mailbox_problems,
 )}
 
 
