@@ -113,7 +113,8 @@ enum gh_status gh_request_viewer(struct gh_store *st, int64_t who, struct gh_req
     "COALESCE(l.name, ''), r.subject, r.body, r.state, r.created_at, r.updated_at, " \
     "COALESCE(r.resolved_at, 0), " \
     "(SELECT COUNT(*) FROM request_replies c WHERE c.request_id = r.id), " \
-    "COALESCE(lr.at, 0), COALESCE(NULLIF(la.name, ''), la.email, ''), COALESCE(lr.body, '') "
+    "COALESCE(lr.at, 0), COALESCE(NULLIF(la.name, ''), la.email, ''), COALESCE(lr.body, ''), " \
+    "CASE WHEN lr.id IS NULL THEN 0 WHEN la.id IS NULL THEN 1 ELSE la.kind = 'staff' END "
 #define REQ_FROM \
     "FROM requests r JOIN accounts a ON a.id = r.account_id " \
     "LEFT JOIN locations l ON l.id = r.location_id " \
@@ -145,6 +146,7 @@ static void row_to_request(sqlite3_stmt *q, struct gh_request *r)
     r->last_at = sqlite3_column_int64(q, 13);
     gh_store_copy(r->last_by, sizeof r->last_by, gh_store_col_text(q, 14));
     gh_store_copy(r->last_text, sizeof r->last_text, gh_store_col_text(q, 15));
+    r->last_by_staff = sqlite3_column_int(q, 16);
 }
 
 /* The request as the viewer may see it; GH_E_NOTFOUND also when hidden. */

@@ -63,9 +63,12 @@ void rq_item_from(struct requests *rq, struct rq_item *it, const struct gh_reque
     snprintf(it->subject, sizeof it->subject, "#%lld  %s", (long long)r->id, r->subject);
     const char *loc = r->location_id ? r->location : _("General");
     const char *st = _(rq->core->request_state_name(r->state));
+    /* Occupants see "the staff", not a staff member's name or address: the
+     * screen is in a lobby. */
+    const char *by = r->last_by_staff && !rq->staff ? _("the staff")
+                   : r->last_by[0] ? r->last_by : _("the building");
     if (r->last_at)
-        snprintf(it->line, sizeof it->line, "%s · %s · %s: %.120s", st, loc,
-                 r->last_by[0] ? r->last_by : _("the building"), r->last_text);
+        snprintf(it->line, sizeof it->line, "%s · %s · %s: %.120s", st, loc, by, r->last_text);
     else
         snprintf(it->line, sizeof it->line, "%s · %s · %s", st, loc, r->filer);
     for (char *c = it->line; *c; c++)

@@ -83,8 +83,11 @@ static void draw_thread(struct requests *rq, struct gh_ui *ui)
         const struct gh_request_reply *x = &rq->thread[i];
         char id[48];
         when(x->at, at, sizeof at);
-        snprintf(line, sizeof line, "%s%s · %s", x->author_id ? x->author : _("the building"),
-                 x->by_staff ? _(" (staff)") : "", at);
+        if (x->by_staff && !rq->staff)          /* a lobby screen: no staff names */
+            snprintf(line, sizeof line, "%s · %s", _("the staff"), at);
+        else
+            snprintf(line, sizeof line, "%s%s · %s", x->author_id ? x->author : _("the building"),
+                     x->by_staff ? _(" (staff)") : "", at);
         snprintf(id, sizeof id, "requests.reply.%lld.by", (long long)x->id);
         u->text(ui, id, line, GH_UI_MUTED);
         snprintf(id, sizeof id, "requests.reply.%lld", (long long)x->id);

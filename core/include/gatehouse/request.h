@@ -56,6 +56,7 @@ struct gh_request {
     int64_t replies;                         /* how many in the thread */
     int64_t last_at;                         /* the last reply's time, 0: none */
     char last_by[GH_NAME_BUF];               /* its author ("" the building) */
+    int last_by_staff;                       /* by staff or the building */
     char last_text[GH_REQUEST_TEXT_BUF];
 };
 

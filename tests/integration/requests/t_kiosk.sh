@@ -33,11 +33,14 @@ c occupant setup ana@example.org --code "$setup" --pin 4682 >/dev/null
 c request add --as cy@example.org --subject "Cy's own" --text "Not Ana's business." >/dev/null
 c request reply 1 --text "An engineer is on the way."
 c occupant signup --email pete@example.org --name Pete >/dev/null
+bocode=$(c door-code issue bo@example.org | grep -o '[0-9]\{8\}' | head -1)
+[ ${#bocode} = 8 ] || fail "door code for Bo: '$bocode'"
+sed "s/@BOCODE@/$bocode/" "$HERE/kiosk_flows.script" >"$T/flows.script"
 mkdir -p "$SHOTS"; rm -f "$SHOTS"/*.png
-timeout 120 "$GH" --config "$T/conf" --headless --script "$HERE/kiosk_flows.script" \
+timeout 120 "$GH" --config "$T/conf" --headless --script "$T/flows.script" \
     --shots "$SHOTS" 2>"$T/kiosk.err" || { cat "$T/kiosk.err" >&2; fail "the script failed"; }
 for s in 01_login 02_list 03_thread 04_after_new 05_pending_new 06_staff_menu 07_queue \
-         08_queue_open 09_staff_thread; do
+         08_queue_open 09_staff_thread 10_door_code_list; do
     [ -s "$SHOTS/$s.png" ] || fail "no screenshot $s"
 done
 out=$(c --json request show 1)
