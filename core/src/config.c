@@ -68,7 +68,8 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
-    STR("mail", "imap", mail_imap),
+    { "mail", "imap", V_RELAY, offsetof(struct gh_config, mail_imap),
+      sizeof ((struct gh_config *)0)->mail_imap, 1, 0 },
     STR("mail", "imap_username", mail_imap_username),
     STR("mail", "imap_password", mail_imap_password),
     INT("mail", "imap_poll_s", mail_imap_poll_s, 5, 86400),
@@ -216,10 +217,11 @@ static int handler(void *user, const char *section, const char *name, const char
 
     char *field = (char *)p->cfg + k->off;
     switch (k->type) {
-    case V_RELAY:
-        if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
-            strncasecmp(value, "smtps://", 8) != 0) {
-            fail_at(p, "%s", _("relay: must start with smtp:// or smtps://"));
+    case V_RELAY:                       /* lo 1: the IMAP mailbox */
+        if (*value && strncasecmp(value, k->lo ? "imap://" : "smtp://", 7) != 0 &&
+            strncasecmp(value, k->lo ? "imaps://" : "smtps://", 8) != 0) {
+            fail_at(p, "%s", k->lo ? _("imap: must start with imap:// or imaps://")
+                                   : _("relay: must start with smtp:// or smtps://"));
             return 0;
         }
         __attribute__((fallthrough));   /* stored as a string */

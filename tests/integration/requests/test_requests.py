@@ -380,16 +380,36 @@ def email_reply_is_threaded_into_the_right_request(e):
     # staff answers Cy's by the tag
     e.dove.deliver("m3", reply_mail("desk@example.org", "Re: [#R%d] Light out" % b,
                                     "Fixed today.\n", "<m3@mail.example.org>"))
+    # Cy answers his own from a mail program: multipart, Latin-1 quoted-printable
+    # text beside HTML; then base64 UTF-8
+    e.dove.deliver("m4", (
+        "From: Cy <cy@example.org>\r\nSubject: AW: [#R%d] Light out\r\n"
+        "Message-ID: <m4@mail.example.org>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n"
+        "--b1\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        "Merci, c'est r=E9gl=E9 =\r\nmaintenant.\r\n\r\n"
+        "-----Original Message-----\r\nFrom: Gatehouse\r\n"
+        "--b1\r\nContent-Type: text/html\r\n\r\n<p>HTML only</p>\r\n--b1--\r\n" % b).encode())
+    import base64
+    e.dove.deliver("m5", (
+        "From: cy@example.org\r\nSubject: Re: [#R%d] Light out\r\n"
+        "Message-ID: <m5@mail.example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+        % (b, base64.encodebytes("Grüße aus Zimmer 4.\n".encode()).decode())).encode())
     r = json.loads(e.ok("--json", "inbox", "fetch"))
-    check(r["threaded"] == 3 and r["ignored"] == 0, r)
+    check(r["threaded"] == 5 and r["ignored"] == 0, r)
+    check([x["text"] for x in e.show(b)["replies"]][1:] ==
+          ["Merci, c'est réglé maintenant.", "Grüße aus Zimmer 4."], e.show(b)["replies"])
     t = e.show(a)
     check([x["text"] for x in t["replies"]] == ["Plumber on Monday?", "Monday is fine, after 10.",
                                                 "Me too."], t["replies"])
     check(t["replies"][1]["via"] == "email" and t["replies"][1]["author"] == "Ana Lima", "by Ana")
     check(t["state"] == "open", "occupant replies: open")
     t = e.show(b)
-    check(t["state"] == "answered" and t["replies"][0]["text"] == "Fixed today.", t)
-    check(e.dove.unseen() == [] and e.dove.seen() == ["m1", "m2", "m3"], "all marked seen")
+    check(t["state"] == "open" and t["replies"][0]["text"] == "Fixed today.", t)
+    check(e.dove.unseen() == [] and e.dove.seen() == ["m1", "m2", "m3", "m4", "m5"],
+          "all marked seen")
     r = json.loads(e.ok("--json", "inbox", "fetch"))
     check(r["unseen"] == 0 and r["threaded"] == 0, "nothing twice")
 
@@ -472,6 +492,17 @@ def mailbox_outage_loses_nothing(e):
     check(e.dove.seen() == ["o1"], "and marked seen")
 
 
+def config_mail_imap_must_be_an_imap_url_naming_the_line(e):
+    e.ok("init")
+    e.config(imap="pop3://mail.example.org/INBOX")
+    r = e.ctl("request", "list")
+    check(r.returncode == 1 and "gatehouse.conf:9: imap: must start with imap:// or imaps://"
+          in r.stderr, r.stderr)
+    e.config(imap="imaps://mail.example.org/INBOX", imap_poll_s="2")
+    r = e.ctl("request", "list")
+    check(r.returncode == 1 and "imap_poll_s" in r.stderr, r.stderr)
+
+
 def kiosk(e, script, shots):
     """Runs the headless kiosk on this folder's config with a script."""
     gh = os.path.join(os.path.dirname(CTL), "gatehouse")
@@ -528,6 +559,7 @@ TESTS = {f.__name__: f for f in (
     reply_by_email_to_a_resolved_request_reopens_it_within_14_days,
     mailbox_outage_loses_nothing,
     kiosk_mail_thread_threads_replies_and_shows_mailbox_problems,
+    config_mail_imap_must_be_an_imap_url_naming_the_line,
 )}
 
 
