@@ -184,7 +184,9 @@ static int take(struct gh_store *st, const char *raw, size_t len, char *why, siz
         snprintf(why, wlen, "not a reply to a request");
         goto out;
     }
-    if (gh_account_find(st, m.from, &a) != GH_OK) {
+    /* An address, never a phone number or an account id: account_find
+     * takes those too, and a From header is anyone's to write. */
+    if (gh_ident_check_email(m.from, NULL, 0) != 0 || gh_account_find(st, m.from, &a) != GH_OK) {
         snprintf(why, wlen, "request %lld: from an unknown address", (long long)n);
         goto out;
     }

@@ -431,12 +431,15 @@ def stranger_mail_is_ignored_and_left_unread(e):
     if os.environ.get("GH_PAUSE"):
         print(e.dir, flush=True)
         time.sleep(float(os.environ["GH_PAUSE"]))
+    # a From that is an account's id or phone number is not that account
+    e.dove.deliver("s6", reply_mail("5", "Re: [#R%d] Leaky tap" % a, "By id.", "<s6@x.example>"))
     r = json.loads(e.ok("--json", "inbox", "fetch"))
-    check(r["threaded"] == 0 and r["ignored"] == 5, r)
+    check(r["threaded"] == 0 and r["ignored"] == 6, r)
     check(e.show(a)["replies"] == [], "nothing threaded")
-    check(e.dove.unseen() == ["s1", "s2", "s3", "s4", "s5"], "left unread: %r" % e.dove.seen())
+    check(e.dove.unseen() == ["s1", "s2", "s3", "s4", "s5", "s6"],
+          "left unread: %r" % e.dove.seen())
     log = e.ok("log", "--limit", "20")
-    check(log.count("inbox.ignored") == 5, "each logged as ignored: " + log)
+    check(log.count("inbox.ignored") == 6, "each logged as ignored: " + log)
     check("mallory" not in log, "no stranger's address in the log")
 
 
