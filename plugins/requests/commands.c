@@ -205,7 +205,7 @@ static int show_reply(void *ud, const struct gh_request_reply *x)
     struct lister *l = ud;
     FILE *f = l->ctx->out;
     char at[32];
-    const char *by = x->author_id ? x->author : "the building";
+    const char *by = x->author_id ? x->author : _("the building");
     if (l->ctx->json) {
         fprintf(f, "%s{\"id\": %lld, \"author_id\": %lld, \"author\": ", l->n++ ? ", " : "",
                 (long long)x->id, (long long)x->author_id);

@@ -428,9 +428,6 @@ def stranger_mail_is_ignored_and_left_unread(e):
                                     "<s4@x.example>", "<r%d.abc.1@gatehouse.local>" % a))
     e.dove.deliver("s5", reply_mail("door@example.org", "Re: [#R%d] Leaky tap" % a,
                                     "Staff without the permission.", "<s5@x.example>"))
-    if os.environ.get("GH_PAUSE"):
-        print(e.dir, flush=True)
-        time.sleep(float(os.environ["GH_PAUSE"]))
     # a From that is an account's id or phone number is not that account
     e.dove.deliver("s6", reply_mail("5", "Re: [#R%d] Leaky tap" % a, "By id.", "<s6@x.example>"))
     r = json.loads(e.ok("--json", "inbox", "fetch"))
