@@ -181,6 +181,17 @@ static void parse_enable(struct parse *p, const char *v)
     }
 }
 
+/* What is wrong with a mail server URL (V_RELAY; lo 1: the [mail] imap
+ * mailbox, else the SMTP relay), or NULL. Empty is fine: not configured. */
+static const char *url_bad(const struct key *k, const char *value)
+{
+    if (!*value || !strncasecmp(value, k->lo ? "imap://" : "smtp://", 7) ||
+        !strncasecmp(value, k->lo ? "imaps://" : "smtps://", 8))
+        return NULL;
+    return k->lo ? _("imap: must start with imap:// or imaps://")
+                 : _("relay: must start with smtp:// or smtps://");
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct parse *p = user;
@@ -217,11 +228,9 @@ static int handler(void *user, const char *section, const char *name, const char
 
     char *field = (char *)p->cfg + k->off;
     switch (k->type) {
-    case V_RELAY:                       /* lo 1: the IMAP mailbox */
-        if (*value && strncasecmp(value, k->lo ? "imap://" : "smtp://", 7) != 0 &&
-            strncasecmp(value, k->lo ? "imaps://" : "smtps://", 8) != 0) {
-            fail_at(p, "%s", k->lo ? _("imap: must start with imap:// or imaps://")
-                                   : _("relay: must start with smtp:// or smtps://"));
+    case V_RELAY:
+        if (url_bad(k, value)) {
+            fail_at(p, "%s", url_bad(k, value));
             return 0;
         }
         __attribute__((fallthrough));   /* stored as a string */
