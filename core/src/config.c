@@ -32,7 +32,10 @@
 #define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
 #endif
 
-enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION };
+/* V_ELSEWHERE: checked here (lo 1: an imap:// URL; hi > 0: a whole number
+ * from 5 to hi; else a string), but kept by its own module, not in struct
+ * gh_config, whose layout plugins see (ABI 1): [mail] imap* (imap_config.c). */
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_ELSEWHERE };
 
 struct key {
     const char *section, *name;
@@ -68,11 +71,10 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
-    { "mail", "imap", V_RELAY, offsetof(struct gh_config, mail_imap),
-      sizeof ((struct gh_config *)0)->mail_imap, 1, 0 },
-    STR("mail", "imap_username", mail_imap_username),
-    STR("mail", "imap_password", mail_imap_password),
-    INT("mail", "imap_poll_s", mail_imap_poll_s, 5, 86400),
+    { "mail", "imap", V_ELSEWHERE, 0, 512, 1, 0 },
+    { "mail", "imap_username", V_ELSEWHERE, 0, 256, 0, 0 },
+    { "mail", "imap_password", V_ELSEWHERE, 0, 256, 0, 0 },
+    { "mail", "imap_poll_s", V_ELSEWHERE, 0, 0, 0, 86400 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -107,7 +109,6 @@ void gh_config_defaults(struct gh_config *cfg)
     snprintf(cfg->plugin_dir, sizeof cfg->plugin_dir, "%s", GH_DEFAULT_PLUGIN_DIR);
     cfg->mail_connect_timeout_s = 10;
     cfg->mail_timeout_s = 30;
-    cfg->mail_imap_poll_s = 60;
     cfg->width = 1080;
     cfg->height = 1920;
     cfg->rotation = 0;
@@ -181,20 +182,10 @@ static void parse_enable(struct parse *p, const char *v)
     }
 }
 
-/* What is wrong with a mail server URL (V_RELAY; lo 1: the [mail] imap
- * mailbox, else the SMTP relay), or NULL. Empty is fine: not configured. */
-static const char *url_bad(const struct key *k, const char *value)
+/* The key `name` of [section], or NULL after saying what is wrong with it
+ * (outside a section, unknown section or key, set twice). */
+static const struct key *find_key(struct parse *p, const char *section, const char *name)
 {
-    if (!*value || !strncasecmp(value, k->lo ? "imap://" : "smtp://", 7) ||
-        !strncasecmp(value, k->lo ? "imaps://" : "smtps://", 8))
-        return NULL;
-    return k->lo ? _("imap: must start with imap:// or imaps://")
-                 : _("relay: must start with smtp:// or smtps://");
-}
-
-static int handler(void *user, const char *section, const char *name, const char *value)
-{
-    struct parse *p = user;
     const struct key *k = NULL;
     int known_section = 0;
     for (size_t i = 0; i < N_KEYS; i++) {
@@ -209,28 +200,62 @@ static int handler(void *user, const char *section, const char *name, const char
     if (!*section) {
         fail_at(p, _("\"%s\" is outside any [section]: put it below its [section] "
                      "header (e.g. [store] for path)"), name);
-        return 0;
+        return NULL;
     }
     if (!known_section) {
         fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk)"), section);
-        return 0;
+        return NULL;
     }
     if (!k) {
         fail_at(p, _("unknown key \"%s\" in [%s]"), name, section);
-        return 0;
+        return NULL;
     }
     size_t idx = (size_t)(k - keys);
     if (p->seen[idx]) {
         fail_at(p, _("%s: set twice (first on line %d)"), name, p->seen[idx]);
-        return 0;
+        return NULL;
     }
     p->seen[idx] = p->line;
+    return k;
+}
 
+/* A [mail] imap* value: the same checks as if it were stored here. */
+static int check_elsewhere(struct parse *p, const struct key *k, const char *name,
+                           const char *value)
+{
+    long n;
+    if (k->hi > 0 && (parse_long(value, &n) != 0 || n < 5 || n > k->hi)) {
+        fail_at(p, _("%s: must be a whole number from %ld to %ld"), name, 5L, k->hi);
+        return 0;
+    }
+    if (k->lo && *value && strncasecmp(value, "imap://", 7) != 0 &&
+        strncasecmp(value, "imaps://", 8) != 0) {
+        fail_at(p, "%s", _("imap: must start with imap:// or imaps://"));
+        return 0;
+    }
+    if (strlen(value) >= (k->size ? k->size : 32)) {
+        fail_at(p, _("%s: longer than %zu characters"), name, (k->size ? k->size : 32) - 1);
+        return 0;
+    }
+    for (const char *c = value; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            fail_at(p, _("%s: contains a control character"), name);
+            return 0;
+        }
+    return 1;
+}
+
+/* Stores one value of the key k into the configuration, checked against
+ * its type. 1 on success; 0 after fail_at. */
+static int store_value(struct parse *p, const struct key *k, const char *name,
+                       const char *value)
+{
     char *field = (char *)p->cfg + k->off;
     switch (k->type) {
     case V_RELAY:
-        if (url_bad(k, value)) {
-            fail_at(p, "%s", url_bad(k, value));
+        if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
+            strncasecmp(value, "smtps://", 8) != 0) {
+            fail_at(p, "%s", _("relay: must start with smtp:// or smtps://"));
             return 0;
         }
         __attribute__((fallthrough));   /* stored as a string */
@@ -284,8 +309,17 @@ static int handler(void *user, const char *section, const char *name, const char
     case V_ENABLE:
         parse_enable(p, value);
         return p->err_line == 0;
+    case V_ELSEWHERE:
+        return check_elsewhere(p, k, name, value);
     }
     return 0;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    const struct key *k = find_key(p, section, name);
+    return k ? store_value(p, k, name, value) : 0;
 }
 
 /* inih reads "[store] path = x" as the header [store] and drops the rest of

@@ -114,14 +114,14 @@ static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *
     return 0;
 }
 
-enum gh_status gh_imap_new(const struct gh_config *cfg, struct gh_imap **out,
-                           char *err, size_t errlen)
+enum gh_status gh_imap_new(const struct gh_config *cfg, const struct gh_imap_config *ic,
+                           struct gh_imap **out, char *err, size_t errlen)
 {
     *out = NULL;
-    int imaps = strncasecmp(cfg->mail_imap, "imaps://", 8) == 0;
-    if (!imaps && strncasecmp(cfg->mail_imap, "imap://", 7) != 0) {
+    int imaps = strncasecmp(ic->url, "imaps://", 8) == 0;
+    if (!imaps && strncasecmp(ic->url, "imap://", 7) != 0) {
         snprintf(err, errlen, _("[mail] imap must start with imap:// or imaps://: \"%.200s\""),
-                 cfg->mail_imap);
+                 ic->url);
         return GH_E_CONFIG;
     }
     pthread_once(&once, init);
@@ -131,7 +131,7 @@ enum gh_status gh_imap_new(const struct gh_config *cfg, struct gh_imap **out,
         gh_imap_free(h);
         return GH_E_INTERNAL;
     }
-    snprintf(h->url, sizeof h->url, "%s", cfg->mail_imap);
+    snprintf(h->url, sizeof h->url, "%s", ic->url);
     CURL *c = h->curl;
     long ct = cfg->mail_connect_timeout_s > 0 ? cfg->mail_connect_timeout_s : 10;
     long tt = cfg->mail_timeout_s > 0 ? cfg->mail_timeout_s : 30;
@@ -148,8 +148,8 @@ enum gh_status gh_imap_new(const struct gh_config *cfg, struct gh_imap **out,
     SET(CURLOPT_SSL_VERIFYHOST, 2L);
     if (cfg->mail_cafile[0])
         SET(CURLOPT_CAINFO, cfg->mail_cafile);
-    SET(CURLOPT_USERNAME, cfg->mail_imap_username);
-    SET(CURLOPT_PASSWORD, cfg->mail_imap_password);
+    SET(CURLOPT_USERNAME, ic->username);
+    SET(CURLOPT_PASSWORD, ic->password);
     SET(CURLOPT_WRITEFUNCTION, write_cb);
     SET(CURLOPT_WRITEDATA, h);
     SET(CURLOPT_DEBUGFUNCTION, debug_cb);

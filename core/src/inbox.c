@@ -46,6 +46,7 @@
 
 struct gh_inbox {
     struct gh_imap *imap;
+    int poll_s;
     uint64_t ignored[MAX_IGNORED];
     size_t n_ignored;
 };
@@ -226,23 +227,31 @@ static void ignore(struct gh_inbox *in, struct gh_store *st, uint64_t uid, const
 enum gh_status gh_inbox_new(const struct gh_config *cfg, struct gh_inbox **out,
                             char *err, size_t errlen)
 {
+    struct gh_imap_config ic;
     *out = NULL;
-    if (!cfg->mail_imap[0]) {
+    enum gh_status s = gh_imap_config_read(cfg, &ic, err, errlen);
+    if (s == GH_OK && !ic.url[0]) {
         snprintf(err, errlen, "%s", _("no replies mailbox configured ([mail] imap)"));
-        return GH_E_CONFIG;
+        s = GH_E_UNAVAILABLE;
     }
-    struct gh_inbox *in = calloc(1, sizeof *in);
-    if (!in) {
+    struct gh_inbox *in = s == GH_OK ? calloc(1, sizeof *in) : NULL;
+    if (s == GH_OK && !in) {
         snprintf(err, errlen, "out of memory");
-        return GH_E_NOMEM;
+        s = GH_E_NOMEM;
     }
-    enum gh_status s = gh_imap_new(cfg, &in->imap, err, errlen);
-    if (s != GH_OK) {
+    if (s == GH_OK && (s = gh_imap_new(cfg, &ic, &in->imap, err, errlen)) == GH_OK) {
+        in->poll_s = ic.poll_s;
+        *out = in;
+    } else {
         free(in);
-        return s;
     }
-    *out = in;
-    return GH_OK;
+    sodium_memzero(ic.password, sizeof ic.password);
+    return s;
+}
+
+int gh_inbox_poll_s(const struct gh_inbox *in)
+{
+    return in && in->poll_s > 0 ? in->poll_s : 60;
 }
 
 void gh_inbox_free(struct gh_inbox *in)

@@ -283,7 +283,7 @@ enum gh_status gh_request_thread(struct gh_store *st, int64_t who, int64_t id,
         return gh_store_sqlfail(st, _("reading the thread"));
     sqlite3_bind_int64(q, 1, id);
     int rc;
-    struct gh_request_reply x;
+    struct gh_request_entry x;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         memset(&x, 0, sizeof x);
         x.id = sqlite3_column_int64(q, 0);
@@ -459,7 +459,7 @@ static enum gh_status check_new(struct gh_store *st, const struct gh_request_new
                                 char *subject, char *text)
 {
     char err[512];
-    if (gh_rules_trim_copy(in->subject, subject, GH_REQUEST_SUBJECT_BUF) != 0 ||
+    if (gh_ident_trim(in->subject, subject, GH_REQUEST_SUBJECT_BUF) != 0 ||
         gh_ident_check_text(_("subject"), subject, GH_REQUEST_SUBJECT_MAX, err, sizeof err))
         return gh_store_fail(st, GH_E_INVALID, _("subject: at most %d characters on one line"),
                              GH_REQUEST_SUBJECT_MAX);

@@ -200,7 +200,7 @@ static int cmd_list(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
-static int show_reply(void *ud, const struct gh_request_reply *x)
+static int show_reply(void *ud, const struct gh_request_entry *x)
 {
     struct lister *l = ud;
     FILE *f = l->ctx->out;

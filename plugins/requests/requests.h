@@ -50,7 +50,7 @@ struct requests {
     /* one request and its thread */
     int64_t open_id;
     struct gh_request req;
-    struct gh_request_reply thread[RQ_THREAD];
+    struct gh_request_entry thread[RQ_THREAD];
     int nthread;
     char reply[GH_REQUEST_TEXT_BUF];
 

@@ -10,7 +10,7 @@
 
 #include "requests.h"
 
-static int add_reply(void *ud, const struct gh_request_reply *x)
+static int add_reply(void *ud, const struct gh_request_entry *x)
 {
     struct requests *rq = ud;
     if (rq->nthread >= RQ_THREAD)
@@ -80,7 +80,7 @@ static void draw_thread(struct requests *rq, struct gh_ui *ui)
     const struct gh_ui_api *u = rq->u;
     char line[600], at[32];
     for (int i = 0; i < rq->nthread; i++) {
-        const struct gh_request_reply *x = &rq->thread[i];
+        const struct gh_request_entry *x = &rq->thread[i];
         char id[48];
         when(x->at, at, sizeof at);
         if (x->by_staff && !rq->staff)          /* a lobby screen: no staff names */

@@ -38,11 +38,6 @@ struct gh_config {
     char font[512];              /* "" = find DejaVuSans.ttf */
     /* [kiosk] */
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
-    /* [mail], appended (issue 17): the mailbox replies to requests arrive in */
-    char mail_imap[512];         /* imaps://HOST/INBOX or imap:// (STARTTLS); "" = none */
-    char mail_imap_username[256];
-    char mail_imap_password[256];
-    int mail_imap_poll_s;        /* default 60 */
 };
 
 void gh_config_defaults(struct gh_config *cfg);

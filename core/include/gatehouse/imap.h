@@ -24,10 +24,22 @@ struct gh_imap;
 
 #define GH_IMAP_MAX_MESSAGE (256 * 1024)   /* bytes fetched of one message */
 
-/* A client for cfg's [mail] imap, imap_username, imap_password and cafile.
+/* [mail] imap, imap_username, imap_password, imap_poll_s. Not in struct
+ * gh_config, whose layout plugins see (ABI 1): read from the same file by
+ * imap_config.c (config.c checked the values when it loaded the file). */
+struct gh_imap_config {
+    char url[512];               /* imaps://HOST/INBOX or imap:// (STARTTLS); "" none */
+    char username[256];
+    char password[256];
+    int poll_s;                  /* default 60 */
+};
+enum gh_status gh_imap_config_read(const struct gh_config *cfg, struct gh_imap_config *out,
+                                   char *err, size_t errlen);
+
+/* A client for the mailbox ic, with cfg's [mail] cafile and time-outs.
  * imap:// requires STARTTLS; imaps:// is TLS from the start. */
-enum gh_status gh_imap_new(const struct gh_config *cfg, struct gh_imap **out,
-                           char *err, size_t errlen);
+enum gh_status gh_imap_new(const struct gh_config *cfg, const struct gh_imap_config *ic,
+                           struct gh_imap **out, char *err, size_t errlen);
 void gh_imap_free(struct gh_imap *h);
 /* The UIDs of unseen messages, ascending (*uids malloc'd, free it). */
 enum gh_status gh_imap_unseen(struct gh_imap *h, uint64_t **uids, size_t *n);

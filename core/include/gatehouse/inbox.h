@@ -34,10 +34,12 @@ struct gh_inbox_result {
 char *gh_inbox_strip_quotes(char *text);
 
 /* A poller for cfg's mailbox; it keeps its connection and what it already
- * ignored between polls. */
+ * ignored between polls. GH_E_UNAVAILABLE when no [mail] imap is set. */
 enum gh_status gh_inbox_new(const struct gh_config *cfg, struct gh_inbox **out,
                             char *err, size_t errlen);
 void gh_inbox_free(struct gh_inbox *in);
+/* Seconds between polls ([mail] imap_poll_s, default 60). */
+int gh_inbox_poll_s(const struct gh_inbox *in);
 /* One poll: every unseen message, threaded or ignored. GH_OK also when the
  * mailbox failed (out->problem says how; nothing is lost); a status for a
  * store failure. */

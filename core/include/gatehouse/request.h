@@ -60,7 +60,7 @@ struct gh_request {
     char last_text[GH_REQUEST_TEXT_BUF];
 };
 
-struct gh_request_reply {
+struct gh_request_entry {
     int64_t id, request_id;
     int64_t author_id;                       /* 0: the building (gatehousectl) */
     char author[GH_NAME_BUF];                /* name, else email; "" the building */
@@ -98,7 +98,7 @@ enum gh_status gh_request_list(struct gh_store *st, const struct gh_request_quer
                                gh_request_fn fn, void *ud, int64_t *total);
 enum gh_status gh_request_get(struct gh_store *st, int64_t who, int64_t id,
                               struct gh_request *out);
-typedef int (*gh_request_reply_fn)(void *ud, const struct gh_request_reply *r);
+typedef int (*gh_request_reply_fn)(void *ud, const struct gh_request_entry *r);
 /* The thread, oldest first. */
 enum gh_status gh_request_thread(struct gh_store *st, int64_t who, int64_t id,
                                  gh_request_reply_fn fn, void *ud);
