@@ -20,6 +20,8 @@ PKGS=(
   umockdev libumockdev-dev libglib2.0-dev
   xvfb xauth xdotool x11-apps imagemagick
   usbrelay msmtp
+  # tests: a real IMAP server for replies by email (requests)
+  dovecot-imapd
   # packaging tests
   dpkg-dev file lintian fakeroot systemd
   # packaging tests: the relay udev rules, run by udevadm against umockdev boards

@@ -261,7 +261,8 @@ static enum gh_status check_new(struct gh_store *st, const char *actor, const ch
     if (pin && *pin && gh_auth_pin_format_ok(pin, err, sizeof err) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
     if (perms & ~(GH_PERM_APPROVE | GH_PERM_MANAGE | GH_PERM_OPEN_COMMON |
-                  GH_PERM_OPEN_VACANT | GH_PERM_OPEN_SHARED | GH_PERM_ADMIN))
+                  GH_PERM_OPEN_VACANT | GH_PERM_OPEN_SHARED | GH_PERM_ADMIN |
+                  GH_PERM_REQUESTS))
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                _("permissions: unknown permission bits"));
     return GH_OK;

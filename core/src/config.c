@@ -32,7 +32,11 @@
 #define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
 #endif
 
-enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK };
+/* V_ELSEWHERE: checked here (lo 1: an imap:// URL; hi > 0: a whole number
+ * from 5 to hi; else a string), but kept by its own module, not in struct
+ * gh_config, whose layout plugins see (ABI 1): [mail] imap* (imap_config.c). */
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK,
+             V_ELSEWHERE };
 
 struct key {
     const char *section, *name;
@@ -73,6 +77,10 @@ static const struct key keys[] = {
      * gh_config is part of plugin ABI 1 and can't grow). */
     { "readers", "keyboard", V_USBIDS, 0, 0, 0, 0 },
     { "readers", "pcsc", V_BOOLCHECK, 0, 0, 0, 1 },
+    { "mail", "imap", V_ELSEWHERE, 0, 512, 1, 0 },
+    { "mail", "imap_username", V_ELSEWHERE, 0, 256, 0, 0 },
+    { "mail", "imap_password", V_ELSEWHERE, 0, 256, 0, 0 },
+    { "mail", "imap_poll_s", V_ELSEWHERE, 0, 0, 0, 86400 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -238,6 +246,32 @@ static const struct key *find_key(struct parse *p, const char *section, const ch
     return k;
 }
 
+/* A [mail] imap* value: the same checks as if it were stored here. */
+static int check_elsewhere(struct parse *p, const struct key *k, const char *name,
+                           const char *value)
+{
+    long n;
+    if (k->hi > 0 && (parse_long(value, &n) != 0 || n < 5 || n > k->hi)) {
+        fail_at(p, _("%s: must be a whole number from %ld to %ld"), name, 5L, k->hi);
+        return 0;
+    }
+    if (k->lo && *value && strncasecmp(value, "imap://", 7) != 0 &&
+        strncasecmp(value, "imaps://", 8) != 0) {
+        fail_at(p, "%s", _("imap: must start with imap:// or imaps://"));
+        return 0;
+    }
+    if (strlen(value) >= (k->size ? k->size : 32)) {
+        fail_at(p, _("%s: longer than %zu characters"), name, (k->size ? k->size : 32) - 1);
+        return 0;
+    }
+    for (const char *c = value; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            fail_at(p, _("%s: contains a control character"), name);
+            return 0;
+        }
+    return 1;
+}
+
 /* Stores one value of the key k into the configuration, checked against
  * its type. 1 on success; 0 after fail_at. */
 static int store_value(struct parse *p, const struct key *k, const char *name,
@@ -312,6 +346,8 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
     case V_ENABLE:
         parse_enable(p, value);
         return p->err_line == 0;
+    case V_ELSEWHERE:
+        return check_elsewhere(p, k, name, value);
     }
     return 0;
 }

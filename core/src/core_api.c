@@ -119,6 +119,19 @@ static const struct gh_core_api table = {
     .card_remove_id = gh_card_remove_id,
     .card_list = gh_card_list,
     .card_uid_normalize = gh_card_uid_normalize,
+    /* ABI 1.3 (issue 17): requests */
+    .request_add = gh_request_add,
+    .request_list = gh_request_list,
+    .request_get = gh_request_get,
+    .request_thread = gh_request_thread,
+    .request_reply = gh_request_reply,
+    .request_resolve = gh_request_resolve,
+    .request_reopen = gh_request_reopen,
+    .request_count = gh_request_count,
+    .request_locations = gh_request_locations,
+    .request_state_name = gh_request_state_name,
+    .request_state_parse = gh_request_state_parse,
+    .inbox_fetch = gh_inbox_fetch,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

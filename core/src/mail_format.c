@@ -10,6 +10,7 @@
  * such lines to prove it. Nothing here touches the network or the store.
  */
 #include "gatehouse/mail_format.h"
+#include "gatehouse/mail_thread.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -381,6 +382,9 @@ enum gh_status gh_mail_format_message(const struct gh_mail *mail, const char *fr
     put_mailbox(&b, "To", mail->to_name, mail->to_addr);
     put_subject(&b, mail->subject);
     gh_buf_printf(&b, "Message-ID: %s\r\n", mail->message_id);
+    char root[256];   /* a request's notice: one conversation (mail_thread.h) */
+    if (gh_mail_thread_of(mail->message_id, NULL, root, sizeof root) > 0)
+        gh_buf_printf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", root, root);
     gh_buf_puts(&b, "MIME-Version: 1.0\r\n"
                 "Content-Type: text/plain; charset=UTF-8\r\n"
                 "Content-Transfer-Encoding: quoted-printable\r\n"

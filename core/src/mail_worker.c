@@ -40,6 +40,7 @@
 #include "gatehouse/digest.h"
 #include "gatehouse/config.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/inbox.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
@@ -69,6 +70,10 @@ static struct {
     void (*wakeup)(void *ud);
     void *wakeup_ud;
     struct gh_mail_worker_stats stats;
+    struct gh_inbox *inbox;       /* [mail] imap: replies to requests, or NULL */
+    int64_t inbox_look;           /* real mono ms: its next poll */
+    char inbox_problem[512];
+    long inbox_code;
 } W = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static int64_t mono_real_ms(void)
@@ -146,6 +151,46 @@ static int maybe_digest(int64_t mono, int64_t *next_look)
     return queued > 0;
 }
 
+/* The replies mailbox ([mail] imap), polled every imap_poll_s on this
+ * thread (inbox.c; the poller is made at the first poll). Its problem shows
+ * beside the relay's, logged once per change like it. 1 when replies were
+ * threaded: their notices are queued, deliver now. */
+static int maybe_inbox(int64_t mono)
+{
+    struct gh_inbox_result r;
+    char err[512];
+    if (mono < W.inbox_look)
+        return 0;
+    enum gh_status s = W.inbox ? GH_OK : gh_inbox_new(&W.cfg, &W.inbox, err, sizeof err);
+    if (s != GH_OK) {
+        W.inbox_look = INT64_MAX;     /* none configured, or a configuration error: said once */
+        if (s != GH_E_UNAVAILABLE)
+            gh_oplog(GH_LOG_ERR, "mail: replies mailbox: %s", err);
+        return 0;
+    }
+    W.inbox_look = mono + (int64_t)gh_inbox_poll_s(W.inbox) * 1000;
+    if (gh_inbox_poll(W.inbox, W.st, &r) != GH_OK)
+        gh_oplog(GH_LOG_ERR, "mail: replies mailbox: %s", gh_store_errmsg(W.st));
+    pthread_mutex_lock(&W.mu);
+    int changed = r.problem_code != W.inbox_code || strcmp(r.problem, W.inbox_problem) != 0;
+    snprintf(W.inbox_problem, sizeof W.inbox_problem, "%s", r.problem);
+    W.inbox_code = r.problem_code;
+    if (changed)
+        push_event(GH_EVENT_MAIL_PROBLEM, r.problem);
+    pthread_mutex_unlock(&W.mu);
+    if (changed && r.problem[0]) {
+        gh_oplog(GH_LOG_WARN, "replies mailbox problem: %s", r.problem);
+        gh_audit_append(W.st, "mailer", "mail.inbox_problem", "replies mailbox",
+                        GH_OUTCOME_FAILED, r.problem);
+    } else if (changed) {
+        gh_audit_append(W.st, "mailer", "mail.inbox_ok", "replies mailbox", GH_OUTCOME_OK,
+                        "the replies mailbox works again");
+    }
+    if (r.threaded > 0)
+        gh_oplog(GH_LOG_INFO, "mail: %d reply(ies) by email threaded", r.threaded);
+    return r.threaded > 0;
+}
+
 /* What the worker keeps from one round to the next. */
 struct round {
     int64_t digest_look;             /* real mono ms: next look at the digest */
@@ -200,7 +245,7 @@ static int run_batch(struct round *r, int64_t now)
  * is not held behind a retry, and the relay's backoff has run out. */
 static int worth_a_batch(struct round *r, int kicked, int64_t now, int64_t mono)
 {
-    if (maybe_digest(mono, &r->digest_look))
+    if (maybe_digest(mono, &r->digest_look) | maybe_inbox(mono))
         kicked = 1;
     if (kicked) {
         r->relay_retry_at = 0;       /* new mail: worth one more try at once */
@@ -343,7 +388,12 @@ void gh_mail_worker_stop(void)
 
     pthread_mutex_lock(&W.mu);
     gh_mailer_free(W.mailer);
+    gh_inbox_free(W.inbox);
     gh_store_close(W.st);
+    W.inbox = NULL;
+    W.inbox_look = 0;
+    W.inbox_problem[0] = '\0';
+    W.inbox_code = 0;
     W.mailer = NULL;
     W.st = NULL;
     pthread_cond_destroy(&W.cv);
@@ -358,6 +408,16 @@ int gh_mail_worker_problem(char *buf, size_t len)
     int has = W.problem[0] != '\0';
     if (buf && len)
         snprintf(buf, len, "%s", W.problem);
+    pthread_mutex_unlock(&W.mu);
+    return has;
+}
+
+int gh_mail_worker_inbox_problem(char *buf, size_t len)
+{
+    pthread_mutex_lock(&W.mu);
+    int has = W.inbox_problem[0] != '\0';
+    if (buf && len)
+        snprintf(buf, len, "%s", W.inbox_problem);
     pthread_mutex_unlock(&W.mu);
     return has;
 }

@@ -18,6 +18,7 @@ static const struct {
     {"approve", GH_PERM_APPROVE},         {"manage", GH_PERM_MANAGE},
     {"open_common", GH_PERM_OPEN_COMMON}, {"open_vacant", GH_PERM_OPEN_VACANT},
     {"open_shared", GH_PERM_OPEN_SHARED}, {"admin", GH_PERM_ADMIN},
+    {"requests", GH_PERM_REQUESTS},
 };
 
 int gh_perms_parse(const char *list, unsigned *out, char *err, size_t errlen)
@@ -46,7 +47,7 @@ int gh_perms_parse(const char *list, unsigned *out, char *err, size_t errlen)
             if (err && errlen)
                 snprintf(err, errlen,
                          _("permissions: unknown permission \"%.*s\" (known: approve, "
-                           "manage, open_common, open_vacant, open_shared, admin)"),
+                           "manage, open_common, open_vacant, open_shared, admin, requests)"),
                          (int)(n > 64 ? 64 : n), p);
             return -1;
         }

@@ -262,6 +262,10 @@ static void menu_draw(void *state, struct gh_ui *ui)
             snprintf(line, sizeof line, _("Mail is not going out: %s"), problem);
             u->text(ui, "staff.menu.mail", line, GH_UI_ERROR);
         }
+        if (gh_mail_worker_inbox_problem(problem, sizeof problem)) {
+            snprintf(line, sizeof line, _("Replies by email are not coming in: %s"), problem);
+            u->text(ui, "staff.menu.inbox", line, GH_UI_ERROR);
+        }
     } else {
         u->text(ui, "staff.menu.mail", _("Mail is off: no mail relay is configured."),
                 GH_UI_MUTED);

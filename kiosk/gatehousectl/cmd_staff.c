@@ -100,7 +100,8 @@ const struct gh_command gh_cli_cmds_staff[] = {
       "staff add --email E --pin PIN --perms P1,P2 [--name N] [--phone P]\n"
       "  --pin PIN     4 to 8 digits; '--pin -' reads it from standard input, which keeps\n"
       "                it out of ps(1) and the shell history (use that in scripts)\n"
-      "  --perms LIST  approve, manage, open_common, open_vacant, open_shared, admin\n"
+      "  --perms LIST  approve, manage, open_common, open_vacant, open_shared, admin,\n"
+      "                requests\n"
       "                (admin implies all)",
       N_("Add a staff account with a kiosk PIN and permissions."), run_add },
     { sizeof(struct gh_command), "staff list", "staff list",

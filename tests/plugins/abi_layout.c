@@ -32,6 +32,12 @@ static void data_structs(void)
     SIZE(gh_opening);
     SIZE(gh_event); OFF(gh_event, text);
     SIZE(gh_config); OFF(gh_config, mail_password); OFF(gh_config, kiosk_door);
+    /* ABI 1.3: requests (request.h, inbox.h) */
+    SIZE(gh_request); OFF(gh_request, state); OFF(gh_request, last_by_staff);
+    SIZE(gh_request_entry); OFF(gh_request_entry, text);
+    SIZE(gh_request_new);
+    SIZE(gh_request_query); OFF(gh_request_query, offset);
+    SIZE(gh_inbox_result); OFF(gh_inbox_result, problem);
 }
 
 static void tables(void)
@@ -52,7 +58,8 @@ static void tables(void)
     OFF(gh_host, config_view);             /* ABI 1.2 */
     SIZE(gh_config_view); OFF(gh_config_view, kiosk_door); OFF(gh_config_view, scale);
     GROWS(gh_ui_api);
-    OFF(gh_core_api, card_uid_normalize);  /* the last of ABI 1.3 (cards) */
+    OFF(gh_core_api, card_uid_normalize);  /* ABI 1.3: cards */
+    OFF(gh_core_api, request_add); OFF(gh_core_api, inbox_fetch); /* ABI 1.3: requests */
     OFF(gh_ui_api, current);               /* ABI 1.3 */
 }
 

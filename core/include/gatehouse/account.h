@@ -42,6 +42,7 @@ enum gh_access {
 #define GH_PERM_OPEN_VACANT 0x08u
 #define GH_PERM_OPEN_SHARED 0x10u
 #define GH_PERM_ADMIN       0x20u
+#define GH_PERM_REQUESTS    0x40u   /* see, answer and resolve requests */
 
 struct gh_account {
     int64_t id;

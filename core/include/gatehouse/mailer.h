@@ -126,6 +126,9 @@ void gh_mail_worker_stop(void);
 /* Copies the current relay problem ("" when none) into buf; returns 1 when
  * there is one. Any thread. */
 int gh_mail_worker_problem(char *buf, size_t len);
+/* The replies mailbox's problem ([mail] imap: login, TLS, unreachable), the
+ * same way; mail still goes out meanwhile. */
+int gh_mail_worker_inbox_problem(char *buf, size_t len);
 /* The kiosk may register a wake-up (e.g. one that pushes an SDL user event)
  * called from the worker thread whenever events are waiting; it must not
  * block and must not call into the store. */

@@ -46,6 +46,8 @@
 #include "gatehouse/throttle.h"
 #include "gatehouse/openings.h"
 #include "gatehouse/card.h"
+#include "gatehouse/request.h"
+#include "gatehouse/inbox.h"
 #include "gatehouse/ui.h"
 #include "gatehouse/oplog.h"
 
@@ -306,6 +308,33 @@ struct gh_core_api {
                                 void *ud);
     int (*card_uid_normalize)(const char *uid, char out[GH_CARD_UID_BUF], char *err,
                               size_t errlen);
+    /* ABI 1.3, appended (issue 17): requests (request.h) */
+    enum gh_status (*request_add)(struct gh_store *st, const char *actor, int64_t who,
+                                  const struct gh_request_new *in, int64_t *id_out);
+    enum gh_status (*request_list)(struct gh_store *st, const struct gh_request_query *q,
+                                   gh_request_fn fn, void *ud, int64_t *total);
+    enum gh_status (*request_get)(struct gh_store *st, int64_t who, int64_t id,
+                                  struct gh_request *out);
+    enum gh_status (*request_thread)(struct gh_store *st, int64_t who, int64_t id,
+                                     gh_request_reply_fn fn, void *ud);
+    enum gh_status (*request_reply)(struct gh_store *st, const char *actor, int64_t who,
+                                    int64_t id, const char *text, const char *via,
+                                    const char *message_id, int64_t *reply_id);
+    enum gh_status (*request_resolve)(struct gh_store *st, const char *actor, int64_t who,
+                                      int64_t id);
+    enum gh_status (*request_reopen)(struct gh_store *st, const char *actor, int64_t who,
+                                     int64_t id);
+    int64_t (*request_count)(struct gh_store *st, int state);
+    enum gh_status (*request_locations)(struct gh_store *st, int64_t who,
+                                        int (*fn)(void *ud, int64_t id, const char *name,
+                                                  int depth),
+                                        void *ud);
+    const char *(*request_state_name)(enum gh_request_state s);
+    int (*request_state_parse)(const char *s, enum gh_request_state *out);
+    /* one look at the [mail] imap mailbox (inbox.h); its keys are read from
+     * cfg->path, so a config copy without credentials is enough */
+    enum gh_status (*inbox_fetch)(struct gh_store *st, const struct gh_config *cfg,
+                                  struct gh_inbox_result *out);
     /* appended members go here; check size before using them */
 };
 
