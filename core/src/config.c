@@ -68,6 +68,7 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
+    STR("import", "columns", import_columns),
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -195,7 +196,7 @@ static int handler(void *user, const char *section, const char *name, const char
         return 0;
     }
     if (!known_section) {
-        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk)"), section);
+        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, import)"), section);
         return 0;
     }
     if (!k) {

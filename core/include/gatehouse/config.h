@@ -38,6 +38,8 @@ struct gh_config {
     char font[512];              /* "" = find DejaVuSans.ttf */
     /* [kiosk] */
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
+    /* [import] */
+    char import_columns[1024];   /* "email=Email Address, unit=Unit, ..."; "" = built-in */
 };
 
 void gh_config_defaults(struct gh_config *cfg);
