@@ -298,9 +298,10 @@ static enum gh_status apply_row(struct gh_imp *im, const void *arg, char *msg, s
 static void row(struct gh_imp *im)
 {
     char msg[512] = "";
-    if (im->collect) {           /* --sync's first pass */
-        if (!record_bad(im, msg, sizeof msg) &&
-            gh_import_keys_add(im->collect, gh_import_cell(im, COL_EMAIL),
+    /* --sync's first pass. A row that will be refused still names its
+     * tenant: they are not moved out for a typo elsewhere in the row. */
+    if (im->collect) {
+        if (gh_import_keys_add(im->collect, gh_import_cell(im, COL_EMAIL),
                                gh_import_cell(im, COL_UNIT)) != 0)
             im->fatal = gh_store_fail(im->st, GH_E_NOMEM, "%s", _("out of memory"));
         return;

@@ -316,7 +316,6 @@ enum gh_status gh_import_sync_apply(struct gh_store *st, const char *actor, cons
     if (s == GH_OK) {
         char what[GH_NAME_BUF + 32];
         snprintf(what, sizeof what, _("vacated %s"), l.name);
-        stats->updated++;
         change(opts, GH_IMPORT_CHANGED, it->email, what);
     }
     return s;
