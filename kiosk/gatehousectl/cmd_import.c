@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "gatehouse/config.h"
 #include "gatehouse/import.h"
+#include "gatehouse/store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,23 @@ struct progress {
     struct change *ch;
     size_t n, cap;
     int nomem;
+    struct gh_import_report *mail; /* --mail-summary: the report, one line each */
 };
+
+/* Appends "; "-separated text to a report field, "..." once it is full. */
+static void add_item(char *buf, size_t len, const char *text)
+{
+    size_t n = strlen(buf);
+    if (n + 8 >= len) {
+        if (n + 4 < len || !strstr(buf, "..."))
+            snprintf(buf + (n + 4 < len ? n : len - 4), 4, "...");
+        return;
+    }
+    snprintf(buf + n, len - n, "%s%s", n ? "; " : "", text);
+    for (char *c = buf + n; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+}
 
 static const char *const kind_names[] = {
     N_("added"), N_("changed"), N_("moved out"), N_("overlocked"), N_("released")
@@ -61,6 +78,14 @@ static void on_error(void *ud, long line, const char *msg)
         fputs("gatehousectl: ", p->ctx->err);
     gh_cli_text(p->ctx->err, msg);
     fputc('\n', p->ctx->err);
+    if (p->mail) {
+        char item[700];
+        if (line > 0)
+            snprintf(item, sizeof item, "%s %ld: %s", _("line"), line, msg);
+        else
+            snprintf(item, sizeof item, "%s", msg);
+        add_item(p->mail->problems, sizeof p->mail->problems, item);
+    }
 }
 
 static void on_progress(void *ud, long long done, long long total, long rows)
@@ -180,12 +205,65 @@ static void free_changes(struct progress *p)
     free(p->ch);
 }
 
+/* --mail-summary: the report, queued for the digest_to addresses. */
+static void mail_summary(struct gh_cmd_ctx *ctx, struct progress *p, const char *path, int ok,
+                         const char *why)
+{
+    struct gh_import_report *r = p->mail;
+    if (!r)
+        return;
+    if (why)
+        snprintf(r->summary, sizeof r->summary, "%s", why);
+    for (size_t i = 0; i < p->n; i++) {
+        char item[700];
+        snprintf(item, sizeof item, "%s %s%s%s%s", _(kind_names[p->ch[i].kind]), p->ch[i].email,
+                 p->ch[i].what[0] ? " (" : "", p->ch[i].what, p->ch[i].what[0] ? ")" : "");
+        add_item(r->changes, sizeof r->changes, item);
+    }
+    const char *base = strrchr(path, '/');
+    int queued = 0;
+    enum gh_status s = gh_import_mail_summary(ctx->store, ctx->actor, base ? base + 1 : path, ok,
+                                              r, &queued);
+    if (s != GH_OK)
+        gh_cli_store_fail(ctx, s);
+    else
+        fprintf(ctx->err, "gatehousectl: %s: %d\n", _("summary mailed to digest_to addresses"),
+                queued);
+    free(r);
+    p->mail = NULL;
+}
+
+static void report(struct gh_cmd_ctx *ctx, struct progress *p, int dry, int sync,
+                   const struct gh_import_stats *st, double secs)
+{
+    if (ctx->json) {
+        print_json(ctx, p, dry, st, secs);
+    } else {
+        if (dry || sync)
+            print_table(ctx, p);
+        print_summary(ctx, dry, sync, st, secs);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = p->mail ? open_memstream(&text, &len) : NULL;
+    if (m) {
+        struct gh_cmd_ctx mc = *ctx;
+        mc.out = m;
+        print_summary(&mc, dry, sync, st, secs);
+        fclose(m);
+        snprintf(p->mail->summary, sizeof p->mail->summary, "%s", text ? text : "");
+        p->mail->summary[strcspn(p->mail->summary, "\n")] = '\0';
+        free(text);
+    }
+}
+
 static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    int dry = 0, no_welcome = 0, sync = 0, force = 0;
+    int dry = 0, no_welcome = 0, sync = 0, force = 0, mail = 0;
     const struct gh_cli_opt opts[] = {
         { "--dry-run", NULL, &dry }, { "--no-welcome", NULL, &no_welcome },
-        { "--sync", NULL, &sync }, { "--force", NULL, &force }, { NULL, NULL, NULL }
+        { "--sync", NULL, &sync }, { "--force", NULL, &force },
+        { "--mail-summary", NULL, &mail }, { NULL, NULL, NULL }
     };
     char *pos[1];
     int rc = gh_cli_parse(ctx, opts, argc, argv, pos, 1, 1, NULL);
@@ -194,6 +272,8 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     if (force && !sync)
         return gh_cli_usage_error(ctx, "%s", _("--force goes with --sync"));
     struct progress p = { .ctx = ctx, .tty = isatty(fileno(ctx->err)) };
+    if (mail && !(p.mail = calloc(1, sizeof *p.mail)))
+        return gh_cli_fail(ctx, "%s", _("out of memory"));
     struct gh_import_opts io = {
         .dry_run = dry, .no_welcome = no_welcome, .sync = sync, .force = force,
         .columns = ctx->config ? ctx->config->import_columns : NULL,
@@ -204,17 +284,15 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     enum gh_status s = gh_import_csv(ctx->store, ctx->actor, pos[0], &io, &st);
     clear_bar(&p);
     if (s != GH_OK && s != GH_E_INVALID) {
+        char why[1100];
+        snprintf(why, sizeof why, "%s", gh_store_errmsg(ctx->store));
+        rc = stopped(ctx, s, &st);
+        mail_summary(ctx, &p, pos[0], 0, why);
         free_changes(&p);
-        return stopped(ctx, s, &st);
+        return rc;
     }
-    double secs = (double)(now_ms() - t0) / 1000.0;
-    if (ctx->json) {
-        print_json(ctx, &p, dry, &st, secs);
-    } else {
-        if (dry || sync)
-            print_table(ctx, &p);
-        print_summary(ctx, dry, sync, &st, secs);
-    }
+    report(ctx, &p, dry, sync, &st, (double)(now_ms() - t0) / 1000.0);
+    mail_summary(ctx, &p, pos[0], s == GH_OK, NULL);
     free_changes(&p);
     if (s == GH_E_INVALID)
         return gh_cli_fail(ctx, _("%ld row(s) skipped; see the lines above"), st.skipped);
@@ -223,7 +301,7 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
 
 const struct gh_command gh_cli_cmds_import[] = {
     { sizeof(struct gh_command), "import",
-      "import FILE.csv [--dry-run] [--no-welcome] [--sync [--force]]\n"
+      "import FILE.csv [--dry-run] [--no-welcome] [--sync [--force]] [--mail-summary]\n"
       "The first line names the columns: email, name, phone, unit and optionally group,\n"
       "delinquent and access, in any order; or the site's own headers, mapped with\n"
       "[import] columns in gatehouse.conf. Each row creates the occupant (active,\n"
@@ -239,7 +317,8 @@ const struct gh_command gh_cli_cmds_import[] = {
       "  --sync        the file is the complete list of tenants: tenants an import\n"
       "                made who are not in it are moved out (units vacated, account\n"
       "                inactive); refused if that is more than 20% of them\n"
-      "  --force       sync even when more than 20% would be moved out",
+      "  --force       sync even when more than 20% would be moved out\n"
+      "  --mail-summary  queue the report for the digest_to addresses (the drop folder)",
       N_("Import occupants and their units from a CSV file."), run_import },
     { 0, NULL, NULL, NULL, NULL }
 };

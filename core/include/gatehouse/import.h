@@ -57,4 +57,16 @@ struct gh_import_stats {
 enum gh_status gh_import_csv(struct gh_store *st, const char *actor, const char *path,
                              const struct gh_import_opts *opts, struct gh_import_stats *out);
 
+/* Queues the summary of an import (the drop folder's) to every digest_to
+ * address ("import_summary" mail; none when digest_to is empty), logged
+ * "import.mailed". ok: the file went to done/, else failed/. Each text is
+ * one line (it goes into a mail template): "; " between items. */
+struct gh_import_report {
+    char summary[512];           /* "10 rows: 1 created, ..." or why it failed */
+    char changes[4096];          /* "moved out a5@example.com (Unit 3); ..." */
+    char problems[4096];         /* "line 4: delinquent: ...; ..." */
+};
+enum gh_status gh_import_mail_summary(struct gh_store *st, const char *actor, const char *file,
+                                      int ok, const struct gh_import_report *r, int *queued);
+
 #endif
