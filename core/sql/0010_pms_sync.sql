@@ -22,7 +22,7 @@ CREATE INDEX import_units_account ON import_units(account_id);
 -- Overlocked units (a tenant behind on rent). The lock holds for the tenant
 -- the unit had when it was set: once the unit is vacated or rented to
 -- someone else the row no longer matches and the new tenant is not locked
--- out. source: 'import' (the delinquent column) or 'hand' (unit overlock).
+-- out (the trigger below deletes the row then). source: 'import' (the delinquent column) or 'hand' (unit overlock).
 CREATE TABLE unit_overlocks (
   location_id    INTEGER PRIMARY KEY REFERENCES locations(id),
   tenant_account INTEGER REFERENCES accounts(id),
@@ -31,3 +31,15 @@ CREATE TABLE unit_overlocks (
   since          INTEGER NOT NULL
 );
 CREATE INDEX unit_overlocks_account ON unit_overlocks(tenant_account);
+
+-- A tenancy that changes (vacated, or rented to someone else) ends the
+-- unit's overlock and its import provenance, whichever program or screen
+-- changed it: a later tenant, or the same one renting it again by hand,
+-- starts clean.
+CREATE TRIGGER locations_tenancy_ends AFTER UPDATE OF tenant_account, tenant_group ON locations
+BEGIN
+  DELETE FROM unit_overlocks WHERE location_id = NEW.id
+    AND (tenant_account IS NOT NEW.tenant_account OR tenant_group IS NOT NEW.tenant_group);
+  DELETE FROM import_units WHERE location_id = NEW.id
+    AND account_id IS NOT NEW.tenant_account;
+END;

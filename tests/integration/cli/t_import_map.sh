@@ -114,6 +114,11 @@ refused door check "Unit 2" --as li@example.com
 ok unit overlock "Unit 2" off
 ok door check "Unit 2" --as li@example.com
 ok door check Gate --as li@example.com
+# Vacating ends it: the same tenant renting the unit again starts clean.
+ok unit overlock "Unit 2" on
+ok unit vacate "Unit 2"
+ok unit rent "Unit 2" --occupant li@example.com
+ok door check "Unit 2" --as li@example.com
 ok unit overlock "Unit 1" off
 ok door check "Unit 1" --as john@example.com
 ok unit vacate "Unit 1"
