@@ -463,6 +463,7 @@ static enum gh_status sync_first(struct gh_imp *im, FILE *f, const char *path)
     } else {
         im->stats->moved_out = 0;    /* counted again as they are applied */
     }
+    im->rec_line = 0;            /* a failure here has no line to go on from */
     for (size_t i = 0; s == GH_OK && i < plan.n && !im->fatal; i++) {
         int outcome = 0;
         in_savepoint(im, 0, apply_item, &plan.v[i], &outcome);
