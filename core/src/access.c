@@ -340,6 +340,17 @@ static int collect_door(void *ud, const struct gh_location *l)
     return 0;
 }
 
+/* Nothing to open for a tenant whose units are overlocked: say so. */
+static enum gh_status why_overlocked(struct gh_store *st, const struct who *w,
+                                     struct gh_decision *why)
+{
+    int on = 0;
+    enum gh_status s = gh_overlock_any(st, w->a.id, w->live ? w->a.group_id : 0, &on);
+    if (s == GH_OK && on)
+        set(why, GH_DENY_OVERLOCKED, NULL);
+    return s;
+}
+
 enum gh_status gh_access_doors(struct gh_store *st, int64_t who, gh_location_fn fn, void *ud,
                                struct gh_decision *why)
 {
@@ -384,6 +395,8 @@ enum gh_status gh_access_doors(struct gh_store *st, int64_t who, gh_location_fn 
             set(why, GH_DENY_NO_PERMISSION, _("you don't have permission to open any door"));
         else if (a->access == GH_ACCESS_GROUP && a->group_id && !w.live)
             set(why, GH_DENY_GROUP_ARCHIVED, NULL);
+        else
+            s = why_overlocked(st, &w, why);
     }
 out:
     free(doors.v);

@@ -29,6 +29,7 @@
 #include "gatehouse/account.h"
 #include "gatehouse/import.h"
 #include "gatehouse/location.h"
+#include "gatehouse/overlock.h"
 #include "gatehouse/store.h"
 #include "store_internal.h"
 
@@ -252,12 +253,57 @@ static void sync_of_100k_tenants_changing_1pct_keeps_doors_opening_and_moves_out
                      opened);
 }
 
+struct doors { int n; char names[8][64]; };
+
+static int door_cb(void *ud, const struct gh_location *l)
+{
+    struct doors *d = ud;
+    if (d->n < 8)
+        snprintf(d->names[d->n++], sizeof d->names[0], "%s", l->name);
+    return 0;
+}
+
+/* The kiosk's door list: an overlocked unit is not offered, the Gate is;
+ * with overlock_gates on nothing is, and the reason is the office sentence
+ * (not "you don't have access to any door yet"). */
+static void overlocked_tenant_is_offered_the_gate_or_told_why_no_door_opens(void **state)
+{
+    struct fx *f = *state;
+    loc(f, "Site", NULL, GH_DOOR_NONE);
+    loc(f, "Gate", "Site", GH_DOOR_COMMON);
+    int64_t unit = loc(f, "U1", "Site", GH_DOOR_UNIT);
+    struct gh_account_new in = { .email = "late@example.com", .access = GH_ACCESS_ALL,
+                                 .no_welcome = 1 };
+    int64_t who = 0;
+    OK(gh_occupant_create(f->st, "test", &in, &who));
+    OK(gh_unit_rent_occupant(f->st, "test", unit, who));
+    struct doors d = {0};
+    struct gh_decision why;
+    OK(gh_access_doors(f->st, who, door_cb, &d, &why));
+    assert_int_equal(d.n, 2);
+    int changed = 0;
+    OK(gh_overlock_set(f->st, "test", unit, 1, GH_OVERLOCK_HAND, &changed));
+    assert_int_equal(changed, 1);
+    d = (struct doors){0};
+    OK(gh_access_doors(f->st, who, door_cb, &d, &why));
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.names[0], "Gate");
+    OK(gh_settings_set(f->st, "test", GH_SETTING_OVERLOCK_GATES, "on"));
+    d = (struct doors){0};
+    OK(gh_access_doors(f->st, who, door_cb, &d, &why));
+    assert_int_equal(d.n, 0);
+    assert_int_equal(why.why, GH_DENY_OVERLOCKED);
+    assert_string_equal(why.reason,
+                        "Your unit is locked for an overdue balance; please see the office.");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         T(sync_of_100k_tenants_changing_1pct_keeps_doors_opening_and_moves_out_the_absent),
+        T(overlocked_tenant_is_offered_the_gate_or_told_why_no_door_opens),
     };
     if (argc > 1) {
         int found = 0;
