@@ -59,6 +59,10 @@
 #define GH_IMPORT_BATCH_MS 80
 #define GH_IMPORT_BATCH_MAX 500
 #define GH_IMPORT_YIELD_MS 3
+/* A batch kept open only by rows that change nothing is committed after
+ * this long (see probe_unchanged). */
+#define GH_IMPORT_IDLE_MS 10
+#define GH_IMPORT_READ_MS 200
 /* Page cache while importing, in KiB. Every new account goes into several
  * indexes on random keys (email, phone, name); with SQLite's default 2 MiB
  * cache, a table of 100k accounts no longer fits and each insert reads
@@ -174,10 +178,33 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Rows that are only looked at share one read transaction (no write lock;
+ * one snapshot instead of one per statement), ended after GH_IMPORT_READ_MS
+ * so it never keeps the WAL from being checkpointed for long, and before
+ * any write. */
+static void read_end(struct gh_imp *im)
+{
+    if (im->in_read) {
+        im->in_read = 0;
+        gh_store_exec(im->st, "COMMIT", "import read");
+    }
+}
+
+static void read_begin(struct gh_imp *im)
+{
+    if (im->in_read && mono_ms() - im->read_t0 >= GH_IMPORT_READ_MS)
+        read_end(im);
+    if (!im->in_read && !im->in_batch && gh_store_exec(im->st, "BEGIN", "import read") == GH_OK) {
+        im->in_read = 1;
+        im->read_t0 = mono_ms();
+    }
+}
+
 static enum gh_status batch_open(struct gh_imp *im)
 {
     if (im->in_batch)
         return GH_OK;
+    read_end(im);
     enum gh_status s = gh_store_begin(im->st);
     if (s == GH_OK) {
         im->in_batch = 1;
@@ -295,6 +322,30 @@ static enum gh_status apply_row(struct gh_imp *im, const void *arg, char *msg, s
     return gh_import_row(im, msg, len, outcome);
 }
 
+/* Most rows of a sync change nothing: each is first looked at without the
+ * write lock, and only a row that would change something is applied (in
+ * a batch). A batch opened by such a row is committed once rows that
+ * change nothing have kept it open for GH_IMPORT_IDLE_MS, so the lock is
+ * held for the changes, not for reading the unchanged rows around them.
+ * A row the look finds wrong is applied too, and refused there, logged as
+ * before. 1: unchanged, nothing to do. */
+static int probe_unchanged(struct gh_imp *im)
+{
+    char msg[512] = "";
+    int outcome = 0;
+    read_begin(im);
+    im->probe = 1;
+    im->would = 0;
+    enum gh_status s = gh_import_row(im, msg, sizeof msg, &outcome);
+    im->probe = 0;
+    if (s != GH_OK || im->would)
+        return 0;
+    if (im->in_batch && mono_ms() - im->batch_t0 >= GH_IMPORT_IDLE_MS &&
+        (s = batch_close(im)) != GH_OK)
+        im->fatal = s;
+    return 1;
+}
+
 static void row(struct gh_imp *im)
 {
     char msg[512] = "";
@@ -312,6 +363,10 @@ static void row(struct gh_imp *im)
         return;
     }
     int outcome = 0;
+    if (probe_unchanged(im)) {
+        im->stats->unchanged++;
+        return;
+    }
     in_savepoint(im, im->rec_line, apply_row, NULL, &outcome);
     if (outcome == 1)
         im->stats->created++;
@@ -401,6 +456,7 @@ static enum gh_status read_pass(struct gh_imp *im, FILE *f, const char *path, lo
         im->stats->rows++;
         report(im, im->rec_line, _("a quoted field is not closed"));
     }
+    read_end(im);
     free_record(im);
     csv_free(&p);
     free(line);

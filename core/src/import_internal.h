@@ -88,6 +88,10 @@ struct gh_imp {
     int header_bad;
     char msg[512];
 
+    int probe;                   /* gh_import_row only looks: would it write? */
+    int would;                   /* ... it would */
+    int in_read;                 /* a read transaction is open (import.c) */
+    int64_t read_t0;
     int in_batch;                /* an outer transaction is open */
     long batch_rows;
     int64_t batch_t0;            /* when the batch began, ms */
@@ -99,7 +103,8 @@ struct gh_imp {
 const char *gh_import_cell(const struct gh_imp *im, enum col c);
 /* import_row.c: works out and applies one row, inside the caller's
  * savepoint. On a row error msg says why. *outcome: 0 unchanged, 1
- * created, 2 updated. */
+ * created, 2 updated. With im->probe it writes nothing and sets im->would
+ * when the row would change something (then it is applied for real). */
 enum gh_status gh_import_row(struct gh_imp *im, char *msg, size_t msglen, int *outcome);
 
 /* import_scan.c: refuses (GH_E_REFUSED, naming the line) a file in which a
@@ -113,15 +118,17 @@ enum gh_status gh_import_scan_quotes(struct gh_store *st, FILE *f);
 enum gh_status gh_import_note_tenant(struct gh_store *st, int64_t account_id);
 enum gh_status gh_import_note_unit(struct gh_store *st, int64_t unit, int64_t account_id);
 /* A tenant an earlier --sync moved out is in the file again: active again
- * (if inactive), no longer marked moved out. *again = 1 when so. */
+ * (if inactive), no longer marked moved out. *again = 1 when so. probe:
+ * only say whether it would be so, writing nothing. */
 enum gh_status gh_import_move_in_again(struct gh_store *st, const char *actor,
-                                       const struct gh_account *a, int *again);
+                                       const struct gh_account *a, int probe, int *again);
 /* Sets every unit rented to the account to overlocked (on) or releases the
- * import's lock; reports each change through opts->on_change. */
+ * import's lock; reports each change through opts->on_change. probe: write
+ * nothing, *would = 1 when a unit's lock differs from on. */
 enum gh_status gh_import_overlock_tenant(struct gh_store *st, const char *actor,
                                          const struct gh_import_opts *opts,
                                          struct gh_import_stats *stats, int64_t account_id,
-                                         const char *email, int on);
+                                         const char *email, int on, int probe, int *would);
 
 /* What --sync will do before any row: move-outs and units to vacate. */
 struct gh_sync_item {

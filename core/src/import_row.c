@@ -201,8 +201,10 @@ static enum gh_status create_tenant(struct gh_imp *im, struct row *r, char *msg,
     const char *sites[1] = { site };
     struct gh_group ag = {0};
     enum gh_status s = row_access(im, r, msg, len);
-    if (s != GH_OK)
+    if (s != GH_OK || im->probe) {
+        im->would = 1;
         return s;
+    }
     struct gh_account_new in = {
         .email = r->email, .name = *r->name ? r->name : NULL,
         .phone = *r->phone ? r->phone : NULL, .access = GH_ACCESS_ALL,
@@ -273,6 +275,10 @@ static enum gh_status extend_site(struct gh_imp *im, struct row *r, char *msg, s
     for (int i = 0; i < ns.n; i++)
         if (strcasecmp(ns.v[i], site) == 0)
             return GH_OK;
+    if (im->probe) {
+        im->would = 1;
+        return GH_OK;
+    }
     add_name(&ns, site);
     s = gh_occupant_set_access(st, im->actor, r->a.id, GH_ACCESS_SPECIFIC, NULL, ns.v, ns.n);
     if (s != GH_OK)
@@ -302,6 +308,10 @@ static enum gh_status update_access(struct gh_imp *im, struct row *r, char *msg,
                                                                    : GH_ACCESS_GROUP;
     if (r->a.access == to && (to != GH_ACCESS_GROUP || r->a.group_id == ag.id))
         return GH_OK;
+    if (im->probe) {
+        im->would = 1;
+        return GH_OK;
+    }
     s = gh_occupant_set_access(im->st, im->actor, r->a.id, to, ag.id ? ag.name : NULL, NULL, 0);
     if (s != GH_OK)
         return core_fail(im->st, s, msg, len);
@@ -315,9 +325,14 @@ static enum gh_status update_tenant(struct gh_imp *im, struct row *r, char *msg,
     int new_name = *r->name && strcmp(r->name, r->a.name) != 0;
     int new_phone = *r->phone && !same_phone(st, r->phone, r->a.phone);
     int again = 0;
-    enum gh_status s = gh_import_move_in_again(st, im->actor, &r->a, &again);
+    enum gh_status s = gh_import_move_in_again(st, im->actor, &r->a, im->probe, &again);
     if (s != GH_OK)
         return core_fail(st, s, msg, len);
+    if (im->probe && (again || new_name || new_phone || r->rent ||
+                      (r->grp.id && r->a.group_id != r->grp.id))) {
+        im->would = 1;
+        return GH_OK;
+    }
     if (again)
         what_add(r, "%s", _("moved in again"));
     if (new_name || new_phone) {
@@ -363,14 +378,19 @@ enum gh_status gh_import_row(struct gh_imp *im, char *msg, size_t msglen, int *o
         (s = find_tenant(im, &r, msg, msglen)) != GH_OK)
         return s;
     s = r.exists ? update_tenant(im, &r, msg, msglen) : create_tenant(im, &r, msg, msglen);
-    if (s != GH_OK)
+    if (s != GH_OK || (im->probe && im->would))
         return s;
+    if (im->probe)
+        return r.delinquent < 0 ? GH_OK
+                                : gh_import_overlock_tenant(im->st, im->actor, im->opts,
+                                                            im->stats, r.a.id, r.email,
+                                                            r.delinquent, 1, &im->would);
     if (r.rent && ((s = gh_unit_rent_occupant(im->st, im->actor, r.loc.id, r.a.id)) != GH_OK ||
                    (s = gh_import_note_unit(im->st, r.loc.id, r.a.id)) != GH_OK))
         return core_fail(im->st, s, msg, msglen);
     if (r.delinquent >= 0 &&
         (s = gh_import_overlock_tenant(im->st, im->actor, im->opts, im->stats, r.a.id, r.email,
-                                       r.delinquent)) != GH_OK)
+                                       r.delinquent, 0, NULL)) != GH_OK)
         return core_fail(im->st, s, msg, msglen);
     *outcome = !r.exists ? 1 : r.what[0] ? 2 : 0;
     if (*outcome)

@@ -70,7 +70,7 @@ enum gh_status gh_import_note_unit(struct gh_store *st, int64_t unit, int64_t ac
 }
 
 enum gh_status gh_import_move_in_again(struct gh_store *st, const char *actor,
-                                       const struct gh_account *a, int *again)
+                                       const struct gh_account *a, int probe, int *again)
 {
     sqlite3_stmt *q = gh_store_prepare(st, "SELECT 1 FROM import_tenants WHERE account_id = ?1"
                                            " AND moved_out_at IS NOT NULL");
@@ -82,6 +82,10 @@ enum gh_status gh_import_move_in_again(struct gh_store *st, const char *actor,
     gh_store_done(st, q);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? GH_OK : gh_store_sqlfail(st, _("reading the import's records"));
+    if (probe) {
+        *again = 1;
+        return GH_OK;
+    }
     enum gh_status s = gh_import_note_tenant(st, a->id);
     if (s == GH_OK && a->state == GH_STATE_INACTIVE)
         s = gh_occupant_set_state(st, actor, a->id, GH_STATE_ACTIVE);
@@ -127,7 +131,7 @@ static void change(const struct gh_import_opts *opts, enum gh_import_change kind
 enum gh_status gh_import_overlock_tenant(struct gh_store *st, const char *actor,
                                          const struct gh_import_opts *opts,
                                          struct gh_import_stats *stats, int64_t account_id,
-                                         const char *email, int on)
+                                         const char *email, int on, int probe, int *would)
 {
     static struct units u;       /* one import at a time per process */
     enum gh_status s = units_of(st, account_id, &u);
@@ -135,6 +139,10 @@ enum gh_status gh_import_overlock_tenant(struct gh_store *st, const char *actor,
         int cur = 0, changed = 0;
         if ((s = gh_overlock_get(st, u.id[i], &cur)) != GH_OK || cur == on)
             continue;
+        if (probe) {
+            *would = 1;
+            return GH_OK;
+        }
         s = gh_overlock_set(st, actor, u.id[i], on, GH_OVERLOCK_IMPORT, &changed);
         if (s != GH_OK || !changed)
             continue;
