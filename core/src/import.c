@@ -472,7 +472,8 @@ static enum gh_status pass_outcome(struct gh_imp *im, const char *path)
         return gh_store_fail(im->st, GH_E_REFUSED, "%s", im->msg);
     if (!im->have_header && !im->fatal)
         return gh_store_fail(im->st, GH_E_REFUSED, "%s: %s", path,
-                             _("empty file (expected a header line: email,name,phone,unit[,group])"));
+                             _("empty file (expected a header line: "
+                               "email,name,phone,unit[,group])"));
     if (im->fatal) {
         if (im->msg[0])
             gh_store_fail(im->st, im->fatal, "%s", im->msg);
@@ -545,7 +546,8 @@ static enum gh_status summary(struct gh_imp *im)
                  t->moved_out, t->overlocked, t->released);
     return gh_audit_appendf(im->st, im->actor, "import", im->file,
                             t->skipped ? GH_OUTCOME_REFUSED : GH_OUTCOME_OK,
-                            "%ld rows: %ld created, %ld updated, %ld unchanged, %ld skipped%s%s%s%s",
+                            "%ld rows: %ld created, %ld updated, %ld unchanged, %ld skipped"
+                            "%s%s%s%s",
                             t->rows, t->created, t->updated, t->unchanged, t->skipped, more,
                             t->skipped ? " (lines " : "", t->skipped ? im->skipped_lines : "",
                             t->skipped ? ")" : "");

@@ -144,8 +144,9 @@ const char *gh_import_cell(const struct gh_imp *im, enum col c)
     return im->field[i];
 }
 
-/* yes/no, 1/0, true/false, y/n, or an amount ("$1,250.00", "12.5", "0.00",
- * "(15.00)" is a credit). */
+/* yes/no, 1/0, true/false, y/n, or an amount: "$1,250.00", "12.5 USD",
+ * "1 250,00 €", "0.00"; "-15.00" or "(15.00)" is a credit. Text around
+ * the number may only be a sign, a currency symbol or code, and spaces. */
 int gh_import_delinquent(const char *cell)
 {
     static const char *const yes[] = { "yes", "y", "true", "1", NULL };
@@ -156,22 +157,21 @@ int gh_import_delinquent(const char *cell)
     for (int i = 0; no[i]; i++)
         if (!strcasecmp(cell, no[i]))
             return 0;
-    const char *p = cell;
-    int neg = 0, digits = 0, nonzero = 0, dot = 0;
-    if (*p == '-' || *p == '(')
-        neg = 1, p++;
-    while (*p && !isdigit((unsigned char)*p) && !strchr(".,", *p) && !isspace((unsigned char)*p))
-        p++;                    /* a currency sign or code: $, €, £, USD */
+    const unsigned char *p = (const unsigned char *)cell;
+    int neg = 0, digits = 0, nonzero = 0, after = 0;
     for (; *p; p++) {
-        if (isdigit((unsigned char)*p)) {
+        if (isdigit(*p)) {
+            if (after)
+                return -1;       /* "12 USD 3": two numbers */
             digits++;
             nonzero |= *p != '0';
-        } else if (*p == '.' && !dot) {
-            dot = 1;
-        } else if (*p == ',' && !dot) {
-            /* thousands separator */
-        } else if (*p == ')' && neg && !p[1]) {
-            break;
+        } else if (*p == '-' || *p == '(') {
+            neg |= !digits;
+        } else if ((*p == '.' || *p == ',' || *p == ' ') && digits) {
+            /* decimal or thousands separator, or the space before a code */
+        } else if (*p == ')' || *p == ' ' || *p >= 0x80 || strchr("$", *p) ||
+                   isalpha(*p)) {
+            after |= digits && (isalpha(*p) || *p >= 0x80 || *p == ')');
         } else {
             return -1;
         }

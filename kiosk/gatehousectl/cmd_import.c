@@ -175,8 +175,8 @@ static void print_json(struct gh_cmd_ctx *ctx, const struct progress *p, int dry
 static void print_summary(struct gh_cmd_ctx *ctx, int dry, int sync,
                           const struct gh_import_stats *st, double secs)
 {
-    fprintf(ctx->out, "%s%ld %s: %ld %s, %ld %s, %ld %s, %ld %s", dry ? _("dry run, nothing written: ") : "",
-            st->rows, _("rows"), st->created, _("created"), st->updated, _("updated"),
+    fprintf(ctx->out, "%s%ld %s: %ld %s, %ld %s, %ld %s, %ld %s",
+            dry ? _("dry run, nothing written: ") : "", st->rows, _("rows"), st->created, _("created"), st->updated, _("updated"),
             st->unchanged, _("unchanged"), st->skipped, _("skipped"));
     if (sync || st->overlocked || st->released)
         fprintf(ctx->out, "; %ld %s, %ld %s, %ld %s", st->moved_out, _("moved out"),

@@ -140,7 +140,8 @@ static int run_overlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **ar
         return 0;
     }
     gh_cli_text(ctx->out, l.name);
-    fprintf(ctx->out, ": %s\n", on ? _("overlocked (the tenant can't open it)") : _("not overlocked"));
+    fprintf(ctx->out, ": %s\n",
+            on ? _("overlocked (the tenant can't open it)") : _("not overlocked"));
     return 0;
 }
 
