@@ -117,6 +117,10 @@ enum gh_status gh_import_scan_quotes(struct gh_store *st, FILE *f);
  * one. */
 enum gh_status gh_import_note_tenant(struct gh_store *st, int64_t account_id);
 enum gh_status gh_import_note_unit(struct gh_store *st, int64_t unit, int64_t account_id);
+/* --adopt: records the tenant, and the unit (0: none) when it is rented to
+ * them, as an import's (probe: only says whether it would). */
+enum gh_status gh_import_adopt(struct gh_store *st, int64_t account_id, int64_t unit, int probe,
+                               int *changed);
 /* A tenant an earlier --sync moved out is in the file again: active again
  * (if inactive), no longer marked moved out. *again = 1 when so. probe:
  * only say whether it would be so, writing nothing. */

@@ -319,6 +319,24 @@ static enum gh_status update_access(struct gh_imp *im, struct row *r, char *msg,
     return GH_OK;
 }
 
+/* --adopt: an occupant the file lists (and their unit) becomes an
+ * import's, so a later --sync may move them out. */
+static enum gh_status adopt(struct gh_imp *im, struct row *r, char *msg, size_t len)
+{
+    int changed = 0;
+    if (!im->opts || !im->opts->adopt)
+        return GH_OK;
+    enum gh_status s = gh_import_adopt(im->st, r->a.id, *r->unit ? r->loc.id : 0, im->probe,
+                                       &changed);
+    if (s != GH_OK)
+        return core_fail(im->st, s, msg, len);
+    if (changed && im->probe)
+        im->would = 1;
+    else if (changed)
+        what_add(r, "%s", _("adopted"));
+    return GH_OK;
+}
+
 static enum gh_status update_tenant(struct gh_imp *im, struct row *r, char *msg, size_t len)
 {
     struct gh_store *st = im->st;
@@ -352,6 +370,8 @@ static enum gh_status update_tenant(struct gh_imp *im, struct row *r, char *msg,
     }
     if (r->rent)
         what_add(r, _("unit %s"), r->loc.name);
+    if ((s = adopt(im, r, msg, len)) != GH_OK || (im->probe && im->would))
+        return s;
     return update_access(im, r, msg, len);
 }
 

@@ -93,6 +93,38 @@ enum gh_status gh_import_move_in_again(struct gh_store *st, const char *actor,
     return s;
 }
 
+/* --adopt: the tenant (and the row's unit, when it is theirs) count as an
+ * import's from now on. *changed: something was not yet recorded. */
+enum gh_status gh_import_adopt(struct gh_store *st, int64_t account_id, int64_t unit, int probe,
+                               int *changed)
+{
+    sqlite3_stmt *q = gh_store_prepare(
+        st, "SELECT (SELECT count(*) FROM import_tenants WHERE account_id = ?1),"
+            " (SELECT count(*) FROM locations l WHERE l.id = ?2 AND l.tenant_account = ?1"
+            "  AND NOT EXISTS (SELECT 1 FROM import_units u WHERE u.location_id = l.id"
+            "  AND u.account_id = ?1))");
+    *changed = 0;
+    if (!q)
+        return gh_store_sqlfail(st, _("reading the import's records"));
+    sqlite3_bind_int64(q, 1, account_id);
+    sqlite3_bind_int64(q, 2, unit);
+    int rc = sqlite3_step(q), tenant = 0, hand_unit = 0;
+    if (rc == SQLITE_ROW) {
+        tenant = sqlite3_column_int(q, 0) > 0;
+        hand_unit = sqlite3_column_int(q, 1) > 0;
+    }
+    gh_store_done(st, q);
+    if (rc != SQLITE_ROW)
+        return gh_store_sqlfail(st, _("reading the import's records"));
+    *changed = !tenant || hand_unit;
+    if (probe || !*changed)
+        return GH_OK;
+    enum gh_status s = tenant ? GH_OK : gh_import_note_tenant(st, account_id);
+    if (s == GH_OK && hand_unit)
+        s = gh_import_note_unit(st, unit, account_id);
+    return s;
+}
+
 /* The units rented to the account directly: ids and names. */
 struct units {
     int64_t id[MAX_UNITS];

@@ -259,11 +259,11 @@ static void report(struct gh_cmd_ctx *ctx, struct progress *p, int dry, int sync
 
 static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    int dry = 0, no_welcome = 0, sync = 0, force = 0, mail = 0;
+    int dry = 0, no_welcome = 0, sync = 0, force = 0, mail = 0, adopt = 0;
     const struct gh_cli_opt opts[] = {
         { "--dry-run", NULL, &dry }, { "--no-welcome", NULL, &no_welcome },
         { "--sync", NULL, &sync }, { "--force", NULL, &force },
-        { "--mail-summary", NULL, &mail }, { NULL, NULL, NULL }
+        { "--mail-summary", NULL, &mail }, { "--adopt", NULL, &adopt }, { NULL, NULL, NULL }
     };
     char *pos[1];
     int rc = gh_cli_parse(ctx, opts, argc, argv, pos, 1, 1, NULL);
@@ -275,7 +275,7 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     if (mail && !(p.mail = calloc(1, sizeof *p.mail)))
         return gh_cli_fail(ctx, "%s", _("out of memory"));
     struct gh_import_opts io = {
-        .dry_run = dry, .no_welcome = no_welcome, .sync = sync, .force = force,
+        .dry_run = dry, .no_welcome = no_welcome, .sync = sync, .force = force, .adopt = adopt,
         .columns = ctx->config ? ctx->config->import_columns : NULL,
         .on_error = on_error, .on_progress = on_progress, .on_change = on_change, .ud = &p,
     };
@@ -291,7 +291,7 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         free_changes(&p);
         return rc;
     }
-    report(ctx, &p, dry, sync, &st, (double)(now_ms() - t0) / 1000.0);
+    report(ctx, &p, dry, sync || adopt, &st, (double)(now_ms() - t0) / 1000.0);
     mail_summary(ctx, &p, pos[0], s == GH_OK, NULL);
     free_changes(&p);
     if (s == GH_E_INVALID)
@@ -301,7 +301,7 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
 
 const struct gh_command gh_cli_cmds_import[] = {
     { sizeof(struct gh_command), "import",
-      "import FILE.csv [--dry-run] [--no-welcome] [--sync [--force]] [--mail-summary]\n"
+      "import FILE.csv [--dry-run] [--no-welcome] [--sync [--force]] [--adopt] [--mail-summary]\n"
       "The first line names the columns: email, name, phone, unit and optionally group,\n"
       "delinquent and access, in any order; or the site's own headers, mapped with\n"
       "[import] columns in gatehouse.conf. Each row creates the occupant (active,\n"
@@ -318,6 +318,8 @@ const struct gh_command gh_cli_cmds_import[] = {
       "                made who are not in it are moved out (units vacated, account\n"
       "                inactive); refused if that is more than 20% of them\n"
       "  --force       sync even when more than 20% would be moved out\n"
+      "  --adopt       occupants in the file, and their units in it, count as an\n"
+      "                import's from now on (tenants added before --sync existed)\n"
       "  --mail-summary  queue the report for the digest_to addresses (the drop folder)",
       N_("Import occupants and their units from a CSV file."), run_import },
     { 0, NULL, NULL, NULL, NULL }

@@ -30,6 +30,7 @@ struct gh_import_opts {
     /* issue 18 */
     int sync;                   /* move out imported tenants absent from the file */
     int force;                  /* --sync even when > 20% would be moved out */
+    int adopt;                  /* occupants in the file count as an import's (upgrades) */
     const char *columns;        /* [import] columns mapping; NULL/"" built-in */
     /* Each change: the tenant's email and what (may be NULL). */
     void (*on_change)(void *ud, enum gh_import_change kind, const char *email,

@@ -110,5 +110,20 @@ ok occupant set-state fay@example.com blocked
 ok import "$T/cut.csv" --sync --force
 ok --json occupant show fay@example.com
 py 'j["state"] == "blocked"'
+
+# --adopt: hand was added by hand with a unit rented by hand, so no sync
+# moves them out; once a file lists them with --adopt, the next one can.
+printf '%s\n' "$H" 'hand@example.com,Hand,,Unit 5,' >"$T/adopt.csv"
+more "$T/adopt.csv"
+ok import "$T/adopt.csv" --adopt
+grep -q '^changed  *hand@example.com  *adopted$' "$T/out" || fail "hand not adopted"
+ok import "$T/adopt.csv" --adopt
+out_lacks "adopted"
+more "$T/noh.csv"
+sed -i '1i '"$H" "$T/noh.csv"
+ok import "$T/noh.csv" --sync --force
+grep -q '^moved out  *hand@example.com  *Unit 5$' "$T/out" || fail "adopted hand not moved out"
+ok --json occupant show hand@example.com
+py 'j["state"] == "inactive" and j["units"] == []'
 ok log verify
 echo PASS
