@@ -2,6 +2,8 @@
 # Builds Gatehouse and runs the whole test suite (ctest), installing what is
 # missing from Debian first. Usage: scripts/test.sh [--sanitize] [ctest args]
 #   --sanitize   build with ASan/UBSan in build-asan/ and run the suite there
+#   ctest args   passed on as they are, e.g. -R core_rules, or -LE slow for a
+#                quick loop without the tests labelled slow (CI runs them all)
 # On CI (CI=true) the package test also installs the built .deb system-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -18,7 +18,7 @@
  *         the relay on and read back;
  *   pin   today's path: gh_auth_login (email lookup, Argon2id verify, the
  *         log-in's logged commit) then the same lc_unlock;
- *   layer gh_relay_set switching the same relay on (one write, one read-back).
+ *   layer lc_relay_set switching the same relay on (one write, one read-back).
  * Between the paths the pulse is ended by the pollers on the virtual clock.
  * Prints medians and 90th percentiles in microseconds.
  */
@@ -99,7 +99,7 @@ static int pulse_off(struct run *r)
 {
     gh_clock_advance(300);
     gh_plugin_host_poll(r->host, gh_clock_mono_ms());
-    return gh_relay_channel_status(r->lc->mgr, r->board, 1) == GH_OK ? 0 : -1;
+    return lc_relay_channel_status(r->lc->mgr, r->board, 1) == GH_OK ? 0 : -1;
 }
 
 /* One unlock by code (pin NULL) or by email + PIN; us from the call to the
@@ -135,9 +135,9 @@ static int measure(struct run *r, const char *code, int rounds)
         c[i] = one(r, code, NULL, NULL, &cw[i]);
         p[i] = one(r, NULL, "bench0@example.com", "4682", &pw[i]);
         double t0 = now_us();
-        enum gh_status s = gh_relay_set(r->lc->mgr, r->board, 1, 1);
+        enum gh_status s = lc_relay_set(r->lc->mgr, r->board, 1, 1);
         l[i] = now_us() - t0;
-        if (c[i] < 0 || p[i] < 0 || s != GH_OK || gh_relay_set(r->lc->mgr, r->board, 1, 0) != GH_OK)
+        if (c[i] < 0 || p[i] < 0 || s != GH_OK || lc_relay_set(r->lc->mgr, r->board, 1, 0) != GH_OK)
             return -1;
     }
     printf("rounds: %d\n", rounds);
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
         goto out;
     }
     struct run r = { st, host, &lc_state, { 0 }, board };
-    if (!r.lc->mgr || gh_relay_channel_status(r.lc->mgr, board, 1) != GH_OK ||
+    if (!r.lc->mgr || lc_relay_channel_status(r.lc->mgr, board, 1) != GH_OK ||
         gh_location_find(st, "Bench door", &r.door) != GH_OK) {
         fprintf(stderr, "doorcode-bench: board %s or the door not usable\n", board);
         goto out;
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
     gh_account_count(st, &q, &count);
     printf("accounts: %lld\n", (long long)count);
     if (measure(&r, code, rounds) != 0) {
-        fprintf(stderr, "doorcode-bench: %s\n", gh_relay_mgr_errmsg(r.lc->mgr));
+        fprintf(stderr, "doorcode-bench: %s\n", lc_relay_mgr_errmsg(r.lc->mgr));
         goto out;
     }
     rc = 0;

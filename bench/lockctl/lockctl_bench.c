@@ -13,7 +13,7 @@
  * core emits once the granted decision is committed to the activity log:
  * that hook's timestamp is "decided", the return of lc_unlock (relay on,
  * read back) is "relay on". Interleaved with each round, the peer: the relay
- * layer alone switching the same relay on (gh_relay_set, one write plus its
+ * layer alone switching the same relay on (lc_relay_set, one write plus its
  * read-back) and off, twice: once on its own, and once right after a
  * logged decision of the core (door.check, the same commit), so that the
  * cache and scheduler state after the database's fsync weighs on both
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
         goto out;
     }
     struct lockctl *lc = &lc_state;
-    if (!lc->mgr || gh_relay_channel_status(lc->mgr, board, 1) != GH_OK) {
+    if (!lc->mgr || lc_relay_channel_status(lc->mgr, board, 1) != GH_OK) {
         fprintf(stderr, "lockctl-bench: board %s not usable\n", board);
         goto out;
     }
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
     double *raw2 = calloc((size_t)rounds, sizeof *raw2);
     if (!path || !dec || !raw || !raw2)
         goto out;
-    uint64_t x0 = gh_relay_mgr_transfers(lc->mgr);
+    uint64_t x0 = lc_relay_mgr_transfers(lc->mgr);
     int bad = 0;
     for (int i = 0; i < rounds && !bad; i++) {
         struct gh_decision d;
@@ -157,13 +157,13 @@ int main(int argc, char **argv)
         dec[i] = t_decided - t0;
         gh_clock_advance(300);
         gh_plugin_host_poll(host, gh_clock_mono_ms());   /* the pollers switch it off */
-        if (gh_relay_channel_status(lc->mgr, board, 1) != GH_OK)
+        if (lc_relay_channel_status(lc->mgr, board, 1) != GH_OK)
             bad = 1;
         /* the peer: the layer alone, same relay */
         double r0 = now_us();
-        s = gh_relay_set(lc->mgr, board, 1, 1);
+        s = lc_relay_set(lc->mgr, board, 1, 1);
         raw[i] = now_us() - r0;
-        if (s != GH_OK || gh_relay_set(lc->mgr, board, 1, 0) != GH_OK)
+        if (s != GH_OK || lc_relay_set(lc->mgr, board, 1, 0) != GH_OK)
             bad = 1;
         /* the peer after the same kind of commit */
         struct gh_decision d2;
@@ -171,16 +171,16 @@ int main(int argc, char **argv)
             !d2.allowed)
             bad = 1;
         r0 = now_us();
-        s = gh_relay_set(lc->mgr, board, 1, 1);
+        s = lc_relay_set(lc->mgr, board, 1, 1);
         raw2[i] = now_us() - r0;
-        if (s != GH_OK || gh_relay_set(lc->mgr, board, 1, 0) != GH_OK)
+        if (s != GH_OK || lc_relay_set(lc->mgr, board, 1, 0) != GH_OK)
             bad = 1;
     }
     if (bad) {
-        fprintf(stderr, "lockctl-bench: %s\n", gh_relay_mgr_errmsg(lc->mgr));
+        fprintf(stderr, "lockctl-bench: %s\n", lc_relay_mgr_errmsg(lc->mgr));
         goto out;
     }
-    uint64_t xfers = gh_relay_mgr_transfers(lc->mgr) - x0;
+    uint64_t xfers = lc_relay_mgr_transfers(lc->mgr) - x0;
     double mp = median(path, rounds), mr = median(raw, rounds), md = median(dec, rounds);
     double mr2 = median(raw2, rounds);
     printf("rounds: %d\n", rounds);

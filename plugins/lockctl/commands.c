@@ -106,10 +106,10 @@ static const char *sig_name(int sig)
 /* Stopped by a signal: every relay off now, and say so. Returns 1. */
 static int stopped(struct lockctl *lc, struct gh_cmd_ctx *ctx)
 {
-    enum gh_status s = lc->mgr ? gh_relay_all_off(lc->mgr) : GH_OK;
+    enum gh_status s = lc->mgr ? lc_relay_mgr_all_off(lc->mgr) : GH_OK;
     if (s != GH_OK)
         return fail(ctx, _("stopped by %s; switching every relay off FAILED: %s"),
-                    sig_name(stop_sig), gh_relay_mgr_errmsg(lc->mgr));
+                    sig_name(stop_sig), lc_relay_mgr_errmsg(lc->mgr));
     return fail(ctx, _("stopped by %s: every relay switched off"), sig_name(stop_sig));
 }
 
@@ -139,7 +139,7 @@ static int open_mgr(struct lockctl *lc, struct gh_cmd_ctx *ctx, int log_events)
     if (lc_mgr_open(lc, log_events ? ctx->store : NULL, ctx->actor, err, sizeof err) != GH_OK)
         return fail(ctx, "%s", err);
     /* What the first scan ran into; later calls overwrite the message. */
-    lc->open_busy = strstr(gh_relay_mgr_errmsg(lc->mgr), "busy") != NULL;
+    lc->open_busy = lc_relay_mgr_scan_status(lc->mgr) == GH_E_TRANSIENT;
     return 0;
 }
 
@@ -148,13 +148,13 @@ struct state_q {
     const char *id;
     int found;
     uint32_t state;
-    enum gh_relay_board_status status;
+    enum lc_relay_board_status status;
 };
 
-static void state_cb(void *user, const struct gh_relay_board_info *b)
+static void state_cb(void *user, const struct lc_relay_board_info *b)
 {
     struct state_q *q = user;
-    if (strcmp(b->id, q->id) == 0 && (!q->found || b->status != GH_RELAY_BOARD_UNAVAILABLE)) {
+    if (strcmp(b->id, q->id) == 0 && (!q->found || b->status != LC_RELAY_BOARD_UNAVAILABLE)) {
         q->found = 1;
         q->state = b->state;
         q->status = b->status;
@@ -171,10 +171,10 @@ static int wait_off(struct lockctl *lc, struct gh_cmd_ctx *ctx, const char *boar
         if (stop_sig)
             return stopped(lc, ctx);
         int64_t now = h->mono_ms();
-        gh_relay_mgr_poll(lc->mgr, now);
+        lc_relay_mgr_poll(lc->mgr, now);
         struct state_q q = {.id = board};
-        gh_relay_list(lc->mgr, state_cb, &q);
-        if (!q.found || q.status == GH_RELAY_BOARD_UNAVAILABLE)
+        lc_relay_list(lc->mgr, state_cb, &q);
+        if (!q.found || q.status == LC_RELAY_BOARD_UNAVAILABLE)
             return fail(ctx, _("board %s went away during the pulse (it lost power: relays off)"),
                         board);
         now = h->mono_ms();
@@ -182,8 +182,8 @@ static int wait_off(struct lockctl *lc, struct gh_cmd_ctx *ctx, const char *boar
             return 0;
         if (now >= end + PULSE_SLACK_MS)
             return fail(ctx, _("relay %s:%d did not switch off: %s"), board, channel,
-                        gh_relay_mgr_errmsg(lc->mgr));
-        int64_t next = gh_relay_mgr_next_deadline(lc->mgr);
+                        lc_relay_mgr_errmsg(lc->mgr));
+        int64_t next = lc_relay_mgr_next_deadline(lc->mgr);
         int64_t wait = next == INT64_MAX ? 100 : next - now;
         if (wait > 100)
             wait = 100;   /* also notices an unplug within 0.1 s */
@@ -247,18 +247,18 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static const char *status_word(enum gh_relay_board_status s)
+static const char *status_word(enum lc_relay_board_status s)
 {
     switch (s) {
-    case GH_RELAY_BOARD_OK: return "ok";
-    case GH_RELAY_BOARD_DUPLICATE: return "duplicate";
-    case GH_RELAY_BOARD_UNAVAILABLE: return "unavailable";
-    case GH_RELAY_BOARD_FAILING: return "failing";
+    case LC_RELAY_BOARD_OK: return "ok";
+    case LC_RELAY_BOARD_DUPLICATE: return "duplicate";
+    case LC_RELAY_BOARD_UNAVAILABLE: return "unavailable";
+    case LC_RELAY_BOARD_FAILING: return "failing";
     }
     return "?";
 }
 
-static void list_board(void *user, const struct gh_relay_board_info *b)
+static void list_board(void *user, const struct lc_relay_board_info *b)
 {
     struct listing *ls = user;
     FILE *f = ls->ctx->out;
@@ -326,14 +326,14 @@ static int cmd_list(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     }
     if (ctx->json)
         fputs("[", ctx->out);
-    gh_relay_list(lc->mgr, list_board, &ls);
+    lc_relay_list(lc->mgr, list_board, &ls);
     if (ctx->json) {
         fputs("]\n", ctx->out);
     } else {
         if (ls.boards == 0) {
             fprintf(ctx->out, "%s\n", _("no relay boards found"));
-            if (gh_relay_mgr_errmsg(lc->mgr)[0])
-                fprintf(ctx->out, "  %s %s\n", _("last problem:"), gh_relay_mgr_errmsg(lc->mgr));
+            if (lc_relay_mgr_errmsg(lc->mgr)[0])
+                fprintf(ctx->out, "  %s %s\n", _("last problem:"), lc_relay_mgr_errmsg(lc->mgr));
             busy_hint(lc, ctx->out);
         }
         int header = 0;
@@ -362,15 +362,15 @@ static int cmd_rename(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         return usage(ctx, "relay rename FROM TO");
     if (open_mgr(lc, ctx, 1) != 0)
         return 1;
-    enum gh_status s = gh_relay_rename(lc->mgr, argv[0], argv[1]);
+    enum gh_status s = lc_relay_rename(lc->mgr, argv[0], argv[1]);
     int rc = 0;
-    char target[GH_RELAY_ID_MAX + 8];
+    char target[LC_RELAY_ID_MAX + 8];
     snprintf(target, sizeof target, "board:%s", argv[0]);
     if (s != GH_OK) {
         /* The manager logs renames that happen; a refused one is logged here. */
         lc->core->audit_append(ctx->store, ctx->actor, "relay.rename", target,
-                               GH_OUTCOME_REFUSED, gh_relay_mgr_errmsg(lc->mgr));
-        rc = fail(ctx, "%s", gh_relay_mgr_errmsg(lc->mgr));
+                               GH_OUTCOME_REFUSED, lc_relay_mgr_errmsg(lc->mgr));
+        rc = fail(ctx, "%s", lc_relay_mgr_errmsg(lc->mgr));
     } else {
         fprintf(ctx->out, _("board %s is now called %s\n"), argv[0], argv[1]);
         /* Doors follow IDs, not boards: say which doors this moves. */
@@ -406,7 +406,7 @@ static int parse_relay(const char *s, char *board, size_t len, int *channel)
     char *end;
     errno = 0;
     long c = strtol(colon + 1, &end, 10);
-    if (errno || *end || end == colon + 1 || c < 1 || c > GH_RELAY_MAX_CHANNELS)
+    if (errno || *end || end == colon + 1 || c < 1 || c > LC_RELAY_MAX_CHANNELS)
         return -1;
     memcpy(board, s, (size_t)(colon - s));
     board[colon - s] = '\0';
@@ -418,7 +418,7 @@ static int cmd_test(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     struct lockctl *lc = state;
     static const char *u = "relay test BOARD:CHANNEL [--ms N]";
-    char board[GH_RELAY_ID_MAX], target[GH_RELAY_ID_MAX + 16];
+    char board[LC_RELAY_ID_MAX], target[LC_RELAY_ID_MAX + 16];
     int channel = 0;
     long ms = TEST_PULSE_MS;
     if (argc != 1 && argc != 3)
@@ -447,11 +447,11 @@ static int cmd_test(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         guard_off(old);
         return rc;
     }
-    enum gh_status s = gh_relay_pulse(lc->mgr, board, channel, (int)ms);
+    enum gh_status s = lc_relay_pulse(lc->mgr, board, channel, (int)ms);
     if (s != GH_OK) {
         lc->core->audit_append(ctx->store, ctx->actor, "relay.failed", target,
-                               GH_OUTCOME_FAILED, gh_relay_mgr_errmsg(lc->mgr));
-        rc = fail(ctx, "%s", gh_relay_mgr_errmsg(lc->mgr));
+                               GH_OUTCOME_FAILED, lc_relay_mgr_errmsg(lc->mgr));
+        rc = fail(ctx, "%s", lc_relay_mgr_errmsg(lc->mgr));
     } else {
         lc->core->audit_append(ctx->store, ctx->actor, "relay.test", target, GH_OUTCOME_OK,
                                "pulse");
@@ -483,10 +483,10 @@ static int pulse_door(struct lockctl *lc, struct gh_cmd_ctx *ctx, const struct g
             rc = stopped(lc, ctx);
             goto out;
         }
-        s = l->relay_board[0] ? gh_relay_pulse(lc->mgr, l->relay_board, l->relay_channel,
+        s = l->relay_board[0] ? lc_relay_pulse(lc->mgr, l->relay_board, l->relay_channel,
                                                l->unlock_ms)
                               : GH_E_NOTFOUND;
-        snprintf(msg, sizeof msg, "%s", l->relay_board[0] ? gh_relay_mgr_errmsg(lc->mgr)
+        snprintf(msg, sizeof msg, "%s", l->relay_board[0] ? lc_relay_mgr_errmsg(lc->mgr)
                                                             : "no relay wired to this door");
     } else {
         s = GH_E_UNAVAILABLE;

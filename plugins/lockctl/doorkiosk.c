@@ -12,8 +12,8 @@
  *                   code shows that person's doors (lockctl.doors), and with
  *                   only one door opens it at once. "Use email and PIN
  *                   instead" below the pad leads to lockctl.login.
- *   lockctl.opened  "Gate is open, Ana" for the door's unlock time, then
- *                   home by itself: the session ends with the unlock.
+ *   lockctl.opened  (opened.c) "Gate is open, Ana" for the door's unlock
+ *                   time, then home by itself.
  *
  * The keys are buttons 112 px high and a third of the width; the digits typed
  * show as dots with a count ("5 of 8"). A wrong code says only "That code is
@@ -34,14 +34,6 @@ void lc_door_wipe(struct lockctl *lc)
 {
     wipe(lc->code, sizeof lc->code);
     wipe(lc->code_msg, sizeof lc->code_msg);
-    wipe(&lc->opened, sizeof lc->opened);
-    wipe(lc->opened_who, sizeof lc->opened_who);
-}
-
-const char *lc_kiosk_door(const struct lockctl *lc)
-{
-    const struct gh_config *c = lc->host ? lc->host->config : NULL;
-    return c ? c->kiosk_door : "";
 }
 
 /* door_code_digits, within the core's bounds (8 when unset). */
@@ -58,65 +50,9 @@ static int code_digits(struct lockctl *lc)
 static void kiosk_id(struct lockctl *lc, char *buf, size_t len)
 {
     const char *door = lc_kiosk_door(lc);
-    const char *name = lc->core->settings_get(lc->host->store, GH_SETTING_KIOSK_NAME);
-    snprintf(buf, len, "%s", door[0] ? door : name && name[0] ? name : "kiosk");
-}
-
-/* ---- lockctl.opened -------------------------------------------------------- */
-
-void lc_opened_show(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *door,
-                    const struct gh_account *a)
-{
-    lc->opened.loc = *door;
-    lc->opened.open_until = lc->host->mono_ms() + door->unlock_ms;
-    /* The first name only: enough to say it worked, little for onlookers. */
-    snprintf(lc->opened_who, sizeof lc->opened_who, "%s", a->name);
-    lc->opened_who[strcspn(lc->opened_who, " ")] = '\0';
-    lc->u->focus(ui, NULL);
-    lc->u->push(ui, "lockctl.opened", NULL);
-}
-
-static void opened_draw(void *state, struct gh_ui *ui)
-{
-    struct lockctl *lc = state;
-    const struct gh_ui_api *u = lc->u;
-    const struct gh_location *l = &lc->opened.loc;
-    char line[GH_NAME_BUF * 2 + 64];
-    lc->ui = ui;
-    int64_t now = lc->host->mono_ms();
-    lc_service(lc, now);                 /* a pulse that ended switches off now */
-    int64_t left = lc->opened.open_until - now;
-    if (!lc->opened.open_until || left <= 0) {
-        u->home(ui);                     /* the session ends with the unlock */
-        return;
-    }
-    u->spacer(ui, 240);
-    if (lc->opened_who[0])
-        snprintf(line, sizeof line, _("%s is open, %s"), l->name, lc->opened_who);
-    else
-        snprintf(line, sizeof line, _("%s is open."), l->name);
-    u->text(ui, "lockctl.opened", line, GH_UI_BIG);
-    if (lc_door_unavailable(lc, l)) {
-        /* The board went away mid-pulse (and lost power). */
-        snprintf(line, sizeof line,
-                 _("%s: its lock board was disconnected. Please try again when it is back."),
-                 l->name);
-        u->text(ui, "lockctl.opened.lost", line, GH_UI_ERROR);
-    } else {
-        long secs = (long)((left + 999) / 1000);
-        snprintf(line, sizeof line, secs == 1 ? _("It locks again in %ld second.")
-                                              : _("It locks again in %ld seconds."), secs);
-        u->text(ui, "lockctl.opened.left", line, GH_UI_MUTED);
-    }
-    int w = (int)(left % 1000);
-    u->wake_in(ui, w ? w : 1000);
-}
-
-static void opened_leave(void *state)
-{
-    struct lockctl *lc = state;
-    wipe(&lc->opened, sizeof lc->opened);
-    wipe(lc->opened_who, sizeof lc->opened_who);
+    char name[256];
+    lc->core->settings_read(lc->host->store, GH_SETTING_KIOSK_NAME, name, sizeof name);
+    snprintf(buf, len, "%s", door[0] ? door : name[0] ? name : "kiosk");
 }
 
 /* ---- checking a code ----------------------------------------------------------- */
@@ -166,7 +102,7 @@ static void open_here(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
         lc_sentence(line, sizeof line, d.reason);
         code_say(lc, line);
     } else if (!d.allowed) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock decision: %s", why);
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "unlock decision: %s", why);
         code_say(lc, _("The door can't be opened right now. Please try again."));
     } else {
         snprintf(line, sizeof line, _("%s could not be opened: the lock did not respond. "
@@ -205,7 +141,7 @@ static void code_check(struct lockctl *lc, struct gh_ui *ui, const struct gh_loc
         lc->code_msg[0] = '\0';
         break;
     default:
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "door code check: %s", lc->core->errmsg(st));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "door code check: %s", lc->core->errmsg(st));
         code_say(lc, _("Door codes can't be checked right now. Please try again."));
         break;
     }
@@ -363,13 +299,9 @@ int lc_door_register(struct lockctl *lc)
     static const struct gh_screen code_scr = {
         .size = sizeof code_scr, .id = "lockctl.code", .enter = code_enter,
         .draw = code_draw, .leave = code_leave };
-    static const struct gh_screen opened_scr = {
-        .size = sizeof opened_scr, .id = "lockctl.opened", .draw = opened_draw,
-        .leave = opened_leave };
     const struct gh_host *h = lc->host;
     if (h->register_screen(h->ctx, &keypad_scr) != 0 ||
-        h->register_screen(h->ctx, &code_scr) != 0 ||
-        h->register_screen(h->ctx, &opened_scr) != 0)
+        h->register_screen(h->ctx, &code_scr) != 0)
         return -1;
     return 0;
 }

@@ -27,8 +27,8 @@
 #define CMD_ALL_OFF 0xFC
 #define CMD_SET_ID 0xFA
 
-static int match(const struct libusb_device_descriptor *d, const struct gh_relay_strings *s,
-                 const struct gh_relay_config *cfg)
+static int match(const struct libusb_device_descriptor *d, const struct lc_relay_strings *s,
+                 const struct lc_relay_config *cfg)
 {
     (void)cfg;
     if (d->idVendor != 0x16c0 || d->idProduct != 0x05df)
@@ -43,20 +43,20 @@ static int match(const struct libusb_device_descriptor *d, const struct gh_relay
     return 0;
 }
 
-static int send(struct gh_relay_dev *dev, unsigned char cmd, unsigned char arg)
+static int send(struct lc_relay_dev *dev, unsigned char cmd, unsigned char arg)
 {
     unsigned char buf[REPORT_LEN] = {cmd, arg};
-    int r = gh_relay_ctrl(dev, SET_REPORT_TYPE, HID_SET_REPORT, FEATURE_REPORT, 0, buf, REPORT_LEN);
+    int r = lc_relay_ctrl(dev, SET_REPORT_TYPE, HID_SET_REPORT, FEATURE_REPORT, 0, buf, REPORT_LEN);
     if (r < 0)
         return r;
     return r == REPORT_LEN ? 0 : LIBUSB_ERROR_IO;
 }
 
 /* GET_REPORT: the ID (bytes 0-4) and the relays (byte 7). */
-static int get_report(struct gh_relay_dev *dev, char *id, uint32_t *mask)
+static int get_report(struct lc_relay_dev *dev, char *id, uint32_t *mask)
 {
     unsigned char buf[REPORT_LEN] = {0};
-    int r = gh_relay_ctrl(dev, GET_REPORT_TYPE, HID_GET_REPORT, FEATURE_REPORT, 0, buf, REPORT_LEN);
+    int r = lc_relay_ctrl(dev, GET_REPORT_TYPE, HID_GET_REPORT, FEATURE_REPORT, 0, buf, REPORT_LEN);
     if (r < 0)
         return r;
     if (r != REPORT_LEN)
@@ -65,7 +65,7 @@ static int get_report(struct gh_relay_dev *dev, char *id, uint32_t *mask)
         /* The ID is raw EEPROM bytes; show anything unprintable as '?' so a
          * factory-blank board still gets a name an operator can type over. */
         int i;
-        for (i = 0; i < GH_RELAY_DCTTECH_ID_LEN && buf[i]; i++)
+        for (i = 0; i < LC_RELAY_DCTTECH_ID_LEN && buf[i]; i++)
             id[i] = (buf[i] >= 0x21 && buf[i] <= 0x7e) ? (char)buf[i] : '?';
         id[i] = '\0';
     }
@@ -74,44 +74,44 @@ static int get_report(struct gh_relay_dev *dev, char *id, uint32_t *mask)
     return 0;
 }
 
-static int open_board(struct gh_relay_dev *dev, const struct gh_relay_strings *s)
+static int open_board(struct lc_relay_dev *dev, const struct lc_relay_strings *s)
 {
     (void)s;
-    int r = gh_relay_claim(dev);
+    int r = lc_relay_claim(dev);
     if (r < 0)
         return r;
     return get_report(dev, dev->id, &dev->state);
 }
 
-static int set(struct gh_relay_dev *dev, int channel, int on)
+static int set(struct lc_relay_dev *dev, int channel, int on)
 {
     return send(dev, on ? CMD_ON : CMD_OFF, (unsigned char)channel);
 }
 
-static int set_all_off(struct gh_relay_dev *dev)
+static int set_all_off(struct lc_relay_dev *dev)
 {
     return send(dev, CMD_ALL_OFF, 0);
 }
 
-static int read_state(struct gh_relay_dev *dev, uint32_t *mask)
+static int read_state(struct lc_relay_dev *dev, uint32_t *mask)
 {
     return get_report(dev, NULL, mask);
 }
 
 /* The command and the GET_REPORT that checks it, both on endpoint 0,
  * submitted together: one round trip to the kernel instead of two. */
-static int set_verify(struct gh_relay_dev *dev, int channel, int on, uint32_t *mask)
+static int set_verify(struct lc_relay_dev *dev, int channel, int on, uint32_t *mask)
 {
     unsigned char cmd[REPORT_LEN] = {channel ? (on ? CMD_ON : CMD_OFF) : CMD_ALL_OFF,
                                      (unsigned char)channel};
     unsigned char rep[REPORT_LEN] = {0};
-    struct gh_relay_ctrl_req rq[2] = {
+    struct lc_relay_ctrl_req rq[2] = {
         {.type = SET_REPORT_TYPE, .req = HID_SET_REPORT, .value = FEATURE_REPORT,
          .data = cmd, .len = REPORT_LEN},
         {.type = GET_REPORT_TYPE, .req = HID_GET_REPORT, .value = FEATURE_REPORT,
          .data = rep, .len = REPORT_LEN},
     };
-    int r = gh_relay_ctrl_pair(dev, rq);
+    int r = lc_relay_ctrl_pair(dev, rq);
     if (r < 0)
         return r;
     if (rq[0].done != REPORT_LEN || rq[1].done != REPORT_LEN)
@@ -120,25 +120,25 @@ static int set_verify(struct gh_relay_dev *dev, int channel, int on, uint32_t *m
     return 0;
 }
 
-static int set_id(struct gh_relay_dev *dev, const char *id)
+static int set_id(struct lc_relay_dev *dev, const char *id)
 {
-    if (strlen(id) != GH_RELAY_DCTTECH_ID_LEN)
+    if (strlen(id) != LC_RELAY_DCTTECH_ID_LEN)
         return LIBUSB_ERROR_INVALID_PARAM;
     /* [0xFA, id0..id4]: the ID starts at byte 1. */
     unsigned char buf[REPORT_LEN] = {CMD_SET_ID};
-    memcpy(buf + 1, id, GH_RELAY_DCTTECH_ID_LEN);
-    int r = gh_relay_ctrl(dev, SET_REPORT_TYPE, HID_SET_REPORT, FEATURE_REPORT, 0, buf, REPORT_LEN);
+    memcpy(buf + 1, id, LC_RELAY_DCTTECH_ID_LEN);
+    int r = lc_relay_ctrl(dev, SET_REPORT_TYPE, HID_SET_REPORT, FEATURE_REPORT, 0, buf, REPORT_LEN);
     if (r < 0)
         return r;
     return get_report(dev, dev->id, &dev->state);
 }
 
-static void close_board(struct gh_relay_dev *dev)
+static void close_board(struct lc_relay_dev *dev)
 {
-    gh_relay_release(dev);
+    lc_relay_release(dev);
 }
 
-const struct gh_relay_driver gh_relay_drv_dcttech = {
+const struct lc_relay_driver lc_relay_drv_dcttech = {
     .name = "dcttech",
     .vid = 0x16c0,
     .pid = 0x05df,

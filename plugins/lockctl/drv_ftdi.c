@@ -25,8 +25,8 @@
 #define FTDI_INDEX 1            /* interface A */
 #define EP_OUT 0x02
 
-static int match(const struct libusb_device_descriptor *d, const struct gh_relay_strings *s,
-                 const struct gh_relay_config *cfg)
+static int match(const struct libusb_device_descriptor *d, const struct lc_relay_strings *s,
+                 const struct lc_relay_config *cfg)
 {
     if (d->idVendor != 0x0403 || d->idProduct != 0x6001)
         return 0;
@@ -43,19 +43,19 @@ static int match(const struct libusb_device_descriptor *d, const struct gh_relay
         if (!*p)
             return 0;
     }
-    int n = cfg && cfg->ftdi_channels > 0 ? cfg->ftdi_channels : GH_RELAY_DEFAULT_FTDI_CHANNELS;
+    int n = cfg && cfg->ftdi_channels > 0 ? cfg->ftdi_channels : LC_RELAY_DEFAULT_FTDI_CHANNELS;
     return n > 8 ? 8 : n;
 }
 
-static uint32_t channel_mask(const struct gh_relay_dev *dev)
+static uint32_t channel_mask(const struct lc_relay_dev *dev)
 {
     return dev->channels >= 8 ? 0xffu : (1u << dev->channels) - 1;
 }
 
-static int read_state(struct gh_relay_dev *dev, uint32_t *mask)
+static int read_state(struct lc_relay_dev *dev, uint32_t *mask)
 {
     unsigned char pins = 0;
-    int r = gh_relay_ctrl(dev, VENDOR_IN, SIO_READ_PINS, 0, FTDI_INDEX, &pins, 1);
+    int r = lc_relay_ctrl(dev, VENDOR_IN, SIO_READ_PINS, 0, FTDI_INDEX, &pins, 1);
     if (r < 0)
         return r;
     if (r != 1)
@@ -64,51 +64,51 @@ static int read_state(struct gh_relay_dev *dev, uint32_t *mask)
     return 0;
 }
 
-static int write_pins(struct gh_relay_dev *dev, uint32_t pins)
+static int write_pins(struct lc_relay_dev *dev, uint32_t pins)
 {
     unsigned char b = (unsigned char)(pins & 0xff);
-    int r = gh_relay_bulk_out(dev, EP_OUT, &b, 1);
+    int r = lc_relay_bulk_out(dev, EP_OUT, &b, 1);
     if (r < 0)
         return r;
     return r == 1 ? 0 : LIBUSB_ERROR_IO;
 }
 
-static int open_board(struct gh_relay_dev *dev, const struct gh_relay_strings *s)
+static int open_board(struct lc_relay_dev *dev, const struct lc_relay_strings *s)
 {
     size_t n = strlen(s->serial);
     if (n >= sizeof dev->id)
         n = sizeof dev->id - 1;
     memcpy(dev->id, s->serial, n);
     dev->id[n] = '\0';
-    int r = gh_relay_claim(dev);
+    int r = lc_relay_claim(dev);
     if (r < 0)
         return r;
-    r = gh_relay_ctrl(dev, VENDOR_OUT, SIO_RESET, 0, FTDI_INDEX, NULL, 0);
+    r = lc_relay_ctrl(dev, VENDOR_OUT, SIO_RESET, 0, FTDI_INDEX, NULL, 0);
     if (r < 0)
         return r;
-    r = gh_relay_ctrl(dev, VENDOR_OUT, SIO_SET_BITMODE, BITBANG_ALL_OUT, FTDI_INDEX, NULL, 0);
+    r = lc_relay_ctrl(dev, VENDOR_OUT, SIO_SET_BITMODE, BITBANG_ALL_OUT, FTDI_INDEX, NULL, 0);
     if (r < 0)
         return r;
     return read_state(dev, &dev->state);
 }
 
-static int set(struct gh_relay_dev *dev, int channel, int on)
+static int set(struct lc_relay_dev *dev, int channel, int on)
 {
     uint32_t bit = 1u << (channel - 1);
     return write_pins(dev, on ? (dev->state | bit) : (dev->state & ~bit));
 }
 
-static int set_all_off(struct gh_relay_dev *dev)
+static int set_all_off(struct lc_relay_dev *dev)
 {
     return write_pins(dev, 0);
 }
 
-static void close_board(struct gh_relay_dev *dev)
+static void close_board(struct lc_relay_dev *dev)
 {
-    gh_relay_release(dev);
+    lc_relay_release(dev);
 }
 
-const struct gh_relay_driver gh_relay_drv_ftdi = {
+const struct lc_relay_driver lc_relay_drv_ftdi = {
     .name = "ftdi",
     .vid = 0x0403,
     .pid = 0x6001,

@@ -13,15 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct gh_relay_driver *const drivers[] = {
-    &gh_relay_drv_dcttech,
-    &gh_relay_drv_ftdi,
+static const struct lc_relay_driver *const drivers[] = {
+    &lc_relay_drv_dcttech,
+    &lc_relay_drv_ftdi,
 };
 #define NDRIVERS (sizeof drivers / sizeof drivers[0])
 
 /* What is known about the device being handled, for its report. */
 struct found {
-    const struct gh_relay_driver *drv;
+    const struct lc_relay_driver *drv;
     char where[48];
     char problem[200];
     struct lc_alloff_board b;
@@ -67,10 +67,10 @@ static unsigned read_hex(const char *dev, const char *attr)
 /* A device we may not open (no udev rule for it): is it one of ours, by
  * the strings sysfs shows? 0 surely not (another V-USB gadget, a serial
  * adapter), 1 yes or cannot tell. */
-static int maybe_ours(const struct gh_relay_driver *drv, const char *where,
+static int maybe_ours(const struct lc_relay_driver *drv, const char *where,
                       const struct libusb_device_descriptor *desc)
 {
-    char manu[128], prod[128], serial[GH_RELAY_ID_MAX];
+    char manu[128], prod[128], serial[LC_RELAY_ID_MAX];
     if (strncmp(where, "USB ", 4) != 0)
         return 1;
     const char *dev = where + 4;   /* "USB 1-1.2" -> sysfs "1-1.2" */
@@ -79,11 +79,11 @@ static int maybe_ours(const struct gh_relay_driver *drv, const char *where,
         return 1;
     read_attr(dev, "manufacturer", manu, sizeof manu);
     read_attr(dev, "serial", serial, sizeof serial);
-    struct gh_relay_strings s = {manu, prod, serial};
+    struct lc_relay_strings s = {manu, prod, serial};
     return drv->match(desc, &s, NULL) > 0;
 }
 
-static const struct gh_relay_driver *family_of(const struct libusb_device_descriptor *desc)
+static const struct lc_relay_driver *family_of(const struct libusb_device_descriptor *desc)
 {
     for (size_t i = 0; i < NDRIVERS; i++)
         if (drivers[i]->vid == desc->idVendor && drivers[i]->pid == desc->idProduct)
@@ -103,9 +103,9 @@ static int failed(struct found *f, const char *what, int r)
 }
 
 /* All relays off with read-back, tried twice. 0 or -1 (f->problem). */
-static int switch_off(struct found *f, struct gh_relay_dev *dev)
+static int switch_off(struct found *f, struct lc_relay_dev *dev)
 {
-    const struct gh_relay_driver *drv = f->drv;
+    const struct lc_relay_driver *drv = f->drv;
     int r = 0;
     uint32_t got = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -143,7 +143,7 @@ static int switch_off(struct found *f, struct gh_relay_dev *dev)
 static int take_and_off(libusb_context *ctx, libusb_device_handle *h,
                         const struct libusb_device_descriptor *desc, struct found *f)
 {
-    char manu[128], prod[128], serial[GH_RELAY_ID_MAX];
+    char manu[128], prod[128], serial[LC_RELAY_ID_MAX];
     int r = lc_relay_get_string(h, desc->iManufacturer, manu, sizeof manu);
     if (r == 0)
         r = lc_relay_get_string(h, desc->iProduct, prod, sizeof prod);
@@ -151,11 +151,11 @@ static int take_and_off(libusb_context *ctx, libusb_device_handle *h,
         r = lc_relay_get_string(h, desc->iSerialNumber, serial, sizeof serial);
     if (r < 0)
         return failed(f, "cannot read its name", r);
-    struct gh_relay_strings s = {manu, prod, serial};
+    struct lc_relay_strings s = {manu, prod, serial};
     int channels = f->drv->match(desc, &s, NULL);
     if (channels <= 0)
         return 0;
-    struct gh_relay_dev dev = {.ctx = ctx, .h = h, .channels = channels};
+    struct lc_relay_dev dev = {.ctx = ctx, .h = h, .channels = channels};
     f->b.channels = channels;
     r = f->drv->open(&dev, &s);
     if (dev.id[0]) {

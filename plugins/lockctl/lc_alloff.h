@@ -17,7 +17,7 @@
  * treated as a relay board (switching its pins low is what all-off means).
  *
  * Cheap when there is no board: one libusb context and one device list. It
- * never sleeps beyond the USB transfers it makes (GH_RELAY_TIMEOUT_MS each).
+ * never sleeps beyond the USB transfers it makes (LC_RELAY_TIMEOUT_MS each).
  * Messages are English, for the operator and the journal, like the relay
  * manager's.
  */

@@ -1,8 +1,10 @@
 /*
- * lockctl.h: what the lock control plugin's three files share (lockctl.c:
- * descriptor, relay manager life and activity-log events; screens.c: the
- * Unlock screens; commands.c: the gatehousectl commands). Internal to the
- * plugin; the relay layer itself is relay.h.
+ * lockctl.h: what the lock control plugin's files share. They call one way:
+ * the relay layer (relay.h) -> door.c (relay manager life, activity-log
+ * events, unlocking) -> opened.c -> screens.c (the Unlock screens), mine.c,
+ * forgot.c -> doorkiosk.c (the door-code keypad), commands.c (the
+ * gatehousectl commands) -> lockctl.c (descriptor, init, registration).
+ * Internal to the plugin; the relay layer itself is relay.h.
  */
 #ifndef GH_LOCKCTL_LOCKCTL_H
 #define GH_LOCKCTL_LOCKCTL_H
@@ -44,7 +46,7 @@ struct lockctl {
     const struct gh_host *host;
     const struct gh_core_api *core;
     const struct gh_ui_api *u;    /* NULL in gatehousectl */
-    struct gh_relay_mgr *mgr;     /* NULL until opened (kiosk: at init) */
+    struct lc_relay_mgr *mgr;     /* NULL until opened (kiosk: at init) */
     struct gh_store *log_st;      /* where manager events are logged, NULL: nowhere */
     const char *log_actor;        /* "kiosk" or the CLI's actor */
     int open_busy;                /* gatehousectl: a board was held by another program */
@@ -81,7 +83,7 @@ struct lockctl {
 
 extern struct lockctl lc_state;
 
-/* lockctl.c */
+/* door.c */
 /* Opens the relay manager (switching every relay found off); GH_OK or a
  * status with the manager's message in err. Events go to the activity log
  * through st as actor (st NULL: not logged). */
@@ -99,34 +101,39 @@ enum gh_status lc_unlock(struct lockctl *lc, struct gh_store *st, const char *ac
                          struct gh_decision *d, char *msg, size_t msglen);
 /* "BOARD:CH door NAME", the target of relay entries. */
 void lc_relay_target(const struct gh_location *door, char *buf, size_t len);
+/* The [kiosk] door of this kiosk, "" for a lobby kiosk. */
+const char *lc_kiosk_door(const struct lockctl *lc);
+/* Why a door cannot be opened now, in words; NULL when it can. */
+const char *lc_door_unavailable(struct lockctl *lc, const struct gh_location *l);
+
+/* opened.c: lockctl.opened */
+int lc_opened_register(struct lockctl *lc);
+void lc_opened_wipe(struct lockctl *lc);
+/* The door opened for a (relay on): lockctl.opened says so for its unlock
+ * time, then the kiosk goes home. */
+void lc_opened_show(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *door,
+                    const struct gh_account *a);
 
 /* screens.c */
 int lc_screens_register(struct lockctl *lc);
-/* forgot.c: "Forgot your PIN?" (lockctl.forgot) */
-int lc_forgot_register(struct lockctl *lc);
 void lc_screens_wipe(struct lockctl *lc);
 /* The core's sentence fragment as a sentence (capital, full stop). */
 void lc_sentence(char *out, size_t len, const char *in);
-/* Why a door cannot be opened now, in words; NULL when it can. */
-const char *lc_door_unavailable(struct lockctl *lc, const struct gh_location *l);
 /* A person is known (PIN log-in or door code): load their doors and show
  * them; with exactly one door, open it at once. 0, or -1 with msg set. */
 int lc_session_start(struct lockctl *lc, struct gh_ui *ui, const struct gh_account *a,
                      int via_pin, char *msg, size_t msglen);
 
+/* forgot.c: "Forgot your PIN?" (lockctl.forgot) */
+int lc_forgot_register(struct lockctl *lc);
+
 /* mine.c: My door code and Recent openings (after a PIN log-in) */
 int lc_mine_register(struct lockctl *lc);
 void lc_mine_wipe(struct lockctl *lc);
 
-/* doorkiosk.c: the door-code keypad, the door kiosk's home, lockctl.opened */
+/* doorkiosk.c: the door-code keypad, the door kiosk's home */
 int lc_door_register(struct lockctl *lc);
 void lc_door_wipe(struct lockctl *lc);
-/* The [kiosk] door of this kiosk, "" for a lobby kiosk. */
-const char *lc_kiosk_door(const struct lockctl *lc);
-/* The door opened for a (relay on): lockctl.opened says so for its unlock
- * time, then the kiosk goes home. */
-void lc_opened_show(struct lockctl *lc, struct gh_ui *ui, const struct gh_location *door,
-                    const struct gh_account *a);
 
 /* commands.c */
 int lc_commands_register(struct lockctl *lc);

@@ -55,8 +55,6 @@ void lc_screens_wipe(struct lockctl *lc)
     wipe(lc->search, sizeof lc->search);
     lc->login_err[0] = '\0';
     lc->refused[0] = '\0';
-    lc_door_wipe(lc);
-    lc_mine_wipe(lc);
 }
 
 /* ---- loading what the person may do ------------------------------------- */
@@ -135,15 +133,6 @@ static void login_leave(void *state)
     lc->refused[0] = '\0';
 }
 
-static void trim(char *b)
-{
-    size_t n = strlen(b);
-    while (n && b[n - 1] == ' ')
-        b[--n] = '\0';
-    size_t k = strspn(b, " ");
-    memmove(b, b + k, strlen(b + k) + 1);
-}
-
 /* The core's reasons are sentence fragments ("your account is waiting for
  * approval"); on their own line they start with a capital and end with a
  * full stop. */
@@ -163,25 +152,25 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
 {
     struct gh_store *st = lc->host->store;
     struct gh_account a;
-    size_t n = strlen(lc->pin);
 
     lc->refused[0] = '\0';
-    trim(lc->who);
+    lc->core->trim(lc->who, lc->who, sizeof lc->who);
     if (!lc->who[0]) {
         snprintf(lc->login_err, sizeof lc->login_err, "%s",
                  _("Type your email address or mobile number first."));
         lc->u->focus(ui, "lockctl.who");
         return;
     }
-    if (n < 4 || n > 8) {
+    if (lc->core->pin_format_ok(lc->pin, NULL, 0) != 0) {   /* the core's one PIN rule */
         snprintf(lc->login_err, sizeof lc->login_err, "%s", _("A PIN has 4 to 8 digits."));
         lc->u->focus(ui, "lockctl.pin");
         return;
     }
     /* Behind the kiosk-wide log-in throttle when the core has it (throttle.h). */
+    char kiosk[256];
+    lc->core->settings_read(st, GH_SETTING_KIOSK_NAME, kiosk, sizeof kiosk);
     enum gh_status r = GH_HAS(lc->core, auth_kiosk_login)
-        ? lc->core->auth_kiosk_login(st, lc->core->settings_get(st, GH_SETTING_KIOSK_NAME),
-                                     lc->who, lc->pin, &a, NULL)
+        ? lc->core->auth_kiosk_login(st, kiosk, lc->who, lc->pin, &a, NULL)
         : lc->core->auth_login(st, "kiosk", lc->who, lc->pin, &a);
     wipe(lc->pin, sizeof lc->pin);
     switch (r) {
@@ -200,7 +189,7 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
         lc->u->focus(ui, NULL);
         return;
     default:
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock log-in failed: %s",
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "unlock log-in failed: %s",
                       lc->core->errmsg(st));
         snprintf(lc->login_err, sizeof lc->login_err, "%s",
                  _("Log-in is not available right now. Please try again."));
@@ -245,21 +234,6 @@ static void login_draw(void *state, struct gh_ui *ui)
 }
 
 /* ---- lockctl.doors ----------------------------------------------------- */
-
-const char *lc_door_unavailable(struct lockctl *lc, const struct gh_location *l)
-{
-    if (!l->relay_board[0])
-        return _("no lock is wired to this door");
-    if (!lc->mgr)
-        return _("the lock controller is not working");
-    switch (gh_relay_channel_status(lc->mgr, l->relay_board, l->relay_channel)) {
-    case GH_OK: return NULL;
-    case GH_E_UNAVAILABLE: return _("its lock board is disconnected");
-    case GH_E_NOTFOUND: return _("its lock board was not found");
-    case GH_E_REFUSED: return _("two lock boards have the same ID (staff must rename one)");
-    default: return _("its lock is wired to a relay its board does not have");
-    }
-}
 
 /* Case-insensitive substring, ASCII letters folded. */
 static int contains_ci(const char *hay, const char *needle)
@@ -323,7 +297,7 @@ static int open_door(struct lockctl *lc, struct gh_ui *ui, struct lc_door *door)
                 n && strchr(".!?", d.reason[n - 1]) ? "" : ".");
     } else if (!d.allowed) {
         /* The decision itself failed (database): nothing was tried. */
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock decision: %s", why);
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "unlock decision: %s", why);
         set_msg(s, GH_UI_ERROR, _("%s can't be opened right now. Please try again."), l->name);
     } else {
         set_msg(s, GH_UI_ERROR, _("%s could not be opened: the lock did not respond. "
@@ -535,7 +509,7 @@ int lc_session_start(struct lockctl *lc, struct gh_ui *ui, const struct gh_accou
     s->acct = *a;
     lc->core->account_actor(&s->acct, s->actor, sizeof s->actor);
     if (session_load(lc) != GH_OK) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "door list: %s", lc->core->errmsg(st));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "door list: %s", lc->core->errmsg(st));
         session_free(s);
         snprintf(msg, msglen, "%s", _("Your doors can't be shown right now. Please try again."));
         return -1;
@@ -572,8 +546,7 @@ int lc_screens_register(struct lockctl *lc)
         .visible = tile_visible };
     const struct gh_host *h = lc->host;
     if (h->register_screen(h->ctx, &login) != 0 || h->register_screen(h->ctx, &doors) != 0 ||
-        h->register_tile(h->ctx, &tile) != 0 || lc_door_register(lc) != 0 ||
-        lc_mine_register(lc) != 0 || lc_forgot_register(lc) != 0)
+        h->register_tile(h->ctx, &tile) != 0)
         return -1;
     return 0;
 }

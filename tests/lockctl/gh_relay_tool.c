@@ -14,7 +14,7 @@
  *
  * Opening the manager switches every relay off (the rule at start-up); "list"
  * shows what was on before that (found=). "on", "off" and "rename" leave the
- * relays as they are when the tool exits (gh_relay_mgr_close_keep), so
+ * relays as they are when the tool exits (lc_relay_mgr_close_keep), so
  * another program can see them; everything else switches all off at exit.
  * Exit status 0 on success, 1 on a relay error, 2 on usage.
  */
@@ -26,7 +26,7 @@
 #include "gatehouse/clock.h"
 #include "relay.h"
 
-static void print_event(void *user, enum gh_relay_event ev, const struct gh_relay_board_info *b)
+static void print_event(void *user, enum lc_relay_event ev, const struct lc_relay_board_info *b)
 {
     static const char *const names[] = {"found", "lost", "failing", "duplicate", "recovered",
                                         "renamed"};
@@ -36,7 +36,7 @@ static void print_event(void *user, enum gh_relay_event ev, const struct gh_rela
     fflush(stdout);
 }
 
-static void print_board(void *user, const struct gh_relay_board_info *b)
+static void print_board(void *user, const struct lc_relay_board_info *b)
 {
     (void)user;
     static const char *const st[] = {"ok", "duplicate", "unavailable", "failing"};
@@ -50,32 +50,32 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gh-relay-tool list|on|off|pulse|alloff|rename ...\n");
         return 2;
     }
-    struct gh_relay_mgr *m = NULL;
+    struct lc_relay_mgr *m = NULL;
     int watching = strcmp(argv[1], "watch") == 0;
-    struct gh_relay_config cfg = {.on_event = print_event, .user = &watching};
-    enum gh_status st = gh_relay_mgr_open(&m, &cfg);
+    struct lc_relay_config cfg = {.on_event = print_event, .user = &watching};
+    enum gh_status st = lc_relay_mgr_open(&m, &cfg);
     if (st != GH_OK) {
-        fprintf(stderr, "gh-relay-tool: %s: %s\n", gh_strerror(st), gh_relay_mgr_errmsg(m));
-        gh_relay_mgr_close(m);
+        fprintf(stderr, "gh-relay-tool: %s: %s\n", gh_strerror(st), lc_relay_mgr_errmsg(m));
+        lc_relay_mgr_close(m);
         return 1;
     }
     const char *cmd = argv[1];
     int keep_state = 0;
     if (strcmp(cmd, "list") == 0) {
-        gh_relay_list(m, print_board, NULL);
+        lc_relay_list(m, print_board, NULL);
     } else if ((strcmp(cmd, "on") == 0 || strcmp(cmd, "off") == 0) && argc == 4) {
-        st = gh_relay_set(m, argv[2], atoi(argv[3]), strcmp(cmd, "on") == 0);
+        st = lc_relay_set(m, argv[2], atoi(argv[3]), strcmp(cmd, "on") == 0);
         keep_state = 1;
     } else if (strcmp(cmd, "pulse") == 0 && argc == 5) {
-        st = gh_relay_pulse(m, argv[2], atoi(argv[3]), atoi(argv[4]));
+        st = lc_relay_pulse(m, argv[2], atoi(argv[3]), atoi(argv[4]));
         /* Bounded wait: the pulse time plus one second. */
         int64_t end = gh_clock_mono_ms() + atoi(argv[4]) + 1000;
-        while (st == GH_OK && gh_relay_mgr_next_deadline(m) != INT64_MAX &&
+        while (st == GH_OK && lc_relay_mgr_next_deadline(m) != INT64_MAX &&
                gh_clock_mono_ms() < end) {
             struct timespec ts = {0, 5 * 1000000};
             nanosleep(&ts, NULL);   /* a test tool may wait; the layer never does */
-            st = gh_relay_mgr_poll(m, gh_clock_mono_ms());
-            if (gh_relay_mgr_next_deadline(m) > gh_clock_mono_ms() + 500)
+            st = lc_relay_mgr_poll(m, gh_clock_mono_ms());
+            if (lc_relay_mgr_next_deadline(m) > gh_clock_mono_ms() + 500)
                 break;   /* only the periodic rescan left */
         }
     } else if (watching && argc == 3) {
@@ -86,26 +86,26 @@ int main(int argc, char **argv)
         while (gh_clock_mono_ms() < end) {
             struct timespec ts = {0, 10 * 1000000};
             nanosleep(&ts, NULL);
-            gh_relay_mgr_poll(m, gh_clock_mono_ms());
+            lc_relay_mgr_poll(m, gh_clock_mono_ms());
         }
         st = GH_OK;
     } else if (strcmp(cmd, "alloff") == 0) {
-        st = gh_relay_all_off(m);
+        st = lc_relay_mgr_all_off(m);
     } else if (strcmp(cmd, "rename") == 0 && argc == 4) {
-        st = gh_relay_rename(m, argv[2], argv[3]);
+        st = lc_relay_rename(m, argv[2], argv[3]);
         keep_state = 1;
     } else {
         fprintf(stderr, "gh-relay-tool: bad command\n");
-        gh_relay_mgr_close(m);
+        lc_relay_mgr_close(m);
         return 2;
     }
     if (st != GH_OK)
-        fprintf(stderr, "gh-relay-tool: %s: %s\n", gh_strerror(st), gh_relay_mgr_errmsg(m));
+        fprintf(stderr, "gh-relay-tool: %s: %s\n", gh_strerror(st), lc_relay_mgr_errmsg(m));
     if (keep_state) {
         /* Leave the relay as set, for the other program to see. */
-        gh_relay_mgr_close_keep(m);
+        lc_relay_mgr_close_keep(m);
     } else {
-        gh_relay_mgr_close(m);
+        lc_relay_mgr_close(m);
     }
     return st == GH_OK ? 0 : 1;
 }

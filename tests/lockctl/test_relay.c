@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include "gatehouse/clock.h"
 #include "gh_sim.h"
 #include "lc_alloff.h"
@@ -28,21 +30,21 @@
 #define MAX_EVENTS 64
 
 struct seen {
-    enum gh_relay_event ev;
-    char id[GH_RELAY_ID_MAX];
-    enum gh_relay_board_status status;
+    enum lc_relay_event ev;
+    char id[LC_RELAY_ID_MAX];
+    enum lc_relay_board_status status;
     char line[400];
 };
 
 struct fx {
     struct gh_sim *sim;
-    struct gh_relay_mgr *m;
-    struct gh_relay_config cfg;
+    struct lc_relay_mgr *m;
+    struct lc_relay_config cfg;
     struct seen ev[MAX_EVENTS];
     int nev;
 };
 
-static void on_event(void *user, enum gh_relay_event ev, const struct gh_relay_board_info *b)
+static void on_event(void *user, enum lc_relay_event ev, const struct lc_relay_board_info *b)
 {
     struct fx *f = user;
     if (f->nev >= MAX_EVENTS)
@@ -54,7 +56,7 @@ static void on_event(void *user, enum gh_relay_event ev, const struct gh_relay_b
     snprintf(s->line, sizeof s->line, "%s", b->line);
 }
 
-static int count_events(const struct fx *f, enum gh_relay_event ev, const char *id)
+static int count_events(const struct fx *f, enum lc_relay_event ev, const char *id)
 {
     int n = 0;
     for (int i = 0; i < f->nev; i++)
@@ -65,13 +67,13 @@ static int count_events(const struct fx *f, enum gh_relay_event ev, const char *
 
 struct listing {
     int n;
-    struct gh_relay_board_info b[16];
-    char ids[16][GH_RELAY_ID_MAX];
+    struct lc_relay_board_info b[16];
+    char ids[16][LC_RELAY_ID_MAX];
     char fams[16][16];
     char lines[16][400];
 };
 
-static void collect(void *user, const struct gh_relay_board_info *b)
+static void collect(void *user, const struct lc_relay_board_info *b)
 {
     struct listing *l = user;
     if (l->n >= 16)
@@ -122,7 +124,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    gh_relay_mgr_close(f->m);
+    lc_relay_mgr_close(f->m);
     gh_sim_free(f->sim);
     gh_clock_set_virtual(0);
     free(f);
@@ -131,14 +133,14 @@ static int teardown(void **state)
 
 static void open_mgr(struct fx *f)
 {
-    enum gh_status st = gh_relay_mgr_open(&f->m, &f->cfg);
+    enum gh_status st = lc_relay_mgr_open(&f->m, &f->cfg);
     if (st != GH_OK)
-        fail_msg("gh_relay_mgr_open: %s: %s", gh_strerror(st), gh_relay_mgr_errmsg(f->m));
+        fail_msg("lc_relay_mgr_open: %s: %s", gh_strerror(st), lc_relay_mgr_errmsg(f->m));
 }
 
 static enum gh_status poll_now(struct fx *f)
 {
-    return gh_relay_mgr_poll(f->m, gh_clock_mono_ms());
+    return lc_relay_mgr_poll(f->m, gh_clock_mono_ms());
 }
 
 /* Polls (advancing virtual time by step ms each round, and real time a
@@ -165,7 +167,7 @@ struct want_status {
 static int channel_is(struct fx *f, const void *arg)
 {
     const struct want_status *w = arg;
-    return gh_relay_channel_status(f->m, w->id, 1) == w->st;
+    return lc_relay_channel_status(f->m, w->id, 1) == w->st;
 }
 
 /* ---- discovery ---------------------------------------------------------- */
@@ -184,9 +186,9 @@ static void test_discovery_both_families_all_off_at_start(void **state)
     open_mgr(f);
 
     struct listing l = {0};
-    assert_int_equal(gh_relay_list(f->m, collect, &l), 2);
-    int i = find_listed(&l, "ABCDE", GH_RELAY_BOARD_OK);
-    int k = find_listed(&l, "FT000042", GH_RELAY_BOARD_OK);
+    assert_int_equal(lc_relay_list(f->m, collect, &l), 2);
+    int i = find_listed(&l, "ABCDE", LC_RELAY_BOARD_OK);
+    int k = find_listed(&l, "FT000042", LC_RELAY_BOARD_OK);
     assert_true(i >= 0 && k >= 0);
     assert_string_equal(l.fams[i], "dcttech");
     assert_string_equal(l.fams[k], "ftdi");
@@ -199,21 +201,21 @@ static void test_discovery_both_families_all_off_at_start(void **state)
     /* What the hardware shows: everything off. */
     assert_int_equal(gh_sim_state(d), 0);
     assert_int_equal(gh_sim_state(t), 0);
-    assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "ABCDE"), 1);
-    assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "FT000042"), 1);
+    assert_int_equal(count_events(f, LC_RELAY_EV_FOUND, "ABCDE"), 1);
+    assert_int_equal(count_events(f, LC_RELAY_EV_FOUND, "FT000042"), 1);
     assert_non_null(strstr(l.lines[i], "ABCDE"));
     /* The FOUND event tells the log that relays were on and were switched off. */
     int announced = 0;
     for (int e = 0; e < f->nev; e++)
-        if (f->ev[e].ev == GH_RELAY_EV_FOUND && strcmp(f->ev[e].id, "ABCDE") == 0)
+        if (f->ev[e].ev == LC_RELAY_EV_FOUND && strcmp(f->ev[e].id, "ABCDE") == 0)
             announced = strstr(f->ev[e].line, "were on when found: switched off") != NULL;
     assert_true(announced);
     /* The kernel driver had to be detached for us to claim. */
     assert_false(gh_sim_driver_bound(d));
     assert_false(gh_sim_driver_bound(t));
-    assert_int_equal(gh_relay_channel_status(f->m, "ABCDE", 2), GH_OK);
-    assert_int_equal(gh_relay_channel_status(f->m, "ABCDE", 3), GH_E_INVALID);
-    assert_int_equal(gh_relay_channel_status(f->m, "NOSUCH", 1), GH_E_NOTFOUND);
+    assert_int_equal(lc_relay_channel_status(f->m, "ABCDE", 2), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "ABCDE", 3), GH_E_INVALID);
+    assert_int_equal(lc_relay_channel_status(f->m, "NOSUCH", 1), GH_E_NOTFOUND);
 }
 
 /* TESTING.md: 16c0:05df and 0403:6001 are shared IDs; a device is ours only
@@ -237,7 +239,7 @@ static void test_match_strings_not_ids_alone(void **state)
     gh_sim_set_state(real, 0x80);
     open_mgr(f);
     struct listing l = {0};
-    assert_int_equal(gh_relay_list(f->m, collect, &l), 1);
+    assert_int_equal(lc_relay_list(f->m, collect, &l), 1);
     assert_string_equal(l.ids[0], "REAL1");
     assert_int_equal(l.b[0].channels, 8);
     assert_int_equal(gh_sim_state(real), 0);
@@ -246,12 +248,12 @@ static void test_match_strings_not_ids_alone(void **state)
     assert_true(gh_sim_driver_bound(vusb));
     assert_true(gh_sim_driver_bound(odd));
     assert_true(gh_sim_driver_bound(uart));
-    assert_int_equal(gh_relay_channel_status(f->m, "GADGT", 1), GH_E_NOTFOUND);
-    assert_int_equal(gh_relay_channel_status(f->m, "A600XYZ", 1), GH_E_NOTFOUND);
+    assert_int_equal(lc_relay_channel_status(f->m, "GADGT", 1), GH_E_NOTFOUND);
+    assert_int_equal(lc_relay_channel_status(f->m, "A600XYZ", 1), GH_E_NOTFOUND);
     /* A rescan does not reopen them either. */
     struct gh_sim_counts c0, c1;
     gh_sim_counts(uart, &c0);
-    assert_int_equal(gh_relay_mgr_rescan(f->m), GH_OK);
+    assert_int_equal(lc_relay_mgr_rescan(f->m), GH_OK);
     gh_sim_counts(uart, &c1);
     assert_int_equal(c1.urbs, c0.urbs);
 }
@@ -268,7 +270,7 @@ static void test_ftdi_only_configured_serials(void **state)
     gh_sim_set_state(other, 0x3);
     open_mgr(f);
     struct listing l = {0};
-    assert_int_equal(gh_relay_list(f->m, collect, &l), 1);
+    assert_int_equal(lc_relay_list(f->m, collect, &l), 1);
     assert_string_equal(l.ids[0], "FTDOOR1");
     assert_false(gh_sim_driver_bound(mine));
     assert_true(gh_sim_driver_bound(other));
@@ -282,11 +284,11 @@ static void test_shutdown_all_off_and_driver_back(void **state)
     struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "SHUT1", 4);
     struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTSHUT", 4);
     open_mgr(f);
-    assert_int_equal(gh_relay_set(f->m, "SHUT1", 3, 1), GH_OK);
-    assert_int_equal(gh_relay_set(f->m, "FTSHUT", 4, 1), GH_OK);
+    assert_int_equal(lc_relay_set(f->m, "SHUT1", 3, 1), GH_OK);
+    assert_int_equal(lc_relay_set(f->m, "FTSHUT", 4, 1), GH_OK);
     assert_int_equal(gh_sim_state(d), 0x4);
     assert_int_equal(gh_sim_state(t), 0x8);
-    gh_relay_mgr_close(f->m);
+    lc_relay_mgr_close(f->m);
     f->m = NULL;
     assert_int_equal(gh_sim_state(d), 0);
     assert_int_equal(gh_sim_state(t), 0);
@@ -305,15 +307,15 @@ static void test_pulse_on_then_off_after_unlock_ms(void **state)
     open_mgr(f);
     struct gh_sim_counts c0, c1;
     gh_sim_counts(d, &c0);
-    uint64_t t0 = gh_relay_mgr_transfers(f->m);
+    uint64_t t0 = lc_relay_mgr_transfers(f->m);
 
-    assert_int_equal(gh_relay_pulse(f->m, "DOOR1", 2, 5000), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "DOOR1", 2, 5000), GH_OK);
     assert_int_equal(gh_sim_state(d), 0x2);
     gh_sim_counts(d, &c1);
     assert_int_equal(c1.relay_transfers - c0.relay_transfers, 2);   /* SET + GET_REPORT */
     assert_int_equal(c1.urbs - c0.urbs, 2);
-    assert_int_equal(gh_relay_mgr_transfers(f->m) - t0, 2);
-    assert_int_equal(gh_relay_mgr_next_deadline(f->m) <= gh_clock_mono_ms() + 5000, 1);
+    assert_int_equal(lc_relay_mgr_transfers(f->m) - t0, 2);
+    assert_int_equal(lc_relay_mgr_next_deadline(f->m) <= gh_clock_mono_ms() + 5000, 1);
 
     poll_now(f);
     assert_int_equal(gh_sim_state(d), 0x2);
@@ -339,13 +341,13 @@ static void test_pulse_follows_configured_clock(void **state)
     f->cfg.mono_ms = host_clock;
     struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "HOSTC", 1);
     open_mgr(f);
-    assert_int_equal(gh_relay_pulse(f->m, "HOSTC", 1, 2000), GH_OK);
-    assert_int_equal(gh_relay_mgr_next_deadline(f->m), host_clock_ms + 2000);
+    assert_int_equal(lc_relay_pulse(f->m, "HOSTC", 1, 2000), GH_OK);
+    assert_int_equal(lc_relay_mgr_next_deadline(f->m), host_clock_ms + 2000);
     gh_clock_advance(5000);                 /* the core's clock: not ours */
-    gh_relay_mgr_poll(f->m, host_clock_ms + 1999);
+    lc_relay_mgr_poll(f->m, host_clock_ms + 1999);
     assert_int_equal(gh_sim_state(d), 0x1);
     host_clock_ms += 2000;
-    gh_relay_mgr_poll(f->m, host_clock_ms);
+    lc_relay_mgr_poll(f->m, host_clock_ms);
     assert_int_equal(gh_sim_state(d), 0);
 }
 
@@ -354,24 +356,24 @@ static void test_pulse_ftdi_keeps_other_relays(void **state)
     struct fx *f = *state;
     struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTDOOR", 8);
     open_mgr(f);
-    assert_int_equal(gh_relay_set(f->m, "FTDOOR", 1, 1), GH_OK);
-    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 8, 3000), GH_OK);
+    assert_int_equal(lc_relay_set(f->m, "FTDOOR", 1, 1), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "FTDOOR", 8, 3000), GH_OK);
     assert_int_equal(gh_sim_state(t), 0x81);
     gh_clock_advance(3000);
     poll_now(f);
     assert_int_equal(gh_sim_state(t), 0x01);   /* only the pulsed relay went off */
     /* A second pulse during the first extends it. */
-    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 5, 1000), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "FTDOOR", 5, 1000), GH_OK);
     gh_clock_advance(500);
-    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 5, 1000), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "FTDOOR", 5, 1000), GH_OK);
     gh_clock_advance(600);
     poll_now(f);
     assert_int_equal(gh_sim_state(t), 0x11);
     gh_clock_advance(400);
     poll_now(f);
     assert_int_equal(gh_sim_state(t), 0x01);
-    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 9, 1000), GH_E_INVALID);
-    assert_int_equal(gh_relay_pulse(f->m, "FTDOOR", 1, 0), GH_E_INVALID);
+    assert_int_equal(lc_relay_pulse(f->m, "FTDOOR", 9, 1000), GH_E_INVALID);
+    assert_int_equal(lc_relay_pulse(f->m, "FTDOOR", 1, 0), GH_E_INVALID);
 }
 
 /* ---- duplicates and rename ---------------------------------------------- */
@@ -385,35 +387,35 @@ static void test_duplicate_ids_both_refused(void **state)
     struct gh_sim_board *b = gh_sim_add_dcttech(f->sim, "TWINS", 2);
     open_mgr(f);
     struct listing l = {0};
-    gh_relay_list(f->m, collect, &l);
+    lc_relay_list(f->m, collect, &l);
     assert_int_equal(l.n, 2);
-    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_DUPLICATE);
-    assert_int_equal(l.b[1].status, GH_RELAY_BOARD_DUPLICATE);
+    assert_int_equal(l.b[0].status, LC_RELAY_BOARD_DUPLICATE);
+    assert_int_equal(l.b[1].status, LC_RELAY_BOARD_DUPLICATE);
     assert_non_null(strstr(l.lines[0], "rename"));
-    assert_int_equal(count_events(f, GH_RELAY_EV_DUPLICATE, "TWINS"), 2);
+    assert_int_equal(count_events(f, LC_RELAY_EV_DUPLICATE, "TWINS"), 2);
 
-    assert_int_equal(gh_relay_pulse(f->m, "TWINS", 1, 1000), GH_E_REFUSED);
-    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "gatehousectl relay rename TWINS"));
+    assert_int_equal(lc_relay_pulse(f->m, "TWINS", 1, 1000), GH_E_REFUSED);
+    assert_non_null(strstr(lc_relay_mgr_errmsg(f->m), "gatehousectl relay rename TWINS"));
     assert_int_equal(gh_sim_state(a), 0);
     assert_int_equal(gh_sim_state(b), 0);
-    assert_int_equal(gh_relay_rename(f->m, "TWINS", "SOLO1"), GH_E_REFUSED);
-    assert_int_equal(gh_relay_channel_status(f->m, "TWINS", 1), GH_E_REFUSED);
+    assert_int_equal(lc_relay_rename(f->m, "TWINS", "SOLO1"), GH_E_REFUSED);
+    assert_int_equal(lc_relay_channel_status(f->m, "TWINS", 1), GH_E_REFUSED);
 
     /* Unplug one: the other is the only TWINS now, and usable. */
     gh_sim_unplug(b);
-    assert_int_equal(gh_relay_mgr_rescan(f->m), GH_OK);
-    assert_int_equal(gh_relay_channel_status(f->m, "TWINS", 1), GH_OK);
-    assert_int_equal(gh_relay_pulse(f->m, "TWINS", 1, 1000), GH_OK);
+    assert_int_equal(lc_relay_mgr_rescan(f->m), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "TWINS", 1), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "TWINS", 1, 1000), GH_OK);
     assert_int_equal(gh_sim_state(a), 0x1);
     memset(&l, 0, sizeof l);
-    assert_int_equal(gh_relay_list(f->m, collect, &l), 1);
+    assert_int_equal(lc_relay_list(f->m, collect, &l), 1);
 
     /* Rename it, plug the other back: two boards, two names, both fine. */
-    assert_int_equal(gh_relay_rename(f->m, "TWINS", "SOLO1"), GH_OK);
+    assert_int_equal(lc_relay_rename(f->m, "TWINS", "SOLO1"), GH_OK);
     gh_sim_replug(b);
-    assert_int_equal(gh_relay_mgr_rescan(f->m), GH_OK);
-    assert_int_equal(gh_relay_channel_status(f->m, "SOLO1", 1), GH_OK);
-    assert_int_equal(gh_relay_channel_status(f->m, "TWINS", 1), GH_OK);
+    assert_int_equal(lc_relay_mgr_rescan(f->m), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "SOLO1", 1), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "TWINS", 1), GH_OK);
 }
 
 /* FTDI boards are named by their USB serial, which we cannot change: the
@@ -425,14 +427,14 @@ static void test_duplicate_ftdi_serials_refused(void **state)
     struct gh_sim_board *b = gh_sim_add_ftdi(f->sim, "FTSAME", 8);
     open_mgr(f);
     struct listing l = {0};
-    assert_int_equal(gh_relay_list(f->m, collect, &l), 2);
-    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_DUPLICATE);
-    assert_int_equal(l.b[1].status, GH_RELAY_BOARD_DUPLICATE);
+    assert_int_equal(lc_relay_list(f->m, collect, &l), 2);
+    assert_int_equal(l.b[0].status, LC_RELAY_BOARD_DUPLICATE);
+    assert_int_equal(l.b[1].status, LC_RELAY_BOARD_DUPLICATE);
     assert_non_null(strstr(l.lines[0], "cannot be changed here"));
-    assert_int_equal(gh_relay_pulse(f->m, "FTSAME", 1, 1000), GH_E_REFUSED);
+    assert_int_equal(lc_relay_pulse(f->m, "FTSAME", 1, 1000), GH_E_REFUSED);
     assert_int_equal(gh_sim_state(a), 0);
     assert_int_equal(gh_sim_state(b), 0);
-    assert_int_equal(gh_relay_rename(f->m, "FTSAME", "OTHER"), GH_E_REFUSED);
+    assert_int_equal(lc_relay_rename(f->m, "FTSAME", "OTHER"), GH_E_REFUSED);
 }
 
 static void test_rename_dcttech_board(void **state)
@@ -444,29 +446,29 @@ static void test_rename_dcttech_board(void **state)
     open_mgr(f);
     char id[16];
 
-    assert_int_equal(gh_relay_rename(f->m, "OLDID", "AB"), GH_E_INVALID);
-    assert_int_equal(gh_relay_rename(f->m, "OLDID", "ABCDEF"), GH_E_INVALID);
-    assert_int_equal(gh_relay_rename(f->m, "OLDID", "AB CD"), GH_E_INVALID);
-    assert_int_equal(gh_relay_rename(f->m, "OLDID", "AB\tCD"), GH_E_INVALID);
-    assert_int_equal(gh_relay_rename(f->m, "OLDID", "TAKEN"), GH_E_EXISTS);
-    assert_int_equal(gh_relay_rename(f->m, "NOSUCH", "NEWID"), GH_E_NOTFOUND);
-    assert_int_equal(gh_relay_rename(f->m, "FTSER1", "NEWID"), GH_E_REFUSED);
+    assert_int_equal(lc_relay_rename(f->m, "OLDID", "AB"), GH_E_INVALID);
+    assert_int_equal(lc_relay_rename(f->m, "OLDID", "ABCDEF"), GH_E_INVALID);
+    assert_int_equal(lc_relay_rename(f->m, "OLDID", "AB CD"), GH_E_INVALID);
+    assert_int_equal(lc_relay_rename(f->m, "OLDID", "AB\tCD"), GH_E_INVALID);
+    assert_int_equal(lc_relay_rename(f->m, "OLDID", "TAKEN"), GH_E_EXISTS);
+    assert_int_equal(lc_relay_rename(f->m, "NOSUCH", "NEWID"), GH_E_NOTFOUND);
+    assert_int_equal(lc_relay_rename(f->m, "FTSER1", "NEWID"), GH_E_REFUSED);
     gh_sim_id(d, id, sizeof id);
     assert_string_equal(id, "OLDID");
 
-    assert_int_equal(gh_relay_rename(f->m, "OLDID", "NEW-1"), GH_OK);
+    assert_int_equal(lc_relay_rename(f->m, "OLDID", "NEW-1"), GH_OK);
     gh_sim_id(d, id, sizeof id);
     assert_string_equal(id, "NEW-1");          /* in the board's EEPROM */
-    assert_int_equal(count_events(f, GH_RELAY_EV_RENAMED, "NEW-1"), 1);
-    assert_int_equal(gh_relay_channel_status(f->m, "OLDID", 1), GH_E_NOTFOUND);
-    assert_int_equal(gh_relay_pulse(f->m, "NEW-1", 4, 100), GH_OK);
+    assert_int_equal(count_events(f, LC_RELAY_EV_RENAMED, "NEW-1"), 1);
+    assert_int_equal(lc_relay_channel_status(f->m, "OLDID", 1), GH_E_NOTFOUND);
+    assert_int_equal(lc_relay_pulse(f->m, "NEW-1", 4, 100), GH_OK);
     assert_int_equal(gh_sim_state(d), 0x8);
 
     /* A new manager (the next start) finds it under its new name. */
-    gh_relay_mgr_close(f->m);
+    lc_relay_mgr_close(f->m);
     f->m = NULL;
     open_mgr(f);
-    assert_int_equal(gh_relay_channel_status(f->m, "NEW-1", 1), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "NEW-1", 1), GH_OK);
 }
 
 /* ---- unplug and replug -------------------------------------------------- */
@@ -481,21 +483,21 @@ static void test_unplug_mid_pulse_then_replug_periodic_rescan(void **state)
     f->cfg.rescan_ms = 1000;
     struct gh_sim_board *d = gh_sim_add_dcttech(f->sim, "GONE1", 2);
     open_mgr(f);
-    assert_false(gh_relay_mgr_uses_hotplug(f->m));
-    assert_int_equal(gh_relay_pulse(f->m, "GONE1", 1, 5000), GH_OK);
+    assert_false(lc_relay_mgr_uses_hotplug(f->m));
+    assert_int_equal(lc_relay_pulse(f->m, "GONE1", 1, 5000), GH_OK);
     assert_int_equal(gh_sim_state(d), 0x1);
 
     gh_sim_unplug(d);
     /* The next transfer meets NO_DEVICE: unavailable at once. */
-    assert_int_equal(gh_relay_pulse(f->m, "GONE1", 2, 5000), GH_E_UNAVAILABLE);
-    assert_int_equal(gh_relay_channel_status(f->m, "GONE1", 1), GH_E_UNAVAILABLE);
-    assert_int_equal(count_events(f, GH_RELAY_EV_LOST, "GONE1"), 1);
+    assert_int_equal(lc_relay_pulse(f->m, "GONE1", 2, 5000), GH_E_UNAVAILABLE);
+    assert_int_equal(lc_relay_channel_status(f->m, "GONE1", 1), GH_E_UNAVAILABLE);
+    assert_int_equal(count_events(f, LC_RELAY_EV_LOST, "GONE1"), 1);
     gh_clock_advance(6000);   /* the pulse's end passes while it is away */
     assert_int_equal(poll_now(f), GH_OK);
     struct listing l = {0};
-    gh_relay_list(f->m, collect, &l);
+    lc_relay_list(f->m, collect, &l);
     assert_int_equal(l.n, 1);
-    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_UNAVAILABLE);
+    assert_int_equal(l.b[0].status, LC_RELAY_BOARD_UNAVAILABLE);
     assert_non_null(strstr(l.lines[0], "unavailable"));
 
     /* It comes back with a relay stuck on (a reset mid-pulse): off it goes. */
@@ -504,8 +506,8 @@ static void test_unplug_mid_pulse_then_replug_periodic_rescan(void **state)
     struct want_status w = {"GONE1", GH_OK};
     assert_true(poll_until(f, channel_is, &w, 250));
     assert_int_equal(gh_sim_state(d), 0);
-    assert_int_equal(count_events(f, GH_RELAY_EV_FOUND, "GONE1"), 2);
-    assert_int_equal(gh_relay_pulse(f->m, "GONE1", 2, 1000), GH_OK);
+    assert_int_equal(count_events(f, LC_RELAY_EV_FOUND, "GONE1"), 2);
+    assert_int_equal(lc_relay_pulse(f->m, "GONE1", 2, 1000), GH_OK);
     assert_int_equal(gh_sim_state(d), 0x2);
     gh_clock_advance(1000);
     poll_now(f);
@@ -519,13 +521,13 @@ static void test_unplug_and_replug_hotplug(void **state)
     struct fx *f = *state;
     struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTHOT1", 4);
     open_mgr(f);
-    if (!gh_relay_mgr_uses_hotplug(f->m))
-        skip();
-    assert_int_equal(gh_relay_pulse(f->m, "FTHOT1", 2, 5000), GH_OK);
+    if (!lc_relay_mgr_uses_hotplug(f->m))
+        gh_skip("libusb has no hotplug here");
+    assert_int_equal(lc_relay_pulse(f->m, "FTHOT1", 2, 5000), GH_OK);
     gh_sim_unplug(t);
     struct want_status gone = {"FTHOT1", GH_E_UNAVAILABLE};
     assert_true(poll_until(f, channel_is, &gone, 0));
-    assert_int_equal(count_events(f, GH_RELAY_EV_LOST, "FTHOT1"), 1);
+    assert_int_equal(count_events(f, LC_RELAY_EV_LOST, "FTHOT1"), 1);
     gh_sim_set_state(t, 0xf);
     gh_sim_replug(t);
     struct want_status back = {"FTHOT1", GH_OK};
@@ -543,28 +545,28 @@ static void test_board_failing_at_discovery_retried(void **state)
     gh_sim_set_state(d, 0x2);
     gh_sim_fault_stall(d, 1);
     open_mgr(f);
-    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "cannot take it over"));
-    assert_int_equal(gh_relay_channel_status(f->m, "SLOW1", 1), GH_E_NOTFOUND);
-    assert_true(gh_relay_mgr_next_deadline(f->m) <= gh_clock_mono_ms() + 1000);
+    assert_non_null(strstr(lc_relay_mgr_errmsg(f->m), "cannot take it over"));
+    assert_int_equal(lc_relay_channel_status(f->m, "SLOW1", 1), GH_E_NOTFOUND);
+    assert_true(lc_relay_mgr_next_deadline(f->m) <= gh_clock_mono_ms() + 1000);
     gh_clock_advance(1000);
     poll_now(f);
-    assert_int_equal(gh_relay_channel_status(f->m, "SLOW1", 1), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "SLOW1", 1), GH_OK);
     assert_int_equal(gh_sim_state(d), 0);
 
     /* One that cannot even tell its name at first is not written off as
      * "not a relay board": it is looked at again too. */
     struct gh_sim_board *e = gh_sim_add_dcttech(f->sim, "SLOW2", 2);
     gh_sim_set_state(e, 0x1);
-    gh_relay_mgr_close(f->m);
+    lc_relay_mgr_close(f->m);
     f->m = NULL;
     gh_sim_fault_stall_strings(e, 2);
     open_mgr(f);
-    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "cannot read its name"));
-    assert_int_equal(gh_relay_channel_status(f->m, "SLOW2", 1), GH_E_NOTFOUND);
+    assert_non_null(strstr(lc_relay_mgr_errmsg(f->m), "cannot read its name"));
+    assert_int_equal(lc_relay_channel_status(f->m, "SLOW2", 1), GH_E_NOTFOUND);
     assert_int_equal(gh_sim_state(e), 0x1);
     gh_clock_advance(1000);
     poll_now(f);
-    assert_int_equal(gh_relay_channel_status(f->m, "SLOW2", 1), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "SLOW2", 1), GH_OK);
     assert_int_equal(gh_sim_state(e), 0);
 }
 
@@ -575,16 +577,16 @@ struct soak_board {
     struct gh_sim_board *b;
     const char *id;
     int channels;
-    int64_t until[GH_RELAY_MAX_CHANNELS + 1];
+    int64_t until[LC_RELAY_MAX_CHANNELS + 1];
 };
 
 static struct soak_board *soak_boards;
 
-static void soak_event(void *user, enum gh_relay_event ev, const struct gh_relay_board_info *b)
+static void soak_event(void *user, enum lc_relay_event ev, const struct lc_relay_board_info *b)
 {
     on_event(user, ev, b);
     /* Found (again): the manager switched everything off. */
-    for (int i = 0; ev == GH_RELAY_EV_FOUND && i < 3; i++)
+    for (int i = 0; ev == LC_RELAY_EV_FOUND && i < 3; i++)
         if (strcmp(soak_boards[i].id, b->id) == 0)
             memset(soak_boards[i].until, 0, sizeof soak_boards[i].until);
 }
@@ -611,7 +613,7 @@ static void test_random_pulses_unplugs_replugs(void **state)
         if (r < 35) {
             int ch = 1 + (int)(rand_r(&seed) % (unsigned)x->channels);
             int ms = 100 + (int)(rand_r(&seed) % 1900);
-            if (gh_relay_pulse(f->m, x->id, ch, ms) == GH_OK) {
+            if (lc_relay_pulse(f->m, x->id, ch, ms) == GH_OK) {
                 if (now + ms > x->until[ch])
                     x->until[ch] = now + ms;
                 pulses++;
@@ -633,7 +635,7 @@ static void test_random_pulses_unplugs_replugs(void **state)
             assert_true(poll_now(f) != GH_E_INTERNAL);
             now = gh_clock_mono_ms();
             for (int i = 0; i < 3; i++) {
-                if (!gh_sim_present(sb[i].b) || gh_relay_channel_status(f->m, sb[i].id, 1) != GH_OK)
+                if (!gh_sim_present(sb[i].b) || lc_relay_channel_status(f->m, sb[i].id, 1) != GH_OK)
                     continue;
                 uint32_t hw = gh_sim_state(sb[i].b), expect = 0;
                 for (int c = 1; c <= sb[i].channels; c++)
@@ -655,11 +657,11 @@ static void test_random_pulses_unplugs_replugs(void **state)
     gh_clock_advance(200);
     poll_now(f);
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(gh_relay_channel_status(f->m, sb[i].id, 1), GH_OK);
+        assert_int_equal(lc_relay_channel_status(f->m, sb[i].id, 1), GH_OK);
         assert_int_equal(gh_sim_state(sb[i].b), 0);
     }
     struct listing l = {0};
-    assert_int_equal(gh_relay_list(f->m, collect, &l), 3);
+    assert_int_equal(lc_relay_list(f->m, collect, &l), 3);
 }
 
 /* ---- faults ------------------------------------------------------------- */
@@ -673,9 +675,9 @@ static void test_stall_retried_once_then_reported(void **state)
     open_mgr(f);
 
     gh_sim_fault_stall(d, 1);
-    assert_int_equal(gh_relay_pulse(f->m, "STALL", 1, 1000), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "STALL", 1, 1000), GH_OK);
     assert_int_equal(gh_sim_state(d), 0x1);
-    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, NULL), 0);
+    assert_int_equal(count_events(f, LC_RELAY_EV_FAILING, NULL), 0);
     gh_clock_advance(1000);
     poll_now(f);
     assert_int_equal(gh_sim_state(d), 0);
@@ -683,18 +685,18 @@ static void test_stall_retried_once_then_reported(void **state)
     /* The dcttech write and its read-back go out together, so one failed
      * attempt takes two stalled transfers: four fail both attempts. */
     gh_sim_fault_stall(d, 4);
-    assert_int_equal(gh_relay_pulse(f->m, "STALL", 2, 1000), GH_E_IO);
+    assert_int_equal(lc_relay_pulse(f->m, "STALL", 2, 1000), GH_E_IO);
     assert_int_equal(gh_sim_state(d), 0);
-    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "retry"));
-    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, "STALL"), 1);
+    assert_non_null(strstr(lc_relay_mgr_errmsg(f->m), "retry"));
+    assert_int_equal(count_events(f, LC_RELAY_EV_FAILING, "STALL"), 1);
     struct listing l = {0};
-    gh_relay_list(f->m, collect, &l);
-    assert_int_equal(l.b[0].status, GH_RELAY_BOARD_FAILING);
+    lc_relay_list(f->m, collect, &l);
+    assert_int_equal(l.b[0].status, LC_RELAY_BOARD_FAILING);
     /* Still usable: the next pulse is tried, works, and recovers the board. */
-    assert_int_equal(gh_relay_channel_status(f->m, "STALL", 2), GH_OK);
-    assert_int_equal(gh_relay_pulse(f->m, "STALL", 2, 1000), GH_OK);
+    assert_int_equal(lc_relay_channel_status(f->m, "STALL", 2), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "STALL", 2, 1000), GH_OK);
     assert_int_equal(gh_sim_state(d), 0x2);
-    assert_int_equal(count_events(f, GH_RELAY_EV_RECOVERED, "STALL"), 1);
+    assert_int_equal(count_events(f, LC_RELAY_EV_RECOVERED, "STALL"), 1);
 
     /* A switch-off that fails twice is tried again until the door is shut. */
     gh_sim_fault_stall(d, 4);
@@ -714,16 +716,16 @@ static void test_stall_retried_once_then_reported_ftdi(void **state)
     struct gh_sim_board *t = gh_sim_add_ftdi(f->sim, "FTSTALL", 4);
     open_mgr(f);
     gh_sim_fault_stall(t, 1);
-    assert_int_equal(gh_relay_pulse(f->m, "FTSTALL", 3, 1000), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "FTSTALL", 3, 1000), GH_OK);
     assert_int_equal(gh_sim_state(t), 0x4);
     gh_sim_fault_stall(t, 2);
-    assert_int_equal(gh_relay_pulse(f->m, "FTSTALL", 4, 1000), GH_E_IO);
+    assert_int_equal(lc_relay_pulse(f->m, "FTSTALL", 4, 1000), GH_E_IO);
     assert_int_equal(gh_sim_state(t), 0x4);
-    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, "FTSTALL"), 1);
+    assert_int_equal(count_events(f, LC_RELAY_EV_FAILING, "FTSTALL"), 1);
     gh_clock_advance(1000);
     assert_int_equal(poll_now(f), GH_OK);
     assert_int_equal(gh_sim_state(t), 0);
-    assert_int_equal(count_events(f, GH_RELAY_EV_RECOVERED, "FTSTALL"), 1);
+    assert_int_equal(count_events(f, LC_RELAY_EV_RECOVERED, "FTSTALL"), 1);
 }
 
 static void test_wrong_readback_retried_once_then_reported(void **state)
@@ -737,24 +739,24 @@ static void test_wrong_readback_retried_once_then_reported(void **state)
     gh_sim_fault_readback(d, 1, 0x1);
     struct gh_sim_counts c0, c1;
     gh_sim_counts(d, &c0);
-    assert_int_equal(gh_relay_pulse(f->m, "BADRB", 1, 1000), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "BADRB", 1, 1000), GH_OK);
     gh_sim_counts(d, &c1);
     assert_int_equal(c1.relay_transfers - c0.relay_transfers, 4);
     assert_int_equal(gh_sim_state(d), 0x1);
 
     /* Two: reported, with what the board said. */
     gh_sim_fault_readback(d, 2, 0x2);
-    assert_int_equal(gh_relay_pulse(f->m, "BADRB", 2, 1000), GH_E_IO);
-    assert_non_null(strstr(gh_relay_mgr_errmsg(f->m), "read-back"));
-    assert_int_equal(count_events(f, GH_RELAY_EV_FAILING, "BADRB"), 1);
+    assert_int_equal(lc_relay_pulse(f->m, "BADRB", 2, 1000), GH_E_IO);
+    assert_non_null(strstr(lc_relay_mgr_errmsg(f->m), "read-back"));
+    assert_int_equal(count_events(f, LC_RELAY_EV_FAILING, "BADRB"), 1);
 
     /* FTDI: a read-back showing an extra relay on must not make the retry
      * switch that relay on for real (writes carry all eight pins). */
     gh_sim_fault_readback(t, 1, 0x40);
-    assert_int_equal(gh_relay_pulse(f->m, "FTBADRB", 1, 1000), GH_OK);
+    assert_int_equal(lc_relay_pulse(f->m, "FTBADRB", 1, 1000), GH_OK);
     assert_int_equal(gh_sim_state(t), 0x01);
     gh_sim_fault_readback(t, 2, 0x01);
-    assert_int_equal(gh_relay_pulse(f->m, "FTBADRB", 2, 1000), GH_E_IO);
+    assert_int_equal(lc_relay_pulse(f->m, "FTBADRB", 2, 1000), GH_E_IO);
     assert_int_equal(gh_sim_state(t), 0x03);   /* it did switch; the read lied */
     gh_clock_advance(1000);
     poll_now(f);
@@ -765,7 +767,7 @@ static void test_wrong_readback_retried_once_then_reported(void **state)
 
 struct alloff_seen {
     int n;
-    char names[8][GH_RELAY_ID_MAX];
+    char names[8][LC_RELAY_ID_MAX];
     uint32_t was_on[8];
     int ok[8];
     char problem[8][200];
@@ -854,39 +856,36 @@ static void test_all_off_reports_failing_board(void **state)
 
 /* With an argument, runs only the tests whose names match it (a cmocka
  * filter, '*' and '?' allowed): ctest registers each test on its own. */
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_discovery_both_families_all_off_at_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_match_strings_not_ids_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ftdi_only_configured_serials, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shutdown_all_off_and_driver_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pulse_on_then_off_after_unlock_ms, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pulse_follows_configured_clock, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pulse_ftdi_keeps_other_relays, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_duplicate_ids_both_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_duplicate_ftdi_serials_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rename_dcttech_board, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unplug_mid_pulse_then_replug_periodic_rescan, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unplug_and_replug_hotplug, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_board_failing_at_discovery_retried, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_random_pulses_unplugs_replugs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stall_retried_once_then_reported_ftdi, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_readback_retried_once_then_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_all_off_boards_only_given_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_all_off_reports_failing_board, setup, teardown),
-    };
-    if (argc > 1) {
-        /* A filter that names no test would pass by running nothing. */
-        size_t i = 0, n = sizeof tests / sizeof tests[0];
-        while (i < n && fnmatch(argv[1], tests[i].name, 0) != 0)
-            i++;
-        if (i == n) {
-            fprintf(stderr, "no test named %s\n", argv[1]);
-            return 1;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+/* Each test under the rule it checks; ctest runs it as lockctl.RULE
+ * (gh_cmocka_tests reads the TN lines). */
+#define TN(rule, fn) {rule, fn, setup, teardown, NULL}
+static const struct CMUnitTest tests[] = {
+    TN("doors.boards_found_by_id_both_families_all_off_at_start",
+       test_discovery_both_families_all_off_at_start),
+    TN("relay.boards_matched_by_strings_not_shared_usb_ids", test_match_strings_not_ids_alone),
+    TN("relay.ftdi_only_configured_serials_taken_from_ftdi_sio", test_ftdi_only_configured_serials),
+    TN("doors.shutdown_switches_all_off_and_returns_board_to_kernel",
+       test_shutdown_all_off_and_driver_back),
+    TN("doors.unlock_pulse_on_then_off_after_unlock_ms", test_pulse_on_then_off_after_unlock_ms),
+    TN("doors.unlock_pulse_runs_on_host_clock", test_pulse_follows_configured_clock),
+    TN("doors.ftdi_pulse_leaves_other_relays", test_pulse_ftdi_keeps_other_relays),
+    TN("doors.duplicate_board_ids_both_refused_until_renamed", test_duplicate_ids_both_refused),
+    TN("doors.duplicate_ftdi_serials_refused_no_rename", test_duplicate_ftdi_serials_refused),
+    TN("doors.rename_dcttech_board_id", test_rename_dcttech_board),
+    TN("doors.unplug_mid_pulse_unavailable_replug_all_off_rescan",
+       test_unplug_mid_pulse_then_replug_periodic_rescan),
+    TN("doors.unplug_replug_hotplug", test_unplug_and_replug_hotplug),
+    TN("relay.board_failing_at_discovery_tried_again", test_board_failing_at_discovery_retried),
+    TN("doors.random_pulses_unplugs_replugs_doors_close_on_time",
+       test_random_pulses_unplugs_replugs),
+    TN("relay.stall_retried_once_then_reported", test_stall_retried_once_then_reported),
+    TN("relay.ftdi_stall_retried_once_then_reported", test_stall_retried_once_then_reported_ftdi),
+    TN("relay.wrong_readback_retried_once_then_reported",
+       test_wrong_readback_retried_once_then_reported),
+    TN("doors.all_off_switches_boards_only_and_gives_them_back",
+       test_all_off_boards_only_given_back),
+    TN("doors.all_off_names_a_board_that_does_not_read_back_off",
+       test_all_off_reports_failing_board),
+};
+
+GH_TEST_MAIN(tests)

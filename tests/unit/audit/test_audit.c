@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -39,8 +41,7 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "%s/gh-audit-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(f->dir));
+    gh_test_tmpdir(f->dir, sizeof f->dir, "audit");
     snprintf(f->db, sizeof f->db, "%s/gatehouse.db", f->dir);
     *state = f;
     return 0;
@@ -50,10 +51,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
     gh_store_close(f->st);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    gh_test_rmdir(f->dir);
     free(f);
     return 0;
 }
@@ -688,9 +686,7 @@ static void checking_an_old_backup_leaves_no_key_in_the_temporary_folder(void **
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
         T(an_empty_log_in_a_database_with_accounts_does_not_verify),
         T(a_log_starting_after_entry_1_does_not_verify),
         T(an_anchor_names_entries_cut_off_the_end),
@@ -709,16 +705,6 @@ int main(int argc, char **argv)
         T(restore_requires_the_backups_own_key),
         T(restore_puts_the_backups_key_in_place_and_keeps_the_old_one),
         T(checking_an_old_backup_leaves_no_key_in_the_temporary_folder),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_audit: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+};
+
+GH_TEST_MAIN(tests)

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -46,11 +48,8 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gh-auth-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof f->db, "%s/gatehouse.db", f->dir);
     gh_clock_set_virtual(1);
-    f->st = open_ok(f->db);
+    gh_test_store_open(f->dir, sizeof f->dir, f->db, sizeof f->db, "auth", &f->st);
     *state = f;
     return 0;
 }
@@ -58,12 +57,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[300];
-    if (f->st)
-        gh_store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    gh_test_store_close(f->dir, f->st);
     free(f);
     return 0;
 }
@@ -373,9 +367,7 @@ static void the_dummy_hash_is_made_at_start_not_at_the_first_unknown(void **stat
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
         T(setup_codes_are_stored_as_the_site_keys_keyed_hash),
         T(argon2id_setup_codes_issued_before_still_redeem),
         T(a_missing_site_key_is_a_clear_error_naming_the_file),
@@ -384,18 +376,11 @@ int main(int argc, char **argv)
         T(a_right_code_with_a_weak_pin_does_not_count_as_a_failure),
         T(an_account_id_is_not_a_log_in),
         T(the_dummy_hash_is_made_at_start_not_at_the_first_unknown),
-    };
+};
+
+int main(int argc, char **argv)
+{
     if (argc == 4 && strcmp(argv[1], "--fresh") == 0)
         return fresh(argv[2], argv[3]);
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_auth: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return gh_test_run(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

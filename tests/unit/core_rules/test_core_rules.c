@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,16 +60,8 @@ static void on_event(void *ud, const struct gh_event *ev)
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char err[256];
 
-    snprintf(f->dir, sizeof f->dir, "/tmp/gh-rules-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/gatehouse.db", f->dir);
-    if (gh_store_open(f->path, &f->st, err, sizeof err) != GH_OK) {
-        fprintf(stderr, "open: %s\n", err);
-        return -1;
-    }
+    gh_test_store_open(f->dir, sizeof f->dir, f->path, sizeof f->path, "rules", &f->st);
     gh_store_set_listener(f->st, on_event, f);
     *state = f;
     return 0;
@@ -76,15 +70,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char p[200];
-
-    gh_store_close(f->st);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
+    gh_test_store_close(f->dir, f->st);
     free(f);
     return 0;
 }
@@ -2406,9 +2392,7 @@ static void test_import_leaves_the_write_lock_free_for_an_unlock(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
         T(test_email_required_one_at_local_part_domain_with_dot),
         T(test_email_no_spaces_or_control_at_most_254_bytes),
         T(test_email_plain_ascii_no_lookalike_invisible_or_bidi_characters),
@@ -2488,20 +2472,6 @@ int main(int argc, char **argv)
         T(test_approval_queue_oldest_first),
         T(test_search_100k_occupants_uses_indexes),
         T(test_import_leaves_the_write_lock_free_for_an_unlock),
-    };
-    size_t n = sizeof tests / sizeof tests[0], i;
+};
 
-    if (argc > 1) {
-        /* One test by its exact name; an unknown name is an error, not
-         * "0 tests passed". */
-        for (i = 0; i < n; i++)
-            if (strcmp(tests[i].name, argv[1]) == 0)
-                break;
-        if (i == n) {
-            fprintf(stderr, "no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+GH_TEST_MAIN(tests)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,14 +36,10 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gh-digest-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof f->db, "%s/gatehouse.db", f->dir);
     setenv("TZ", "UTC", 1);
     tzset();
     gh_clock_set_virtual(1);
-    char err[512];
-    assert_int_equal(gh_store_open(f->db, &f->st, err, sizeof err), GH_OK);
+    gh_test_store_open(f->dir, sizeof f->dir, f->db, sizeof f->db, "digest", &f->st);
     *state = f;
     return 0;
 }
@@ -49,11 +47,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    gh_store_close(f->st);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    gh_test_store_close(f->dir, f->st);
     free(f);
     return 0;
 }
@@ -288,9 +282,7 @@ static void no_digest_without_digest_to(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
         T(digest_counts_match_the_log_for_a_scripted_day),
         T(digest_counts_only_what_happened_since_the_previous_digest),
         T(digest_carries_the_anchor_of_the_newest_entry),
@@ -299,16 +291,6 @@ int main(int argc, char **argv)
         T(digest_is_due_once_a_day_from_digest_hour),
         T(digest_to_must_be_plain_addresses),
         T(no_digest_without_digest_to),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_digest: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+};
+
+GH_TEST_MAIN(tests)

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,16 +42,8 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char err[256];
     gh_clock_set_virtual(1);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gh-doorcode-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/gatehouse.db", f->dir);
-    if (gh_store_open(f->path, &f->st, err, sizeof err) != GH_OK) {
-        fprintf(stderr, "open: %s\n", err);
-        return -1;
-    }
+    gh_test_store_open(f->dir, sizeof f->dir, f->path, sizeof f->path, "doorcode", &f->st);
     *state = f;
     return 0;
 }
@@ -57,12 +51,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
-    if (f->st)
-        gh_store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    gh_test_store_close(f->dir, f->st);
     free(f);
     return 0;
 }
@@ -571,9 +560,7 @@ static void codes_never_reach_the_log_the_outbox_or_the_database_file_and_wal(vo
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
         T(codes_have_the_settings_digits_never_one_digit_repeated_or_a_straight_run),
         T(door_code_digits_is_6_to_12_and_8_by_default),
         T(codes_are_unique_across_accounts),
@@ -589,16 +576,6 @@ int main(int argc, char **argv)
         T(ten_wrong_log_ins_throttle_the_kiosk_log_in),
         T(admins_get_one_security_email_an_hour_per_kiosk),
         T(codes_never_reach_the_log_the_outbox_or_the_database_file_and_wal),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_doorcode: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+};
+
+GH_TEST_MAIN(tests)

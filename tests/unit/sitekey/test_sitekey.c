@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +30,7 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gh-sitekey-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    gh_test_tmpdir(f->dir, sizeof f->dir, "sitekey");
     snprintf(f->db, sizeof f->db, "%s/gatehouse.db", f->dir);
     snprintf(f->key, sizeof f->key, "%s.key", f->db);
     *state = f;
@@ -39,10 +40,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    gh_test_rmdir(f->dir);
     free(f);
     return 0;
 }
@@ -207,9 +205,7 @@ static void programs_opening_a_new_database_at_once_share_one_key(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
         T(a_new_database_gets_a_32_byte_key_file_readable_only_by_its_owner),
         T(keyed_hashes_differ_by_domain_and_secret_and_never_contain_it),
         T(a_missing_key_file_is_a_clear_error_naming_it_and_no_new_key_is_made),
@@ -217,16 +213,6 @@ int main(int argc, char **argv)
         T(a_damaged_key_file_is_refused),
         T(a_key_file_waiting_beside_an_older_database_is_adopted),
         T(programs_opening_a_new_database_at_once_share_one_key),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_sitekey: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+};
+
+GH_TEST_MAIN(tests)
