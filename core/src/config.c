@@ -32,7 +32,16 @@
 #define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
 #endif
 
-enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION };
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_IMPORT };
+
+/* [import] columns: kept outside struct gh_config, whose layout plugins see
+ * (ABI 1); the last configuration loaded in this process. */
+static char import_columns[1024];
+
+const char *gh_config_import_columns(void)
+{
+    return import_columns;
+}
 
 struct key {
     const char *section, *name;
@@ -68,7 +77,7 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
-    STR("import", "columns", import_columns),
+    { "import", "columns", V_IMPORT, 0, sizeof import_columns, 0, 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -99,6 +108,7 @@ static void fail_at(struct parse *p, const char *fmt, ...)
 void gh_config_defaults(struct gh_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
+    import_columns[0] = '\0';
     snprintf(cfg->store_path, sizeof cfg->store_path, "./gatehouse.db");
     snprintf(cfg->plugin_dir, sizeof cfg->plugin_dir, "%s", GH_DEFAULT_PLUGIN_DIR);
     cfg->mail_connect_timeout_s = 10;
@@ -219,7 +229,7 @@ static const struct key *find_key(struct parse *p, const char *section, const ch
 static int store_value(struct parse *p, const struct key *k, const char *name,
                        const char *value)
 {
-    char *field = (char *)p->cfg + k->off;
+    char *field = k->type == V_IMPORT ? import_columns : (char *)p->cfg + k->off;
     switch (k->type) {
     case V_RELAY:
         if (*value && strncasecmp(value, "smtp://", 7) != 0 &&
@@ -228,6 +238,7 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
             return 0;
         }
         __attribute__((fallthrough));   /* stored as a string */
+    case V_IMPORT:
     case V_STR:
         if (strlen(value) >= k->size) {
             fail_at(p, _("%s: longer than %zu characters"), name, k->size - 1);

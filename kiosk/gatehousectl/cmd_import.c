@@ -276,7 +276,7 @@ static int run_import(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
         return gh_cli_fail(ctx, "%s", _("out of memory"));
     struct gh_import_opts io = {
         .dry_run = dry, .no_welcome = no_welcome, .sync = sync, .force = force, .adopt = adopt,
-        .columns = ctx->config ? ctx->config->import_columns : NULL,
+        .columns = gh_config_import_columns(),
         .on_error = on_error, .on_progress = on_progress, .on_change = on_change, .ud = &p,
     };
     struct gh_import_stats st = {0};

@@ -38,11 +38,13 @@ struct gh_config {
     char font[512];              /* "" = find DejaVuSans.ttf */
     /* [kiosk] */
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
-    /* [import] */
-    char import_columns[1024];   /* "email=Email Address, unit=Unit, ..."; "" = built-in */
 };
 
 void gh_config_defaults(struct gh_config *cfg);
+/* [import] columns ("email=Email Address, unit=Unit, ..."; "" = built-in) of
+ * the configuration last loaded; outside struct gh_config, whose layout is
+ * part of the plugin ABI. */
+const char *gh_config_import_columns(void);
 /* path NULL or "": defaults (GH_OK). A file that can't be read (missing
  * included): GH_E_CONFIG, err names it. A bad line: GH_E_CONFIG,
  * err = "FILE:LINE: what is wrong". */
