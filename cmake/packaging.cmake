@@ -6,6 +6,8 @@
 #   /usr/share/gatehouse/                          (assets/CMakeLists.txt)
 #   /etc/gatehouse/gatehouse.conf                  conffile, from kiosk/gatehouse.conf.example
 #   /usr/lib/systemd/system/gatehouse{,-kiosk}.service
+#   /usr/lib/systemd/system/gatehouse-import.{path,service}, and the script it
+#   runs, /usr/lib/gatehouse/gatehouse-import-sync (the drop folder, issue 18)
 #   /usr/lib/sysusers.d/gatehouse.conf, /usr/lib/tmpfiles.d/gatehouse.conf
 #   /usr/lib/udev/rules.d/60-gatehouse-relays.rules
 #   /usr/lib/udev/rules.d/61-gatehouse-readers.rules
@@ -37,6 +39,8 @@ function(gh_pkg_rewrite in out)
   file(READ ${in} text)
   string(REPLACE "/usr/bin/gatehouse" "${CMAKE_INSTALL_FULL_BINDIR}/gatehouse" text "${text}")
   string(REPLACE "/usr/lib/gatehouse/plugins" "${GH_FULL_PLUGIN_DIR}" text "${text}")
+  string(REPLACE "/usr/lib/gatehouse/gatehouse-import-sync"
+         "${CMAKE_INSTALL_PREFIX}/lib/gatehouse/gatehouse-import-sync" text "${text}")
   string(REPLACE "/etc/gatehouse/gatehouse.conf" "${GH_CONFIG_INSTALL_DIR}/gatehouse.conf" text "${text}")
   # Through a copy, so the output only changes (and triggers a reinstall)
   # when its text does.
@@ -47,6 +51,8 @@ endfunction()
 gh_pkg_rewrite(${GH_PKG_SRC}/gatehouse.conf.example ${GH_PKG_OUT}/gatehouse.conf)
 gh_pkg_rewrite(${GH_PKG_SRC}/systemd/gatehouse.service ${GH_PKG_OUT}/gatehouse.service)
 gh_pkg_rewrite(${GH_PKG_SRC}/systemd/gatehouse-kiosk.service ${GH_PKG_OUT}/gatehouse-kiosk.service)
+gh_pkg_rewrite(${GH_PKG_SRC}/systemd/gatehouse-import.service ${GH_PKG_OUT}/gatehouse-import.service)
+gh_pkg_rewrite(${GH_PKG_SRC}/systemd/gatehouse-import-sync ${GH_PKG_OUT}/gatehouse-import-sync)
 
 # --- compressed man pages and changelog (gzip -9n: reproducible, as dh does) -
 find_program(GH_GZIP gzip REQUIRED)
@@ -74,7 +80,9 @@ add_custom_target(gh_pkg_files ALL DEPENDS ${GH_PKG_GZ})
 install(DIRECTORY DESTINATION ${GH_PLUGIN_INSTALL_DIR})
 install(FILES ${GH_PKG_OUT}/gatehouse.conf DESTINATION ${GH_CONFIG_INSTALL_DIR})
 install(FILES ${GH_PKG_OUT}/gatehouse.service ${GH_PKG_OUT}/gatehouse-kiosk.service
+        ${GH_PKG_OUT}/gatehouse-import.service ${GH_PKG_SRC}/systemd/gatehouse-import.path
         DESTINATION ${GH_SYSTEMD_UNIT_DIR})
+install(PROGRAMS ${GH_PKG_OUT}/gatehouse-import-sync DESTINATION lib/gatehouse)
 install(FILES ${GH_PKG_SRC}/systemd/gatehouse.sysusers DESTINATION ${GH_SYSUSERS_DIR}
         RENAME gatehouse.conf)
 install(FILES ${GH_PKG_SRC}/systemd/gatehouse.tmpfiles DESTINATION ${GH_TMPFILES_DIR}

@@ -19,6 +19,7 @@
 #include "gatehouse/audit.h"
 #include "gatehouse/group.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/overlock.h"
 #include "gatehouse/store.h"
 #include "rules_internal.h"
 #include "store_internal.h"
@@ -42,6 +43,7 @@ static const char *deny_text(enum gh_deny why)
     case GH_DENY_NOT_SHARED: return _("the tenant has not shared this unit with management");
     case GH_DENY_GROUP_ARCHIVED:
         return _("your group no longer grants access; please ask the staff");
+    case GH_DENY_OVERLOCKED: return _(GH_OVERLOCK_SENTENCE);
     }
     return "?";
 }
@@ -109,6 +111,29 @@ struct who {
     int live;                    /* the group exists and is not archived */
 };
 
+/* The tenant's own unit: open unless overlocked (issue 18). */
+static enum gh_status overlock_unit(struct gh_store *st, const struct gh_location *l,
+                                    struct gh_decision *out)
+{
+    int on = 0;
+    enum gh_status s = gh_overlock_get(st, l->id, &on);
+    set(out, on ? GH_DENY_OVERLOCKED : GH_DENY_NONE, NULL);
+    return s;
+}
+
+/* A common door: open, even to an overlocked tenant (the way to the
+ * office), unless the setting overlock_gates is on. */
+static enum gh_status overlock_common(struct gh_store *st, const struct who *w,
+                                      struct gh_decision *out)
+{
+    int on = 0;
+    enum gh_status s = GH_OK;
+    if (gh_settings_get_bool(st, GH_SETTING_OVERLOCK_GATES))
+        s = gh_overlock_any(st, w->a.id, w->live ? w->a.group_id : 0, &on);
+    set(out, on ? GH_DENY_OVERLOCKED : GH_DENY_NONE, NULL);
+    return s;
+}
+
 static enum gh_status decide_occupant(struct gh_store *st, const struct who *w,
                                       const struct gh_location *l, struct gh_decision *out)
 {
@@ -144,15 +169,15 @@ static enum gh_status decide_occupant(struct gh_store *st, const struct who *w,
         set(out, GH_DENY_OUTSIDE_ACCESS, NULL);
         return GH_OK;
     }
-    if (l->door == GH_DOOR_COMMON) {
-        set(out, GH_DENY_NONE, NULL);
-        return GH_OK;
-    }
+    if (l->door == GH_DOOR_COMMON)
+        return overlock_common(st, w, out);
     if (l->tenant_account && l->tenant_account == a->id) {
-        set(out, GH_DENY_NONE, NULL);
+        return overlock_unit(st, l, out);
     } else if (l->tenant_group && l->tenant_group == a->group_id) {
         /* An archived group grants nothing, its units included. */
-        set(out, live ? GH_DENY_NONE : GH_DENY_GROUP_ARCHIVED, NULL);
+        if (live)
+            return overlock_unit(st, l, out);
+        set(out, GH_DENY_GROUP_ARCHIVED, NULL);
     } else if (l->tenant_account || l->tenant_group) {
         set(out, GH_DENY_RENTED_OTHER, NULL);
     } else {
@@ -315,6 +340,17 @@ static int collect_door(void *ud, const struct gh_location *l)
     return 0;
 }
 
+/* Nothing to open for a tenant whose units are overlocked: say so. */
+static enum gh_status why_overlocked(struct gh_store *st, const struct who *w,
+                                     struct gh_decision *why)
+{
+    int on = 0;
+    enum gh_status s = gh_overlock_any(st, w->a.id, w->live ? w->a.group_id : 0, &on);
+    if (s == GH_OK && on)
+        set(why, GH_DENY_OVERLOCKED, NULL);
+    return s;
+}
+
 enum gh_status gh_access_doors(struct gh_store *st, int64_t who, gh_location_fn fn, void *ud,
                                struct gh_decision *why)
 {
@@ -359,6 +395,8 @@ enum gh_status gh_access_doors(struct gh_store *st, int64_t who, gh_location_fn 
             set(why, GH_DENY_NO_PERMISSION, _("you don't have permission to open any door"));
         else if (a->access == GH_ACCESS_GROUP && a->group_id && !w.live)
             set(why, GH_DENY_GROUP_ARCHIVED, NULL);
+        else
+            s = why_overlocked(st, &w, why);
     }
 out:
     free(doors.v);

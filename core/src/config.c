@@ -36,7 +36,16 @@
  * from 5 to hi; else a string), but kept by its own module, not in struct
  * gh_config, whose layout plugins see (ABI 1): [mail] imap* (imap_config.c). */
 enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK,
-             V_ELSEWHERE };
+             V_ELSEWHERE, V_IMPORT };
+
+/* [import] columns: kept outside struct gh_config, whose layout plugins see
+ * (ABI 1); the last configuration loaded in this process. */
+static char import_columns[1024];
+
+const char *gh_config_import_columns(void)
+{
+    return import_columns;
+}
 
 struct key {
     const char *section, *name;
@@ -81,6 +90,7 @@ static const struct key keys[] = {
     { "mail", "imap_username", V_ELSEWHERE, 0, 256, 0, 0 },
     { "mail", "imap_password", V_ELSEWHERE, 0, 256, 0, 0 },
     { "mail", "imap_poll_s", V_ELSEWHERE, 0, 0, 0, 86400 },
+    { "import", "columns", V_IMPORT, 0, sizeof import_columns, 0, 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -111,6 +121,7 @@ static void fail_at(struct parse *p, const char *fmt, ...)
 void gh_config_defaults(struct gh_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
+    import_columns[0] = '\0';
     snprintf(cfg->store_path, sizeof cfg->store_path, "./gatehouse.db");
     snprintf(cfg->plugin_dir, sizeof cfg->plugin_dir, "%s", GH_DEFAULT_PLUGIN_DIR);
     cfg->mail_connect_timeout_s = 10;
@@ -230,7 +241,8 @@ static const struct key *find_key(struct parse *p, const char *section, const ch
         return NULL;
     }
     if (!known_section) {
-        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, readers)"), section);
+        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, readers, "
+                     "import)"), section);
         return NULL;
     }
     if (!k) {
@@ -277,7 +289,7 @@ static int check_elsewhere(struct parse *p, const struct key *k, const char *nam
 static int store_value(struct parse *p, const struct key *k, const char *name,
                        const char *value)
 {
-    char *field = (char *)p->cfg + k->off;
+    char *field = k->type == V_IMPORT ? import_columns : (char *)p->cfg + k->off;
     switch (k->type) {
     case V_USBIDS:                      /* checked, not kept */
         return usb_ids_ok(p, name, value);
@@ -296,6 +308,7 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
             return 0;
         }
         __attribute__((fallthrough));   /* stored as a string */
+    case V_IMPORT:
     case V_STR:
         if (strlen(value) >= k->size) {
             fail_at(p, _("%s: longer than %zu characters"), name, k->size - 1);

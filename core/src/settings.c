@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum kind { K_BOOL, K_ENUM, K_INT, K_TEXT, K_EMAILS };
+enum kind { K_BOOL, K_ENUM, K_INT, K_TEXT, K_EMAILS, K_IMPORT_ACCESS };
 
 struct def {
     const char *key;
@@ -53,6 +53,8 @@ static const struct def defs[] = {
     { GH_SETTING_PHONE_COUNTRY, K_INT, "1", 1, 999, NULL },
     { GH_SETTING_DOOR_CODE_DIGITS, K_INT, "8", GH_DOORCODE_MIN_DIGITS, GH_DOORCODE_MAX_DIGITS,
       NULL },
+    { GH_SETTING_OVERLOCK_GATES, K_BOOL, "off", 0, 0, NULL },
+    { GH_SETTING_IMPORT_ACCESS, K_IMPORT_ACCESS, "all", 0, 100, NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 
@@ -132,6 +134,26 @@ static int emails(const struct def *d, const char *value, char *norm, size_t nor
     return 0;
 }
 
+/* all | none | site | group:NAME (the group need not exist yet: an import
+ * names it when it is missing). */
+static int import_access(const struct def *d, const char *value, char *norm, size_t normlen,
+                         char *err, size_t errlen)
+{
+    static const char *const words[] = { "all", "none", "site", NULL };
+    for (const char *const *w = words; *w; w++)
+        if (!strcasecmp(value, *w)) {
+            snprintf(norm, normlen, "%s", *w);
+            return 0;
+        }
+    if (!strncasecmp(value, "group:", 6) && value[6] && text_chars(value + 6) > 0 &&
+        (long long)strlen(value) <= d->max && strlen(value) < normlen) {
+        snprintf(norm, normlen, "group:%s", value + 6);
+        return 0;
+    }
+    snprintf(err, errlen, _("%s: must be all, none, site or group:NAME"), d->key);
+    return -1;
+}
+
 /* Checks value for d and writes its normal form into norm. 0 or -1 with a
  * sentence in err naming the key. */
 static int normalise(const struct def *d, const char *value, char *norm, size_t normlen,
@@ -193,6 +215,8 @@ static int normalise(const struct def *d, const char *value, char *norm, size_t 
     }
     case K_EMAILS:
         return emails(d, value, norm, normlen, err, errlen);
+    case K_IMPORT_ACCESS:
+        return import_access(d, value, norm, normlen, err, errlen);
     }
     return -1;
 }

@@ -2,13 +2,15 @@
  * cmd_unit.c: units and doors: renting a unit to an occupant or a group,
  * vacating it, the tenant's share-with-management flag, and `door check`,
  * which says whether someone may open a door and why not, without moving a
- * relay (SPEC "Doors, units and who may open them").
+ * relay (SPEC "Doors, units and who may open them"), and `unit overlock`,
+ * locking a tenant out of their unit for an overdue balance (issue 18).
  *
  * `door check` is a question, not an attempt: it changes nothing, so it is
  * not written to the activity log (the kiosk's real unlocks are). That also
  * keeps it a read-only query, as cheap as the sqlite3 CLI's.
  */
 #include "cli.h"
+#include "gatehouse/overlock.h"
 
 #include <string.h>
 
@@ -108,6 +110,41 @@ static int run_share(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+static int run_overlock(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    static const struct gh_cli_opt opts[] = { { NULL, NULL, NULL } };
+    char *pos[2];
+    int npos = 0, on = -1, rc = gh_cli_parse(ctx, opts, argc, argv, pos, 1, 2, &npos);
+    if (rc)
+        return rc;
+    if (npos == 2 && strcmp(pos[1], "on") == 0)
+        on = 1;
+    else if (npos == 2 && strcmp(pos[1], "off") == 0)
+        on = 0;
+    else if (npos == 2)
+        return gh_cli_usage_error(ctx, "%s", _("overlock: must be 'on' or 'off'"));
+    struct gh_location l;
+    if ((rc = find_unit(ctx, pos[0], &l)) != 0)
+        return rc;
+    enum gh_status s = GH_OK;
+    if (on >= 0)
+        s = gh_overlock_set(ctx->store, ctx->actor, l.id, on, GH_OVERLOCK_HAND, NULL);
+    if (s == GH_OK)
+        s = gh_overlock_get(ctx->store, l.id, &on);
+    if (s != GH_OK)
+        return gh_cli_store_fail(ctx, s);
+    if (ctx->json) {
+        fputs("{\"unit\":", ctx->out);
+        gh_cli_json_str(ctx->out, l.name);
+        fprintf(ctx->out, ",\"overlocked\":%s}\n", on ? "true" : "false");
+        return 0;
+    }
+    gh_cli_text(ctx->out, l.name);
+    fprintf(ctx->out, ": %s\n",
+            on ? _("overlocked (the tenant can't open it)") : _("not overlocked"));
+    return 0;
+}
+
 static int run_check(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     const char *who = NULL;
@@ -148,6 +185,13 @@ const struct gh_command gh_cli_cmds_unit[] = {
       N_("Make a unit vacant."), run_vacate },
     { sizeof(struct gh_command), "unit share", "unit share UNIT on|off",
       N_("Set whether the tenant shares the unit's access with management."), run_share },
+    { sizeof(struct gh_command), "unit overlock",
+      "unit overlock UNIT [on|off]\n"
+      "on: the tenant is refused at the unit's door (\"Your unit is locked for an overdue\n"
+      "balance; please see the office.\"); common doors still open for them unless the\n"
+      "setting overlock_gates is on. off lifts it. Without on|off, prints the state.\n"
+      "Vacating the unit or renting it to someone else ends it.",
+      N_("Lock a tenant out of their unit for an overdue balance, or lift it."), run_overlock },
     { sizeof(struct gh_command), "door check",
       "door check DOOR --as WHO\n"
       "Prints \"allowed\" (exit 0) or \"denied: <reason>\" (exit 1). Moves no relay and\n"

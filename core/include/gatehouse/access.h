@@ -20,7 +20,8 @@ enum gh_deny {
     GH_DENY_VACANT,              /* occupant: unit not rented to you */
     GH_DENY_NO_PERMISSION,       /* staff lacks open_common/open_vacant/open_shared */
     GH_DENY_NOT_SHARED,          /* staff: occupied and not shared */
-    GH_DENY_GROUP_ARCHIVED
+    GH_DENY_GROUP_ARCHIVED,
+    GH_DENY_OVERLOCKED           /* unit locked for an overdue balance (overlock.h) */
 };
 
 struct gh_decision {

@@ -41,6 +41,10 @@ struct gh_config {
 };
 
 void gh_config_defaults(struct gh_config *cfg);
+/* [import] columns ("email=Email Address, unit=Unit, ..."; "" = built-in) of
+ * the configuration last loaded; outside struct gh_config, whose layout is
+ * part of the plugin ABI. */
+const char *gh_config_import_columns(void);
 /* path NULL or "": defaults (GH_OK). A file that can't be read (missing
  * included): GH_E_CONFIG, err names it. A bad line: GH_E_CONFIG,
  * err = "FILE:LINE: what is wrong". */

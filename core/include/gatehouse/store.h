@@ -59,6 +59,10 @@ void gh_store_emit(struct gh_store *st, const struct gh_event *ev);
 #define GH_SETTING_DIGEST_TO        "digest_to"             /* "a@x, b@y"; "" no digest */
 #define GH_SETTING_DIGEST_HOUR      "digest_hour"           /* 0-23 local, default 7 */
 #define GH_SETTING_PHONE_COUNTRY    "phone_country"         /* calling code, "1" */
+/* issue 18: an overlocked tenant is refused at common doors too (on|off, off) */
+#define GH_SETTING_OVERLOCK_GATES   "overlock_gates"
+/* issue 18: access of occupants an import creates: all|none|site|group:NAME */
+#define GH_SETTING_IMPORT_ACCESS    "import_default_access"
 
 /* Current value as text (default if unset); NULL for an unknown key. The
  * pointer stays valid until the next settings call on this handle. */
