@@ -68,6 +68,9 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
+    STR("site", "server", site_server),
+    STR("site", "kiosk", site_kiosk),
+    STR("site", "password_file", site_password_file),
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -195,7 +198,7 @@ static int handler(void *user, const char *section, const char *name, const char
         return 0;
     }
     if (!known_section) {
-        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk)"), section);
+        fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, site)"), section);
         return 0;
     }
     if (!k) {

@@ -38,6 +38,10 @@ struct gh_config {
     char font[512];              /* "" = find DejaVuSans.ttf */
     /* [kiosk] */
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
+    /* [site] (site.h): "" server = a single kiosk */
+    char site_server[1024];      /* postgresql://USER@HOST/DB?sslmode=... (libpq URI) */
+    char site_kiosk[64];         /* this kiosk's name, unique per site */
+    char site_password_file[512];/* a .pgpass file; "" = libpq's default (~/.pgpass) */
 };
 
 void gh_config_defaults(struct gh_config *cfg);
