@@ -53,8 +53,9 @@ static enum gh_status withdraw(struct gh_site *site, int64_t *num, const char *c
         return site->err;
     PQclear(r);
     r = gh_site_pgquery(site, "SELECT jsonb_build_object('withdrawn', true, 'email', "
-                        "$1::jsonb->>'email', 'winner', $2::text)::text", 2,
-                        (const char *[]){ json, winner }, _("recording a site conflict"));
+                        "$1::jsonb->>'email', 'winner', $2::text, 'kiosk', $3::text)::text", 3,
+                        (const char *[]){ json, winner, site->kiosk },
+                        _("recording a site conflict"));
     if (!r)
         return site->err;
     char wid[64];

@@ -63,6 +63,19 @@ static enum gh_status note_withdrawn(struct gh_site *site, const char *tbl, cons
     return gh_site_withdraw_local(site, gid, json);
 }
 
+/* 1 when a server withdrawal is of this kiosk's row. */
+static int withdrawn_here(struct gh_site *site, const char *json)
+{
+    sqlite3_stmt *q = gh_store_prepare(site->st, "SELECT json_extract(?1, '$.kiosk') = ?2");
+    if (!q)
+        return 0;
+    sqlite3_bind_text(q, 1, json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, site->kiosk, -1, SQLITE_STATIC);
+    int yes = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 1;
+    gh_store_done(site->st, q);
+    return yes;
+}
+
 /* Applies row i of r; GH_E_CONFIRM when it must wait for its references. */
 static enum gh_status apply_one(struct gh_site *site, PGresult *r, int i, const struct cols *c,
                                 int64_t *applied)
@@ -76,7 +89,8 @@ static enum gh_status apply_one(struct gh_site *site, PGresult *r, int i, const 
         return GH_OK;
     if (strcmp(kiosk, "server") != 0 && queued_here(site, tbl, gid))
         return GH_OK;
-    if (strcmp(op, "delete") == 0 && json && strcmp(kiosk, "server") == 0) {
+    if (strcmp(op, "delete") == 0 && json && strcmp(kiosk, "server") == 0 &&
+        withdrawn_here(site, json)) {
         enum gh_status s = note_withdrawn(site, tbl, gid, json);
         if (s != GH_OK)
             return s;
