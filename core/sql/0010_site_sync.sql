@@ -30,8 +30,10 @@ CREATE TABLE site_queue (
   gid       TEXT NOT NULL,
   op        TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
   base_num  INTEGER NOT NULL,                   -- the server change this kiosk had seen
-  at        INTEGER NOT NULL
+  at        INTEGER NOT NULL,
+  ins       INTEGER NOT NULL DEFAULT 0            -- 1: the row's insert (mail waits for it)
 ) STRICT;
+CREATE INDEX site_queue_row ON site_queue(tbl, gid);
 
 -- Local rows the server withdrew (a sign-up that lost to another kiosk's),
 -- for the staff screen and `site status`.
@@ -50,9 +52,9 @@ UPDATE settings SET gid = key;
 CREATE UNIQUE INDEX settings_gid ON settings(gid);
 CREATE TRIGGER settings_site_ins AFTER INSERT ON settings BEGIN
   UPDATE settings SET gid = NEW.key WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'settings', (SELECT gid FROM settings WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER settings_site_upd AFTER UPDATE ON settings WHEN OLD.gid IS NEW.gid BEGIN
@@ -74,9 +76,9 @@ UPDATE groups SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX groups_gid ON groups(gid);
 CREATE TRIGGER groups_site_ins AFTER INSERT ON groups BEGIN
   UPDATE groups SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'groups', (SELECT gid FROM groups WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER groups_site_upd AFTER UPDATE ON groups WHEN OLD.gid IS NEW.gid BEGIN
@@ -98,9 +100,9 @@ UPDATE locations SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX locations_gid ON locations(gid);
 CREATE TRIGGER locations_site_ins AFTER INSERT ON locations BEGIN
   UPDATE locations SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'locations', (SELECT gid FROM locations WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER locations_site_upd AFTER UPDATE ON locations WHEN OLD.gid IS NEW.gid BEGIN
@@ -122,9 +124,9 @@ UPDATE group_locations SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX group_locations_gid ON group_locations(gid);
 CREATE TRIGGER group_locations_site_ins AFTER INSERT ON group_locations BEGIN
   UPDATE group_locations SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'group_locations', (SELECT gid FROM group_locations WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER group_locations_site_upd AFTER UPDATE ON group_locations WHEN OLD.gid IS NEW.gid BEGIN
@@ -146,9 +148,9 @@ UPDATE group_domains SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX group_domains_gid ON group_domains(gid);
 CREATE TRIGGER group_domains_site_ins AFTER INSERT ON group_domains BEGIN
   UPDATE group_domains SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'group_domains', (SELECT gid FROM group_domains WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER group_domains_site_upd AFTER UPDATE ON group_domains WHEN OLD.gid IS NEW.gid BEGIN
@@ -170,9 +172,9 @@ UPDATE accounts SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX accounts_gid ON accounts(gid);
 CREATE TRIGGER accounts_site_ins AFTER INSERT ON accounts BEGIN
   UPDATE accounts SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'accounts', (SELECT gid FROM accounts WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER accounts_site_upd AFTER UPDATE ON accounts WHEN OLD.gid IS NEW.gid BEGIN
@@ -194,9 +196,9 @@ UPDATE account_locations SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX account_locations_gid ON account_locations(gid);
 CREATE TRIGGER account_locations_site_ins AFTER INSERT ON account_locations BEGIN
   UPDATE account_locations SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'account_locations', (SELECT gid FROM account_locations WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER account_locations_site_upd AFTER UPDATE ON account_locations WHEN OLD.gid IS NEW.gid BEGIN
@@ -218,9 +220,9 @@ UPDATE setup_codes SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX setup_codes_gid ON setup_codes(gid);
 CREATE TRIGGER setup_codes_site_ins AFTER INSERT ON setup_codes BEGIN
   UPDATE setup_codes SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'setup_codes', (SELECT gid FROM setup_codes WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER setup_codes_site_upd AFTER UPDATE ON setup_codes WHEN OLD.gid IS NEW.gid BEGIN
@@ -242,9 +244,9 @@ UPDATE door_codes SET gid = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX door_codes_gid ON door_codes(gid);
 CREATE TRIGGER door_codes_site_ins AFTER INSERT ON door_codes BEGIN
   UPDATE door_codes SET gid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid AND NEW.gid IS NULL;
-  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at)
+  INSERT INTO site_queue (change_id, tbl, gid, op, base_num, at, ins)
     SELECT lower(hex(randomblob(16))), 'door_codes', (SELECT gid FROM door_codes WHERE rowid = NEW.rowid),
-           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+           'upsert', last_num, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
     FROM site_state WHERE enabled AND NOT applying;
 END;
 CREATE TRIGGER door_codes_site_upd AFTER UPDATE ON door_codes WHEN OLD.gid IS NEW.gid BEGIN

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "gatehouse/site.h"
 
 enum kind { K_BOOL, K_ENUM, K_INT, K_TEXT, K_EMAILS };
 
@@ -53,6 +54,9 @@ static const struct def defs[] = {
     { GH_SETTING_PHONE_COUNTRY, K_INT, "1", 1, 999, NULL },
     { GH_SETTING_DOOR_CODE_DIGITS, K_INT, "8", GH_DOORCODE_MIN_DIGITS, GH_DOORCODE_MAX_DIGITS,
       NULL },
+    /* Several kiosks, one site (site.h). */
+    { GH_SETTING_SITE_STALE_AFTER_S, K_INT, "300", 10, 86400, NULL },
+    { GH_SETTING_OFFLINE_DENY_AFTER_H, K_INT, "0", 0, 8760, NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 

@@ -34,6 +34,7 @@
 #include "gatehouse/plugin_host.h"
 #include "gatehouse/ui_host.h"
 #include "gatehouse/mailer.h"
+#include "gatehouse/site.h"
 #include "notify.h"
 #include "relays_off.h"
 #include "shell.h"
@@ -190,6 +191,15 @@ static int start_mail(const struct gh_config *cfg, struct gh_ui *ui)
     return 1;
 }
 
+/* Several kiosks, one site: sync on a thread of its own (site.h); nothing
+ * without [site]. */
+static void start_site(const struct gh_config *cfg)
+{
+    char err[256];
+    if (gh_site_thread_start(cfg, err, sizeof err) != GH_OK)
+        gh_oplog(GH_LOG_WARN, "site sync not started: %s", err);
+}
+
 int main(int argc, char **argv)
 {
     struct timespec t_start;
@@ -280,6 +290,7 @@ int main(int argc, char **argv)
 
     if (o.no_screen) {
         mail_on = mail_on && start_mail(&cfg, NULL);
+        start_site(&cfg);
         gh_notify_ready();
         loop_no_screen(host, st, mail_on);
         rc = 0;
@@ -314,6 +325,7 @@ int main(int argc, char **argv)
      * demand, kiosk/common/curl_lazy.c) and a second database connection
      * cost ~13 ms that the person at the screen should not wait for. */
     mail_on = mail_on && start_mail(&cfg, ui);
+    start_site(&cfg);
     if (o.script) {
         rc = gh_ui_run_script(ui, o.script, o.shots, stderr);
         goto out;
@@ -325,6 +337,7 @@ out:
     if (stop_signal)
         gh_oplog(GH_LOG_INFO, "signal %d: shutting down", (int)stop_signal);
     gh_notify_stopping();
+    gh_site_thread_stop();
     if (mail_on)
         gh_mail_worker_stop();
     if (host) {

@@ -83,15 +83,19 @@ static int run_sync(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 static void print_status(struct gh_cmd_ctx *ctx, const struct gh_site_status *st)
 {
     char contact[32], since[32];
+    int stale = gh_site_stale(ctx->store, st);
+    /* Offline since the first failed contact, or since the last good one
+     * when there has been none for site_stale_after_s. */
+    int64_t since_ms = st->offline_since_ms ? st->offline_since_ms : st->last_contact_ms;
     gh_cli_time(st->last_contact_ms, contact, sizeof contact);
-    gh_cli_time(st->offline_since_ms, since, sizeof since);
+    gh_cli_time(since_ms, since, sizeof since);
     if (ctx->json) {
         fprintf(ctx->out, "{\"joined\": %s, \"connected\": %s, \"last_contact_ms\": %" PRId64
                 ", \"offline_since_ms\": %" PRId64 ", \"last_change\": %" PRId64
                 ", \"queued\": %" PRId64 ", \"conflicts\": %" PRId64 "}\n",
                 st->joined ? "true" : "false",
-                st->joined && st->last_contact_ms && !st->offline_since_ms ? "true" : "false",
-                st->last_contact_ms, st->offline_since_ms, st->last_num, st->queued,
+                st->joined && !stale ? "true" : "false",
+                st->last_contact_ms, stale ? since_ms : 0, st->last_num, st->queued,
                 st->conflicts);
         return;
     }
@@ -99,7 +103,7 @@ static void print_status(struct gh_cmd_ctx *ctx, const struct gh_site_status *st
         fprintf(ctx->out, "%s\n", _("not part of a site"));
         return;
     }
-    if (st->offline_since_ms)
+    if (stale)
         fprintf(ctx->out, _("working offline since %s (UTC)\n"), since);
     else
         fprintf(ctx->out, _("connected (last contact %s UTC)\n"), contact);

@@ -69,6 +69,14 @@ enum gh_status gh_site_sync(struct gh_site *site, struct gh_site_sync_result *r)
 enum gh_status gh_site_push(struct gh_site *site, int64_t *pushed);
 enum gh_status gh_site_pull(struct gh_site *site, int64_t *pulled);
 
+/* ---- the kiosk program's sync thread (site_thread.c) ---------------------- */
+/* Starts syncing continuously on a thread of its own, with its own database
+ * handle (cfg's [store] path) and connection. No [site] server: GH_OK and
+ * nothing started. The thread retries an unreachable server by itself. */
+enum gh_status gh_site_thread_start(const struct gh_config *cfg, char *err, size_t errlen);
+/* Stops it and waits for it (at most one exchange with the server). */
+void gh_site_thread_stop(void);
+
 /* ---- the kiosk's side, from its SQLite alone (no server needed) ---------- */
 struct gh_site_status {
     int joined;              /* site join has run on this database */
@@ -79,5 +87,16 @@ struct gh_site_status {
     int64_t conflicts;       /* sign-ups withdrawn by the server */
 };
 enum gh_status gh_site_status_read(struct gh_store *st, struct gh_site_status *out);
+/* 1 when the kiosk counts as offline: a failed contact since the last good
+ * one, or none for site_stale_after_s. */
+int gh_site_stale(struct gh_store *st, const struct gh_site_status *s);
+/* 1 (and the sentence in why) when offline_deny_after_h > 0 and this kiosk
+ * has not reached the server for that long: unlocks are refused. */
+int gh_site_offline_deny(struct gh_store *st, char *why, size_t n);
+/* 1 when mail about account_id waits for the server to accept its sign-up. */
+int gh_site_mail_held(struct gh_store *st, int64_t account_id);
+/* Gives a claimed held message back, due again in a few seconds; *skipped = 1
+ * so the deliverer leaves it out of its batch. */
+enum gh_status gh_site_mail_hold(struct gh_store *st, int64_t mail_id, int *skipped);
 
 #endif
