@@ -98,4 +98,10 @@ echo "demo database: $DB"
 echo "  staff: manager@harbour.example (admin), desk@harbour.example (approve), PIN 2580"
 echo "  door codes (shown only now; gatehousectl door-code issue WHO makes a new one):"
 printf '%s' "$codes"
-echo "  try:   gatehousectl --db $DB occupant list; gatehousectl --db $DB location list"
+# Suggest the commands exactly as they run from where we were started.
+show_ctl=$CTL
+case "$CTL" in "$PWD"/*) show_ctl=${CTL#"$PWD"/} ;; esac
+show_db=$DB
+case "$DB" in "$PWD"/*) show_db=${DB#"$PWD"/} ;; esac
+echo "  try:   $show_ctl --db $show_db occupant list"
+echo "         $show_ctl --db $show_db location list"

@@ -10,11 +10,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+echo "demo: 1/4 checking the Debian packages Gatehouse needs (scripts/deps.sh)"
 scripts/deps.sh
+echo "demo: 2/4 building in build/ (the first build takes a few minutes)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
-
+mkdir -p build
+cmake --build build -j"$(nproc)" >build/build.log 2>&1 &
+builder=$!
+ticks=0
+while kill -0 "$builder" 2>/dev/null; do
+  sleep 1
+  ticks=$((ticks + 1))
+  if ((ticks % 15 == 0)) && kill -0 "$builder" 2>/dev/null; then
+    pct=$(grep -o '^\[ *[0-9]*%\]' build/build.log | tail -n 1 | tr -d '[] ')
+    echo "demo:   still building (${pct:-starting})"
+  fi
+done
+if ! wait "$builder"; then
+  tail -n 30 build/build.log >&2
+  echo "demo: the build failed; the whole log is build/build.log" >&2
+  exit 1
+fi
 mkdir -p demo
+echo "demo: 3/4 the demo database (demo/demo.db)"
 if [ "${1:-}" = "--reset" ] || [ ! -e demo/demo.db ]; then
   GATEHOUSECTL=$root/build/kiosk/gatehousectl scripts/demo-db.sh --force demo/demo.db
 fi
@@ -42,6 +60,7 @@ echo "demo: staff log-in: manager@harbour.example, PIN 2580"
 code=$(build/kiosk/gatehousectl --config demo/gatehouse.conf door-code issue alice@example.com)
 echo "demo: door code to try at a door kiosk (Alice Archer, Main Gate and more): $code"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "demo: 4/4 starting the kiosk in a window (close it or press Ctrl+C to stop)"
   exec build/kiosk/gatehouse --config demo/gatehouse.conf
 fi
 
@@ -54,7 +73,7 @@ window. What you can do instead:
       build/kiosk/gatehouse --config demo/gatehouse.conf --headless --script SCRIPT --shots demo/shots
   - the admin command line on the same database:
       build/kiosk/gatehousectl --config demo/gatehouse.conf occupant list
-Taking a headless tour now: screenshots go to demo/shots/.
+demo: 4/4 taking a headless tour now: screenshots go to demo/shots/.
 MSG
 mkdir -p demo/shots
 cat > demo/tour.script <<'TOUR'

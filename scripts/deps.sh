@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS=(
   # build
   build-essential cmake pkg-config
+  # translations: msgfmt builds po/*.po into .mo catalogues
+  gettext
   # core
   libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcsv-dev libcurl4-openssl-dev
   # several kiosks, one site: libpq, and the server (tests start a throw-away cluster)
@@ -26,6 +28,8 @@ PKGS=(
   udev
   # benchmarks: exact instruction counts (bench/relay/instructions.sh)
   valgrind
+  # the architecture check (scripts/archcheck.py): function extents
+  universal-ctags
 )
 
 missing=()
@@ -33,9 +37,23 @@ for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
-  echo "deps: installing ${missing[*]}" >&2
+  # Say what is coming: a first run on a fresh machine installs a few hundred
+  # packages, which takes minutes; apt's own progress lines follow.
+  echo "deps: installing ${#missing[@]} missing Debian packages (with what they need):" >&2
+  echo "deps:   ${missing[*]}" >&2
   SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "deps: apt-get update" >&2
+  $SUDO apt-get update -q >&2
+  $SUDO apt-get install -y -q --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}" \
+    | grep --line-buffered -E '^(Need to get|[0-9]+ upgraded|Setting up)' >&2 || true
+  still=()
+  for p in "${missing[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || still+=("$p")
+  done
+  if ((${#still[@]})); then
+    echo "deps: apt could not install: ${still[*]} (see apt's messages above)" >&2
+    exit 1
+  fi
+  echo "deps: done" >&2
 fi

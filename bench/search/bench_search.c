@@ -31,6 +31,7 @@
 #include "gatehouse/plugin.h"
 #include "gatehouse/plugin_host.h"
 #include "gatehouse/ui_host.h"
+#include "../../kiosk/gatehouse/session.h"
 
 const struct gh_plugin *gh_plugin_occupants(void);
 
@@ -153,8 +154,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_search: plugins: %s\n", err);
         goto out;
     }
-    gh_ui_set_staff(ui, &sam);
-    gh_ui_attach(ui, host, st, "bench.home");
+    static struct gh_session session;   /* the kiosk's staff session */
+    gh_session_attach(&session, ui, host, st, "bench.home");
+    gh_session_begin(&session, &sam);
     cap = rounds * nwords * 40;
     samples = calloc((size_t)cap, sizeof *samples);
     if (!samples)
@@ -180,7 +182,7 @@ int main(int argc, char **argv)
         report(what[s], screens[s]);
         gh_ui_api_table()->pop(ui);       /* back home: that ends the session */
         gh_ui_update(ui);
-        gh_ui_set_staff(ui, &sam);
+        gh_session_begin(&session, &sam);
     }
     /* the touch path too: the toolkit's own typing benchmark taps the
      * on-screen keys (a, b, c ... then Backspace) into the search field */

@@ -45,6 +45,7 @@
  * write lock is held only for the few rows that change.
  */
 #include "store_internal.h"
+#include "rules_internal.h"
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/auth.h"
@@ -215,11 +216,6 @@ static int verify_code(struct gh_store *st, const char *stored, const char *code
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static void target_of(const struct gh_account *a, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s:%lld:%s", gh_kind_name(a->kind), (long long)a->id, a->email);
-}
-
 static int minutes_up(int64_t ms)
 {
     return (int)((ms + 59999) / 60000);
@@ -241,19 +237,6 @@ static enum gh_status read_pin_hash(struct gh_store *st, int64_t id, char *buf, 
         s = gh_store_fail(st, GH_E_NOTFOUND, "%s", _("no such account"));
     else
         s = gh_store_sqlfail(st, _("reading the account"));
-    gh_store_done(st, q);
-    return s;
-}
-
-static enum gh_status exec_id(struct gh_store *st, const char *sql, int64_t id, int64_t v,
-                              const char *what)
-{
-    sqlite3_stmt *q = gh_store_prepare(st, sql);
-    if (!q)
-        return gh_store_sqlfail(st, what);
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, v);
-    enum gh_status s = sqlite3_step(q) == SQLITE_DONE ? GH_OK : gh_store_sqlfail(st, what);
     gh_store_done(st, q);
     return s;
 }
@@ -284,13 +267,15 @@ static enum gh_status query2(struct gh_store *st, const char *sql, int64_t id, i
  * pin_attempts. */
 static enum gh_status clear_failures(struct gh_store *st, int64_t id, int64_t below)
 {
-    enum gh_status s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 "
-                                   "AND pending = 0 AND id < ?2", id, below,
-                               _("clearing failed attempts"));
+    enum gh_status s = gh_store_run(st, _("clearing failed attempts"),
+                                    "DELETE FROM auth_failures WHERE account_id = ?1 "
+                                    "AND pending = 0 AND id < ?2",
+                                    GH_INT(id), GH_INT(below));
     if (s != GH_OK)
         return s;
-    return exec_id(st, "UPDATE accounts SET locked_until = ?2 WHERE id = ?1 AND locked_until <> 0",
-                   id, 0, _("clearing the lock-out"));
+    return gh_store_run(st, _("clearing the lock-out"),
+                        "UPDATE accounts SET locked_until = ?2 WHERE id = ?1 AND locked_until <> 0",
+                        GH_INT(id), GH_INT(0));
 }
 
 int64_t gh_auth_locked_ms(struct gh_store *st, int64_t id)
@@ -431,8 +416,9 @@ static enum gh_status reserve(struct gh_store *st, struct attempt *t)
     if (s == GH_OK && until > now)
         return refuse_locked(st, t, until - now, "locked out");
     if (s == GH_OK)
-        s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 AND at <= ?2", t->a.id,
-                    now - window, what);
+        s = gh_store_run(st, what,
+                         "DELETE FROM auth_failures WHERE account_id = ?1 AND at <= ?2",
+                         GH_INT(t->a.id), GH_INT(now - window));
     if (s == GH_OK)
         s = query2(st, "SELECT count(*), min(at) FROM auth_failures WHERE account_id = ?1 "
                        "AND at > ?2", t->a.id, now - window, &n, &oldest, what);
@@ -440,8 +426,9 @@ static enum gh_status reserve(struct gh_store *st, struct attempt *t)
         return refuse_locked(st, t, oldest + window - now,
                              "all attempts of the window taken (some may still be checked)");
     if (s == GH_OK)
-        s = exec_id(st, "INSERT INTO auth_failures (account_id, at, pending) VALUES (?1, ?2, 1)",
-                    t->a.id, now, what);
+        s = gh_store_run(st, what,
+                         "INSERT INTO auth_failures (account_id, at, pending) VALUES (?1, ?2, 1)",
+                         GH_INT(t->a.id), GH_INT(now));
     t->slot = sqlite3_last_insert_rowid(gh_store_db(st));
     if (s == GH_OK)
         s = gh_store_commit(st);
@@ -454,16 +441,18 @@ static enum gh_status reserve(struct gh_store *st, struct attempt *t)
  * attempt was no guess, so its provisional failure goes. */
 static void release(struct gh_store *st, const struct attempt *t)
 {
-    exec_id(st, "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2", t->slot, t->a.id,
-            _("recording the attempt"));
+    gh_store_run(st, _("recording the attempt"),
+                 "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2",
+                 GH_INT(t->slot), GH_INT(t->a.id));
 }
 
 /* A right secret: its own provisional failure goes, and the window starts
  * afresh (clear_failures). Inside the caller's transaction. */
 static enum gh_status succeeded(struct gh_store *st, const struct attempt *t)
 {
-    enum gh_status s = exec_id(st, "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2",
-                               t->slot, t->a.id, _("clearing failed attempts"));
+    enum gh_status s = gh_store_run(st, _("clearing failed attempts"),
+                                    "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2",
+                                    GH_INT(t->slot), GH_INT(t->a.id));
     return s == GH_OK ? clear_failures(st, t->a.id, t->slot) : s;
 }
 
@@ -484,11 +473,13 @@ static enum gh_status attempt_failed(struct gh_store *st, struct attempt *t, con
     if (s != GH_OK)
         return s;
     /* Finished: re-added under a new, higher id (see clear_failures). */
-    s = exec_id(st, "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2",
-                t->slot, t->a.id, w);
+    s = gh_store_run(st, w,
+                     "DELETE FROM auth_failures WHERE id = ?1 AND account_id = ?2",
+                     GH_INT(t->slot), GH_INT(t->a.id));
     if (s == GH_OK && sqlite3_changes(gh_store_db(st)) == 1)
-        s = exec_id(st, "INSERT INTO auth_failures (account_id, at, pending) VALUES (?1, ?2, 0)",
-                    t->a.id, now, w);
+        s = gh_store_run(st, w,
+                         "INSERT INTO auth_failures (account_id, at, pending) VALUES (?1, ?2, 0)",
+                         GH_INT(t->a.id), GH_INT(now));
     if (s == GH_OK)
         s = query2(st, "SELECT count(*), (SELECT locked_until FROM accounts WHERE id = ?1) "
                    "FROM auth_failures WHERE account_id = ?1 AND at > ?2 AND pending = 0",
@@ -500,11 +491,13 @@ static enum gh_status attempt_failed(struct gh_store *st, struct attempt *t, con
     if (s == GH_OK && until > now)
         *locked_ms = until - now;        /* locked meanwhile by another attempt */
     else if (s == GH_OK && n >= attempts) {
-        s = exec_id(st, "UPDATE accounts SET locked_until = ?2 WHERE id = ?1", t->a.id,
-                    now + window, _("starting the lock-out"));
+        s = gh_store_run(st, _("starting the lock-out"),
+                         "UPDATE accounts SET locked_until = ?2 WHERE id = ?1",
+                         GH_INT(t->a.id), GH_INT(now + window));
         if (s == GH_OK)
-            s = exec_id(st, "DELETE FROM auth_failures WHERE account_id = ?1 AND ?2 = 0",
-                        t->a.id, 0, _("starting the lock-out"));
+            s = gh_store_run(st, _("starting the lock-out"),
+                             "DELETE FROM auth_failures WHERE account_id = ?1 AND ?2 = 0",
+                             GH_INT(t->a.id), GH_INT(0));
         if (s == GH_OK)
             s = gh_audit_appendf(st, t->actor, "auth.lockout", t->target, GH_OUTCOME_OK,
                                  "%lld wrong PINs or codes within %lld min: locked for %lld min",
@@ -542,7 +535,7 @@ static enum gh_status attempt_start(struct gh_store *st, struct attempt *t, cons
     }
     if (s != GH_OK)
         return s;
-    target_of(&t->a, t->target, sizeof t->target);
+    gh_rules_target_of(&t->a, t->target, sizeof t->target);
     return reserve(st, t);
 }
 
@@ -645,7 +638,7 @@ enum gh_status gh_auth_set_pin(struct gh_store *st, const char *actor, int64_t i
     s = gh_account_get(st, id, &a);
     if (s != GH_OK)
         return s;
-    target_of(&a, target, sizeof target);
+    gh_rules_target_of(&a, target, sizeof target);
     if (gh_auth_pin_quality_ok(pin, err, sizeof err) != 0) {
         s = gh_audit_appendf(st, actor, "auth.pin", target, GH_OUTCOME_REFUSED, "%s", err);
         if (s != GH_OK)
@@ -697,7 +690,7 @@ enum gh_status gh_auth_issue_code(struct gh_store *st, int64_t id,
     s = gh_account_get(st, id, &a);
     if (s != GH_OK)
         return s;
-    target_of(&a, target, sizeof target);
+    gh_rules_target_of(&a, target, sizeof target);
     for (int i = 0; i < GH_CODE_LEN; i++)
         code[i] = (char)('0' + randombytes_uniform(10));
     code[GH_CODE_LEN] = '\0';

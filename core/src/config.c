@@ -178,9 +178,10 @@ static void parse_enable(struct parse *p, const char *v)
     }
 }
 
-static int handler(void *user, const char *section, const char *name, const char *value)
+/* The key `name` of [section], or NULL after saying what is wrong with it
+ * (outside a section, unknown section or key, set twice). */
+static const struct key *find_key(struct parse *p, const char *section, const char *name)
 {
-    struct parse *p = user;
     const struct key *k = NULL;
     int known_section = 0;
     for (size_t i = 0; i < N_KEYS; i++) {
@@ -195,23 +196,30 @@ static int handler(void *user, const char *section, const char *name, const char
     if (!*section) {
         fail_at(p, _("\"%s\" is outside any [section]: put it below its [section] "
                      "header (e.g. [store] for path)"), name);
-        return 0;
+        return NULL;
     }
     if (!known_section) {
         fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, site)"), section);
-        return 0;
+        return NULL;
     }
     if (!k) {
         fail_at(p, _("unknown key \"%s\" in [%s]"), name, section);
-        return 0;
+        return NULL;
     }
     size_t idx = (size_t)(k - keys);
     if (p->seen[idx]) {
         fail_at(p, _("%s: set twice (first on line %d)"), name, p->seen[idx]);
-        return 0;
+        return NULL;
     }
     p->seen[idx] = p->line;
+    return k;
+}
 
+/* Stores one value of the key k into the configuration, checked against
+ * its type. 1 on success; 0 after fail_at. */
+static int store_value(struct parse *p, const struct key *k, const char *name,
+                       const char *value)
+{
     char *field = (char *)p->cfg + k->off;
     switch (k->type) {
     case V_RELAY:
@@ -273,6 +281,13 @@ static int handler(void *user, const char *section, const char *name, const char
         return p->err_line == 0;
     }
     return 0;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    const struct key *k = find_key(p, section, name);
+    return k ? store_value(p, k, name, value) : 0;
 }
 
 /* inih reads "[store] path = x" as the header [store] and drops the rest of

@@ -12,6 +12,26 @@
 #include "gatehouse/forgot.h"
 #include "gatehouse/plugin_host.h"
 
+#include <string.h>
+
+/* settings_read (ABI 1.2): gh_settings_get's value copied into the
+ * caller's buffer, so a plugin holds no pointer the next call overwrites. */
+static enum gh_status settings_read(struct gh_store *st, const char *key, char *buf,
+                                    size_t len)
+{
+    if (!buf || len == 0)
+        return GH_E_INVALID;
+    buf[0] = '\0';
+    const char *v = gh_settings_get(st, key);
+    if (!v)
+        return GH_E_NOTFOUND;
+    size_t n = strlen(v);
+    if (n >= len)
+        return GH_E_INVALID;
+    memcpy(buf, v, n + 1);
+    return GH_OK;
+}
+
 static const struct gh_core_api table = {
     .size = sizeof(struct gh_core_api),
     .errmsg = gh_store_errmsg,
@@ -87,6 +107,11 @@ static const struct gh_core_api table = {
     /* appended (issue 12): Recent openings */
     .openings_recent = gh_openings_recent,
     .auth_forgot_pin = gh_auth_forgot_pin,
+    /* ABI 1.2 */
+    .settings_read = settings_read,
+    /* ABI 1.2 (issue 14): one trim, one PIN-format rule */
+    .trim = gh_ident_trim,
+    .pin_format_ok = gh_auth_pin_format_ok,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -15,7 +15,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/forgot.h"
 #include "gatehouse/i18n.h"
-#include "gatehouse/outbox.h"
+#include "gatehouse/notices.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,7 +68,7 @@ enum gh_status gh_auth_forgot_pin(struct gh_store *st, const char *actor, const 
         gh_store_rollback(st);
         return refuse(st, actor, target, "3 new setup codes sent in the last 24 hours already");
     }
-    if ((s = gh_outbox_setup_code(st, a.id, "setup_code")) != GH_OK)
+    if ((s = gh_notice_setup_code(st, a.id, "setup_code")) != GH_OK)
         goto fail;
     s = gh_audit_append(st, actor, "auth.forgot", target, GH_OUTCOME_OK,
                         "new setup code emailed (the PIN keeps working until it is used)");

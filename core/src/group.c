@@ -22,17 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *who_or(const char *actor)
-{
-    return actor && *actor ? actor : "system";
-}
-
 #define GROUP_COLS                                                              \
     "g.id, g.name, g.access, g.archived, "                                      \
     "(SELECT count(*) FROM accounts a WHERE a.group_id = g.id), g.created_at"
 
-static void row_to_group(sqlite3_stmt *q, struct gh_group *g)
+static void row_to_group(struct gh_store *st, sqlite3_stmt *q, void *out)
 {
+    struct gh_group *g = out;
+
+    (void)st;
     memset(g, 0, sizeof *g);
     g->id = sqlite3_column_int64(q, 0);
     gh_store_copy(g->name, sizeof g->name, gh_store_col_text(q, 1));
@@ -42,34 +40,16 @@ static void row_to_group(sqlite3_stmt *q, struct gh_group *g)
     g->created_at = sqlite3_column_int64(q, 5);
 }
 
-static enum gh_status load_group(struct gh_store *st, const char *sql, const char *text,
-                                 int64_t id, struct gh_group *out)
+static enum gh_status load_group(struct gh_store *st, const char *sql, struct gh_bind key,
+                                 struct gh_group *out)
 {
-    sqlite3_stmt *q = gh_store_prepare(st, sql);
-    enum gh_status s;
-    int rc;
-
-    if (!q)
-        return gh_store_sqlfail(st, _("reading a group"));
-    if (text)
-        sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        row_to_group(q, out);
-        s = GH_OK;
-    } else {
-        s = rc == SQLITE_DONE ? GH_E_NOTFOUND : gh_store_sqlfail(st, _("reading a group"));
-    }
-    gh_store_done(st, q);
-    return s;
+    return gh_store_get_one(st, sql, key, row_to_group, out, _("reading a group"));
 }
 
 enum gh_status gh_group_get(struct gh_store *st, int64_t id, struct gh_group *out)
 {
     enum gh_status s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1",
-                                  NULL, id, out);
+                                  GH_INT(id), out);
     if (s == GH_E_NOTFOUND)
         return gh_store_fail(st, s, _("group: no group with id %lld"), (long long)id);
     return s;
@@ -84,14 +64,14 @@ enum gh_status gh_group_find(struct gh_store *st, const char *name, struct gh_gr
     if (!name || !*name)
         return gh_store_fail(st, GH_E_NOTFOUND, "%s", _("group: no group given"));
     gh_rules_name_key(name, key, sizeof key);
-    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", key, 0,
+    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", GH_TEXT(key),
                    out);
     if (s == GH_E_NOTFOUND) {
         for (p = name; *p >= '0' && *p <= '9'; p++)
             ;
         if (!*p && strlen(name) <= 18)
-            s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1", NULL,
-                           strtoll(name, NULL, 10), out);
+            s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.id = ?1",
+                           GH_INT(strtoll(name, NULL, 10)), out);
     }
     if (s == GH_E_NOTFOUND)
         return gh_store_fail(st, s, _("group: no group named \"%.100s\""), name);
@@ -111,7 +91,7 @@ enum gh_status gh_group_list(struct gh_store *st, int include_archived, gh_group
         return gh_store_sqlfail(st, _("listing groups"));
     sqlite3_bind_int(q, 1, include_archived ? 1 : 0);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        row_to_group(q, &g);
+        row_to_group(st, q, &g);
         if (fn && fn(ud, &g))
             break;
     }
@@ -160,7 +140,7 @@ enum gh_status gh_group_domains(struct gh_store *st, int64_t id, gh_name_fn fn, 
  * lower-cased, without the @. */
 static int domain_norm(const char *in, char *out, size_t len, char *err, size_t errlen)
 {
-    if (gh_rules_trim_copy(in, out, len) != 0) {
+    if (gh_ident_trim(in, out, len) != 0) {
         snprintf(err, errlen, "%s", _("domain: must be at most 253 characters long"));
         return -1;
     }
@@ -170,71 +150,125 @@ static int domain_norm(const char *in, char *out, size_t len, char *err, size_t 
     return gh_ident_check_domain(out, err, errlen);
 }
 
-/* Runs a write with ?1 = a and ?2 = text or b (a statement without ?2
- * ignores it). */
-static enum gh_status exec_id2(struct gh_store *st, const char *sql, int64_t a, int64_t b,
-                               const char *text, const char *what)
+static enum gh_status domain_holder(struct gh_store *st, const char *domain, int64_t except,
+                                    char *holder, size_t len)
 {
-    sqlite3_stmt *q = gh_store_prepare(st, sql);
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT g.name FROM group_domains d JOIN groups g "
+                                           "ON g.id = d.group_id WHERE d.domain = ?1 "
+                                           "AND g.archived = 0 AND g.id <> ?2");
     int rc;
 
+    holder[0] = '\0';
     if (!q)
-        return gh_store_sqlfail(st, what);
-    sqlite3_bind_int64(q, 1, a);
-    if (text)
-        sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_int64(q, 2, b);
+        return gh_store_sqlfail(st, _("checking the domains"));
+    sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, except);
     rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        gh_store_copy(holder, len, gh_store_col_text(q, 0));
     gh_store_done(st, q);
-    return rc == SQLITE_DONE ? GH_OK : gh_store_sqlfail(st, what);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GH_OK
+                                                 : gh_store_sqlfail(st, _("checking the domains"));
+}
+
+/* A new group's input, checked: name and key, domains normalised, room
+ * for the location ids. */
+struct group_in {
+    char name[GH_NAME_BUF], key[GH_NAME_BUF];
+    char (*doms)[256];
+    int64_t *ids;
+    int nl, nd;
+};
+
+static enum gh_status check_group_new(struct gh_store *st, const char *actor, const char *target,
+                                      const struct gh_group_new *in, struct group_in *g)
+{
+    const char *action = "group.add";
+    char err[512];
+
+    if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    if (gh_ident_trim(in->name, g->name, sizeof g->name) != 0 || !*g->name)
+        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
+                               *g->name ? _("name: must be at most 100 characters long")
+                                        : _("name: a group needs a name"));
+    gh_rules_name_key(g->name, g->key, sizeof g->key);
+    g->nl = in->all_locations || in->n_locations < 0 || !in->locations ? 0 : in->n_locations;
+    g->nd = in->n_domains < 0 || !in->domains ? 0 : in->n_domains;
+    if ((g->nl && !(g->ids = calloc((size_t)g->nl, sizeof *g->ids))) ||
+        (g->nd && !(g->doms = calloc((size_t)g->nd, sizeof *g->doms))))
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+    for (int i = 0; i < g->nd; i++)
+        if (domain_norm(in->domains[i], g->doms[i], sizeof g->doms[i], err, sizeof err) != 0)
+            return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
+    return GH_OK;
+}
+
+/* The rows of a new group, and what it is in words for the log. */
+static enum gh_status save_group(struct gh_store *st, const struct gh_group_new *in,
+                                 const struct group_in *g, int64_t *id, char *reason,
+                                 size_t len)
+{
+    const char *access = in->all_locations ? "all" : "specific";
+    enum gh_status s = gh_store_run(st, _("saving the group"),
+                                    "INSERT INTO groups(name, name_key, access, created_at) "
+                                    "VALUES (?1, ?2, ?3, ?4)",
+                                    GH_TEXT(g->name), GH_TEXT(g->key), GH_TEXT(access),
+                                    GH_INT(gh_clock_now_ms()));
+    size_t o;
+
+    if (s != GH_OK)
+        return s;
+    *id = sqlite3_last_insert_rowid(gh_store_db(st));
+    o = (size_t)snprintf(reason, len, "access %s", access);
+    for (int i = 0; i < g->nl; i++) {
+        s = gh_store_run(st, _("saving the group's locations"),
+                         "INSERT OR IGNORE INTO group_locations(group_id, location_id) "
+                         "VALUES (?1, ?2)", GH_INT(*id), GH_INT(g->ids[i]));
+        if (s != GH_OK)
+            return s;
+        if (o < len)
+            o += (size_t)snprintf(reason + o, len - o, "%s%s", i ? ", " : ": ",
+                                  in->locations[i]);
+    }
+    for (int i = 0; i < g->nd; i++) {
+        s = gh_store_run(st, _("saving the group's domains"),
+                         "INSERT OR IGNORE INTO group_domains(group_id, domain) VALUES (?1, ?2)",
+                         GH_INT(*id), GH_TEXT(g->doms[i]));
+        if (s != GH_OK)
+            return s;
+        if (o < len)
+            o += (size_t)snprintf(reason + o, len - o, "%s%s", i ? ", " : "; domains ",
+                                  g->doms[i]);
+    }
+    return GH_OK;
 }
 
 enum gh_status gh_group_add(struct gh_store *st, const char *actor,
                             const struct gh_group_new *in, int64_t *id_out)
 {
     const char *action = "group.add";
-    char name[GH_NAME_BUF], key[GH_NAME_BUF], err[512], target[600], reason[1500];
-    char (*doms)[256] = NULL;
-    int64_t *ids = NULL, id = 0;
-    int nl = 0, nd = 0, i;
-    size_t o;
+    char target[600], reason[1500], holder[GH_NAME_BUF];
+    struct group_in *g = calloc(1, sizeof *g);
+    int64_t id = 0;
     struct gh_group other;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
     if (id_out)
         *id_out = 0;
-    actor = who_or(actor);
-    if (!in)
-        return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a group needs a name"));
+    actor = gh_rules_actor(actor);
+    if (!g)
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+    if (!in) {
+        s = gh_store_fail(st, GH_E_INVALID, "%s", _("name: a group needs a name"));
+        goto out;
+    }
     snprintf(target, sizeof target, "group:%.200s", in->name ? in->name : "");
-    if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
-        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    if (gh_rules_trim_copy(in->name, name, sizeof name) != 0 || !*name)
-        return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
-                               *name ? _("name: must be at most 100 characters long")
-                                     : _("name: a group needs a name"));
-    gh_rules_name_key(name, key, sizeof key);
-    nl = in->all_locations || in->n_locations < 0 || !in->locations ? 0 : in->n_locations;
-    nd = in->n_domains < 0 || !in->domains ? 0 : in->n_domains;
-    if ((nl && !(ids = calloc((size_t)nl, sizeof *ids))) ||
-        (nd && !(doms = calloc((size_t)nd, sizeof *doms)))) {
-        s = gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+    if ((s = check_group_new(st, actor, target, in, g)) != GH_OK ||
+        (s = gh_store_begin(st)) != GH_OK)
         goto out;
-    }
-    for (i = 0; i < nd; i++) {
-        if (domain_norm(in->domains[i], doms[i], sizeof doms[i], err, sizeof err) != 0) {
-            s = gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-            goto out;
-        }
-    }
-
-    if ((s = gh_store_begin(st)) != GH_OK)
-        goto out;
-    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1", key, 0,
-                   &other);
+    s = load_group(st, "SELECT " GROUP_COLS " FROM groups g WHERE g.name_key = ?1",
+                   GH_TEXT(g->key), &other);
     if (s == GH_OK) {
         s = gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
                             _("name: a group named \"%s\" already exists"), other.name);
@@ -242,70 +276,25 @@ enum gh_status gh_group_add(struct gh_store *st, const char *actor,
     }
     if (s != GH_E_NOTFOUND)
         goto fail;
-    if ((s = gh_rules_location_ids(st, in->locations, nl, ids)) != GH_OK) {
+    if ((s = gh_rules_location_ids(st, in->locations, g->nl, g->ids)) != GH_OK) {
         s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
         goto out;
     }
     /* A domain may lead to one group only, or a sign-up would not know
      * which one to join. */
-    for (i = 0; i < nd; i++) {
-        q = gh_store_prepare(st, "SELECT g.name FROM group_domains d JOIN groups g "
-                                 "ON g.id = d.group_id WHERE d.domain = ?1 AND g.archived = 0");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("checking the domains"));
+    for (int i = 0; i < g->nd; i++) {
+        if ((s = domain_holder(st, g->doms[i], 0, holder, sizeof holder)) != GH_OK)
             goto fail;
-        }
-        sqlite3_bind_text(q, 1, doms[i], -1, SQLITE_STATIC);
-        rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            snprintf(err, sizeof err, "%s", gh_store_col_text(q, 0));
-        gh_store_done(st, q);
-        if (rc == SQLITE_ROW) {
+        if (*holder) {
             s = gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
-                                _("domain: %s is already listed by group %s"), doms[i], err);
+                                _("domain: %s is already listed by group %s"), g->doms[i],
+                                holder);
             goto out;
         }
     }
-    q = gh_store_prepare(st, "INSERT INTO groups(name, name_key, access, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4)");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the group"));
+    if ((s = save_group(st, in, g, &id, reason, sizeof reason)) != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, in->all_locations ? "all" : "specific", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the group"));
-        goto fail;
-    }
-    id = sqlite3_last_insert_rowid(gh_store_db(st));
-    o = (size_t)snprintf(reason, sizeof reason, "access %s",
-                         in->all_locations ? "all" : "specific");
-    for (i = 0; i < nl; i++) {
-        s = exec_id2(st, "INSERT OR IGNORE INTO group_locations(group_id, location_id) "
-                         "VALUES (?1, ?2)",
-                     id, ids[i], NULL, _("saving the group's locations"));
-        if (s != GH_OK)
-            goto fail;
-        if (o < sizeof reason)
-            o += (size_t)snprintf(reason + o, sizeof reason - o, "%s%s", i ? ", " : ": ",
-                                  in->locations[i]);
-    }
-    for (i = 0; i < nd; i++) {
-        s = exec_id2(st, "INSERT OR IGNORE INTO group_domains(group_id, domain) "
-                         "VALUES (?1, ?2)",
-                     id, 0, doms[i], _("saving the group's domains"));
-        if (s != GH_OK)
-            goto fail;
-        if (o < sizeof reason)
-            o += (size_t)snprintf(reason + o, sizeof reason - o, "%s%s",
-                                  i ? ", " : "; domains ", doms[i]);
-    }
-    snprintf(target, sizeof target, "group:%lld:%s", (long long)id, name);
+    snprintf(target, sizeof target, "group:%lld:%s", (long long)id, g->name);
     if ((s = gh_audit_append(st, actor, action, target, GH_OUTCOME_OK, reason)) != GH_OK)
         goto fail;
     if ((s = gh_store_commit(st)) != GH_OK)
@@ -313,8 +302,9 @@ enum gh_status gh_group_add(struct gh_store *st, const char *actor,
     if (id_out)
         *id_out = id;
 out:
-    free(ids);
-    free(doms);
+    free(g->ids);
+    free(g->doms);
+    free(g);
     return s;
 fail:
     gh_store_rollback(st);
@@ -332,11 +322,10 @@ enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const ch
     int64_t n = 0;
     enum gh_status s;
     sqlite3_stmt *q;
-    int rc;
 
     if (losing)
         *losing = 0;
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     snprintf(target, sizeof target, "group:%.200s", name ? name : "");
     if ((s = gh_store_begin(st)) != GH_OK)
         return s;
@@ -369,18 +358,10 @@ enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const ch
                                  "who get their access through it; confirm to go ahead "
                                  "(--force)."),
                                g.name, (long long)n);
-    q = gh_store_prepare(st, "UPDATE groups SET archived = 1 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("archiving the group"));
+    s = gh_store_run(st, _("archiving the group"), "UPDATE groups SET archived = 1 WHERE id = ?1",
+                     GH_INT(g.id));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, g.id);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("archiving the group"));
-        goto fail;
-    }
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK,
                          "archived%s; %lld member(s) lose access", n && force ? " (confirmed)" : "",
                          (long long)n);
@@ -416,7 +397,7 @@ static enum gh_status begin_member(struct gh_store *st, const char *actor, const
         return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
     if (s != GH_OK)
         goto fail;
-    snprintf(target, tlen, "%s:%lld:%s", gh_kind_name(a->kind), (long long)a->id, a->email);
+    gh_rules_target_of(a, target, tlen);
     if (a->kind != GH_KIND_OCCUPANT)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                                _("Only occupants can be members of a group."));
@@ -434,10 +415,8 @@ enum gh_status gh_group_member_add(struct gh_store *st, const char *actor, const
     struct gh_group g;
     struct gh_account a;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
     if (s != GH_OK)
         return s;
@@ -448,34 +427,16 @@ enum gh_status gh_group_member_add(struct gh_store *st, const char *actor, const
         gh_store_rollback(st);
         return GH_OK;            /* already a member with access through it */
     }
-    q = gh_store_prepare(st, "UPDATE accounts SET group_id = ?2, access = 'group', "
-                             "updated_at = ?3 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("adding the member"));
-        goto fail;
-    }
-    sqlite3_bind_int64(q, 1, a.id);
-    sqlite3_bind_int64(q, 2, g.id);
-    sqlite3_bind_int64(q, 3, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("adding the member"));
-        goto fail;
-    }
+    s = gh_store_run(st, _("adding the member"),
+                     "UPDATE accounts SET group_id = ?2, access = 'group', updated_at = ?3 "
+                     "WHERE id = ?1",
+                     GH_INT(a.id), GH_INT(g.id), GH_INT(gh_clock_now_ms()));
     /* Their own list of locations no longer applies: access is the group's. */
-    q = gh_store_prepare(st, "DELETE FROM account_locations WHERE account_id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("adding the member"));
+    if (s == GH_OK)
+        s = gh_store_run(st, _("adding the member"),
+                         "DELETE FROM account_locations WHERE account_id = ?1", GH_INT(a.id));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, a.id);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("adding the member"));
-        goto fail;
-    }
     if (a.group_id && a.group_id != g.id)
         snprintf(reason, sizeof reason, "joined group %s (moved from group %s); access group",
                  g.name, a.group_name);
@@ -500,31 +461,21 @@ enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
     struct gh_group g;
     struct gh_account a;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     s = begin_member(st, actor, action, group, account_id, &g, &a, target, sizeof target);
     if (s != GH_OK)
         return s;
     if (a.group_id != g.id)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED,
                                _("%s is not a member of group %s."), a.email, g.name);
-    q = gh_store_prepare(st, "UPDATE accounts SET group_id = NULL, updated_at = ?2, "
-                             "access = CASE access WHEN 'group' THEN 'none' ELSE access END "
-                             "WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("removing the member"));
+    s = gh_store_run(st, _("removing the member"),
+                     "UPDATE accounts SET group_id = NULL, updated_at = ?2, "
+                     "access = CASE access WHEN 'group' THEN 'none' ELSE access END "
+                     "WHERE id = ?1",
+                     GH_INT(a.id), GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(q, 1, a.id);
-    sqlite3_bind_int64(q, 2, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("removing the member"));
-        goto fail;
-    }
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "left group %s%s", g.name,
                          a.access == GH_ACCESS_GROUP ? "; access none" : "");
     if (s != GH_OK)
@@ -562,26 +513,6 @@ static enum gh_status begin_edit(struct gh_store *st, const char *actor, const c
 }
 
 /* The name of another live group that lists `domain`, or "" if none. */
-static enum gh_status domain_holder(struct gh_store *st, const char *domain, int64_t except,
-                                    char *holder, size_t len)
-{
-    sqlite3_stmt *q = gh_store_prepare(st, "SELECT g.name FROM group_domains d JOIN groups g "
-                                           "ON g.id = d.group_id WHERE d.domain = ?1 "
-                                           "AND g.archived = 0 AND g.id <> ?2");
-    int rc;
-
-    holder[0] = '\0';
-    if (!q)
-        return gh_store_sqlfail(st, _("checking the domains"));
-    sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, except);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        gh_store_copy(holder, len, gh_store_col_text(q, 0));
-    gh_store_done(st, q);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GH_OK
-                                                 : gh_store_sqlfail(st, _("checking the domains"));
-}
 
 static enum gh_status finish_edit(struct gh_store *st, const char *actor, const char *action,
                                   const char *target, const char *reason)
@@ -605,7 +536,7 @@ enum gh_status gh_group_set_access(struct gh_store *st, const char *actor, const
     size_t o;
     int i;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (all_locations || n < 0 || !locations)
         n = 0;
     if (n && !(ids = calloc((size_t)n, sizeof *ids)))
@@ -616,16 +547,16 @@ enum gh_status gh_group_set_access(struct gh_store *st, const char *actor, const
         s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
         goto out;
     }
-    s = exec_id2(st, "UPDATE groups SET access = ?2 WHERE id = ?1", g.id, 0,
-                 all_locations ? "all" : "specific", _("saving the group"));
+    s = gh_store_run(st, _("saving the group"), "UPDATE groups SET access = ?2 WHERE id = ?1",
+                     GH_INT(g.id), GH_TEXT(all_locations ? "all" : "specific"));
     if (s == GH_OK)
-        s = exec_id2(st, "DELETE FROM group_locations WHERE group_id = ?1", g.id, 0,
-                     NULL, _("saving the group's locations"));
+        s = gh_store_run(st, _("saving the group's locations"),
+                         "DELETE FROM group_locations WHERE group_id = ?1", GH_INT(g.id));
     o = (size_t)snprintf(reason, sizeof reason, "access %s", all_locations ? "all" : "specific");
     for (i = 0; s == GH_OK && i < n; i++) {
-        s = exec_id2(st, "INSERT OR IGNORE INTO group_locations(group_id, location_id) "
-                         "VALUES (?1, ?2)",
-                     g.id, ids[i], NULL, _("saving the group's locations"));
+        s = gh_store_run(st, _("saving the group's locations"),
+                         "INSERT OR IGNORE INTO group_locations(group_id, location_id) "
+                         "VALUES (?1, ?2)", GH_INT(g.id), GH_INT(ids[i]));
         if (o < sizeof reason)
             o += (size_t)snprintf(reason + o, sizeof reason - o, "%s%s", i ? ", " : ": ",
                                   locations[i]);
@@ -651,7 +582,7 @@ enum gh_status gh_group_set_domains(struct gh_store *st, const char *actor, cons
     size_t o;
     int i;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (n < 0 || !domains)
         n = 0;
     if (n && !(doms = calloc((size_t)n, sizeof *doms)))
@@ -676,12 +607,13 @@ enum gh_status gh_group_set_domains(struct gh_store *st, const char *actor, cons
             goto out;
         }
     }
-    s = exec_id2(st, "DELETE FROM group_domains WHERE group_id = ?1", g.id, 0, NULL,
-                 _("saving the group's domains"));
+    s = gh_store_run(st, _("saving the group's domains"),
+                     "DELETE FROM group_domains WHERE group_id = ?1", GH_INT(g.id));
     o = (size_t)snprintf(reason, sizeof reason, "domains:");
     for (i = 0; s == GH_OK && i < n; i++) {
-        s = exec_id2(st, "INSERT OR IGNORE INTO group_domains(group_id, domain) VALUES (?1, ?2)",
-                     g.id, 0, doms[i], _("saving the group's domains"));
+        s = gh_store_run(st, _("saving the group's domains"),
+                         "INSERT OR IGNORE INTO group_domains(group_id, domain) VALUES (?1, ?2)",
+                         GH_INT(g.id), GH_TEXT(doms[i]));
         if (o < sizeof reason)
             o += (size_t)snprintf(reason + o, sizeof reason - o, " %s", doms[i]);
     }
@@ -704,7 +636,7 @@ enum gh_status gh_group_unarchive(struct gh_store *st, const char *actor, const 
     sqlite3_stmt *q;
     int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_edit(st, actor, action, name, &g, target, sizeof target)) != GH_OK)
         return s;
     if (!g.archived)
@@ -735,8 +667,8 @@ enum gh_status gh_group_unarchive(struct gh_store *st, const char *actor, const 
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
                                _("domain: %s is now listed by group %s; remove it there first"),
                                domain, holder);
-    s = exec_id2(st, "UPDATE groups SET archived = 0 WHERE id = ?1", g.id, 0, NULL,
-                 _("un-archiving the group"));
+    s = gh_store_run(st, _("un-archiving the group"),
+                     "UPDATE groups SET archived = 0 WHERE id = ?1", GH_INT(g.id));
     if (s != GH_OK) {
         gh_store_rollback(st);
         return s;

@@ -575,3 +575,29 @@ int gh_perms_has(unsigned perms, unsigned need)
         return 1;
     return (perms & need) == need;
 }
+
+/* ---- trimming ------------------------------------------------------------ */
+
+int gh_ident_trim(const char *s, char *out, size_t len)
+{
+    size_t n;
+
+    if (!out || !len)
+        return -1;
+    if (!s) {
+        out[0] = '\0';
+        return 0;
+    }
+    while (*s == ' ')
+        s++;
+    n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (n >= len) {
+        out[0] = '\0';
+        return -1;
+    }
+    memmove(out, s, n);          /* out may be s itself */
+    out[n] = '\0';
+    return 0;
+}

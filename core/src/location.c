@@ -16,6 +16,7 @@
  * clarity wins over caching.
  */
 #include "gatehouse/location.h"
+#include "gatehouse/account.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/group.h"
@@ -31,11 +32,6 @@
 #define GH_UNLOCK_MS_MIN 100
 #define GH_UNLOCK_MS_MAX 60000
 #define PATH_SEP " \xE2\x80\xBA "      /* " › " */
-
-static const char *who_or(const char *actor)
-{
-    return actor && *actor ? actor : "system";
-}
 
 /* ---- relay addresses -------------------------------------------------- */
 
@@ -98,8 +94,9 @@ int gh_relay_addr_parse(const char *s, char *board, size_t boardlen, int *channe
     "        t.path || '" PATH_SEP "' || l.name"                                     \
     " FROM locations l JOIN t ON l.parent_id = t.id WHERE t.depth < 64) "
 
-static void row_to_location(struct gh_store *st, sqlite3_stmt *q, struct gh_location *l)
+static void row_to_location(struct gh_store *st, sqlite3_stmt *q, void *out)
 {
+    struct gh_location *l = out;
     const char *kind;
 
     memset(l, 0, sizeof *l);
@@ -152,27 +149,15 @@ static enum gh_status fill_path(struct gh_store *st, struct gh_location *l)
     return GH_OK;
 }
 
-static enum gh_status load_loc(struct gh_store *st, const char *sql, const char *text,
-                               int64_t id, struct gh_location *out)
-{
-    sqlite3_stmt *q = gh_store_prepare(st, sql);
-    enum gh_status s;
-    int rc;
+#define LOC_BY_ID "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1"
+#define LOC_BY_NAME "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.name_key = ?1"
 
-    if (!q)
-        return gh_store_sqlfail(st, _("reading a location"));
-    if (text)
-        sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        row_to_location(st, q, out);
-        s = GH_OK;
-    } else {
-        s = rc == SQLITE_DONE ? GH_E_NOTFOUND : gh_store_sqlfail(st, _("reading a location"));
-    }
-    gh_store_done(st, q);
+/* One location (LOC_BY_ID or LOC_BY_NAME) with its path. */
+static enum gh_status load_loc(struct gh_store *st, const char *sql, struct gh_bind key,
+                               struct gh_location *out)
+{
+    enum gh_status s = gh_store_get_one(st, sql, key, row_to_location, out,
+                                        _("reading a location"));
     if (s == GH_OK)
         s = fill_path(st, out);
     return s;
@@ -180,56 +165,24 @@ static enum gh_status load_loc(struct gh_store *st, const char *sql, const char 
 
 enum gh_status gh_location_get(struct gh_store *st, int64_t id, struct gh_location *out)
 {
-    enum gh_status s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS
-                                    " WHERE l.id = ?1", NULL, id, out);
+    enum gh_status s = load_loc(st, LOC_BY_ID, GH_INT(id), out);
     if (s == GH_E_NOTFOUND)
         return gh_store_fail(st, s, _("no location with id %lld"), (long long)id);
     return s;
 }
 
-static int all_digits(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 enum gh_status gh_location_find(struct gh_store *st, const char *name_or_id,
                                 struct gh_location *out)
 {
-    char key[GH_NAME_BUF];
-    enum gh_status s;
+    int64_t id;
+    enum gh_status s = gh_rules_location_id(st, name_or_id, &id);
 
-    if (!name_or_id || !*name_or_id)
-        return gh_store_fail(st, GH_E_NOTFOUND, "%s", _("location: no location given"));
-    /* By name first: units are often called "101". */
-    gh_rules_name_key(name_or_id, key, sizeof key);
-    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.name_key = ?1",
-                 key, 0, out);
-    if (s == GH_E_NOTFOUND && all_digits(name_or_id) && strlen(name_or_id) <= 18)
-        s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1",
-                     NULL, strtoll(name_or_id, NULL, 10), out);
-    if (s == GH_E_NOTFOUND)
+    if (s != GH_OK)
+        return s;
+    s = load_loc(st, LOC_BY_ID, GH_INT(id), out);
+    if (s == GH_E_NOTFOUND)          /* gone between the two reads */
         return gh_store_fail(st, s, _("location: no location named \"%.100s\""), name_or_id);
     return s;
-}
-
-enum gh_status gh_rules_location_ids(struct gh_store *st, const char *const *names, int n,
-                                     int64_t *ids)
-{
-    struct gh_location l;
-    enum gh_status s;
-    int i;
-
-    for (i = 0; i < n; i++) {
-        if ((s = gh_location_find(st, names[i], &l)) != GH_OK)
-            return s;
-        ids[i] = l.id;
-    }
-    return GH_OK;
 }
 
 static enum gh_status list_tree(struct gh_store *st, const char *sql, int64_t bind,
@@ -305,31 +258,53 @@ static const char *door_name(enum gh_door_kind d)
     return d == GH_DOOR_COMMON ? "common" : d == GH_DOOR_UNIT ? "unit" : NULL;
 }
 
-enum gh_status gh_location_add(struct gh_store *st, const char *actor,
-                               const struct gh_location_new *in, int64_t *id_out)
+static void row_name(struct gh_store *st, sqlite3_stmt *q, void *out)
 {
-    const char *action = "location.add";
-    char name[GH_NAME_BUF], key[GH_NAME_BUF], err[512], board[GH_BOARD_ID_BUF] = "";
-    char target[600];
-    struct gh_location parent, other;
-    int channel = 0;
-    int64_t id;
-    enum gh_status s;
-    sqlite3_stmt *q;
+    (void)st;
+    gh_store_copy(out, GH_NAME_BUF, gh_store_col_text(q, 0));
+}
+
+/* The name of the location (other than `except`) wired to board:channel, or
+ * "" in holder when the relay is free. */
+static enum gh_status relay_holder(struct gh_store *st, const char *board, int channel,
+                                   int64_t except, char holder[GH_NAME_BUF])
+{
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT name FROM locations WHERE relay_board = ?1 "
+                                           "AND relay_channel = ?2 AND id <> ?3");
     int rc;
 
-    if (id_out)
-        *id_out = 0;
-    actor = who_or(actor);
-    if (!in)
-        return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a location needs a name"));
-    snprintf(target, sizeof target, "location:%.200s", in->name ? in->name : "");
+    holder[0] = '\0';
+    if (!q)
+        return gh_store_sqlfail(st, _("checking the relay"));
+    sqlite3_bind_text(q, 1, board, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, channel);
+    sqlite3_bind_int64(q, 3, except);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        row_name(st, q, holder);
+    gh_store_done(st, q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GH_OK
+                                                 : gh_store_sqlfail(st, _("checking the relay"));
+}
+
+/* A new location's input, checked. */
+struct loc_in {
+    char name[GH_NAME_BUF], key[GH_NAME_BUF], board[GH_BOARD_ID_BUF];
+    int channel;
+};
+
+static enum gh_status check_loc_new(struct gh_store *st, const char *actor, const char *target,
+                                    const struct gh_location_new *in, struct loc_in *v)
+{
+    const char *action = "location.add";
+    char err[512];
+
     if (in->name && gh_ident_check_name(in->name, err, sizeof err) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    if (gh_rules_trim_copy(in->name, name, sizeof name) != 0 || !*name)
+    if (gh_ident_trim(in->name, v->name, sizeof v->name) != 0 || !*v->name)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
-                               *name ? _("name: must be at most 100 characters long")
-                                     : _("name: a location needs a name"));
+                               *v->name ? _("name: must be at most 100 characters long")
+                                        : _("name: a location needs a name"));
     if (in->door != GH_DOOR_NONE && !door_name(in->door))
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                _("door: must be common or unit"));
@@ -337,84 +312,94 @@ enum gh_status gh_location_add(struct gh_store *st, const char *actor,
         if (in->door == GH_DOOR_NONE)
             return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                    _("relay: only a door (common or unit) can have a relay"));
-        if (gh_relay_addr_parse(in->relay, board, sizeof board, &channel, err, sizeof err))
+        if (gh_relay_addr_parse(in->relay, v->board, sizeof v->board, &v->channel, err,
+                                sizeof err))
             return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
     }
     if (in->unlock_ms != 0 &&
         (in->unlock_ms < GH_UNLOCK_MS_MIN || in->unlock_ms > GH_UNLOCK_MS_MAX))
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
                                _("unlock_ms: must be from 100 to 60000 milliseconds"));
-    gh_rules_name_key(name, key, sizeof key);
+    gh_rules_name_key(v->name, v->key, sizeof v->key);
+    return GH_OK;
+}
 
-    if ((s = gh_store_begin(st)) != GH_OK)
-        return s;
-    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.name_key = ?1",
-                 key, 0, &other);
+/* In the transaction: the name is free, the parent exists, the relay is
+ * free. On anything but GH_OK the transaction is closed. */
+static enum gh_status check_loc_place(struct gh_store *st, const char *actor, const char *target,
+                                      const struct gh_location_new *in, const struct loc_in *v,
+                                      struct gh_location *parent)
+{
+    const char *action = "location.add";
+    char holder[GH_NAME_BUF];
+    struct gh_location other;
+    enum gh_status s = load_loc(st, LOC_BY_NAME, GH_TEXT(v->key), &other);
+
     if (s == GH_OK)
         return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
                                _("name: a location named \"%s\" already exists"), other.name);
     if (s != GH_E_NOTFOUND)
         goto fail;
-    parent.id = 0;
+    parent->id = 0;
     if (in->parent && *in->parent) {
-        s = gh_location_find(st, in->parent, &parent);
+        s = gh_location_find(st, in->parent, parent);
         if (s == GH_E_NOTFOUND)
             return gh_rules_refuse(st, 1, actor, action, target, s,
                                    _("parent: no location named \"%.100s\""), in->parent);
         if (s != GH_OK)
             goto fail;
     }
-    if (*board) {
-        q = gh_store_prepare(st, "SELECT name FROM locations WHERE relay_board = ?1 "
-                                 "AND relay_channel = ?2");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("checking the relay"));
-            goto fail;
-        }
-        sqlite3_bind_text(q, 1, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 2, channel);
-        rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            snprintf(err, sizeof err, "%s", gh_store_col_text(q, 0));
-        gh_store_done(st, q);
-        if (rc == SQLITE_ROW)
-            return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
-                                   _("relay: %s:%d is already used by %s"), board, channel,
-                                   err);
-    }
-    q = gh_store_prepare(st, "INSERT INTO locations(name, name_key, parent_id, door_kind, "
-                             "relay_board, relay_channel, unlock_ms, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the location"));
+    if (!*v->board)
+        return GH_OK;
+    if ((s = relay_holder(st, v->board, v->channel, 0, holder)) != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
-    if (parent.id)
-        sqlite3_bind_int64(q, 3, parent.id);
-    if (door_name(in->door))
-        sqlite3_bind_text(q, 4, door_name(in->door), -1, SQLITE_STATIC);
-    if (*board) {
-        sqlite3_bind_text(q, 5, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 6, channel);
-    }
-    if (in->unlock_ms)
-        sqlite3_bind_int(q, 7, in->unlock_ms);
-    sqlite3_bind_int64(q, 8, gh_clock_now_ms());
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the location"));
+    if (*holder)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
+                               _("relay: %s:%d is already used by %s"), v->board, v->channel,
+                               holder);
+    return GH_OK;
+fail:
+    gh_store_rollback(st);
+    return s;
+}
+
+enum gh_status gh_location_add(struct gh_store *st, const char *actor,
+                               const struct gh_location_new *in, int64_t *id_out)
+{
+    const char *action = "location.add";
+    const char *door;
+    char target[600];
+    struct loc_in v = { .channel = 0 };
+    struct gh_location parent;
+    int64_t id;
+    enum gh_status s;
+
+    if (id_out)
+        *id_out = 0;
+    actor = gh_rules_actor(actor);
+    if (!in)
+        return gh_store_fail(st, GH_E_INVALID, "%s", _("name: a location needs a name"));
+    snprintf(target, sizeof target, "location:%.200s", in->name ? in->name : "");
+    if ((s = check_loc_new(st, actor, target, in, &v)) != GH_OK ||
+        (s = gh_store_begin(st)) != GH_OK ||
+        (s = check_loc_place(st, actor, target, in, &v, &parent)) != GH_OK)
+        return s;
+    door = door_name(in->door);
+    s = gh_store_run(st, _("saving the location"),
+                     "INSERT INTO locations(name, name_key, parent_id, door_kind, "
+                     "relay_board, relay_channel, unlock_ms, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     GH_TEXT(v.name), GH_TEXT(v.key), GH_INT_OR_NULL(parent.id), GH_TEXT(door),
+                     GH_TEXT_OR_NULL(v.board), *v.board ? GH_INT(v.channel) : GH_TEXT(NULL),
+                     GH_INT_OR_NULL(in->unlock_ms), GH_INT(gh_clock_now_ms()));
+    if (s != GH_OK)
         goto fail;
-    }
     id = sqlite3_last_insert_rowid(gh_store_db(st));
-    snprintf(target, sizeof target, "location:%lld:%s", (long long)id, name);
+    snprintf(target, sizeof target, "location:%lld:%s", (long long)id, v.name);
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "%s%s%s%s%s%s",
                          parent.id ? "under " : "at the top", parent.id ? parent.name : "",
-                         door_name(in->door) ? ", door " : "",
-                         door_name(in->door) ? door_name(in->door) : "",
-                         *board ? ", relay " : "", *board ? in->relay : "");
+                         door ? ", door " : "", door ? door : "",
+                         *v.board ? ", relay " : "", *v.board ? in->relay : "");
     if (s != GH_OK)
         goto fail;
     if ((s = gh_store_commit(st)) != GH_OK)
@@ -441,8 +426,7 @@ static enum gh_status begin_location(struct gh_store *st, const char *actor,
     snprintf(target, tlen, "location:%lld", (long long)id);
     if ((s = gh_store_begin(st)) != GH_OK)
         return s;
-    s = load_loc(st, "SELECT " LOC_COLS " FROM locations l" LOC_JOINS " WHERE l.id = ?1",
-                 NULL, id, l);
+    s = load_loc(st, LOC_BY_ID, GH_INT(id), l);
     if (s == GH_E_NOTFOUND)
         return gh_rules_refuse(st, 1, actor, action, target, s, _("no location with id %lld"),
                                (long long)id);
@@ -473,20 +457,10 @@ static enum gh_status begin_unit(struct gh_store *st, const char *actor, const c
 static enum gh_status set_tenant(struct gh_store *st, int64_t unit, int64_t account,
                                  int64_t group)
 {
-    sqlite3_stmt *q = gh_store_prepare(st, "UPDATE locations SET tenant_account = ?2, "
-                                           "tenant_group = ?3, shared = 0 WHERE id = ?1");
-    int rc;
-
-    if (!q)
-        return gh_store_sqlfail(st, _("saving the tenancy"));
-    sqlite3_bind_int64(q, 1, unit);
-    if (account)
-        sqlite3_bind_int64(q, 2, account);
-    if (group)
-        sqlite3_bind_int64(q, 3, group);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    return rc == SQLITE_DONE ? GH_OK : gh_store_sqlfail(st, _("saving the tenancy"));
+    return gh_store_run(st, _("saving the tenancy"),
+                        "UPDATE locations SET tenant_account = ?2, tenant_group = ?3, "
+                        "shared = 0 WHERE id = ?1",
+                        GH_INT(unit), GH_INT_OR_NULL(account), GH_INT_OR_NULL(group));
 }
 
 static enum gh_status finish(struct gh_store *st, const char *actor, const char *action,
@@ -507,31 +481,21 @@ static enum gh_status rent(struct gh_store *st, const char *actor, int64_t unit,
     char target[600], tenant[600];
     struct gh_location l;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_unit(st, actor, action, unit, &l, target, sizeof target)) != GH_OK)
         return s;
     if (account_id) {
-        q = gh_store_prepare(st, "SELECT kind, email FROM accounts WHERE id = ?1");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("reading an account"));
+        struct gh_account a;
+        s = gh_account_get(st, account_id, &a);
+        if (s == GH_E_NOTFOUND)
+            return gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
+        if (s != GH_OK)
             goto fail;
-        }
-        sqlite3_bind_int64(q, 1, account_id);
-        rc = sqlite3_step(q);
-        int staff = rc == SQLITE_ROW && strcmp(gh_store_col_text(q, 0), "staff") == 0;
-        if (rc == SQLITE_ROW)
-            snprintf(tenant, sizeof tenant, "occupant:%lld:%s", (long long)account_id,
-                     gh_store_col_text(q, 1));
-        gh_store_done(st, q);
-        if (rc != SQLITE_ROW)
-            return gh_rules_refuse(st, 1, actor, action, target, GH_E_NOTFOUND,
-                                   _("no account with id %lld"), (long long)account_id);
+        gh_rules_target_of(&a, tenant, sizeof tenant);
         /* Seed 004: an employee who rents a unit does so with a separate
          * tenant account. */
-        if (staff)
+        if (a.kind == GH_KIND_STAFF)
             return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                                    _("A staff account can't rent a unit; rent it to the "
                                      "person's occupant account."));
@@ -597,7 +561,7 @@ enum gh_status gh_unit_vacate(struct gh_store *st, const char *actor, int64_t un
     struct gh_location l;
     enum gh_status s;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_unit(st, actor, action, unit, &l, target, sizeof target)) != GH_OK)
         return s;
     if (!l.tenant_account && !l.tenant_group)
@@ -618,9 +582,8 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
     struct gh_location l;
     enum gh_status s;
     sqlite3_stmt *q;
-    int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if ((s = begin_unit(st, actor, action, unit, &l, target, sizeof target)) != GH_OK)
         return s;
     if (!l.tenant_account && !l.tenant_group)
@@ -650,18 +613,10 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor, int64_t uni
             return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
                                    _("Only the tenant can share this unit with management."));
     }
-    q = gh_store_prepare(st, "UPDATE locations SET shared = ?2 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the share setting"));
-        gh_store_rollback(st);
-        return s;
-    }
-    sqlite3_bind_int64(q, 1, unit);
-    sqlite3_bind_int(q, 2, on ? 1 : 0);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the share setting"));
+    s = gh_store_run(st, _("saving the share setting"),
+                     "UPDATE locations SET shared = ?2 WHERE id = ?1", GH_INT(unit),
+                     GH_INT(on ? 1 : 0));
+    if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
     }
@@ -695,10 +650,8 @@ enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int
     struct gh_location l;
     int channel = 0;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (relay && *relay &&
         gh_relay_addr_parse(relay, board, sizeof board, &channel, err, sizeof err) != 0) {
         snprintf(target, sizeof target, "location:%lld", (long long)id);
@@ -707,41 +660,21 @@ enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int
     if ((s = begin_door(st, actor, action, id, &l, target, sizeof target)) != GH_OK)
         return s;
     if (*board) {
-        q = gh_store_prepare(st, "SELECT name FROM locations WHERE relay_board = ?1 "
-                                 "AND relay_channel = ?2 AND id <> ?3");
-        if (!q) {
-            s = gh_store_sqlfail(st, _("checking the relay"));
+        char holder[GH_NAME_BUF];
+        if ((s = relay_holder(st, board, channel, id, holder)) != GH_OK) {
             gh_store_rollback(st);
             return s;
         }
-        sqlite3_bind_text(q, 1, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 2, channel);
-        sqlite3_bind_int64(q, 3, id);
-        rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            snprintf(err, sizeof err, "%s", gh_store_col_text(q, 0));
-        gh_store_done(st, q);
-        if (rc == SQLITE_ROW)
+        if (*holder)
             return gh_rules_refuse(st, 1, actor, action, target, GH_E_EXISTS,
                                    _("relay: %s:%d is already used by %s"), board, channel,
-                                   err);
+                                   holder);
     }
-    q = gh_store_prepare(st, "UPDATE locations SET relay_board = ?2, relay_channel = ?3 "
-                             "WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the relay"));
-        gh_store_rollback(st);
-        return s;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    if (*board) {
-        sqlite3_bind_text(q, 2, board, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 3, channel);
-    }
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the relay"));
+    s = gh_store_run(st, _("saving the relay"),
+                     "UPDATE locations SET relay_board = ?2, relay_channel = ?3 WHERE id = ?1",
+                     GH_INT(id), GH_TEXT_OR_NULL(board),
+                     *board ? GH_INT(channel) : GH_TEXT(NULL));
+    if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
     }
@@ -760,10 +693,8 @@ enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor,
     char target[600], reason[128];
     struct gh_location l;
     enum gh_status s;
-    sqlite3_stmt *q;
-    int rc;
 
-    actor = who_or(actor);
+    actor = gh_rules_actor(actor);
     if (unlock_ms != 0 && (unlock_ms < GH_UNLOCK_MS_MIN || unlock_ms > GH_UNLOCK_MS_MAX)) {
         snprintf(target, sizeof target, "location:%lld", (long long)id);
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s",
@@ -771,19 +702,10 @@ enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor,
     }
     if ((s = begin_door(st, actor, action, id, &l, target, sizeof target)) != GH_OK)
         return s;
-    q = gh_store_prepare(st, "UPDATE locations SET unlock_ms = ?2 WHERE id = ?1");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the unlock time"));
-        gh_store_rollback(st);
-        return s;
-    }
-    sqlite3_bind_int64(q, 1, id);
-    if (unlock_ms)
-        sqlite3_bind_int(q, 2, unlock_ms);
-    rc = sqlite3_step(q);
-    gh_store_done(st, q);
-    if (rc != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the unlock time"));
+    s = gh_store_run(st, _("saving the unlock time"),
+                     "UPDATE locations SET unlock_ms = ?2 WHERE id = ?1", GH_INT(id),
+                     GH_INT_OR_NULL(unlock_ms));
+    if (s != GH_OK) {
         gh_store_rollback(st);
         return s;
     }

@@ -25,7 +25,7 @@
  *
  * One worker per process: the state is file-static.
  */
-#include "gatehouse/mailer.h"
+#include "gatehouse/mail_batch.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -146,14 +146,77 @@ static int maybe_digest(int64_t mono, int64_t *next_look)
     return queued > 0;
 }
 
+/* What the worker keeps from one round to the next. */
+struct round {
+    int64_t digest_look;             /* real mono ms: next look at the digest */
+    int64_t relay_retry_at;          /* real mono ms; relay config backoff */
+    int64_t backoff;
+    int64_t hold_until;              /* wall ms: nothing sendable before this */
+    int64_t hold_count;              /* queued count when the hold was set */
+};
+
+/* One batch and what it says about the relay; 1 when another batch should
+ * follow at once. */
+static int run_batch(struct round *r, int64_t now)
+{
+    struct gh_mail_batch b;
+    /* the cancel flag is only ever set by stop, and never cleared:
+     * clearing it here could undo a stop that came in between */
+    enum gh_status s = gh_mail_batch_deliver(W.mailer, W.st, now, 0, &b);
+    pthread_mutex_lock(&W.mu);
+    W.stats.batches++;
+    W.stats.sent += b.sent;
+    W.stats.deferred += b.deferred;
+    W.stats.failed += b.failed;
+    pthread_mutex_unlock(&W.mu);
+    if (s != GH_OK)
+        gh_oplog(GH_LOG_ERR, "mail: outbox: %s", gh_store_errmsg(W.st));
+    if (b.relay != GH_MAILV_SENT && (b.tried > 0 || b.relay == GH_MAILV_CONFIG))
+        set_problem(b.problem, b.problem_code);
+    else if (b.tried > 0 && (b.sent > 0 || b.failed > 0 || b.deferred > 0))
+        set_problem("", 0);
+    if (b.relay == GH_MAILV_CONFIG) {
+        r->backoff = r->backoff ? r->backoff * 2 : RELAY_BACKOFF_MIN_MS;
+        if (r->backoff > RELAY_BACKOFF_MAX_MS)
+            r->backoff = RELAY_BACKOFF_MAX_MS;
+        r->relay_retry_at = mono_real_ms() + r->backoff;
+    } else if (b.tried > 0) {
+        r->backoff = 0;
+        r->relay_retry_at = 0;
+    }
+    if (b.sent + b.deferred + b.failed == 0 && b.waiting > 0) {
+        /* everything due waits behind a retry: sleep until it */
+        r->hold_until = b.next_due;
+        r->hold_count = gh_outbox_count(W.st, GH_MAIL_QUEUED);
+    } else {
+        r->hold_until = 0;
+        r->hold_count = -1;
+    }
+    return s == GH_OK && b.relay == GH_MAILV_SENT &&
+           (b.more || b.sent + b.deferred + b.failed > 0);
+}
+
+/* 1 when a batch is worth running now: kicked, or something is due that
+ * is not held behind a retry, and the relay's backoff has run out. */
+static int worth_a_batch(struct round *r, int kicked, int64_t now, int64_t mono)
+{
+    if (maybe_digest(mono, &r->digest_look))
+        kicked = 1;
+    if (kicked) {
+        r->relay_retry_at = 0;       /* new mail: worth one more try at once */
+        return 1;
+    }
+    if (mono < r->relay_retry_at)
+        return 0;
+    int64_t nd = gh_outbox_next_due(W.st);
+    if (nd <= 0 || nd > now)
+        return 0;
+    return now >= r->hold_until || gh_outbox_count(W.st, GH_MAIL_QUEUED) != r->hold_count;
+}
+
 static void *worker_main(void *arg)
 {
-    int64_t digest_look = 0;         /* real mono ms: next look at the digest */
-    int64_t relay_retry_at = 0;      /* real mono ms; relay config backoff */
-    int64_t backoff = 0;
-    int64_t hold_until = 0;          /* wall ms: nothing sendable before this */
-    int64_t hold_count = -1;         /* queued count when the hold was set */
-
+    struct round r = { .hold_count = -1 };
     pthread_mutex_lock(&W.mu);
     while (!W.stopping) {
         int kicked = W.kicked;
@@ -161,56 +224,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&W.mu);
 
         int64_t now = gh_clock_now_ms(), mono = mono_real_ms();
-        int run = 0, again = 0;
-        if (maybe_digest(mono, &digest_look))
-            kicked = 1;
-        if (kicked) {
-            run = 1;
-            relay_retry_at = 0;      /* new mail: worth one more try at once */
-        } else if (mono >= relay_retry_at) {
-            int64_t nd = gh_outbox_next_due(W.st);
-            if (nd > 0 && nd <= now) {
-                run = now >= hold_until ||
-                      gh_outbox_count(W.st, GH_MAIL_QUEUED) != hold_count;
-            }
-        }
-        if (run) {
-            struct gh_mail_batch b;
-            /* the cancel flag is only ever set by stop, and never cleared:
-             * clearing it here could undo a stop that came in between */
-            enum gh_status s = gh_mailer_deliver_due(W.mailer, W.st, now, 0, &b);
-            pthread_mutex_lock(&W.mu);
-            W.stats.batches++;
-            W.stats.sent += b.sent;
-            W.stats.deferred += b.deferred;
-            W.stats.failed += b.failed;
-            pthread_mutex_unlock(&W.mu);
-            if (s != GH_OK)
-                gh_oplog(GH_LOG_ERR, "mail: outbox: %s", gh_store_errmsg(W.st));
-            if (b.relay != GH_MAILV_SENT && (b.tried > 0 || b.relay == GH_MAILV_CONFIG))
-                set_problem(b.problem, b.problem_code);
-            else if (b.tried > 0 && (b.sent > 0 || b.failed > 0 || b.deferred > 0))
-                set_problem("", 0);
-            if (b.relay == GH_MAILV_CONFIG) {
-                backoff = backoff ? backoff * 2 : RELAY_BACKOFF_MIN_MS;
-                if (backoff > RELAY_BACKOFF_MAX_MS)
-                    backoff = RELAY_BACKOFF_MAX_MS;
-                relay_retry_at = mono_real_ms() + backoff;
-            } else if (b.tried > 0) {
-                backoff = 0;
-                relay_retry_at = 0;
-            }
-            if (b.sent + b.deferred + b.failed == 0 && b.waiting > 0) {
-                /* everything due waits behind a retry: sleep until it */
-                hold_until = b.next_due;
-                hold_count = gh_outbox_count(W.st, GH_MAIL_QUEUED);
-            } else {
-                hold_until = 0;
-                hold_count = -1;
-            }
-            again = s == GH_OK && b.relay == GH_MAILV_SENT &&
-                    (b.more || b.sent + b.deferred + b.failed > 0);
-        }
+        int again = worth_a_batch(&r, kicked, now, mono) ? run_batch(&r, now) : 0;
 
         pthread_mutex_lock(&W.mu);
         if (again || W.kicked || W.stopping)

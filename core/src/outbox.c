@@ -25,10 +25,10 @@
  * The Message-ID is made once, at queue time, from 128 random bits and the
  * creation time, so it stays the same across retries and restarts.
  */
+#include "buf.h"
 #include "store_internal.h"
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
-#include "gatehouse/auth.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/outbox.h"
@@ -75,31 +75,6 @@ static enum gh_mail_state state_parse(const char *s)
     return GH_MAIL_QUEUED;
 }
 
-/* ---- a growing string ------------------------------------------------------ */
-
-struct buf { char *p; size_t len, cap; int oom; };
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 /* ---- templates --------------------------------------------------------------- */
 
 static const char *var_get(const char *const *vars, const char *key, size_t klen)
@@ -111,17 +86,17 @@ static const char *var_get(const char *const *vars, const char *key, size_t klen
 }
 
 /* Writes a value with control characters turned into spaces (see above). */
-static void put_value(struct buf *b, const char *v)
+static void put_value(struct gh_buf *b, const char *v)
 {
     for (const char *c = v; *c; c++) {
         char ch = ((unsigned char)*c < 0x20 || *c == 0x7f) ? ' ' : *c;
-        put(b, &ch, 1);
+        gh_buf_putn(b, &ch, 1);
     }
 }
 
 /* Renders text (n bytes) with vars. code_mark: write the marker for
  * {{code}} (the body) instead of nothing (the subject). */
-static void render(struct buf *b, const char *text, size_t n, const char *const *vars,
+static void render(struct gh_buf *b, const char *text, size_t n, const char *const *vars,
                    int code_mark)
 {
     size_t i = 0;
@@ -136,7 +111,7 @@ static void render(struct buf *b, const char *text, size_t n, const char *const 
                 if (klen == 4 && memcmp(key, "code", 4) == 0) {
                     if (code_mark) {
                         char m = CODE_MARK;
-                        put(b, &m, 1);
+                        gh_buf_putn(b, &m, 1);
                     }
                 } else {
                     const char *v = var_get(vars, key, klen);
@@ -147,7 +122,7 @@ static void render(struct buf *b, const char *text, size_t n, const char *const 
                 continue;
             }
         }
-        put(b, text + i, 1);
+        gh_buf_putn(b, text + i, 1);
         i++;
     }
 }
@@ -194,21 +169,12 @@ static void mail_target(int64_t id, char *buf, size_t len)
     snprintf(buf, len, "mail:%lld", (long long)id);
 }
 
-enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t account_id,
-                                 const char *to_addr, const char *to_name,
-                                 const char *const *vars, int64_t *id_out)
+/* What a message is built from must be fit for headers: an address, a
+ * name and values without line breaks, a code of digits. */
+static enum gh_status check_compose(struct gh_store *st, const char *to_addr,
+                                    const char *to_name, const char *const *vars,
+                                    const char *secret)
 {
-    struct buf subj = { 0 }, body = { 0 };
-    enum gh_status s;
-    sqlite3_stmt *q = NULL;
-    const char *secret = var_get(vars, "code", 4);
-
-    if (!kind || !*kind || strlen(kind) >= sizeof ((struct gh_mail *)0)->kind)
-        return gh_store_fail(st, GH_E_INVALID, _("mail: no such kind of email \"%s\""),
-                             kind ? kind : "");
-    const struct gh_embedded *t = find_template(kind);
-    if (!t)
-        return gh_store_fail(st, GH_E_NOTFOUND, _("mail: no template for \"%s\" emails"), kind);
     if (!to_addr || !*to_addr || strlen(to_addr) > GH_EMAIL_MAX || !strchr(to_addr, '@'))
         return gh_store_fail(st, GH_E_INVALID, "%s", _("to: not an email address"));
     for (const char *c = to_addr; *c; c++)
@@ -225,16 +191,22 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
         if (has_line_break(v[1]))
             return gh_store_fail(st, GH_E_INVALID,
                                  _("%s: line breaks are not allowed in an email's details"), v[0]);
-    if (secret) {
-        for (const char *c = secret; *c; c++)
-            if (*c < '0' || *c > '9')
-                return gh_store_fail(st, GH_E_INVALID, "%s", _("code: must be digits"));
-    }
+    for (const char *c = secret; c && *c; c++)
+        if (*c < '0' || *c > '9')
+            return gh_store_fail(st, GH_E_INVALID, "%s", _("code: must be digits"));
+    return GH_OK;
+}
 
-    /* Template: "Subject: ..." line, blank line, body. */
+/* Template: "Subject: ..." line, blank line, body; subject cut to fit. */
+static enum gh_status render_template(struct gh_store *st, const struct gh_embedded *t,
+                                      const char *const *vars, char *subject, size_t slen,
+                                      struct gh_buf *body)
+{
+    struct gh_buf subj = { 0 };
     const char *text = _(t->text);
     size_t tlen = strlen(text);
     const char *eol = memchr(text, '\n', tlen);
+
     if (tlen < 9 || strncmp(text, "Subject: ", 9) != 0 || !eol)
         return gh_store_fail(st, GH_E_INTERNAL, "mail template %s: first line must be "
                              "\"Subject: ...\"", t->name);
@@ -242,64 +214,72 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
     const char *b0 = eol + 1;
     if (*b0 == '\n')
         b0++;
-    render(&body, b0, tlen - (size_t)(b0 - text), vars, 1);
-    if (subj.oom || body.oom || !subj.p || !body.p) {
-        s = gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
-        goto out;
+    render(body, b0, tlen - (size_t)(b0 - text), vars, 1);
+    if (subj.oom || body->oom || !subj.p || !body->p) {
+        free(subj.p);
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
     }
     /* The template's own subject line may end in CR (edited on Windows). */
     while (subj.len > 0 && (subj.p[subj.len - 1] == '\r' || subj.p[subj.len - 1] == ' '))
         subj.p[--subj.len] = '\0';
-    char subject[sizeof ((struct gh_mail *)0)->subject];
-    gh_store_copy(subject, sizeof subject, subj.p);
+    gh_store_copy(subject, slen, subj.p);
+    free(subj.p);
+    return GH_OK;
+}
 
-    int64_t now = gh_clock_now_ms();
+/* A Message-ID made once, at queue time: 128 random bits and the time. */
+static void make_msgid(struct gh_store *st, int64_t now, char *msgid, size_t len)
+{
     unsigned char rnd[16];
-    char rhex[33], host[64], msgid[128];
+    char rhex[33], host[64];
+
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(rhex, sizeof rhex, rnd, sizeof rnd);
     id_host(st, host, sizeof host);
     /* "@gatehouse.local", or "@lobby-a.gatehouse.local" for a kiosk named
      * "Lobby A": the right side only has to be stable and ours. */
     if (strcmp(host, "gatehouse") == 0)
-        snprintf(msgid, sizeof msgid, "<%s.%lld@gatehouse.local>", rhex, (long long)now);
+        snprintf(msgid, len, "<%s.%lld@gatehouse.local>", rhex, (long long)now);
     else
-        snprintf(msgid, sizeof msgid, "<%s.%lld@%s.gatehouse.local>", rhex, (long long)now, host);
+        snprintf(msgid, len, "<%s.%lld@%s.gatehouse.local>", rhex, (long long)now, host);
+}
 
-    s = gh_store_begin(st);
-    if (s != GH_OK)
-        goto out;
+/* The row, its log entry and its event, in one transaction. */
+static enum gh_status queue_row(struct gh_store *st, const char *kind, int64_t account_id,
+                                const char *to_addr, const char *to_name, const char *subject,
+                                const struct gh_buf *body, const char *secret, int64_t *id_out)
+{
+    int64_t now = gh_clock_now_ms();
+    char msgid[128], target[32];
+    enum gh_status s;
+    sqlite3_stmt *q;
+
+    make_msgid(st, now, msgid, sizeof msgid);
+    if ((s = gh_store_begin(st)) != GH_OK)
+        return s;
     q = gh_store_prepare(st,
         "INSERT INTO outbox (created_at, kind, account_id, to_addr, to_name, subject, body, "
         "message_id, state, attempts, next_attempt_at, secret) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?1, ?9)");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("queueing the email"));
-        goto fail;
-    }
+    if (!q)
+        goto sqlfail;
     sqlite3_bind_int64(q, 1, now);
     sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
     if (account_id > 0)
         sqlite3_bind_int64(q, 3, account_id);
-    else
-        sqlite3_bind_null(q, 3);
     sqlite3_bind_text(q, 4, to_addr, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 5, to_name ? to_name : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 6, subject, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 7, body.p, (int)body.len, SQLITE_STATIC);
+    sqlite3_bind_text(q, 7, body->p, (int)body->len, SQLITE_STATIC);
     sqlite3_bind_text(q, 8, msgid, -1, SQLITE_STATIC);
     if (secret)
         sqlite3_bind_text(q, 9, secret, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, 9);
     if (sqlite3_step(q) != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("queueing the email"));
-        goto fail;
+        gh_store_done(st, q);
+        goto sqlfail;
     }
     gh_store_done(st, q);
-    q = NULL;
     int64_t id = sqlite3_last_insert_rowid(st->db);
-    char target[32];
     mail_target(id, target, sizeof target);
     s = gh_audit_appendf(st, "core", "mail.queued", target, GH_OUTCOME_OK, "%s email to %s",
                          kind, to_addr);
@@ -310,13 +290,36 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
     s = gh_store_commit(st);
     if (s == GH_OK && id_out)
         *id_out = id;
-    goto out;
-
+    if (s != GH_OK)
+        goto fail;
+    return GH_OK;
+sqlfail:
+    s = gh_store_sqlfail(st, _("queueing the email"));
 fail:
-    gh_store_done(st, q);
     gh_store_rollback(st);
-out:
-    free(subj.p);
+    return s;
+}
+
+enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t account_id,
+                                 const char *to_addr, const char *to_name,
+                                 const char *const *vars, int64_t *id_out)
+{
+    struct gh_buf body = { 0 };
+    char subject[sizeof ((struct gh_mail *)0)->subject];
+    const char *secret = var_get(vars, "code", 4);
+    enum gh_status s;
+
+    if (!kind || !*kind || strlen(kind) >= sizeof ((struct gh_mail *)0)->kind)
+        return gh_store_fail(st, GH_E_INVALID, _("mail: no such kind of email \"%s\""),
+                             kind ? kind : "");
+    const struct gh_embedded *t = find_template(kind);
+    if (!t)
+        return gh_store_fail(st, GH_E_NOTFOUND, _("mail: no template for \"%s\" emails"), kind);
+    if ((s = check_compose(st, to_addr, to_name, vars, secret)) != GH_OK)
+        return s;
+    s = render_template(st, t, vars, subject, sizeof subject, &body);
+    if (s == GH_OK)
+        s = queue_row(st, kind, account_id, to_addr, to_name, subject, &body, secret, id_out);
     if (body.p)
         sodium_memzero(body.p, body.cap);
     free(body.p);
@@ -351,20 +354,20 @@ static enum gh_status row_to_mail(struct gh_store *st, sqlite3_stmt *q, struct g
     const char *raw = gh_store_col_text(q, 7);
     const char *secret = sqlite3_column_type(q, 15) == SQLITE_NULL ? NULL
                                                                    : gh_store_col_text(q, 15);
-    struct buf b = { 0 };
+    struct gh_buf b = { 0 };
     const char *seg = raw;
     for (const char *c = raw;; c++) {
         if (*c == CODE_MARK || *c == '\0') {
-            put(&b, seg, (size_t)(c - seg));
+            gh_buf_putn(&b, seg, (size_t)(c - seg));
             if (*c == '\0')
                 break;
             const char *code = secret ? secret : CODE_GONE;
-            put(&b, code, strlen(code));
+            gh_buf_putn(&b, code, strlen(code));
             seg = c + 1;
         }
     }
     if (!b.p && !b.oom)
-        put(&b, "", 0);
+        gh_buf_putn(&b, "", 0);
     if (b.oom) {
         free(b.p);
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
@@ -850,98 +853,4 @@ enum gh_status gh_outbox_retry(struct gh_store *st, const char *actor, int64_t i
 fail:
     gh_store_rollback(st);
     return s;
-}
-
-/* ---- the SPEC's emails -------------------------------------------------------------- */
-
-enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id)
-{
-    return gh_outbox_setup_code(st, account_id, "welcome");
-}
-
-enum gh_status gh_outbox_setup_code(struct gh_store *st, int64_t account_id, const char *kind)
-{
-    struct gh_account a;
-    char code[GH_CODE_LEN + 1];
-    char kiosk[256];
-    enum gh_status s = gh_account_get(st, account_id, &a);
-    if (s != GH_OK)
-        return s;
-    gh_store_copy(kiosk, sizeof kiosk, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
-
-    if ((s = gh_store_begin(st)) != GH_OK)
-        return s;
-    /* Only the newest code's message may ever leave: older ones still
-     * waiting for the relay would arrive as dead codes. */
-    s = gh_outbox_cancel_codes(st, account_id, "superseded by a newer setup code");
-    if (s != GH_OK)
-        goto fail;
-    s = gh_auth_issue_code(st, account_id, code);
-    if (s != GH_OK)
-        goto fail;
-    const char *vars[] = {
-        "name", a.name[0] ? a.name : _("there"),
-        "code", code,
-        "kiosk", kiosk,
-        "email", a.email,
-        NULL, NULL
-    };
-    s = gh_outbox_compose(st, kind, account_id, a.email, a.name, vars, NULL);
-    sodium_memzero(code, sizeof code);
-    if (s != GH_OK)
-        goto fail;
-    return gh_store_commit(st);
-fail:
-    sodium_memzero(code, sizeof code);
-    gh_store_rollback(st);
-    return s;
-}
-
-enum gh_status gh_outbox_notify_approvers(struct gh_store *st, int64_t account_id)
-{
-    struct gh_account a;
-    char kiosk[256];
-    enum gh_status s = gh_account_get(st, account_id, &a);
-    if (s != GH_OK)
-        return s;
-    gh_store_copy(kiosk, sizeof kiosk, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
-    const char *none = _("(not given)");
-
-    struct gh_staff_ref *to = NULL;
-    size_t n = 0;
-    if ((s = gh_staff_with_perms(st, GH_PERM_APPROVE | GH_PERM_ADMIN, &to, &n)) != GH_OK)
-        return s;
-    if (n == 0) {
-        free(to);
-        return GH_OK;
-    }
-
-    if ((s = gh_store_begin(st)) != GH_OK) {
-        free(to);
-        return s;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *vars[] = {
-            "staff_name", to[i].name[0] ? to[i].name : _("there"),
-            "who", a.name[0] ? a.name : a.email,
-            "name", a.name[0] ? a.name : none,
-            "email", a.email,
-            "phone", a.phone[0] ? a.phone : none,
-            "org", a.req_org[0] ? a.req_org : none,
-            "unit", a.req_unit[0] ? a.req_unit : none,
-            "group", a.group_name[0] ? a.group_name : none,
-            "kiosk", kiosk,
-            NULL, NULL
-        };
-        s = gh_outbox_compose(st, "signup_notify", account_id, to[i].email, to[i].name, vars,
-                              NULL);
-        if (s != GH_OK)
-            break;
-    }
-    free(to);
-    if (s != GH_OK) {
-        gh_store_rollback(st);
-        return s;
-    }
-    return gh_store_commit(st);
 }

@@ -1,6 +1,7 @@
 /*
- * rules_internal.h: helpers shared by the product-rule modules (account.c,
- * group.c, location.c, access.c). Not installed, not for plugins.
+ * rules_internal.h: helpers shared by the product-rule modules (account*,
+ * auth.c, group.c, location.c, access.c ...), defined in rules.c (and
+ * phones.c, ident.c where noted). Not installed, not for plugins.
  *
  * They exist so that every rule module refuses, logs and keys names the same
  * way: a refusal is always logged with the same sentence the person sees,
@@ -29,19 +30,26 @@ enum gh_status gh_rules_refuse(struct gh_store *st, int in_tx, const char *actor
  * prefix search finds either. */
 void gh_rules_name_key(const char *name, char *out, size_t outlen);
 
+/* The actor of a log entry: actor, or "system" when none was given. */
+const char *gh_rules_actor(const char *actor);
+
+/* The id of the location a name (or, failing that, a numeric id) means:
+ * gh_location_find's rule. On an unknown name: GH_E_NOTFOUND with
+ * "location: no location named ..." on the handle. */
+enum gh_status gh_rules_location_id(struct gh_store *st, const char *name_or_id, int64_t *id);
 /* Resolves location names (or ids) to ids. On an unknown name: GH_E_NOTFOUND
  * with "location: no location named ..." on the handle. */
 enum gh_status gh_rules_location_ids(struct gh_store *st, const char *const *names, int n,
                                      int64_t *ids);
 
-/* "occupant:12:alice@example.com": the target of a log entry about an account. */
+/* "occupant:12:alice@example.com": the target of a log entry about an
+ * account, from the account (gh_rules_target_of) or, when only its id is at
+ * hand, read by id ("account:12" if there is none). */
+struct gh_account;
+void gh_rules_target_of(const struct gh_account *a, char *buf, size_t len);
 void gh_rules_account_target(struct gh_store *st, int64_t id, char *buf, size_t len);
 
-/* Copies s without surrounding spaces (a kiosk keyboard makes them easily);
- * NULL gives "". -1 if it does not fit. */
-int gh_rules_trim_copy(const char *s, char *out, size_t len);
-
-/* Prefix search (account.c, shared with account_search.c). The exclusive
+/* Prefix search (account_query.c). The exclusive
  * upper bound of a prefix range: "abc" -> "abd", so key >= lo AND key < hi
  * is "starts with lo" and SQLite answers it from an index (LIKE can't, by
  * default). 0, or -1 when there is no such bound. */
@@ -55,13 +63,15 @@ int gh_rules_phone_prefix(const char *s, const char *country, char *out, size_t 
  * '+', for calling code country (see gh_ident_phone_e164). Whole numbers
  * and search prefixes alike. */
 void gh_rules_phone_intl(const char *digits, const char *country, char *out, size_t outlen);
-/* account.c: the E.164 key of phone with this site's phone_country. */
+/* The E.164 key of phone with this site's phone_country. */
 int gh_rules_phone_key(struct gh_store *st, const char *phone, char *out, size_t outlen,
                        char *err, size_t errlen);
-/* account.c: after phone_country changed, stored numbers not yet in E.164
- * ("07700 900123" from before it) are rewritten with the new calling code,
- * inside the caller's transaction. Those whose E.164 form another account
- * already has are left as they are and counted in *kept. */
-enum gh_status gh_rules_phones_to_e164(struct gh_store *st, long *changed, long *kept);
+/* phones.c (below settings.c, which calls it): after phone_country changed
+ * to country, stored numbers not yet in E.164 ("07700 900123" from before
+ * it) are rewritten with the new calling code, inside the caller's
+ * transaction. Those whose E.164 form another account already has are left
+ * as they are and counted in *kept. */
+enum gh_status gh_rules_phones_to_e164(struct gh_store *st, const char *country, long *changed,
+                                       long *kept);
 
 #endif

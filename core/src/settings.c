@@ -16,7 +16,7 @@
 #include "gatehouse/audit.h"
 #include "gatehouse/doorcode.h"
 #include "gatehouse/i18n.h"
-#include "gatehouse/mailer.h"
+#include "gatehouse/mail_format.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -125,7 +125,7 @@ static int emails(const struct def *d, const char *value, char *norm, size_t nor
         }
         memcpy(one, value, len);
         one[len] = '\0';
-        if (!gh_mail_addr_ok(one)) {
+        if (!gh_mail_format_addr_ok(one)) {
             snprintf(err, errlen, _("%s: address %d (%s) is not a plain email address"),
                      d->key, n, one);
             return -1;
@@ -260,13 +260,33 @@ int gh_settings_get_bool(struct gh_store *st, const char *key)
     return strcmp(buf, "on") == 0;
 }
 
+/* What a change of the setting does besides being stored, inside the
+ * transaction; `more` gets what the log entry adds about it. */
+static enum gh_status after_change(struct gh_store *st, const struct def *d, char *more,
+                                   size_t len)
+{
+    if (strcmp(d->key, GH_SETTING_PHONE_COUNTRY) == 0) {
+        /* Numbers stored without their country code get it now. */
+        long changed = 0, kept = 0;
+        char cc[8];
+        gh_store_copy(cc, sizeof cc, gh_settings_get(st, GH_SETTING_PHONE_COUNTRY));
+        enum gh_status s = gh_rules_phones_to_e164(st, cc, &changed, &kept);
+        if (s != GH_OK)
+            return s;
+        if (changed || kept)
+            snprintf(more, len,
+                     "; %ld stored phone number(s) put in E.164, %ld left as they were "
+                     "(invalid, or the same number as another account's)", changed, kept);
+    }
+    return GH_OK;
+}
+
 enum gh_status gh_settings_set(struct gh_store *st, const char *actor, const char *key,
                                const char *value)
 {
     const struct def *d = find_def(key);
     char norm[256], old[256], err[256];
     enum gh_status s;
-    sqlite3_stmt *q = NULL;
 
     if (!d) {
         char known[256] = "";
@@ -290,31 +310,15 @@ enum gh_status gh_settings_set(struct gh_store *st, const char *actor, const cha
     s = read_value(st, d, old, sizeof old);
     if (s != GH_OK)
         goto fail;
-    q = gh_store_prepare(st, "INSERT INTO settings (key, value) VALUES (?1, ?2) "
-                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    if (!q) {
-        s = gh_store_sqlfail(st, _("saving the setting"));
+    s = gh_store_run(st, _("saving the setting"),
+                     "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     GH_TEXT(d->key), GH_TEXT(norm));
+    if (s != GH_OK)
         goto fail;
-    }
-    sqlite3_bind_text(q, 1, d->key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, norm, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        s = gh_store_sqlfail(st, _("saving the setting"));
-        goto fail;
-    }
-    gh_store_done(st, q);
-    q = NULL;
     char more[160] = "";
-    if (strcmp(d->key, GH_SETTING_PHONE_COUNTRY) == 0) {
-        /* Numbers stored without their country code get it now. */
-        long changed = 0, kept = 0;
-        if ((s = gh_rules_phones_to_e164(st, &changed, &kept)) != GH_OK)
-            goto fail;
-        if (changed || kept)
-            snprintf(more, sizeof more,
-                     "; %ld stored phone number(s) put in E.164, %ld left as they were "
-                     "(invalid, or the same number as another account's)", changed, kept);
-    }
+    if ((s = after_change(st, d, more, sizeof more)) != GH_OK)
+        goto fail;
     s = gh_audit_appendf(st, actor, "settings.set", d->key, GH_OUTCOME_OK, "%s: %s -> %s%s",
                          d->key, old, norm, more);
     if (s != GH_OK)
@@ -326,7 +330,6 @@ enum gh_status gh_settings_set(struct gh_store *st, const char *actor, const cha
     return gh_store_commit(st);
 
 fail:
-    gh_store_done(st, q);
     gh_store_rollback(st);
     return s;
 

@@ -100,6 +100,51 @@ enum gh_status gh_store_exec(struct gh_store *st, const char *sql, const char *w
 /* Depth of open transactions (0: none). */
 int gh_store_in_tx(const struct gh_store *st);
 
+/* One statement, without the hand-written prepare/bind/step/done block.
+ * Parameters are bound by position (?1, ?2 ...) from GH_INT / GH_TEXT ...:
+ *
+ *     s = gh_store_run(st, _("saving the account"),
+ *                      "UPDATE accounts SET name = ?2 WHERE id = ?1",
+ *                      GH_INT(id), GH_TEXT(name));
+ *
+ * Texts are bound without a copy: they must live until the call returns. */
+enum gh_bind_type {
+    GH_BIND_INT,               /* int64 */
+    GH_BIND_INT_OR_NULL,       /* int64, NULL when 0 */
+    GH_BIND_TEXT,              /* text, NULL when NULL */
+    GH_BIND_TEXT_OR_NULL,      /* text, NULL when NULL or "" */
+};
+struct gh_bind {
+    enum gh_bind_type type;
+    int64_t i;
+    const char *t;
+};
+#define GH_INT(v) ((struct gh_bind){GH_BIND_INT, (int64_t)(v), NULL})
+#define GH_INT_OR_NULL(v) ((struct gh_bind){GH_BIND_INT_OR_NULL, (int64_t)(v), NULL})
+#define GH_TEXT(v) ((struct gh_bind){GH_BIND_TEXT, 0, (v)})
+#define GH_TEXT_OR_NULL(v) ((struct gh_bind){GH_BIND_TEXT_OR_NULL, 0, (v)})
+
+/* Runs one statement that returns no rows (INSERT, UPDATE, DELETE) with
+ * the binds; GH_OK, or gh_store_sqlfail(st, what). Use gh_store_changes or
+ * sqlite3_last_insert_rowid afterwards as needed. At least one bind; for
+ * none, gh_store_exec. */
+#define gh_store_run(st, what, sql, ...)                                          \
+    gh_store_run_n((st), (what), (sql), (const struct gh_bind[]){__VA_ARGS__},   \
+                   sizeof((const struct gh_bind[]){__VA_ARGS__}) / sizeof(struct gh_bind))
+enum gh_status gh_store_run_n(struct gh_store *st, const char *what, const char *sql,
+                              const struct gh_bind *binds, size_t n);
+
+/* Reads one row by one key (?1): row_fn fills *out from the row. GH_OK,
+ * GH_E_NOTFOUND without a message (the caller knows what it looked for and
+ * says it better), or gh_store_sqlfail(st, what). The loader of an
+ * account, a group and a location. */
+typedef void (*gh_store_row_fn)(struct gh_store *st, sqlite3_stmt *q, void *out);
+enum gh_status gh_store_get_one(struct gh_store *st, const char *sql, struct gh_bind key,
+                                gh_store_row_fn row_fn, void *out, const char *what);
+
+/* Rows changed by the last statement. */
+int64_t gh_store_changes(struct gh_store *st);
+
 /* Small text helpers every module needs. */
 /* Column text, "" for NULL. */
 const char *gh_store_col_text(sqlite3_stmt *q, int col);

@@ -55,7 +55,10 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    void *h = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    /* RTLD_LAZY: of the thousands of functions libcurl's dependencies
+     * (Kerberos, LDAP, SSH, IDN...) import, a mail send calls few; binding
+     * them on first call spares resolving them all at load. */
+    void *h = dlopen(LIBCURL_SONAME, RTLD_LAZY | RTLD_LOCAL);
     if (!h) {
         snprintf(load_error, sizeof load_error, "libcurl not available: %s", dlerror());
         loaded = -1;

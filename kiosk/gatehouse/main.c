@@ -38,6 +38,7 @@
 #include "notify.h"
 #include "relays_off.h"
 #include "shell.h"
+#include "session.h"
 
 #ifndef GH_VERSION
 #error "GH_VERSION (the project version) must come from the build"
@@ -200,29 +201,21 @@ static void start_site(const struct gh_config *cfg)
         gh_oplog(GH_LOG_WARN, "site sync not started: %s", err);
 }
 
-int main(int argc, char **argv)
-{
+/* Everything main() opens, closed in reverse at the end. */
+struct kiosk {
     struct timespec t_start;
-    clock_gettime(CLOCK_MONOTONIC, &t_start);
     struct opts o;
     struct gh_config cfg;
-    struct gh_store *st = NULL;
-    struct gh_instance_lock *lock = NULL;
-    struct gh_plugin_host *host = NULL;
-    struct gh_ui *ui = NULL;
-    char err[512];
-    int rc = 2, mail_on = 0;
+    struct gh_store *st;
+    struct gh_instance_lock *lock;
+    struct gh_plugin_host *host;
+    struct gh_ui *ui;
+    struct gh_session session;
+    int mail_on;
+};
 
-    if (parse_args(argc, argv, &o) != 0) {
-        usage(stderr);
-        return 2;
-    }
-    gh_oplog_set_ident("gatehouse");
-    /* The very first thing: no door stays open because start-up fails. */
-    gh_kiosk_relays_off();
-    if (o.script)
-        gh_clock_set_virtual(1);         /* `wait` moves time, nothing else */
-
+static void catch_signals(void)
+{
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;           /* no SA_RESTART: waits return at once */
@@ -231,121 +224,162 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);        /* a closed terminal: relays off too */
     signal(SIGPIPE, SIG_IGN);
+}
 
+/* The config, the instance lock, the database and the screen. 0: all
+ * open; else the exit code (1: the config; 3: the lock, exit 2 before
+ * anything else opened; 2: what opened is closed). */
+static int open_basics(struct kiosk *k)
+{
+    char err[512];
     /* A --config that can't be read stops here (exit 1, the file named):
      * a typo must not start a kiosk on a fresh database without plugins. */
-    if (gh_config_load(o.config, &cfg, err, sizeof err) != GH_OK) {
+    if (gh_config_load(k->o.config, &k->cfg, err, sizeof err) != GH_OK) {
         gh_oplog(GH_LOG_ERR, "%s", err);
         return 1;
     }
-    gh_oplog(GH_LOG_DEBUG, "start-up: config read at %.1f ms", since_ms(&t_start));
-    if (gh_store_instance_lock(cfg.store_path, &lock, err, sizeof err) != GH_OK) {
+    gh_oplog(GH_LOG_DEBUG, "start-up: config read at %.1f ms", since_ms(&k->t_start));
+    if (gh_store_instance_lock(k->cfg.store_path, &k->lock, err, sizeof err) != GH_OK) {
         gh_oplog(GH_LOG_ERR, "%s", err);
+        return 3;
+    }
+    if (gh_store_open(k->cfg.store_path, &k->st, err, sizeof err) != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "database %s: %s", k->cfg.store_path, err);
         return 2;
     }
-    if (gh_store_open(cfg.store_path, &st, err, sizeof err) != GH_OK) {
-        gh_oplog(GH_LOG_ERR, "database %s: %s", cfg.store_path, err);
-        goto out;
-    }
-    gh_oplog(GH_LOG_DEBUG, "start-up: database open at %.1f ms", since_ms(&t_start));
-
-    if (!o.no_screen) {
+    gh_oplog(GH_LOG_DEBUG, "start-up: database open at %.1f ms", since_ms(&k->t_start));
+    if (!k->o.no_screen) {
+        const struct gh_config *c = &k->cfg;
         struct gh_ui_opts uo = {
-            .width = cfg.width, .height = cfg.height, .rotation = cfg.rotation,
-            .scale = cfg.scale, .fullscreen = o.headless ? 0 : cfg.fullscreen,
-            .headless = o.headless, .font = cfg.font, .title = "Gatehouse" };
-        if (gh_ui_new(&uo, &ui, err, sizeof err) != GH_OK) {
+            .width = c->width, .height = c->height, .rotation = c->rotation,
+            .scale = c->scale, .fullscreen = k->o.headless ? 0 : c->fullscreen,
+            .headless = k->o.headless, .font = c->font, .title = "Gatehouse" };
+        if (gh_ui_new(&uo, &k->ui, err, sizeof err) != GH_OK) {
             gh_oplog(GH_LOG_ERR, "screen: %s", err);
-            goto out;
+            return 2;
         }
     }
+    gh_oplog(GH_LOG_DEBUG, "start-up: screen open at %.1f ms", since_ms(&k->t_start));
+    return 0;
+}
 
-    gh_oplog(GH_LOG_DEBUG, "start-up: screen open at %.1f ms", since_ms(&t_start));
-    mail_on = cfg.mail_relay[0] != 0 && !o.dump_ui && !o.bench_typing && !o.first_frame;
-    host = gh_plugin_host_new(st, &cfg, gh_ui_api_table(), 1);
-    if (!host) {
+/* The plugin host, the kiosk's own screens, then every plugin. */
+static int open_plugins(struct kiosk *k)
+{
+    char err[512];
+    k->host = gh_plugin_host_new(k->st, &k->cfg, gh_ui_api_table(), 1);
+    if (!k->host) {
         gh_oplog(GH_LOG_ERR, "plugin host: out of memory");
-        goto out;
+        return -1;
     }
-    gh_plugin_host_listen(host);
+    gh_plugin_host_listen(k->host);
     /* Loading writes one activity-log entry a plugin; one transaction
      * around them all makes that one sync to disk instead of one each
      * (start-up time on a slow SD card). */
-    int in_tx = gh_store_begin(st) == GH_OK;
-    if (gh_plugin_host_add_static(host, gh_shell_plugin(ui, host, mail_on), err,
-                                  sizeof err) != GH_OK) {
+    int in_tx = gh_store_begin(k->st) == GH_OK;
+    if (gh_plugin_host_add_static(k->host, gh_shell_plugin(k->ui, k->host, &k->session,
+                                                           k->mail_on),
+                                  err, sizeof err) != GH_OK) {
         gh_oplog(GH_LOG_ERR, "built-in screens: %s", err);
         if (in_tx)
-            gh_store_rollback(st);
-        goto out;
+            gh_store_rollback(k->st);
+        return -1;
     }
-    int loaded = gh_plugin_host_load_all(host);
-    if (in_tx && gh_store_commit(st) != GH_OK)
-        gh_oplog(GH_LOG_ERR, "start-up log entries not written: %s", gh_store_errmsg(st));
-    gh_oplog(GH_LOG_DEBUG, "start-up: plugins loaded at %.1f ms", since_ms(&t_start));
-
+    int loaded = gh_plugin_host_load_all(k->host);
+    if (in_tx && gh_store_commit(k->st) != GH_OK)
+        gh_oplog(GH_LOG_ERR, "start-up log entries not written: %s", gh_store_errmsg(k->st));
+    gh_oplog(GH_LOG_DEBUG, "start-up: plugins loaded at %.1f ms", since_ms(&k->t_start));
     gh_oplog(GH_LOG_INFO, "started (%s): %d plugin(s), database %s, mail %s",
-             o.no_screen ? "no screen" : o.headless ? "headless" : "screen", loaded,
-             cfg.store_path, mail_on ? cfg.mail_relay : "off");
+             k->o.no_screen ? "no screen" : k->o.headless ? "headless" : "screen", loaded,
+             k->cfg.store_path, k->mail_on ? k->cfg.mail_relay : "off");
+    return 0;
+}
 
-    if (o.no_screen) {
-        mail_on = mail_on && start_mail(&cfg, NULL);
-        start_site(&cfg);
-        gh_notify_ready();
-        loop_no_screen(host, st, mail_on);
-        rc = 0;
-        goto out;
-    }
-
-    gh_ui_attach(ui, host, st, "home");
-    gh_ui_set_ticker(ui, anchor_tick, st);
-    if (o.first_screen)
-        gh_ui_api_table()->push(ui, o.first_screen, NULL);
-    gh_oplog(GH_LOG_DEBUG, "start-up: home attached at %.1f ms", since_ms(&t_start));
+/* Home, the first frame, then the mode asked for: a measurement, the
+ * widget dump, a script, or the kiosk's loop. Returns the exit code. */
+static int run_screen(struct kiosk *k)
+{
+    struct gh_ui *ui = k->ui;
+    gh_session_attach(&k->session, ui, k->host, k->st, "home");
+    gh_ui_set_ticker(ui, anchor_tick, k->st);
+    if (k->o.first_screen)
+        gh_ui_api_table()->push(ui, k->o.first_screen, NULL);
+    gh_oplog(GH_LOG_DEBUG, "start-up: home attached at %.1f ms", since_ms(&k->t_start));
     /* the first frame before the first round of pollers: what they find
      * (a relay board, mail) redraws a moment later */
     gh_ui_update(ui);
-    gh_oplog(GH_LOG_DEBUG, "start-up: first frame at %.1f ms", since_ms(&t_start));
-    if (o.first_frame) {
-        printf("first-frame ms: %.1f\n", since_ms(&t_start));
+    gh_oplog(GH_LOG_DEBUG, "start-up: first frame at %.1f ms", since_ms(&k->t_start));
+    if (k->o.first_frame) {
+        printf("first-frame ms: %.1f\n", since_ms(&k->t_start));
         fflush(stdout);                  /* the benchmark reads it as it comes */
-        rc = 0;
-        goto out;
+        return 0;
     }
-    if (o.dump_ui) {
+    if (k->o.dump_ui) {
         gh_ui_dump(ui, stdout);
-        rc = 0;
-        goto out;
+        return 0;
     }
-    if (o.bench_typing) {
-        rc = gh_ui_bench_typing(ui, o.bench_screen, o.bench_typing, stdout);
-        goto out;
-    }
+    if (k->o.bench_typing)
+        return gh_ui_bench_typing(ui, k->o.bench_screen, k->o.bench_typing, stdout);
     /* Mail starts after the first frame: setting up libcurl (loaded on
      * demand, kiosk/common/curl_lazy.c) and a second database connection
      * cost ~13 ms that the person at the screen should not wait for. */
-    mail_on = mail_on && start_mail(&cfg, ui);
-    start_site(&cfg);
-    if (o.script) {
-        rc = gh_ui_run_script(ui, o.script, o.shots, stderr);
-        goto out;
-    }
+    k->mail_on = k->mail_on && start_mail(&k->cfg, ui);
+    start_site(&k->cfg);
+    if (k->o.script)
+        return gh_ui_run_script(ui, k->o.script, k->o.shots, stderr);
     gh_notify_ready();
-    loop_screen(ui, host, mail_on);
-    rc = 0;
-out:
+    loop_screen(ui, k->host, k->mail_on);
+    return 0;
+}
+
+static void close_all(struct kiosk *k)
+{
     if (stop_signal)
         gh_oplog(GH_LOG_INFO, "signal %d: shutting down", (int)stop_signal);
     gh_notify_stopping();
     gh_site_thread_stop();
-    if (mail_on)
+    if (k->mail_on)
         gh_mail_worker_stop();
-    if (host) {
-        gh_plugin_host_shutdown(host);
-        gh_plugin_host_free(host);
+    if (k->host) {
+        gh_plugin_host_shutdown(k->host);
+        gh_plugin_host_free(k->host);
     }
-    gh_ui_free(ui);
-    gh_store_close(st);
-    gh_store_instance_unlock(lock);
+    gh_ui_free(k->ui);
+    gh_store_close(k->st);
+    gh_store_instance_unlock(k->lock);
+}
+
+int main(int argc, char **argv)
+{
+    static struct kiosk k;
+    clock_gettime(CLOCK_MONOTONIC, &k.t_start);
+    if (parse_args(argc, argv, &k.o) != 0) {
+        usage(stderr);
+        return 2;
+    }
+    gh_oplog_set_ident("gatehouse");
+    /* The very first thing: no door stays open because start-up fails. */
+    gh_kiosk_relays_off();
+    if (k.o.script)
+        gh_clock_set_virtual(1);         /* `wait` moves time, nothing else */
+    catch_signals();
+    int rc = open_basics(&k);
+    if (rc == 1 || rc == 3)
+        return rc == 1 ? 1 : 2;          /* nothing to close yet */
+    if (rc == 0) {
+        k.mail_on = k.cfg.mail_relay[0] != 0 && !k.o.dump_ui && !k.o.bench_typing &&
+                    !k.o.first_frame;
+        if (open_plugins(&k) != 0) {
+            rc = 2;
+        } else if (k.o.no_screen) {
+            k.mail_on = k.mail_on && start_mail(&k.cfg, NULL);
+            start_site(&k.cfg);
+            gh_notify_ready();
+            loop_no_screen(k.host, k.st, k.mail_on);
+        } else {
+            rc = run_screen(&k);
+        }
+    }
+    close_all(&k);
     return rc;
 }

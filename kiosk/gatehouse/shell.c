@@ -10,13 +10,19 @@
  *   staff.menu   the GH_TILE_STAFF tiles this staff member's permissions
  *                allow, with badges, the mail relay's problem line, and Done
  *
- * The staff session belongs to the toolkit (ui->staff()); it ends on Done,
- * on the idle time-out and whenever the kiosk returns home.
+ * The staff session is the kiosk's (session.c; plugins see it as
+ * ui->staff()); it ends on Done, on the idle time-out and whenever the
+ * kiosk returns home.
  */
 #include <string.h>
 #include <stdio.h>
 #include "shell.h"
+#include "session.h"
 #include "gatehouse/plugin_host.h"
+#include "gatehouse/account.h"
+#include "gatehouse/audit.h"
+#include "gatehouse/auth.h"
+#include "gatehouse/store.h"
 #include "gatehouse/ui_host.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/mailer.h"
@@ -24,6 +30,7 @@
 struct shell {
     struct gh_ui *ui;
     struct gh_plugin_host *host;
+    struct gh_session *session;
     const struct gh_host *h;      /* our host table (store, config) */
     const struct gh_ui_api *api;
     int mail_on;
@@ -43,8 +50,8 @@ static void load_settings(struct shell *s)
     const char *name = s->h && s->h->store ? gh_settings_get(s->h->store, GH_SETTING_KIOSK_NAME)
                                            : NULL;
     snprintf(s->kiosk_name, sizeof s->kiosk_name, "%s", name && *name ? name : "Gatehouse");
-    if (s->ui)
-        gh_ui_reload_settings(s->ui);
+    if (s->session)
+        gh_session_reload_settings(s->session);
 }
 
 /* ---- home ------------------------------------------------------------------ */
@@ -127,15 +134,6 @@ static void login_leave(void *state)
     s->who_err[0] = 0;
 }
 
-static void trim(char *b)
-{
-    size_t n = strlen(b);
-    while (n && b[n - 1] == ' ')
-        b[--n] = 0;
-    size_t k = strspn(b, " ");
-    memmove(b, b + k, strlen(b + k) + 1);
-}
-
 static void login_draw(void *state, struct gh_ui *ui)
 {
     struct shell *s = state;
@@ -154,7 +152,7 @@ static void login_draw(void *state, struct gh_ui *ui)
     if (cancel) {
         u->home(ui);
     } else if (next) {
-        trim(s->who);
+        gh_ident_trim(s->who, s->who, sizeof s->who);
         if (!s->who[0]) {
             snprintf(s->who_err, sizeof s->who_err, "%s",
                      _("Type your email address or mobile number first."));
@@ -186,8 +184,7 @@ static void try_login(struct shell *s, struct gh_ui *ui)
     struct gh_store *st = s->h->store;
     struct gh_account a;
     memset(&a, 0, sizeof a);
-    size_t n = strlen(s->pin);
-    if (n < 4 || n > 8) {
+    if (gh_auth_pin_format_ok(s->pin, NULL, 0) != 0) {   /* the core's one PIN rule */
         snprintf(s->pin_err, sizeof s->pin_err, "%s", _("A PIN has 4 to 8 digits."));
         return;
     }
@@ -205,7 +202,7 @@ static void try_login(struct shell *s, struct gh_ui *ui)
             return;
         }
         gh_oplog(GH_LOG_INFO, "staff account %lld logged in at the kiosk", (long long)a.id);
-        gh_ui_set_staff(ui, &a);
+        gh_session_begin(s->session, &a);
         explicit_bzero(&a, sizeof a);
         gh_ui_replace(ui, "staff.menu", NULL);
         return;
@@ -348,7 +345,8 @@ static void shell_shutdown(void *state)
     explicit_bzero(s->pin_who, sizeof s->pin_who);
 }
 
-const struct gh_plugin *gh_shell_plugin(struct gh_ui *ui, struct gh_plugin_host *h, int mail_on)
+const struct gh_plugin *gh_shell_plugin(struct gh_ui *ui, struct gh_plugin_host *h,
+                                        struct gh_session *session, int mail_on)
 {
     static const struct gh_plugin desc = {
         .size = sizeof desc, .abi_major = GH_PLUGIN_ABI_MAJOR,
@@ -357,6 +355,7 @@ const struct gh_plugin *gh_shell_plugin(struct gh_ui *ui, struct gh_plugin_host 
         .init = shell_init, .shutdown = shell_shutdown };
     shell.ui = ui;
     shell.host = h;
+    shell.session = session;
     shell.mail_on = mail_on;
     return &desc;
 }

@@ -11,10 +11,12 @@
 
 struct gh_ui;
 struct gh_plugin_host;
+struct gh_session;
 
 /* The descriptor to pass to gh_plugin_host_add_static. ui may be NULL
- * (--no-screen): the screens are still registered but never drawn. */
+ * (--no-screen): the screens are still registered but never drawn. The
+ * staff log-in begins session's staff session (session.h). */
 const struct gh_plugin *gh_shell_plugin(struct gh_ui *ui, struct gh_plugin_host *h,
-                                        int mail_on);
+                                        struct gh_session *session, int mail_on);
 
 #endif

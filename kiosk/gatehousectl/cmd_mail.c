@@ -4,7 +4,7 @@
  * deferred or failed message due again (the kiosk's mail thread, or the
  * next flush, sends it).
  *
- * flush runs batches over one connection (gh_mailer_deliver_due) until
+ * flush runs batches over one connection (gh_mail_batch_deliver) until
  * nothing more is due. Each batch is claimed in the database before its
  * first send, so a write-locked database means nothing is sent (an error,
  * exit 1). A message is marked only after the relay's answer,
@@ -24,7 +24,7 @@
 
 #include "gatehouse/backup.h"
 #include "gatehouse/clock.h"
-#include "gatehouse/mailer.h"
+#include "gatehouse/mail_batch.h"
 
 static int run_flush(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
@@ -55,7 +55,7 @@ static int run_flush(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
      * this ends; the bound is for safety, not for the normal case. */
     int64_t bound = gh_outbox_count(ctx->store, GH_MAIL_QUEUED) + 2;
     for (int64_t i = 0; i < bound; i++) {
-        s = gh_mailer_deliver_due(m, ctx->store, gh_clock_now_ms(), 0, &b);
+        s = gh_mail_batch_deliver(m, ctx->store, gh_clock_now_ms(), 0, &b);
         total.tried += b.tried;
         total.sent += b.sent;
         total.deferred += b.deferred;

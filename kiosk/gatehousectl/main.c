@@ -73,35 +73,21 @@ static const char *const no_db_ok[] = { "init", "restore", NULL };
  * restore must work when the current database is damaged and won't open. */
 static const char *const no_store[] = { "restore", NULL };
 
-/* How many words of argv the command name matches (all or nothing). */
+/* How many words of argv the command name matches (all or nothing): the
+ * plugin host's matcher, so built-in and plugin commands match alike. */
 static int name_match(const char *name, int argc, char **argv)
 {
     int words = 0;
-    const char *p = name;
-    while (*p) {
-        size_t n = strcspn(p, " ");
-        if (words >= argc || strlen(argv[words]) != n || strncmp(argv[words], p, n) != 0)
-            return 0;
-        words++;
-        p += n;
-        while (*p == ' ')
-            p++;
-    }
-    return words;
+    int same = gh_plugin_words_match(name, argc, argv, &words);
+    return same == words ? words : 0;
 }
 
 /* Do argv's first k words start the command's name ("occupant" for
  * "occupant add")? */
 static int name_prefix(const char *name, int k, char **argv)
 {
-    const char *p = name;
-    for (int i = 0; i < k; i++) {
-        size_t n = strcspn(p, " ");
-        if (strlen(argv[i]) != n || strncmp(argv[i], p, n) != 0 || p[n] != ' ')
-            return 0;
-        p += n + 1;
-    }
-    return 1;
+    int words = 0;
+    return gh_plugin_words_match(name, k, argv, &words) == k && words > k;
 }
 
 static const struct gh_command *find_builtin(int argc, char **argv, int *consumed)
@@ -413,10 +399,12 @@ static int run_plugin_command(struct cli *c, int argc, char **argv)
         print_cmd_help(stdout, r->cmd);
         return 0;
     }
+    /* A plugin's command sees the configuration its plugin does: without
+     * the mail credentials. */
+    const struct gh_host *ht = gh_plugin_host_table(c->host, r->plugin);
     struct gh_cmd_ctx ctx = {
-        .size = sizeof ctx, .store = c->st, .config = &c->cfg, .actor = c->actor,
-        .json = c->json, .out = stdout, .err = stderr,
-        .host = gh_plugin_host_table(c->host, r->plugin),
+        .size = sizeof ctx, .store = c->st, .config = ht ? ht->config : NULL,
+        .actor = c->actor, .json = c->json, .out = stdout, .err = stderr, .host = ht,
     };
     gh_cli_current = r->cmd;
     return r->cmd->run(r->state, &ctx, argc - consumed, argv + consumed);
@@ -455,54 +443,50 @@ static int unknown_command(struct cli *c, int argc, char **argv)
     return 2;
 }
 
-int main(int argc, char **argv)
+/* --help before the command: the configuration is read if it can be, for
+ * the plugin folder, but a bad one does not stop the help. */
+static int global_help(struct cli *c)
 {
-    struct cli c = {0};
-    int rc = 2, i = 1;
-    gh_config_defaults(&c.cfg);
-    make_actor(c.actor, sizeof c.actor);
-    /* Operational lines name this program; a command line is not a daemon,
-     * so only warnings and errors unless GATEHOUSE_DEBUG asks for more. */
-    gh_oplog_set_ident("gatehousectl");
-    const char *dbg = getenv("GATEHOUSE_DEBUG");
-    if (!dbg || strcmp(dbg, "1") != 0)
-        gh_oplog_set_level(GH_LOG_WARN);
+    if (config_to_load(c)) {
+        char err[600];
+        if (gh_config_load(config_to_load(c), &c->cfg, err, sizeof err) == GH_OK && c->db_path)
+            snprintf(c->cfg.store_path, sizeof c->cfg.store_path, "%s", c->db_path);
+    } else if (c->db_path)
+        snprintf(c->cfg.store_path, sizeof c->cfg.store_path, "%s", c->db_path);
+    print_help(c);
+    return 0;
+}
 
-    /* Global options come before the command. */
+/* Global options, before the command. Returns -1 to go on with argv[*at]
+ * (the command), else the exit code (--version, --help, a usage error). */
+static int parse_options(struct cli *c, int argc, char **argv, int *at)
+{
+    int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         const char **val = NULL;
         if (strcmp(a, "--config") == 0)
-            val = &c.config_path;
+            val = &c->config_path;
         else if (strcmp(a, "--db") == 0)
-            val = &c.db_path;
-        else if (strncmp(a, "--config=", 9) == 0) {
-            c.config_path = a + 9;
-            continue;
-        } else if (strncmp(a, "--db=", 5) == 0) {
-            c.db_path = a + 5;
-            continue;
-        } else if (strcmp(a, "--json") == 0) {
-            c.json = 1;
-            continue;
-        } else if (strcmp(a, "--version") == 0) {
+            val = &c->db_path;
+        else if (strncmp(a, "--config=", 9) == 0)
+            c->config_path = a + 9;
+        else if (strncmp(a, "--db=", 5) == 0)
+            c->db_path = a + 5;
+        else if (strcmp(a, "--json") == 0)
+            c->json = 1;
+        else if (strcmp(a, "--version") == 0) {
             printf("gatehousectl %s\n", GH_VERSION);
             return 0;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            if (config_to_load(&c)) {
-                char err[600];
-                if (gh_config_load(config_to_load(&c), &c.cfg, err, sizeof err) == GH_OK && c.db_path)
-                    snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
-            } else if (c.db_path)
-                snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
-            print_help(&c);
-            rc = 0;
-            goto done;
+            return global_help(c);
         } else {
             fprintf(stderr, "gatehousectl: %s '%s'\n", _("unknown option"), a);
             usage_short(stderr);
             return 2;
         }
+        if (!val)
+            continue;
         if (i + 1 >= argc) {
             fprintf(stderr, "gatehousectl: %s %s\n", _("missing value for"), a);
             usage_short(stderr);
@@ -514,62 +498,92 @@ int main(int argc, char **argv)
         usage_short(stderr);
         return 2;
     }
-    /* `relay all-off` reads no configuration and opens no database, so that
-     * neither can stand between an operator and an open door (cmd_relay.c). */
-    if (i + 1 < argc && strcmp(argv[i], "relay") == 0 && strcmp(argv[i + 1], "all-off") == 0)
-        return gh_cli_relay_all_off(argc - i - 2, argv + i + 2);
+    *at = i;
+    return -1;
+}
 
+/* The configuration, with --db applied. 0, or the exit code. */
+static int read_config(struct cli *c)
+{
     char err[600] = "";
-    enum gh_status s = gh_config_load(config_to_load(&c), &c.cfg, err, sizeof err);
+    enum gh_status s = gh_config_load(config_to_load(c), &c->cfg, err, sizeof err);
     if (s != GH_OK) {
         fprintf(stderr, "gatehousectl: %s\n", err[0] ? err : gh_strerror(s));
         return 1;
     }
-    if (c.db_path) {
-        if (strlen(c.db_path) >= sizeof c.cfg.store_path) {
+    if (c->db_path) {
+        if (strlen(c->db_path) >= sizeof c->cfg.store_path) {
             fprintf(stderr, "gatehousectl: --db: %s\n", _("path too long"));
             return 2;
         }
-        snprintf(c.cfg.store_path, sizeof c.cfg.store_path, "%s", c.db_path);
+        snprintf(c->cfg.store_path, sizeof c->cfg.store_path, "%s", c->db_path);
     }
+    return 0;
+}
 
-    int cargc = strip_json(&c, argc - i, argv + i);
-    char **cargv = argv + i;
-    if (strcmp(cargv[0], "help") == 0 && cargc == 1) {
-        print_help(&c);
-        rc = 0;
-        goto done;
+/* The command's words (after the global options): help, a built-in, a
+ * plugin's, or unknown. Exit code. */
+static int dispatch(struct cli *c, int argc, char **argv)
+{
+    if (strcmp(argv[0], "help") == 0 && argc == 1) {
+        print_help(c);
+        return 0;
     }
-
     int consumed = 0;
-    const struct gh_command *cmd = find_builtin(cargc, cargv, &consumed);
+    const struct gh_command *cmd = find_builtin(argc, argv, &consumed);
     if (cmd) {
-        if (wants_help(cargc - consumed, cargv + consumed)) {
+        if (wants_help(argc - consumed, argv + consumed)) {
             print_cmd_help(stdout, cmd);
-            rc = 0;
-            goto done;
+            return 0;
         }
-        rc = run_builtin(&c, cmd, cargc - consumed, cargv + consumed);
-        goto done;
+        return run_builtin(c, cmd, argc - consumed, argv + consumed);
     }
-
     /* Not built in: plugins are loaded (init run) only for a command one of
      * them declares, or when one does not declare its commands. */
-    rc = run_plugin_command(&c, cargc, cargv);
-    if (rc < 0)
-        rc = unknown_command(&c, cargc, cargv);
+    int rc = run_plugin_command(c, argc, argv);
+    return rc < 0 ? unknown_command(c, argc, argv) : rc;
+}
 
-done:
+/* Plugins shut down, the store closed; a failed write to stdout fails a
+ * command that said it succeeded. */
+static int finish(struct cli *c, int rc)
+{
     fflush(stdout);
-    report_refusals(&c);
-    if (c.host) {
-        gh_plugin_host_shutdown(c.host);
-        gh_plugin_host_free(c.host);
+    report_refusals(c);
+    if (c->host) {
+        gh_plugin_host_shutdown(c->host);
+        gh_plugin_host_free(c->host);
     }
-    gh_plugin_host_free(c.scan);    /* nothing ran: nothing to shut down */
-    if (c.st)
-        gh_store_close(c.st);
+    gh_plugin_host_free(c->scan);    /* nothing ran: nothing to shut down */
+    if (c->st)
+        gh_store_close(c->st);
     if (ferror(stdout) && rc == 0)
         rc = 1;
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    int i = 1;
+    gh_config_defaults(&c.cfg);
+    make_actor(c.actor, sizeof c.actor);
+    /* Operational lines name this program; a command line is not a daemon,
+     * so only warnings and errors unless GATEHOUSE_DEBUG asks for more. */
+    gh_oplog_set_ident("gatehousectl");
+    const char *dbg = getenv("GATEHOUSE_DEBUG");
+    if (!dbg || strcmp(dbg, "1") != 0)
+        gh_oplog_set_level(GH_LOG_WARN);
+
+    int rc = parse_options(&c, argc, argv, &i);
+    if (rc >= 0)
+        return finish(&c, rc);
+    /* `relay all-off` reads no configuration and opens no database, so that
+     * neither can stand between an operator and an open door (cmd_relay.c). */
+    if (i + 1 < argc && strcmp(argv[i], "relay") == 0 && strcmp(argv[i + 1], "all-off") == 0)
+        return gh_cli_relay_all_off(argc - i - 2, argv + i + 2);
+    if ((rc = read_config(&c)) != 0)
+        return rc;
+    int cargc = strip_json(&c, argc - i, argv + i);
+    return finish(&c, dispatch(&c, cargc, argv + i));
 }

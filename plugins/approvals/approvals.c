@@ -198,7 +198,7 @@ static void load_queue(struct approvals *s)
     pending_query(&q);
     s->total = 0;
     if (s->core->account_count(store(s), &q, &s->total) != GH_OK)
-        s->host->log(s->host->ctx, GH_PLOG_ERR, "approval queue: %s",
+        s->host->log(s->host->ctx, GH_LOG_ERR, "approval queue: %s",
                      s->core->errmsg(store(s)));
     if (s->offset >= s->total)
         s->offset = s->total > 0 ? (int)((s->total - 1) / PAGE * PAGE) : 0;
@@ -206,7 +206,7 @@ static void load_queue(struct approvals *s)
     q.offset = s->offset;
     s->npage = 0;
     if (s->core->account_list(store(s), &q, add_entry, s) != GH_OK)
-        s->host->log(s->host->ctx, GH_PLOG_ERR, "approval queue: %s",
+        s->host->log(s->host->ctx, GH_LOG_ERR, "approval queue: %s",
                      s->core->errmsg(store(s)));
     for (int i = 0; i < s->nselected;) {
         struct gh_account a;
@@ -337,6 +337,95 @@ static void draw_entry(struct approvals *s, struct gh_ui *ui, const struct entry
     u->spacer(ui, 40);                /* entries further apart than their lines */
 }
 
+/* Nobody waiting: says so, and Back. */
+static void queue_empty(struct approvals *s, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = s->u;
+    u->spacer(ui, 40);
+    u->text(ui, "approvals.empty", _("Nothing waiting"), GH_UI_BIG);
+    u->text(ui, "approvals.empty.hint",
+            _("Nobody is waiting for approval. New sign-ups appear here, and staff "
+              "with the approve permission get an email for each one."), GH_UI_NORMAL);
+    u->spacer(ui, 40);
+    if (u->button(ui, "approvals.back", _("Back"), GH_UI_NORMAL))
+        u->pop(ui);
+}
+
+/* How many wait, and the bulk approve button (1 when tapped). */
+static int queue_count(struct approvals *s, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = s->u;
+    char line[512];
+    if (s->total == 1)
+        snprintf(line, sizeof line, "%s", _("1 sign-up is waiting."));
+    else
+        snprintf(line, sizeof line, _("%lld sign-ups are waiting."), (long long)s->total);
+    if (s->total > PAGE) {
+        size_t n = strlen(line);
+        snprintf(line + n, sizeof line - n, _(" Showing %d to %d."), s->offset + 1,
+                 s->offset + s->npage);
+    }
+    u->text(ui, "approvals.count", line, GH_UI_NORMAL);
+    int bulk = 0;
+    if (s->nselected > 0) {
+        snprintf(line, sizeof line, _("Approve selected (%d)"), s->nselected);
+        bulk = u->button(ui, "approvals.bulk", line, GH_UI_PRIMARY);
+    } else {
+        u->text(ui, "approvals.bulk.hint",
+                _("Switch on Select for several people to approve them at once."),
+                GH_UI_MUTED);
+    }
+    u->spacer(ui, 12);
+    return bulk;
+}
+
+/* Previous and Next page, when there is more than one. */
+static void queue_pager(struct approvals *s, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = s->u;
+    if (s->total <= PAGE)
+        return;
+    u->row_begin(ui, 2);
+    int prev = 0, next = 0;
+    if (s->offset > 0)
+        prev = u->button(ui, "approvals.prev", _("Previous page"), GH_UI_NORMAL);
+    else
+        u->text(ui, "approvals.prev.none", "", GH_UI_MUTED);   /* keeps Next right */
+    if (s->offset + PAGE < s->total)
+        next = u->button(ui, "approvals.next", _("Next page"), GH_UI_NORMAL);
+    u->row_end(ui);
+    if (prev || next) {
+        s->offset += next ? PAGE : -PAGE;
+        if (s->offset < 0)
+            s->offset = 0;
+        load_queue(s);
+        u->invalidate(ui);
+    }
+}
+
+/* Asks before approving the selected sign-ups at once. */
+static void bulk_dialog(struct approvals *s, struct gh_ui *ui, const struct gh_account *staff)
+{
+    const struct gh_ui_api *u = s->u;
+    char title[128], text[512];
+    if (s->nselected == 1)
+        snprintf(title, sizeof title, "%s", _("Approve 1 sign-up?"));
+    else
+        snprintf(title, sizeof title, _("Approve %d sign-ups?"), s->nselected);
+    snprintf(text, sizeof text, "%s",
+             _("Each keeps the access it has now (its email-domain group, or the "
+               "sign-up default) and gets a welcome email with a setup code. To "
+               "choose someone's access, approve them one at a time."));
+    int r = u->dialog(ui, "approvals.bulkask", title, text,
+                      s->nselected == 1 ? _("Approve") : _("Approve all"), _("Cancel"));
+    if (r != GH_UI_DIALOG_OPEN) {
+        s->bulk_confirm = 0;
+        if (r == GH_UI_DIALOG_OK)
+            bulk_approve(s, ui, staff);
+        u->invalidate(ui);
+    }
+}
+
 static void queue_draw(void *state, struct gh_ui *ui)
 {
     struct approvals *s = state;
@@ -361,64 +450,15 @@ static void queue_draw(void *state, struct gh_ui *ui)
             _("People who signed up at the kiosk wait here until a staff member approves "
               "them. Oldest first. Tap someone to see everything they gave, choose their "
               "access and approve, reject or block them."), GH_UI_MUTED);
-
     if (s->total == 0) {
-        u->spacer(ui, 40);
-        u->text(ui, "approvals.empty", _("Nothing waiting"), GH_UI_BIG);
-        u->text(ui, "approvals.empty.hint",
-                _("Nobody is waiting for approval. New sign-ups appear here, and staff "
-                  "with the approve permission get an email for each one."), GH_UI_NORMAL);
-        u->spacer(ui, 40);
-        if (u->button(ui, "approvals.back", _("Back"), GH_UI_NORMAL))
-            u->pop(ui);
+        queue_empty(s, ui);
         u->wake_in(ui, REFRESH_MS);
         return;
     }
-
-    if (s->total == 1)
-        snprintf(line, sizeof line, "%s", _("1 sign-up is waiting."));
-    else
-        snprintf(line, sizeof line, _("%lld sign-ups are waiting."), (long long)s->total);
-    if (s->total > PAGE) {
-        size_t n = strlen(line);
-        snprintf(line + n, sizeof line - n, _(" Showing %d to %d."), s->offset + 1,
-                 s->offset + s->npage);
-    }
-    u->text(ui, "approvals.count", line, GH_UI_NORMAL);
-
-    int bulk = 0;
-    if (s->nselected > 0) {
-        snprintf(line, sizeof line, _("Approve selected (%d)"), s->nselected);
-        bulk = u->button(ui, "approvals.bulk", line, GH_UI_PRIMARY);
-    } else {
-        u->text(ui, "approvals.bulk.hint",
-                _("Switch on Select for several people to approve them at once."),
-                GH_UI_MUTED);
-    }
-    u->spacer(ui, 12);
-
+    int bulk = queue_count(s, ui);
     for (int i = 0; i < s->npage; i++)
         draw_entry(s, ui, &s->page[i], now);
-
-    if (s->total > PAGE) {
-        u->row_begin(ui, 2);
-        int prev = 0, next = 0;
-        if (s->offset > 0)
-            prev = u->button(ui, "approvals.prev", _("Previous page"), GH_UI_NORMAL);
-        else
-            u->text(ui, "approvals.prev.none", "", GH_UI_MUTED);   /* keeps Next right */
-        if (s->offset + PAGE < s->total)
-            next = u->button(ui, "approvals.next", _("Next page"), GH_UI_NORMAL);
-        u->row_end(ui);
-        if (prev || next) {
-            s->offset += next ? PAGE : -PAGE;
-            if (s->offset < 0)
-                s->offset = 0;
-            load_queue(s);
-            u->invalidate(ui);
-        }
-    }
-
+    queue_pager(s, ui);
     if (s->nselected > 0 && s->npage > 2) {
         /* again at the end, where the last switch was flipped */
         snprintf(line, sizeof line, _("Approve selected (%d)"), s->nselected);
@@ -429,25 +469,8 @@ static void queue_draw(void *state, struct gh_ui *ui)
         s->bulk_confirm = 1;
     if (s->nselected == 0)
         s->bulk_confirm = 0;          /* all handled elsewhere meanwhile: nothing to ask */
-    if (s->bulk_confirm) {
-        char title[128], text[512];
-        if (s->nselected == 1)
-            snprintf(title, sizeof title, "%s", _("Approve 1 sign-up?"));
-        else
-            snprintf(title, sizeof title, _("Approve %d sign-ups?"), s->nselected);
-        snprintf(text, sizeof text, "%s",
-                 _("Each keeps the access it has now (its email-domain group, or the "
-                   "sign-up default) and gets a welcome email with a setup code. To "
-                   "choose someone's access, approve them one at a time."));
-        int r = u->dialog(ui, "approvals.bulkask", title, text,
-                          s->nselected == 1 ? _("Approve") : _("Approve all"), _("Cancel"));
-        if (r != GH_UI_DIALOG_OPEN) {
-            s->bulk_confirm = 0;
-            if (r == GH_UI_DIALOG_OK)
-                bulk_approve(s, ui, staff);
-            u->invalidate(ui);
-        }
-    }
+    if (s->bulk_confirm)
+        bulk_dialog(s, ui, staff);
     if (back)
         u->pop(ui);
     u->wake_in(ui, REFRESH_MS);
@@ -726,27 +749,12 @@ static void access_words(const struct approvals *s, char *buf, size_t len)
     snprintf(buf, len, _("Access when approved: %s"), what);
 }
 
-static void detail_draw(void *state, struct gh_ui *ui)
+/* Everything the person gave when they signed up, and the domain match. */
+static void detail_facts(struct approvals *s, struct gh_ui *ui)
 {
-    struct approvals *s = state;
     const struct gh_ui_api *u = s->u;
-    const struct gh_account *staff = u->staff(ui);
     const struct gh_account *a = &s->d.a;
     char line[1400], ago[64], date[64];
-
-    if (!staff) {
-        u->home(ui);
-        return;
-    }
-    if (!s->loaded || a->state != GH_STATE_PENDING || a->kind != GH_KIND_OCCUPANT) {
-        u->heading(ui, _("Sign-up"));
-        u->text(ui, "approvals.gone", _("This sign-up is no longer waiting for approval."),
-                GH_UI_NORMAL);
-        if (u->button(ui, "approvals.detail.back", _("Back"), GH_UI_NORMAL))
-            u->pop(ui);
-        return;
-    }
-
     u->heading(ui, who(a));
     int64_t at = a->signed_up_at ? a->signed_up_at : a->created_at;
     approvals_ago(at, s->host->now_ms(), ago, sizeof ago);
@@ -772,6 +780,53 @@ static void detail_draw(void *state, struct gh_ui *ui)
         u->text(ui, "approvals.d.match", _("Their email domain matches no group."),
                 GH_UI_MUTED);
     }
+}
+
+/* Reject or block asks first: the dialog, and what it decided. */
+static void detail_confirm(struct approvals *s, struct gh_ui *ui, const struct gh_account *staff)
+{
+    const struct gh_ui_api *u = s->u;
+    int rej = s->confirm == CF_REJECT;
+    char title[GH_NAME_BUF + 64];
+    snprintf(title, sizeof title, rej ? _("Reject %s's sign-up?") : _("Block %s?"), who(&s->d.a));
+    int r = u->dialog(ui, "approvals.confirm", title,
+                      rej ? _("The account becomes inactive: no log-in, no access, no "
+                              "email. They can sign up again later.")
+                          : _("The account is blocked: no log-in, no access, and a new "
+                              "sign-up with this email or phone is refused. Only staff "
+                              "can unblock it."),
+                      rej ? _("Reject sign-up") : _("Block account"), _("Cancel"));
+    if (r != GH_UI_DIALOG_OPEN) {
+        enum confirm what = s->confirm;
+        s->confirm = CF_NONE;
+        if (r == GH_UI_DIALOG_OK)
+            act(s, ui, staff, what);
+        u->invalidate(ui);
+    }
+}
+
+static void detail_draw(void *state, struct gh_ui *ui)
+{
+    struct approvals *s = state;
+    const struct gh_ui_api *u = s->u;
+    const struct gh_account *staff = u->staff(ui);
+    const struct gh_account *a = &s->d.a;
+    char line[1400];
+
+    if (!staff) {
+        u->home(ui);
+        return;
+    }
+    if (!s->loaded || a->state != GH_STATE_PENDING || a->kind != GH_KIND_OCCUPANT) {
+        u->heading(ui, _("Sign-up"));
+        u->text(ui, "approvals.gone", _("This sign-up is no longer waiting for approval."),
+                GH_UI_NORMAL);
+        if (u->button(ui, "approvals.detail.back", _("Back"), GH_UI_NORMAL))
+            u->pop(ui);
+        return;
+    }
+
+    detail_facts(s, ui);
     u->spacer(ui, 16);
     access_words(s, line, sizeof line);
     u->text(ui, "approvals.d.access", line, GH_UI_NORMAL);
@@ -792,23 +847,7 @@ static void detail_draw(void *state, struct gh_ui *ui)
     else if (block)
         s->confirm = CF_BLOCK;
     if (s->confirm == CF_REJECT || s->confirm == CF_BLOCK) {
-        int rej = s->confirm == CF_REJECT;
-        char title[GH_NAME_BUF + 64];
-        snprintf(title, sizeof title, rej ? _("Reject %s's sign-up?") : _("Block %s?"), who(a));
-        int r = u->dialog(ui, "approvals.confirm", title,
-                          rej ? _("The account becomes inactive: no log-in, no access, no "
-                                  "email. They can sign up again later.")
-                              : _("The account is blocked: no log-in, no access, and a new "
-                                  "sign-up with this email or phone is refused. Only staff "
-                                  "can unblock it."),
-                          rej ? _("Reject sign-up") : _("Block account"), _("Cancel"));
-        if (r != GH_UI_DIALOG_OPEN) {
-            enum confirm what = s->confirm;
-            s->confirm = CF_NONE;
-            if (r == GH_UI_DIALOG_OK)
-                act(s, ui, staff, what);
-            u->invalidate(ui);
-        }
+        detail_confirm(s, ui, staff);
         return;
     }
     if (approve)

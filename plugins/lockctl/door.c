@@ -25,13 +25,13 @@ static void on_relay_event(void *user, enum lc_relay_event ev,
     struct lockctl *lc = user;
     const char *action = NULL;
     enum gh_outcome out = GH_OUTCOME_OK;
-    enum gh_log_level lvl = GH_PLOG_INFO;
+    enum gh_log_level lvl = GH_LOG_INFO;
 
     switch (ev) {
     case LC_RELAY_EV_FOUND: action = "relay.found"; break;
-    case LC_RELAY_EV_LOST: action = "relay.lost"; out = GH_OUTCOME_FAILED; lvl = GH_PLOG_WARN; break;
-    case LC_RELAY_EV_FAILING: action = "relay.failing"; out = GH_OUTCOME_FAILED; lvl = GH_PLOG_ERR; break;
-    case LC_RELAY_EV_DUPLICATE: action = "relay.duplicate"; out = GH_OUTCOME_REFUSED; lvl = GH_PLOG_WARN; break;
+    case LC_RELAY_EV_LOST: action = "relay.lost"; out = GH_OUTCOME_FAILED; lvl = GH_LOG_WARN; break;
+    case LC_RELAY_EV_FAILING: action = "relay.failing"; out = GH_OUTCOME_FAILED; lvl = GH_LOG_ERR; break;
+    case LC_RELAY_EV_DUPLICATE: action = "relay.duplicate"; out = GH_OUTCOME_REFUSED; lvl = GH_LOG_WARN; break;
     case LC_RELAY_EV_RECOVERED: action = "relay.recovered"; break;
     case LC_RELAY_EV_RENAMED: action = "relay.renamed"; break;
     }
@@ -45,7 +45,7 @@ static void on_relay_event(void *user, enum lc_relay_event ev,
         char target[LC_RELAY_ID_MAX + 16];
         snprintf(target, sizeof target, "board:%s", b->id);
         if (lc->core->audit_append(lc->log_st, lc->log_actor, action, target, out, b->line) != GH_OK)
-            lc->host->log(lc->host->ctx, GH_PLOG_ERR, "activity log: %s",
+            lc->host->log(lc->host->ctx, GH_LOG_ERR, "activity log: %s",
                           lc->core->errmsg(lc->log_st));
     }
     /* A door's availability may have changed under the person's eyes. */
@@ -90,7 +90,7 @@ int lc_service(struct lockctl *lc, int64_t now)
          * the message changes (the board events say the rest). */
         const char *e = lc_relay_mgr_errmsg(lc->mgr);
         if (strcmp(e, lc->last_poll_err) != 0)
-            lc->host->log(lc->host->ctx, GH_PLOG_WARN, "relay poll: %s", e);
+            lc->host->log(lc->host->ctx, GH_LOG_WARN, "relay poll: %s", e);
         snprintf(lc->last_poll_err, sizeof lc->last_poll_err, "%s", e);
     } else {
         lc->last_poll_err[0] = '\0';
@@ -139,10 +139,10 @@ enum gh_status lc_unlock(struct lockctl *lc, struct gh_store *st, const char *ac
             lc->pulses_end = end;   /* armed even on a failure: the relay may be on */
     }
     if (s != GH_OK) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "relay.failed %s: %s", target, msg);
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "relay.failed %s: %s", target, msg);
         if (lc->core->audit_append(st, actor, "relay.failed", target, GH_OUTCOME_FAILED, msg) !=
             GH_OK)
-            lc->host->log(lc->host->ctx, GH_PLOG_ERR, "activity log: %s", lc->core->errmsg(st));
+            lc->host->log(lc->host->ctx, GH_LOG_ERR, "activity log: %s", lc->core->errmsg(st));
     }
     return s;
 }
@@ -151,7 +151,7 @@ enum gh_status lc_unlock(struct lockctl *lc, struct gh_store *st, const char *ac
 
 const char *lc_kiosk_door(const struct lockctl *lc)
 {
-    const struct gh_config *c = lc->host ? lc->host->config : NULL;
+    const struct gh_config_view *c = lc->host ? lc->host->config_view : NULL;
     return c ? c->kiosk_door : "";
 }
 

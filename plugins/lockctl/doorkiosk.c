@@ -50,8 +50,9 @@ static int code_digits(struct lockctl *lc)
 static void kiosk_id(struct lockctl *lc, char *buf, size_t len)
 {
     const char *door = lc_kiosk_door(lc);
-    const char *name = lc->core->settings_get(lc->host->store, GH_SETTING_KIOSK_NAME);
-    snprintf(buf, len, "%s", door[0] ? door : name && name[0] ? name : "kiosk");
+    char name[256];
+    lc->core->settings_read(lc->host->store, GH_SETTING_KIOSK_NAME, name, sizeof name);
+    snprintf(buf, len, "%s", door[0] ? door : name[0] ? name : "kiosk");
 }
 
 /* ---- checking a code ----------------------------------------------------------- */
@@ -101,7 +102,7 @@ static void open_here(struct lockctl *lc, struct gh_ui *ui, const struct gh_loca
         lc_sentence(line, sizeof line, d.reason);
         code_say(lc, line);
     } else if (!d.allowed) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock decision: %s", why);
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "unlock decision: %s", why);
         code_say(lc, _("The door can't be opened right now. Please try again."));
     } else {
         snprintf(line, sizeof line, _("%s could not be opened: the lock did not respond. "
@@ -140,7 +141,7 @@ static void code_check(struct lockctl *lc, struct gh_ui *ui, const struct gh_loc
         lc->code_msg[0] = '\0';
         break;
     default:
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "door code check: %s", lc->core->errmsg(st));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "door code check: %s", lc->core->errmsg(st));
         code_say(lc, _("Door codes can't be checked right now. Please try again."));
         break;
     }

@@ -51,7 +51,7 @@ static void forgot_send(struct lockctl *lc, struct gh_ui *ui)
                            : GH_E_UNAVAILABLE;
     explicit_bzero(lc->forgot_who, sizeof lc->forgot_who);
     if (s != GH_OK) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "forgot PIN: %s", lc->core->errmsg(st));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "forgot PIN: %s", lc->core->errmsg(st));
         snprintf(lc->forgot_err, sizeof lc->forgot_err, "%s",
                  _("This is not available right now. Please try again, or ask the staff."));
         return;

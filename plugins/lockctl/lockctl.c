@@ -85,6 +85,11 @@ static enum gh_status lc_init(const struct gh_host *host, void **state, char *er
         goto reg_fail;
     if (!host->is_kiosk)
         return GH_OK;   /* gatehousectl: commands open the manager themselves */
+    if (!GH_HAS(host->core, pin_format_ok)) {   /* the log-in form's rules (ABI 1.2) */
+        snprintf(err, errlen, "this program's core has no trim and PIN rule (built for an "
+                 "older Gatehouse)");
+        return GH_E_PLUGIN;
+    }
     if (host->register_poll(host->ctx, lc_poll) != 0 ||
         host->register_poll(host->ctx, lc_poll_pulse) != 0 ||
         host->register_hook(host->ctx, GH_EVENT_HOME, lc_on_home) != 0)
@@ -94,10 +99,10 @@ static enum gh_status lc_init(const struct gh_host *host, void **state, char *er
     /* A kiosk without USB (or without boards yet) still runs: doors show as
      * unavailable, and the manager is what finds boards later. */
     if (lc_mgr_open(lc, host->store, "kiosk", err, errlen) != GH_OK) {
-        host->log(host->ctx, GH_PLOG_ERR, "%s; doors cannot be opened", err);
+        host->log(host->ctx, GH_LOG_ERR, "%s; doors cannot be opened", err);
         err[0] = '\0';
     } else {
-        host->log(host->ctx, GH_PLOG_INFO, "relay manager started (%s); %d board(s)",
+        host->log(host->ctx, GH_LOG_INFO, "relay manager started (%s); %d board(s)",
                   lc_relay_mgr_uses_hotplug(lc->mgr) ? "hotplug" : "periodic rescan",
                   lc_relay_list(lc->mgr, NULL, NULL));
     }

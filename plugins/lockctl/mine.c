@@ -168,7 +168,7 @@ static void openings_draw(void *state, struct gh_ui *ui)
                                     one_opening, &rows)
         : GH_E_UNAVAILABLE;
     if (s != GH_OK) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "recent openings: %s",
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "recent openings: %s",
                       lc->core->errmsg(lc->host->store));
         u->text(ui, "lockctl.openings.err",
                 _("The openings can't be shown right now. Please try again."), GH_UI_ERROR);

@@ -133,15 +133,6 @@ static void login_leave(void *state)
     lc->refused[0] = '\0';
 }
 
-static void trim(char *b)
-{
-    size_t n = strlen(b);
-    while (n && b[n - 1] == ' ')
-        b[--n] = '\0';
-    size_t k = strspn(b, " ");
-    memmove(b, b + k, strlen(b + k) + 1);
-}
-
 /* The core's reasons are sentence fragments ("your account is waiting for
  * approval"); on their own line they start with a capital and end with a
  * full stop. */
@@ -161,25 +152,25 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
 {
     struct gh_store *st = lc->host->store;
     struct gh_account a;
-    size_t n = strlen(lc->pin);
 
     lc->refused[0] = '\0';
-    trim(lc->who);
+    lc->core->trim(lc->who, lc->who, sizeof lc->who);
     if (!lc->who[0]) {
         snprintf(lc->login_err, sizeof lc->login_err, "%s",
                  _("Type your email address or mobile number first."));
         lc->u->focus(ui, "lockctl.who");
         return;
     }
-    if (n < 4 || n > 8) {
+    if (lc->core->pin_format_ok(lc->pin, NULL, 0) != 0) {   /* the core's one PIN rule */
         snprintf(lc->login_err, sizeof lc->login_err, "%s", _("A PIN has 4 to 8 digits."));
         lc->u->focus(ui, "lockctl.pin");
         return;
     }
     /* Behind the kiosk-wide log-in throttle when the core has it (throttle.h). */
+    char kiosk[256];
+    lc->core->settings_read(st, GH_SETTING_KIOSK_NAME, kiosk, sizeof kiosk);
     enum gh_status r = GH_HAS(lc->core, auth_kiosk_login)
-        ? lc->core->auth_kiosk_login(st, lc->core->settings_get(st, GH_SETTING_KIOSK_NAME),
-                                     lc->who, lc->pin, &a, NULL)
+        ? lc->core->auth_kiosk_login(st, kiosk, lc->who, lc->pin, &a, NULL)
         : lc->core->auth_login(st, "kiosk", lc->who, lc->pin, &a);
     wipe(lc->pin, sizeof lc->pin);
     switch (r) {
@@ -198,7 +189,7 @@ static void try_login(struct lockctl *lc, struct gh_ui *ui)
         lc->u->focus(ui, NULL);
         return;
     default:
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock log-in failed: %s",
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "unlock log-in failed: %s",
                       lc->core->errmsg(st));
         snprintf(lc->login_err, sizeof lc->login_err, "%s",
                  _("Log-in is not available right now. Please try again."));
@@ -306,7 +297,7 @@ static int open_door(struct lockctl *lc, struct gh_ui *ui, struct lc_door *door)
                 n && strchr(".!?", d.reason[n - 1]) ? "" : ".");
     } else if (!d.allowed) {
         /* The decision itself failed (database): nothing was tried. */
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "unlock decision: %s", why);
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "unlock decision: %s", why);
         set_msg(s, GH_UI_ERROR, _("%s can't be opened right now. Please try again."), l->name);
     } else {
         set_msg(s, GH_UI_ERROR, _("%s could not be opened: the lock did not respond. "
@@ -518,7 +509,7 @@ int lc_session_start(struct lockctl *lc, struct gh_ui *ui, const struct gh_accou
     s->acct = *a;
     lc->core->account_actor(&s->acct, s->actor, sizeof s->actor);
     if (session_load(lc) != GH_OK) {
-        lc->host->log(lc->host->ctx, GH_PLOG_ERR, "door list: %s", lc->core->errmsg(st));
+        lc->host->log(lc->host->ctx, GH_LOG_ERR, "door list: %s", lc->core->errmsg(st));
         session_free(s);
         snprintf(msg, msglen, "%s", _("Your doors can't be shown right now. Please try again."));
         return -1;

@@ -42,14 +42,6 @@ static void new_leave(void *state)
     C.made_id = 0;
 }
 
-static void trim(char *b)
-{
-    size_t n = strlen(b), k = strspn(b, " ");
-    while (n > k && b[n - 1] == ' ')
-        b[--n] = 0;
-    memmove(b, b + k, n - k + 1);
-}
-
 static void create(struct gh_ui *ui)
 {
     static const char *const fields[] = { "email", "name", "phone", "location", "group" };
@@ -57,9 +49,10 @@ static void create(struct gh_ui *ui)
     const char *names[OCC_MAX_LOCATIONS];
 
     C.email_err[0] = C.name_err[0] = C.phone_err[0] = C.err[0] = C.pick.err[0] = 0;
-    trim(C.email);
-    trim(C.name);
-    trim(C.phone);
+    /* the core's trim, in place (each buffer holds its own trimmed text) */
+    occ.core->trim(C.email, C.email, sizeof C.email);
+    occ.core->trim(C.name, C.name, sizeof C.name);
+    occ.core->trim(C.phone, C.phone, sizeof C.phone);
     /* every field's own check first, so each shows its error at once */
     if (!C.email[0])
         snprintf(C.email_err, sizeof C.email_err, "%s", _("An email address is required."));

@@ -272,13 +272,123 @@ static void member(struct gh_ui *ui, int64_t id, const char *who, int add)
     group_load();
 }
 
+/* Access and sign-up domains, in words. */
+static void group_facts(struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char line[1200];
+    if (G.g.archived)
+        u->text(ui, "occupants.group.archived",
+                _("Archived: the group keeps its members but grants no access."), GH_UI_ERROR);
+    if (G.msg[0])
+        u->text(ui, "occupants.group.msg", G.msg, G.msg_style);
+    snprintf(line, sizeof line, G.g.archived ? _("Location access: %s (granted to no one while "
+                                                 "archived)")
+                                             : _("Location access: %s"),
+             G.access[0] ? G.access : _("none"));
+    u->text(ui, "occupants.group.access", line, GH_UI_NORMAL);
+    snprintf(line, sizeof line, _("Email domains for sign-up: %s"),
+             G.domains[0] ? G.domains : _("none"));
+    u->text(ui, "occupants.group.domains", line, GH_UI_NORMAL);
+}
+
+/* The members; the index of the one tapped to take out, or -1. */
+static int group_members(struct gh_ui *ui, int manage)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char line[256], id[64];
+    int remove_i = -1;
+    snprintf(line, sizeof line, _("Members (%lld)"), (long long)G.g.members);
+    u->text(ui, "occupants.group.count", line, GH_UI_BIG);
+    if (!G.nmembers) {
+        u->text(ui, "occupants.group.nomembers", _("No members yet."), GH_UI_MUTED);
+        return -1;
+    }
+    if (manage)
+        u->text(ui, NULL, _("Tap a member to take them out of the group."), GH_UI_MUTED);
+    u->list_begin(ui, "occupants.group.members", G.nmembers > 4 ? 4 * 132 : G.nmembers * 132);
+    for (int i = 0; i < G.nmembers; i++) {
+        snprintf(id, sizeof id, "occupants.group.member.%lld", (long long)G.members[i].id);
+        if (u->list_item(ui, id, G.members[i].title, G.members[i].sub, 0) && manage)
+            remove_i = i;
+    }
+    u->list_end(ui);
+    if (G.nmembers < G.g.members) {
+        snprintf(line, sizeof line, _("The first %d members are shown."), G.nmembers);
+        u->text(ui, "occupants.group.more", line, GH_UI_MUTED);
+    }
+    return remove_i;
+}
+
+/* Search to add members; the id of the one tapped (who: their name), or 0. */
+static int64_t group_find(struct gh_ui *ui, char *who, size_t wlen)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char id[64];
+    int64_t add_id = 0;
+    u->spacer(ui, 12);
+    if (u->field(ui, "occupants.group.find", _("Add members: search by name, email or phone"),
+                 G.find, sizeof G.find, GH_KB_EMAIL, NULL))
+        find();
+    if (G.nfound) {
+        u->list_begin(ui, "occupants.group.found", G.nfound * 132);
+        for (int i = 0; i < G.nfound; i++) {
+            snprintf(id, sizeof id, "occupants.group.add.%lld", (long long)G.found_p[i].id);
+            if (u->list_item(ui, id, G.found_p[i].title, G.found_p[i].sub, 0)) {
+                add_id = G.found_p[i].id;
+                snprintf(who, wlen, "%s", G.found_p[i].title);
+            }
+        }
+        u->list_end(ui);
+    } else if (G.find[0]) {
+        u->text(ui, "occupants.group.nofound", _("No occupants match."), GH_UI_MUTED);
+    }
+    return add_id;
+}
+
+/* The open question (archive, take out): 1 when one is showing. */
+static int group_dialogs(struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char line[1200];
+    if (G.confirm_archive) {
+        snprintf(line, sizeof line,
+                 G.losing == 1 ? _("%lld member will lose access. Archive anyway?")
+                               : _("%lld members will lose access. Archive anyway?"),
+                 (long long)G.losing);
+        int r = u->dialog(ui, "occupants.confirmarchive", _("Archive this group?"), line,
+                          _("Archive"), _("Cancel"));
+        if (r != GH_UI_DIALOG_OPEN) {
+            G.confirm_archive = 0;
+            if (r == GH_UI_DIALOG_OK)
+                archive(ui, 1);
+            u->invalidate(ui);
+        }
+        return 1;
+    }
+    if (G.confirm_remove) {
+        snprintf(line, sizeof line, _("Take %s out of %s? If their access comes from the group, "
+                                      "they will have none."), G.remove.title, G.g.name);
+        int r = u->dialog(ui, "occupants.confirmremove", _("Take out of the group?"), line,
+                          _("Take out"), _("Cancel"));
+        if (r != GH_UI_DIALOG_OPEN) {
+            G.confirm_remove = 0;
+            if (r == GH_UI_DIALOG_OK)
+                member(ui, G.remove.id, G.remove.title, 0);
+            u->invalidate(ui);
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static void group_draw(void *state, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = occ.ui;
-    char line[1200], id[64];
-    int64_t add_id = 0, remove_i = -1;
+    int64_t add_id = 0;
     char add_who[GH_NAME_BUF] = "";
 
+    (void)state;
     if (G.gen != occ.generation)
         group_load();
     if (!G.found) {
@@ -299,83 +409,13 @@ static void group_draw(void *state, struct gh_ui *ui)
     int unarch = manage && G.g.archived &&
                  u->button(ui, "occupants.group.unarchive", _("Unarchive"), GH_UI_NORMAL);
     u->row_end(ui);
-    if (G.g.archived)
-        u->text(ui, "occupants.group.archived",
-                _("Archived: the group keeps its members but grants no access."), GH_UI_ERROR);
-    if (G.msg[0])
-        u->text(ui, "occupants.group.msg", G.msg, G.msg_style);
-    snprintf(line, sizeof line, G.g.archived ? _("Location access: %s (granted to no one while "
-                                                 "archived)")
-                                             : _("Location access: %s"),
-             G.access[0] ? G.access : _("none"));
-    u->text(ui, "occupants.group.access", line, GH_UI_NORMAL);
-    snprintf(line, sizeof line, _("Email domains for sign-up: %s"),
-             G.domains[0] ? G.domains : _("none"));
-    u->text(ui, "occupants.group.domains", line, GH_UI_NORMAL);
+    group_facts(ui);
+    int remove_i = group_members(ui, manage);
+    if (live)
+        add_id = group_find(ui, add_who, sizeof add_who);
 
-    snprintf(line, sizeof line, _("Members (%lld)"), (long long)G.g.members);
-    u->text(ui, "occupants.group.count", line, GH_UI_BIG);
-    if (!G.nmembers) {
-        u->text(ui, "occupants.group.nomembers", _("No members yet."), GH_UI_MUTED);
-    } else {
-        if (manage)
-            u->text(ui, NULL, _("Tap a member to take them out of the group."), GH_UI_MUTED);
-        u->list_begin(ui, "occupants.group.members", G.nmembers > 4 ? 4 * 132 : G.nmembers * 132);
-        for (int i = 0; i < G.nmembers; i++) {
-            snprintf(id, sizeof id, "occupants.group.member.%lld", (long long)G.members[i].id);
-            if (u->list_item(ui, id, G.members[i].title, G.members[i].sub, 0) && manage)
-                remove_i = i;
-        }
-        u->list_end(ui);
-        if (G.nmembers < G.g.members) {
-            snprintf(line, sizeof line, _("The first %d members are shown."), G.nmembers);
-            u->text(ui, "occupants.group.more", line, GH_UI_MUTED);
-        }
-    }
-    if (manage && !G.g.archived) {
-        u->spacer(ui, 12);
-        if (u->field(ui, "occupants.group.find", _("Add members: search by name, email or phone"),
-                     G.find, sizeof G.find, GH_KB_EMAIL, NULL))
-            find();
-        if (G.nfound) {
-            u->list_begin(ui, "occupants.group.found", G.nfound * 132);
-            for (int i = 0; i < G.nfound; i++) {
-                snprintf(id, sizeof id, "occupants.group.add.%lld", (long long)G.found_p[i].id);
-                if (u->list_item(ui, id, G.found_p[i].title, G.found_p[i].sub, 0)) {
-                    add_id = G.found_p[i].id;
-                    snprintf(add_who, sizeof add_who, "%s", G.found_p[i].title);
-                }
-            }
-            u->list_end(ui);
-        } else if (G.find[0]) {
-            u->text(ui, "occupants.group.nofound", _("No occupants match."), GH_UI_MUTED);
-        }
-    }
-
-    if (G.confirm_archive) {
-        snprintf(line, sizeof line,
-                 G.losing == 1 ? _("%lld member will lose access. Archive anyway?")
-                               : _("%lld members will lose access. Archive anyway?"),
-                 (long long)G.losing);
-        int r = u->dialog(ui, "occupants.confirmarchive", _("Archive this group?"), line,
-                          _("Archive"), _("Cancel"));
-        if (r != GH_UI_DIALOG_OPEN) {
-            G.confirm_archive = 0;
-            if (r == GH_UI_DIALOG_OK)
-                archive(ui, 1);
-            u->invalidate(ui);
-        }
-    } else if (G.confirm_remove) {
-        snprintf(line, sizeof line, _("Take %s out of %s? If their access comes from the group, "
-                                      "they will have none."), G.remove.title, G.g.name);
-        int r = u->dialog(ui, "occupants.confirmremove", _("Take out of the group?"), line,
-                          _("Take out"), _("Cancel"));
-        if (r != GH_UI_DIALOG_OPEN) {
-            G.confirm_remove = 0;
-            if (r == GH_UI_DIALOG_OK)
-                member(ui, G.remove.id, G.remove.title, 0);
-            u->invalidate(ui);
-        }
+    if (group_dialogs(ui)) {
+        /* the question first */
     } else if (arch) {
         archive(ui, 0);
         u->invalidate(ui);

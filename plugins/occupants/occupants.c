@@ -105,8 +105,8 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
     *state = &occ;
     if (!host->is_kiosk || !host->ui)
         return GH_OK;                    /* gatehousectl: nothing to show */
-    if (!GH_HAS(host->core, group_unarchive)) {
-        snprintf(err, errlen, "this program's core has no account_search (built for an older "
+    if (!GH_HAS(host->core, trim)) {
+        snprintf(err, errlen, "this program's core has no trim (built for an older "
                  "Gatehouse)");
         return GH_E_PLUGIN;
     }

@@ -283,7 +283,8 @@ static void save_form(struct gh_ui *ui)
     say(GH_UI_SUCCESS, "%s", _("Saved."));
 }
 
-static void person_draw(void *state, struct gh_ui *ui)
+/* The quick actions this staff member may take; the one tapped, or A_NONE. */
+static enum act person_actions(struct gh_ui *ui)
 {
     const struct gh_ui_api *u = occ.ui;
     static const char *const labels[] = {
@@ -297,45 +298,30 @@ static void person_draw(void *state, struct gh_ui *ui)
         [A_BLOCK] = "occupants.block", [A_UNBLOCK] = "occupants.unblock",
         [A_RESEND] = "occupants.resend" };
     enum act acts[4], chosen = A_NONE;
-    char line[600];
-
-    if (P.gen != occ.generation)
-        load();
-    if (!P.found) {
-        u->heading(ui, _("Occupant"));
-        u->text(ui, "occupants.person.missing", _("This occupant is not there any more."),
-                GH_UI_ERROR);
-        if (u->button(ui, "occupants.person.back", _("Back"), GH_UI_NORMAL))
-            u->pop(ui);
-        return;
-    }
-    u->heading(ui, P.a.name[0] ? P.a.name : P.a.email);
-    u->row_begin(ui, 2);
-    int back = u->button(ui, "occupants.person.back", _("Back"), GH_UI_NORMAL);
-    int access = u->button(ui, "occupants.person.access", _("Change access"), GH_UI_NORMAL);
-    u->row_end(ui);
-    snprintf(line, sizeof line, _("State: %s"), occ_state_label(P.a.state));
-    u->text(ui, "occupants.person.state", line, GH_UI_BIG);
-
     int n = actions(ui, acts);
-    if (n) {
-        /* state changes share a row; the longer "Send a new setup code" has
-         * its own, so no label is cut */
-        int nstate = n - (acts[n - 1] == A_RESEND);
-        u->text(ui, NULL, _("Quick actions"), GH_UI_MUTED);
-        u->row_begin(ui, nstate);
-        for (int i = 0; i < n; i++) {
-            if (i == nstate)
-                u->row_end(ui);
-            if (u->button(ui, ids[acts[i]], _(labels[acts[i]]),
-                          acts[i] == A_BLOCK ? GH_UI_DANGER : GH_UI_NORMAL))
-                chosen = acts[i];
-        }
-        u->row_end(ui);
+    if (!n)
+        return A_NONE;
+    /* state changes share a row; the longer "Send a new setup code" has
+     * its own, so no label is cut */
+    int nstate = n - (acts[n - 1] == A_RESEND);
+    u->text(ui, NULL, _("Quick actions"), GH_UI_MUTED);
+    u->row_begin(ui, nstate);
+    for (int i = 0; i < n; i++) {
+        if (i == nstate)
+            u->row_end(ui);
+        if (u->button(ui, ids[acts[i]], _(labels[acts[i]]),
+                      acts[i] == A_BLOCK ? GH_UI_DANGER : GH_UI_NORMAL))
+            chosen = acts[i];
     }
-    if (P.msg[0])
-        u->text(ui, "occupants.person.msg", P.msg, P.msg_style);
+    u->row_end(ui);
+    return chosen;
+}
 
+/* What the account holds: contact, group, access, units, dates. */
+static void person_details(struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char line[600];
     u->spacer(ui, 12);
     detail(ui, "occupants.person.email", _("Email"), P.a.email);
     detail(ui, "occupants.person.name", _("Name"), P.a.name);
@@ -356,20 +342,31 @@ static void person_draw(void *state, struct gh_ui *ui)
     detail(ui, "occupants.person.seen", _("Last activity"), line);
     occ_when(P.a.created_at, line, sizeof line);
     detail(ui, "occupants.person.created", _("Account created"), line);
+}
 
-    if (occ_can(ui, GH_PERM_MANAGE)) {
-        u->spacer(ui, 12);
-        u->text(ui, NULL, _("Edit name and phone"), GH_UI_MUTED);
-        if (u->field(ui, "occupants.person.editname", _("Name"), P.name, sizeof P.name,
-                     GH_KB_TEXT, P.name_err[0] ? P.name_err : NULL))
-            P.name_err[0] = 0;
-        if (u->field(ui, "occupants.person.editphone", _("Mobile phone"), P.phone,
-                     sizeof P.phone, GH_KB_PHONE, P.phone_err[0] ? P.phone_err : NULL))
-            P.phone_err[0] = 0;
-        if (u->button(ui, "occupants.person.save", _("Save"), GH_UI_PRIMARY))
-            save_form(ui);
-    }
+/* Name and phone, for staff who manage occupants. */
+static void person_edit(struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    if (!occ_can(ui, GH_PERM_MANAGE))
+        return;
+    u->spacer(ui, 12);
+    u->text(ui, NULL, _("Edit name and phone"), GH_UI_MUTED);
+    if (u->field(ui, "occupants.person.editname", _("Name"), P.name, sizeof P.name,
+                 GH_KB_TEXT, P.name_err[0] ? P.name_err : NULL))
+        P.name_err[0] = 0;
+    if (u->field(ui, "occupants.person.editphone", _("Mobile phone"), P.phone,
+                 sizeof P.phone, GH_KB_PHONE, P.phone_err[0] ? P.phone_err : NULL))
+        P.phone_err[0] = 0;
+    if (u->button(ui, "occupants.person.save", _("Save"), GH_UI_PRIMARY))
+        save_form(ui);
+}
 
+/* Block asks first; the other actions run at once. */
+static void person_act(struct gh_ui *ui, enum act chosen)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char line[600];
     if (P.confirm_block) {
         snprintf(line, sizeof line, _("%s will not be able to log in or open doors, and can't "
                                       "re-activate the account by signing up again. Only staff "
@@ -389,6 +386,37 @@ static void person_draw(void *state, struct gh_ui *ui)
         run(ui, chosen);
         u->invalidate(ui);
     }
+}
+
+static void person_draw(void *state, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char line[600];
+
+    (void)state;
+    if (P.gen != occ.generation)
+        load();
+    if (!P.found) {
+        u->heading(ui, _("Occupant"));
+        u->text(ui, "occupants.person.missing", _("This occupant is not there any more."),
+                GH_UI_ERROR);
+        if (u->button(ui, "occupants.person.back", _("Back"), GH_UI_NORMAL))
+            u->pop(ui);
+        return;
+    }
+    u->heading(ui, P.a.name[0] ? P.a.name : P.a.email);
+    u->row_begin(ui, 2);
+    int back = u->button(ui, "occupants.person.back", _("Back"), GH_UI_NORMAL);
+    int access = u->button(ui, "occupants.person.access", _("Change access"), GH_UI_NORMAL);
+    u->row_end(ui);
+    snprintf(line, sizeof line, _("State: %s"), occ_state_label(P.a.state));
+    u->text(ui, "occupants.person.state", line, GH_UI_BIG);
+    enum act chosen = person_actions(ui);
+    if (P.msg[0])
+        u->text(ui, "occupants.person.msg", P.msg, P.msg_style);
+    person_details(ui);
+    person_edit(ui);
+    person_act(ui, chosen);
     if (back)
         u->pop(ui);
     else if (access)

@@ -50,22 +50,6 @@ void signup_friendly(const char *msg, char *out, size_t len)
     }
 }
 
-/* A copy without the spaces at either end, as the core stores it (a name
- * typed "Ana Lima " is fine; the buffer itself keeps the space, or the
- * next word could not be typed). */
-static void trimmed(const char *s, char *out, size_t len)
-{
-    size_t n;
-    while (*s == ' ')
-        s++;
-    n = strlen(s);
-    while (n && s[n - 1] == ' ')
-        n--;
-    if (n >= len)
-        n = len - 1;
-    memcpy(out, s, n);
-    out[n] = '\0';
-}
 
 /* ---- the sign-up form -------------------------------------------------- */
 char *signup_form_buf(struct signup_form *f, int i, size_t *cap)
@@ -89,7 +73,7 @@ int signup_form_check_field(const struct gh_core_api *core, struct signup_form *
 
     if (!buf)
         return -1;
-    trimmed(buf, v, sizeof v);
+    core->trim(buf, v, sizeof v);        /* v is larger than any buffer */
     err[0] = '\0';
     switch (i) {
     case SF_EMAIL:
@@ -197,7 +181,7 @@ int signup_setup_check_field(const struct gh_core_api *core, struct signup_setup
         /* Only that something was typed: whether it is an account is for
          * the core to find out together with the code, so this screen
          * tells no one which addresses are registered. */
-        trimmed(s->who, v, sizeof v);
+        core->trim(s->who, v, sizeof v);
         n = strlen(v);
         signup_wipe(v, sizeof v);
         if (!n) {
@@ -254,7 +238,7 @@ enum gh_status signup_setup_redeem(const struct gh_core_api *core, struct gh_sto
     s->general[0] = '\0';
     if ((*bad = signup_setup_check(core, s)) >= 0)
         return GH_E_INVALID;
-    trimmed(s->who, who, sizeof who);
+    core->trim(s->who, who, sizeof who);
     rc = core->auth_redeem(st, "kiosk", who, s->code, s->pin);
     signup_wipe(who, sizeof who);
     switch (rc) {

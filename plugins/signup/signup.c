@@ -133,7 +133,7 @@ static void form_submit(struct signup *s, struct gh_ui *ui)
         s->u->focus(ui, bad >= 0 ? form_ids[bad] : NULL);
         s->u->invalidate(ui);
         if (rc != GH_E_INVALID && rc != GH_E_EXISTS && rc != GH_E_REFUSED)
-            s->host->log(s->host->ctx, GH_PLOG_ERR, "sign-up failed: %s",
+            s->host->log(s->host->ctx, GH_LOG_ERR, "sign-up failed: %s",
                          s->core->errmsg(s->host->store));
         return;
     }
@@ -304,7 +304,7 @@ static void issue_door_code(struct signup *s)
     s->core->account_actor(&a, actor, sizeof actor);
     rc = s->core->doorcode_issue(st, actor, a.id, s->door_code, sizeof s->door_code);
     if (rc != GH_OK) {
-        s->host->log(s->host->ctx, GH_PLOG_INFO, "no door code issued for account %lld: %s",
+        s->host->log(s->host->ctx, GH_LOG_INFO, "no door code issued for account %lld: %s",
                      (long long)a.id, s->core->errmsg(st));
         signup_wipe(s->door_code, sizeof s->door_code);
     }
@@ -439,6 +439,11 @@ static enum gh_status signup_init(const struct gh_host *host, void **state, char
     *state = &S;
     if (!host->is_kiosk || !host->ui)
         return GH_OK;                /* gatehousectl: nothing to show */
+    if (!GH_HAS(host->core, trim)) {
+        snprintf(err, errlen, "this program's core has no trim (built for an older "
+                 "Gatehouse)");
+        return GH_E_PLUGIN;
+    }
     if (host->register_screen(host->ctx, &scr_form) != 0 ||
         host->register_screen(host->ctx, &scr_done) != 0 ||
         host->register_screen(host->ctx, &scr_setup) != 0 ||

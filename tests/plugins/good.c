@@ -6,6 +6,9 @@
  *   command "ght hello ..."   prints "hello from ght_good:" and its words
  *   command "ght events"      prints how many events its hook saw, and the last
  *   command "ght polls"       prints how many times its poller ran
+ *   command "ght config"      prints what it sees of the configuration: the
+ *                             mail password (must be empty) in host->config
+ *                             and ctx->config, and config_view's store path
  *   hook on GH_EVENT_SETTINGS and GH_EVENT_HOME, poller every 250 ms
  * It also checks a return value of every registration, as plugins should.
  */
@@ -61,6 +64,17 @@ static int good_polls(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     return 0;
 }
 
+static int good_config(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    struct good *s = state;
+    const struct gh_config_view *v = s->host->config_view;
+    fprintf(ctx->out, "host password '%s' ctx password '%s' view store %s mail %d\n",
+            s->host->config ? s->host->config->mail_password : "(none)",
+            ctx->config ? ctx->config->mail_password : "(none)",
+            v ? v->store_path : "(none)", v ? v->mail_enabled : -1);
+    return 0;
+}
+
 static void good_hook(void *state, const struct gh_event *ev)
 {
     struct good *s = state;
@@ -82,9 +96,11 @@ static const struct gh_command cmds[] = {
       .summary = "say hello", .run = good_hello },
     { .size = sizeof cmds[0], .name = "ght events", .run = good_events },
     { .size = sizeof cmds[0], .name = "ght polls", .run = good_polls },
+    { .size = sizeof cmds[0], .name = "ght config", .run = good_config },
 };
 /* declared in the descriptor too (ABI 1.1) */
-static const struct gh_command *const declared[] = { &cmds[0], &cmds[1], &cmds[2], NULL };
+static const struct gh_command *const declared[] = { &cmds[0], &cmds[1], &cmds[2], &cmds[3],
+                                                     NULL };
 
 static enum gh_status good_init(const struct gh_host *host, void **state, char *err,
                                 size_t errlen)
@@ -107,7 +123,7 @@ static enum gh_status good_init(const struct gh_host *host, void **state, char *
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (host->register_command(host->ctx, &cmds[i]) != 0)
             goto fail;
-    host->log(host->ctx, GH_PLOG_DEBUG, "ready (core table of %zu bytes)", host->core->size);
+    host->log(host->ctx, GH_LOG_DEBUG, "ready (core table of %zu bytes)", host->core->size);
     return GH_OK;
 fail:
     snprintf(err, errlen, "a registration was refused");

@@ -27,6 +27,10 @@ cat > "$tmp/k.conf" <<CONF
 path = $tmp/k.db
 [plugins]
 dir = $tmp/plugins
+[mail]
+relay = smtp://127.0.0.1:1
+username = kiosk
+password = s3cret-relay-password
 [screen]
 width = 1080
 height = 1920
@@ -59,6 +63,10 @@ ctl)
   [ "$out" = "Hello, Ada, from Gatehouse." ] || fail "hello printed: $out"
   out=$("$prog" --config "$tmp/k.conf" ght hello big world 2>>"$tmp/ctl.err") || fail "ght hello: exit $?"
   [ "$out" = "hello from ght_good: big world" ] || fail "ght hello printed: $out"
+  # plugins see the configuration without the mail credentials (ABI 1.2)
+  out=$("$prog" --config "$tmp/k.conf" ght config 2>>"$tmp/ctl.err") || fail "ght config: exit $?"
+  [ "$out" = "host password '' ctx password '' view store $tmp/k.db mail 1" ] \
+    || fail "ght config printed: $out"
   for p in $refused; do
     grep -q "plugin $p refused: " "$tmp/ctl.err" || fail "stderr does not name $p"
   done

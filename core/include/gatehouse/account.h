@@ -67,6 +67,8 @@ const char *gh_state_name(enum gh_state s);           /* "active" ... */
 int gh_state_parse(const char *s, enum gh_state *out); /* 0 ok, -1 bad */
 const char *gh_access_name(enum gh_access a);
 const char *gh_kind_name(enum gh_kind k);
+int gh_access_parse(const char *s, enum gh_access *out); /* 0 ok, -1 bad */
+int gh_kind_parse(const char *s, enum gh_kind *out);     /* 0 ok, -1 bad */
 /* "approve,manage" <-> bits; unknown name: -1 and err names it */
 int gh_perms_parse(const char *list, unsigned *out, char *err, size_t errlen);
 void gh_perms_format(unsigned perms, char *buf, size_t len);
@@ -91,10 +93,20 @@ int gh_ident_normalize_phone(const char *phone, char *out, size_t outlen,
 int gh_ident_phone_e164(const char *phone, const char *country, char *out, size_t outlen,
                         char *err, size_t errlen);
 void gh_ident_email_key(const char *email, char *out, size_t outlen);
+/* Copies s without the spaces at either end (a kiosk keyboard makes them
+ * easily): the one trim rule of every form. NULL gives "". out may be s
+ * itself. -1 (and "") if it does not fit in len. */
+int gh_ident_trim(const char *s, char *out, size_t len);
 /* "a…@example.com": for showing an address on a public screen */
 void gh_ident_mask_email(const char *email, char *out, size_t outlen);
+/* A group's sign-up domain ("example.com"): 0 or -1 with err "domain: ...". */
+int gh_ident_check_domain(const char *domain, char *err, size_t errlen);
+/* Free text such as a sign-up's organisation or unit: valid UTF-8, at most
+ * max_chars characters, no control characters; err names `field`. */
+int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
+                        char *err, size_t errlen);
 
-/* ---- lookup ----------------------------------------------------------- */
+/* ---- lookup (account_query.c) ------------------------------------------ */
 /* WHO: an email (any case), a phone (any format) or a numeric id. */
 enum gh_status gh_account_find(struct gh_store *st, const char *who,
                                struct gh_account *out);
@@ -117,8 +129,33 @@ enum gh_status gh_account_list(struct gh_store *st, const struct gh_account_quer
                                gh_account_fn fn, void *ud);
 enum gh_status gh_account_count(struct gh_store *st, const struct gh_account_query *q,
                                 int64_t *out);
+/* The EXPLAIN QUERY PLAN of the query gh_account_list runs for q, one step a
+ * line ("SEARCH accounts USING INDEX ..."), so a test can check that a
+ * search is served by indexes. */
+enum gh_status gh_account_search_plan(struct gh_store *st, const struct gh_account_query *q,
+                                      char *buf, size_t len);
 
-/* ---- creation --------------------------------------------------------- */
+/* ---- the staff search screen (occupants plugin) ------------------------ */
+/* Up to q->limit (default 50) accounts matching q->prefix: name matches by
+ * name, then email matches by email, then phone matches by phone, each
+ * account once. Every step is an index range walk of at most cap+1 rows
+ * (cap < 1: 1000), so the cost follows cap, not the number of accounts.
+ * *total: how many match, exact up to cap; cap + 1 means "more than cap".
+ * Without a prefix: everyone of q->kind and q->state by name, *total exact
+ * (one index walk over them all; total NULL skips it).
+ * q->group_id, oldest_first and offset are not used. */
+enum gh_status gh_account_search(struct gh_store *st, const struct gh_account_query *q,
+                                 int cap, gh_account_fn fn, void *ud, int64_t *total);
+/* The EXPLAIN QUERY PLAN of gh_account_search's walks for q, a step a line. */
+enum gh_status gh_account_search_plans(struct gh_store *st, const struct gh_account_query *q,
+                                       char *buf, size_t len);
+/* The names of an occupant's specific locations (access "specific"), by name. */
+enum gh_status gh_account_locations(struct gh_store *st, int64_t id,
+                                    int (*fn)(void *ud, const char *name), void *ud);
+/* Records activity (log-in, unlock) for "last activity". */
+void gh_account_touch(struct gh_store *st, int64_t id);
+
+/* ---- creation (account.c) ---------------------------------------------- */
 struct gh_account_new {
     const char *email;          /* required */
     const char *name;           /* optional */
@@ -137,7 +174,7 @@ enum gh_status gh_staff_create(struct gh_store *st, const char *actor,
                                const struct gh_account_new *in, const char *pin,
                                unsigned perms, int64_t *id_out);
 
-/* ---- self sign-up (SPEC "Occupant states", "What a self sign-up may ask for") */
+/* ---- self sign-up, signup.c (SPEC "Occupant states", "What a self sign-up may ask for") */
 struct gh_signup {
     const char *email, *name, *phone;
     const char *org, *unit;     /* the request shown to the approver */
@@ -161,13 +198,15 @@ enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
                                   const struct gh_signup *in,
                                   struct gh_signup_result *out);
 
-/* ---- state changes ---------------------------------------------------- */
+/* ---- state changes (account_state.c) ------------------------------------ */
 enum gh_status gh_occupant_approve(struct gh_store *st, const char *actor, int64_t id);
 enum gh_status gh_occupant_reject(struct gh_store *st, const char *actor, int64_t id);
 /* active | inactive | blocked, with the SPEC's allowed transitions
  * (blocked -> active is "unblock"; pending -> blocked allowed). */
 enum gh_status gh_occupant_set_state(struct gh_store *st, const char *actor,
                                      int64_t id, enum gh_state to);
+
+/* ---- access and details (account.c) ------------------------------------- */
 /* Access: ALL, GROUP (group name), SPECIFIC (location names) or NONE. */
 enum gh_status gh_occupant_set_access(struct gh_store *st, const char *actor,
                                       int64_t id, enum gh_access access,
@@ -179,9 +218,12 @@ enum gh_status gh_account_update(struct gh_store *st, const char *actor, int64_t
 /* New setup code (old one voided) and a welcome email; active accounts only. */
 enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
                                          int64_t id);
-/* Records activity (log-in, unlock) for "last activity". */
-void gh_account_touch(struct gh_store *st, int64_t id);
+/* A new email address for an account (the person changed it): validated,
+ * unique across all accounts (GH_E_EXISTS), logged with old and new. */
+enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int64_t id,
+                                    const char *email);
 
+/* ---- staff to tell ------------------------------------------------------ */
 /* The active staff accounts holding any of perms, by id (staff_list.c):
  * whom to mail about a sign-up or a security event. *out is malloc'd (free
  * it); *n may be 0. */
@@ -192,44 +234,5 @@ struct gh_staff_ref {
 };
 enum gh_status gh_staff_with_perms(struct gh_store *st, unsigned perms,
                                    struct gh_staff_ref **out, size_t *n);
-
-/* ---- appended (core rules) -------------------------------------------- */
-int gh_access_parse(const char *s, enum gh_access *out); /* 0 ok, -1 bad */
-int gh_kind_parse(const char *s, enum gh_kind *out);     /* 0 ok, -1 bad */
-/* A group's sign-up domain ("example.com"): 0 or -1 with err "domain: ...". */
-int gh_ident_check_domain(const char *domain, char *err, size_t errlen);
-/* The EXPLAIN QUERY PLAN of the query gh_account_list runs for q, one step a
- * line ("SEARCH accounts USING INDEX ..."), so a test can check that a
- * search is served by indexes. */
-enum gh_status gh_account_search_plan(struct gh_store *st, const struct gh_account_query *q,
-                                      char *buf, size_t len);
-
-/* Free text such as a sign-up's organisation or unit: valid UTF-8, at most
- * max_chars characters, no control characters; err names `field`. */
-int gh_ident_check_text(const char *field, const char *text, size_t max_chars,
-                        char *err, size_t errlen);
-
-/* A new email address for an account (the person changed it): validated,
- * unique across all accounts (GH_E_EXISTS), logged with old and new. */
-enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int64_t id,
-                                    const char *email);
-
-/* ---- appended (occupants plugin): the staff search screen ------------- */
-/* Up to q->limit (default 50) accounts matching q->prefix: name matches by
- * name, then email matches by email, then phone matches by phone, each
- * account once. Every step is an index range walk of at most cap+1 rows
- * (cap < 1: 1000), so the cost follows cap, not the number of accounts.
- * *total: how many match, exact up to cap; cap + 1 means "more than cap".
- * Without a prefix: everyone of q->kind and q->state by name, *total exact
- * (one index walk over them all; total NULL skips it).
- * q->group_id, oldest_first and offset are not used. */
-enum gh_status gh_account_search(struct gh_store *st, const struct gh_account_query *q,
-                                 int cap, gh_account_fn fn, void *ud, int64_t *total);
-/* The EXPLAIN QUERY PLAN of gh_account_search's walks for q, a step a line. */
-enum gh_status gh_account_search_plans(struct gh_store *st, const struct gh_account_query *q,
-                                       char *buf, size_t len);
-/* The names of an occupant's specific locations (access "specific"), by name. */
-enum gh_status gh_account_locations(struct gh_store *st, int64_t id,
-                                    int (*fn)(void *ud, const char *name), void *ud);
 
 #endif

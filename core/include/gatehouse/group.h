@@ -25,8 +25,8 @@ struct gh_group_new {
     const char *const *locations; int n_locations;  /* names, when specific */
     const char *const *domains; int n_domains;      /* "example.com" */
 };
-enum gh_status gh_group_add(struct gh_store *st, const char *actor,
-                            const struct gh_group_new *in, int64_t *id_out);
+
+/* ---- reading ------------------------------------------------------------ */
 enum gh_status gh_group_find(struct gh_store *st, const char *name, struct gh_group *out);
 enum gh_status gh_group_get(struct gh_store *st, int64_t id, struct gh_group *out);
 typedef int (*gh_group_fn)(void *ud, const struct gh_group *g);
@@ -36,18 +36,9 @@ enum gh_status gh_group_list(struct gh_store *st, int include_archived,
 typedef int (*gh_name_fn)(void *ud, const char *name);
 enum gh_status gh_group_locations(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud);
 enum gh_status gh_group_domains(struct gh_store *st, int64_t id, gh_name_fn fn, void *ud);
-/* Archive. When members get access through the group and !force: GH_E_CONFIRM,
- * *losing = how many lose access, nothing changes. */
-enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const char *name,
-                                int force, int64_t *losing);
-/* Adding sets the member's group (moving them from another group) and makes
- * their access "group". Removing clears group; access "group" becomes "none". */
-enum gh_status gh_group_member_add(struct gh_store *st, const char *actor,
-                                   const char *group, int64_t account_id);
-enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
-                                      const char *group, int64_t account_id);
-
-/* ---- appended (core rules): editing ------------------------------------ */
+/* ---- creating and editing ----------------------------------------------- */
+enum gh_status gh_group_add(struct gh_store *st, const char *actor,
+                            const struct gh_group_new *in, int64_t *id_out);
 /* Replaces the group's location access (all, or these location names). */
 enum gh_status gh_group_set_access(struct gh_store *st, const char *actor, const char *name,
                                    int all_locations, const char *const *locations, int n);
@@ -55,7 +46,21 @@ enum gh_status gh_group_set_access(struct gh_store *st, const char *actor, const
  * by another live group: GH_E_EXISTS naming it. */
 enum gh_status gh_group_set_domains(struct gh_store *st, const char *actor, const char *name,
                                     const char *const *domains, int n);
+
+/* ---- archiving ------------------------------------------------------------ */
+/* Archive. When members get access through the group and !force: GH_E_CONFIRM,
+ * *losing = how many lose access, nothing changes. */
+enum gh_status gh_group_archive(struct gh_store *st, const char *actor, const char *name,
+                                int force, int64_t *losing);
 /* Undoes an archive; refused when another group has taken one of its domains. */
 enum gh_status gh_group_unarchive(struct gh_store *st, const char *actor, const char *name);
+
+/* ---- members -------------------------------------------------------------- */
+/* Adding sets the member's group (moving them from another group) and makes
+ * their access "group". Removing clears group; access "group" becomes "none". */
+enum gh_status gh_group_member_add(struct gh_store *st, const char *actor,
+                                   const char *group, int64_t account_id);
+enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
+                                      const char *group, int64_t account_id);
 
 #endif

@@ -37,8 +37,8 @@ struct gh_location_new {
     const char *relay;            /* "BOARD:CHANNEL", NULL = none */
     int unlock_ms;                /* 0 = the setting */
 };
-enum gh_status gh_location_add(struct gh_store *st, const char *actor,
-                               const struct gh_location_new *in, int64_t *id_out);
+
+/* ---- reading ------------------------------------------------------------ */
 /* By name (case-insensitive) or numeric id. */
 enum gh_status gh_location_find(struct gh_store *st, const char *name_or_id,
                                 struct gh_location *out);
@@ -48,6 +48,18 @@ typedef int (*gh_location_fn)(void *ud, const struct gh_location *l);
 enum gh_status gh_location_list(struct gh_store *st, gh_location_fn fn, void *ud);
 /* Is `loc` equal to or below `ancestor`? */
 int gh_location_within(struct gh_store *st, int64_t loc, int64_t ancestor);
+
+/* ---- creating, and editing doors ------------------------------------------ */
+enum gh_status gh_location_add(struct gh_store *st, const char *actor,
+                               const struct gh_location_new *in, int64_t *id_out);
+/* Rewires a door to "BOARD:CHANNEL" (a board was renamed or replaced); NULL
+ * or "" unwires it. Unique per board and channel; logged. */
+enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int64_t id,
+                                     const char *relay);
+/* A door's own unlock time (100..60000 ms), 0 = the unlock_ms setting. */
+enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor, int64_t id,
+                                         int unlock_ms);
+
 /* Parses "BOARD:CHANNEL" (channel 1..64); -1 with err on a bad one. */
 int gh_relay_addr_parse(const char *s, char *board, size_t boardlen, int *channel,
                         char *err, size_t errlen);
@@ -64,14 +76,5 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor,
 /* Units rented to this occupant directly or through their group. */
 enum gh_status gh_unit_list_for(struct gh_store *st, int64_t account_id,
                                 gh_location_fn fn, void *ud);
-
-/* ---- appended (core rules): editing doors ---------------------------- */
-/* Rewires a door to "BOARD:CHANNEL" (a board was renamed or replaced); NULL
- * or "" unwires it. Unique per board and channel; logged. */
-enum gh_status gh_location_set_relay(struct gh_store *st, const char *actor, int64_t id,
-                                     const char *relay);
-/* A door's own unlock time (100..60000 ms), 0 = the unlock_ms setting. */
-enum gh_status gh_location_set_unlock_ms(struct gh_store *st, const char *actor, int64_t id,
-                                         int unlock_ms);
 
 #endif

@@ -3,16 +3,16 @@
  *
  * Two layers:
  *
- *  - struct gh_mailer, the SMTP client: one libcurl easy handle, reused for
- *    every message so that a batch travels over one connection (and one TLS
- *    handshake and one AUTH). It composes the RFC 5322 message from an
- *    outbox row (gh_mail_format), sends it (gh_mailer_send) and says what the
- *    relay's answer means (enum gh_mail_verdict). gh_mailer_deliver_due runs
- *    a batch against the store and marks each row. Used by `gatehousectl
- *    outbox flush` and by the worker below. One thread at a time, except
- *    gh_mailer_cancel.
+ *  - struct gh_mailer, the SMTP client (mailer.c): one libcurl easy handle,
+ *    reused for every message so that a batch travels over one connection
+ *    (and one TLS handshake and one AUTH). It sends the RFC 5322 message
+ *    composed from an outbox row (mail_format.h) with gh_mailer_send and
+ *    says what the relay's answer means (enum gh_mail_verdict).
+ *    gh_mail_batch_deliver (mail_batch.h) runs a batch against the store and
+ *    marks each row. Used by `gatehousectl outbox flush` and by the worker
+ *    below. One thread at a time, except gh_mailer_cancel.
  *
- *  - the mail worker: a background thread of the kiosk with its own store
+ *  - the mail worker (mail_worker.c): a background thread of the kiosk with its own store
  *    connection, so that delivery never blocks the screen. It wakes at once
  *    on gh_mail_worker_kick() (the kiosk calls it on GH_EVENT_MAIL_QUEUED),
  *    polls the outbox on a timer for mail queued by other processes and for
@@ -56,20 +56,6 @@ struct gh_store;
 struct gh_mail;
 struct gh_mailer;
 
-/* Messages taken from the outbox per batch (one connection, one claim, one
- * wait for the marks at its end). */
-#define GH_MAILER_BATCH 500
-/* Accepted messages are marked sent by a committer thread on its own store
- * connection, whatever has gathered in one transaction, at most this many:
- * the sender does not wait for an fsync per message. A crash resends at
- * most those accepted but not yet committed (same Message-IDs). */
-#define GH_MAILER_MARK_GROUP 64
-/* How long the committer waits for a fuller group before it commits (a
- * batch that ends, or waits for its marks, makes it commit at once). */
-#define GH_MAILER_MARK_GATHER_MS 20
-/* How long a batch waits for another deliverer's batch to end. */
-#define GH_MAILER_LOCK_WAIT_MS 120000
-
 enum gh_mail_verdict {
     GH_MAILV_SENT = 0,        /* the relay accepted it (2xx after DATA) */
     GH_MAILV_TRANSIENT = 1,   /* retry later with backoff */
@@ -77,7 +63,7 @@ enum gh_mail_verdict {
     GH_MAILV_CONFIG = 3,      /* relay configuration problem: stays queued */
     GH_MAILV_CANCELLED = 4    /* gh_mailer_cancel() during the send: stays queued */
 };
-const char *gh_mail_verdict_name(enum gh_mail_verdict v);
+const char *gh_mailer_verdict_name(enum gh_mail_verdict v);
 
 /* What one send did. */
 struct gh_mail_result {
@@ -92,8 +78,13 @@ struct gh_mail_result {
 
 /* ---- the SMTP client ------------------------------------------------------ */
 
-/* From cfg's [mail] section. cfg->mail_relay "" gives GH_E_CONFIG ("no mail
- * relay configured"); a URL that is not smtp:// or smtps:// likewise. */
+/* From cfg's [mail] section (copied). cfg->mail_relay "" gives GH_E_CONFIG
+ * ("no mail relay configured"); a URL that is not smtp:// or smtps://, or
+ * a From that is not an address, likewise. libcurl is loaded on a thread
+ * started here, while the caller goes on (reading the store); the first
+ * send waits for it, and if libcurl can't be loaded or set up that send
+ * (and so the batch) ends with GH_MAILV_CONFIG and the reason, its mail
+ * left queued. */
 enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out,
                              char *err, size_t errlen);
 void gh_mailer_free(struct gh_mailer *m);
@@ -104,62 +95,22 @@ void gh_mailer_set_from_name(struct gh_mailer *m, const char *name);
  * clears it. */
 void gh_mailer_cancel(struct gh_mailer *m);
 void gh_mailer_reset_cancel(struct gh_mailer *m);
+/* 1 once gh_mailer_cancel was called (until gh_mailer_reset_cancel). */
+int gh_mailer_cancelled(struct gh_mailer *m);
+/* The From display name for a kiosk called `kiosk`: a name given in [mail]
+ * from wins, then kiosk, then "Gatehouse". */
+void gh_mailer_use_kiosk_name(struct gh_mailer *m, const char *kiosk);
+/* What a batch keeps with the mailer from one batch to the next (its
+ * committer, mail_batch.c): one object, freed with free_fn by the next
+ * attach of another object or by gh_mailer_free. */
+void gh_mailer_attach(struct gh_mailer *m, void *obj, void (*free_fn)(void *));
+void *gh_mailer_attached(const struct gh_mailer *m);
 /* Closes the connection (it is otherwise kept open between sends). */
 void gh_mailer_disconnect(struct gh_mailer *m);
 
 /* Sends one message and classifies the outcome; does not touch the store. */
 enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *mail,
                                     struct gh_mail_result *res);
-
-/* What one batch did. */
-struct gh_mail_batch {
-    int tried;                /* sends attempted (0: the relay was not contacted) */
-    int sent, deferred, failed;
-    int held;                 /* due, left queued untouched (relay problem, cancel) */
-    int waiting;              /* due, left queued behind an earlier message to the
-                                 same recipient that is not due yet (order kept) */
-    int more;                 /* 1: the batch limit was hit, more may be due */
-    int64_t next_due;         /* wall ms when the next queued message that is not
-                                 due yet falls due; 0 when none */
-    enum gh_mail_verdict relay; /* CONFIG/TRANSIENT when the relay itself failed
-                                   (not one message), else SENT */
-    char problem[512];        /* the relay problem, "" when the relay worked */
-    long problem_code;        /* the same problem, stable across retries:
-                                 curl code * 1000 + SMTP reply code */
-    int cancelled;            /* due, but no longer true: cancelled, not sent
-                                 (gh_outbox_recheck) */
-};
-
-/* Delivers up to `limit` (<=0: GH_MAILER_BATCH) messages due at `now` (wall
- * ms), oldest first, over one connection, and marks each in st: sent,
- * deferred or failed, writing "mail.sent" / "mail.failed" to the activity
- * log through the outbox functions. Keeps order per recipient: a message is
- * not sent while an earlier queued message to the same address waits for
- * its retry. When the relay cannot be reached at all, every due message of
- * the batch is deferred (each had its try); on a CONFIG problem the batch
- * stops with the messages untouched. Returns GH_OK unless the store failed
- * (detail in gh_store_errmsg(st)). */
-enum gh_status gh_mailer_deliver_due(struct gh_mailer *m, struct gh_store *st,
-                                     int64_t now, int limit, struct gh_mail_batch *out);
-
-/* ---- the message ---------------------------------------------------------- */
-
-/* Composes the RFC 5322 message (CRLF line ends, no dot-stuffing: libcurl
- * does that): Date (date_ms, UTC), From ("from_name" <from_addr>), To,
- * Subject, Message-ID (mail->message_id), MIME-Version, Content-Type
- * text/plain; charset=UTF-8, Content-Transfer-Encoding: quoted-printable
- * (7-bit safe: no need for the relay to offer 8BITMIME), Auto-Submitted.
- * Display names and subject: RFC 2047 encoded-words (UTF-8, base64, at most
- * 75 characters each, split on character boundaries) when not plain ASCII;
- * control characters (CR and LF included) are replaced by spaces, never
- * copied into a header. An address that is not a plain addr-spec is refused
- * (GH_E_INVALID). *out is malloc'd and NUL-terminated. */
-enum gh_status gh_mail_format(const struct gh_mail *mail, const char *from_name,
-                              const char *from_addr, int64_t date_ms,
-                              char **out, size_t *outlen, char *err, size_t errlen);
-/* 1 if addr is a plain addr-spec we put in an envelope and a header: one
- * '@', no spaces, no control characters, no <>(),;:\" and <= 254 bytes. */
-int gh_mail_addr_ok(const char *addr);
 
 /* ---- the background worker (one per process) ------------------------------ */
 

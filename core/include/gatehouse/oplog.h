@@ -13,11 +13,9 @@
 #ifndef GATEHOUSE_OPLOG_H
 #define GATEHOUSE_OPLOG_H
 
-/* Values are syslog priorities, so they are also the journal's. */
-#define GH_LOG_ERR   3
-#define GH_LOG_WARN  4
-#define GH_LOG_INFO  6
-#define GH_LOG_DEBUG 7
+/* Values are syslog priorities, so they are also the journal's. The one
+ * name for log levels: plugins pass the same to host->log (plugin.h). */
+enum gh_log_level { GH_LOG_ERR = 3, GH_LOG_WARN = 4, GH_LOG_INFO = 6, GH_LOG_DEBUG = 7 };
 
 /* One line (a trailing newline is added; embedded newlines become spaces so
  * that one call is one journal entry). Thread-safe: a single write(2). */

@@ -89,15 +89,4 @@ enum gh_status gh_outbox_recheck(struct gh_store *st, const struct gh_mail *m, i
 enum gh_status gh_outbox_retry(struct gh_store *st, const char *actor, int64_t id);
 int64_t gh_outbox_count(struct gh_store *st, int state);
 
-/* ---- the SPEC's two emails, for the account module ---------------------- */
-/* Issues a new setup code (gh_auth_issue_code, voiding the old one) and
- * queues the welcome email carrying it, in one transaction. */
-enum gh_status gh_outbox_welcome(struct gh_store *st, int64_t account_id);
-/* The same with another template: "setup_code" for "Forgot your PIN?" and
- * staff's "Send a new setup code". Older queued code messages are cancelled. */
-enum gh_status gh_outbox_setup_code(struct gh_store *st, int64_t account_id, const char *kind);
-/* Queues one "signup_notify" email to each active staff account with the
- * approve (or admin) permission, about the pending account. None such: GH_OK. */
-enum gh_status gh_outbox_notify_approvers(struct gh_store *st, int64_t account_id);
-
 #endif

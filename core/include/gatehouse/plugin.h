@@ -2,6 +2,13 @@
  * plugin.h: everything a Gatehouse plugin needs, and the only header it
  * includes.
  *
+ * The core headers are included for their types (struct gh_account, ...),
+ * not their functions: in a plugin build (GH_HOST_SIDE not defined) the
+ * generated gatehouse/plugin_redirect.h, included at the end, turns every
+ * core function named directly into a compile error that names the
+ * host->core member to call instead (SQLite's sqlite3ext.h idea). The
+ * programs and the core define GH_HOST_SIDE.
+ *
  * A plugin is a shared object exporting one function, named after it:
  *
  *     GH_PLUGIN_EXPORT(hello) { static const struct gh_plugin p = {
@@ -39,9 +46,10 @@
 #include "gatehouse/throttle.h"
 #include "gatehouse/openings.h"
 #include "gatehouse/ui.h"
+#include "gatehouse/oplog.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
-#define GH_PLUGIN_ABI_MINOR 1
+#define GH_PLUGIN_ABI_MINOR 2
 
 #define GH_STR_(x) #x
 #define GH_STR(x) GH_STR_(x)
@@ -114,6 +122,7 @@ struct gh_tile {
 struct gh_cmd_ctx {
     size_t size;
     struct gh_store *store;
+    /* for a plugin's command, the copy without mail credentials (gh_host) */
     const struct gh_config *config;
     const char *actor;            /* "cli" */
     int json;
@@ -135,7 +144,27 @@ typedef void (*gh_hook_fn)(void *state, const struct gh_event *ev);
  * returns ms until it wants to be called again, or -1 for "only on events". */
 typedef int (*gh_poll_fn)(void *state, int64_t mono_now_ms);
 
-enum gh_log_level { GH_PLOG_ERR = 3, GH_PLOG_WARN = 4, GH_PLOG_INFO = 6, GH_PLOG_DEBUG = 7 };
+/* Log levels are oplog.h's enum gh_log_level (GH_LOG_ERR ... GH_LOG_DEBUG).
+ * The names ABI 1.1 had here, kept so older sources compile: */
+#define GH_PLOG_ERR GH_LOG_ERR
+#define GH_PLOG_WARN GH_LOG_WARN
+#define GH_PLOG_INFO GH_LOG_INFO
+#define GH_PLOG_DEBUG GH_LOG_DEBUG
+
+/* ABI 1.2: the deployment configuration a plugin may read (host->config_view):
+ * no mail credentials. Strings point into the host's copy, valid while the
+ * program runs. */
+struct gh_config_view {
+    size_t size;
+    const char *path;             /* the file read, "" when defaults */
+    const char *store_path;
+    const char *plugin_dir;
+    const char *kiosk_door;       /* a door kiosk at this location; "" = lobby */
+    const char *mail_from;        /* "" = not set */
+    int mail_enabled;             /* a mail relay is configured */
+    int width, height, rotation, fullscreen;
+    double scale;
+};
 
 /* ---- the core's functions, as a table ----------------------------------- */
 struct gh_core_api {
@@ -143,6 +172,8 @@ struct gh_core_api {
     const char *(*errmsg)(const struct gh_store *st);
     const char *(*strerror)(enum gh_status s);
     /* settings */
+    /* The value, in a buffer the next call overwrites: use settings_read
+     * (ABI 1.2), which copies into the caller's. */
     const char *(*settings_get)(struct gh_store *st, const char *key);
     int64_t (*settings_get_int)(struct gh_store *st, const char *key);
     int (*settings_get_bool)(struct gh_store *st, const char *key);
@@ -252,6 +283,16 @@ struct gh_core_api {
                                       gh_opening_fn fn, void *ud);
     /* appended (issue 15): "Forgot your PIN?" (forgot.h) */
     enum gh_status (*auth_forgot_pin)(struct gh_store *st, const char *actor, const char *who);
+    /* ABI 1.2: a setting copied into the caller's buf of len bytes: GH_OK,
+     * GH_E_NOTFOUND (no such setting, buf ""), GH_E_INVALID (buf too small,
+     * buf ""). */
+    enum gh_status (*settings_read)(struct gh_store *st, const char *key, char *buf,
+                                    size_t len);
+    /* ABI 1.2 (issue 14): the one trim and the one PIN-format rule, so
+     * forms check what the core will check (gh_ident_trim in account.h,
+     * gh_auth_pin_format_ok in auth.h) */
+    int (*trim)(const char *s, char *out, size_t len);
+    int (*pin_format_ok)(const char *pin, char *err, size_t errlen);
     /* appended members go here; check size before using them */
 };
 
@@ -261,12 +302,17 @@ struct gh_host {
     unsigned abi_major, abi_minor;
     struct gh_plugin_ctx *ctx;    /* pass to the register functions */
     struct gh_store *store;       /* the program's store handle (main thread) */
+    /* Since ABI 1.2 a copy with the mail credentials (mail_username,
+     * mail_password) empty; read config_view instead. */
     const struct gh_config *config;
-    int (*register_screen)(struct gh_plugin_ctx *ctx, const struct gh_screen *s);
-    int (*register_tile)(struct gh_plugin_ctx *ctx, const struct gh_tile *t);
-    int (*register_command)(struct gh_plugin_ctx *ctx, const struct gh_command *c);
-    int (*register_hook)(struct gh_plugin_ctx *ctx, enum gh_event_kind kind, gh_hook_fn fn);
-    int (*register_poll)(struct gh_plugin_ctx *ctx, gh_poll_fn fn);
+    /* GH_OK, or GH_E_PLUGIN and a log line saying why (ABI 1.1 said 0 or
+     * -1: test != GH_OK, which reads both right). */
+    enum gh_status (*register_screen)(struct gh_plugin_ctx *ctx, const struct gh_screen *s);
+    enum gh_status (*register_tile)(struct gh_plugin_ctx *ctx, const struct gh_tile *t);
+    enum gh_status (*register_command)(struct gh_plugin_ctx *ctx, const struct gh_command *c);
+    enum gh_status (*register_hook)(struct gh_plugin_ctx *ctx, enum gh_event_kind kind,
+                                    gh_hook_fn fn);
+    enum gh_status (*register_poll)(struct gh_plugin_ctx *ctx, gh_poll_fn fn);
     void (*log)(struct gh_plugin_ctx *ctx, enum gh_log_level level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
     int64_t (*now_ms)(void);      /* wall clock (virtual under --script) */
@@ -274,10 +320,15 @@ struct gh_host {
     const struct gh_core_api *core;
     const struct gh_ui_api *ui;   /* NULL in gatehousectl */
     int is_kiosk;                 /* 1 in gatehouse, 0 in gatehousectl */
+    /* ABI 1.2: the configuration without mail credentials */
+    const struct gh_config_view *config_view;
     /* appended members go here; check size before using them */
 };
 
 /* Does a table have member m? (for members appended after ABI 1.0) */
 #define GH_HAS(tbl, m) ((tbl) && (tbl)->size >= offsetof(__typeof__(*(tbl)), m) + sizeof((tbl)->m))
 
+#ifndef GH_HOST_SIDE
+#include "gatehouse/plugin_redirect.h"
+#endif
 #endif

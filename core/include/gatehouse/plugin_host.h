@@ -63,6 +63,12 @@ const struct gh_reg_command *gh_plugin_host_command(const struct gh_plugin_host 
  * = how many. NULL if none. */
 const struct gh_reg_command *gh_plugin_host_match(const struct gh_plugin_host *h,
                                                   int argc, char **argv, int *consumed);
+/* The one word matcher (the host's and gatehousectl's built-in commands):
+ * how many of name's words ("relay list", split at spaces and tabs) equal
+ * argv's words, counting from the first until one differs; *nwords (if not
+ * NULL) = how many words name has. name matches argv when the result equals
+ * *nwords. */
+int gh_plugin_words_match(const char *name, int argc, char *const *argv, int *nwords);
 /* Passes an event to every hook registered for its kind. */
 void gh_plugin_host_emit(struct gh_plugin_host *h, const struct gh_event *ev);
 /* Runs every poller; returns the smallest "call me again in" ms, or -1. */

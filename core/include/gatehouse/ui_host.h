@@ -3,12 +3,13 @@
  * ui.h through their host table).
  *
  * The kiosk creates one struct gh_ui (a window, or a headless canvas with
- * the SDL dummy driver and the software renderer), attaches the plugin
- * registry and the store, and turns its loop: wait for input or the next
+ * the SDL dummy driver and the software renderer), attaches its hooks
+ * (struct gh_ui_hooks) and turns its loop: wait for input or the next
  * deadline, gh_ui_tick() (pollers, ui->wake_in timers, idle time-out),
  * gh_ui_update() (build a frame if something changed, redraw only the
- * rectangles that differ). The screen stack lives here too: screens are
- * looked up by id in the registry (gh_plugin_host_screen).
+ * rectangles that differ). The screen stack lives here too; the toolkit
+ * knows neither plugins nor accounts: the program looks screens up by id
+ * (in the plugin registry), and keeps the staff session, through the hooks.
  *
  * The test harness (--script), the widget dump (--dump-ui) and the typing
  * benchmark (--bench-typing) drive the same code through injected SDL
@@ -23,8 +24,7 @@
 #include "gatehouse/ui.h"
 
 struct gh_ui;
-struct gh_plugin_host;
-struct gh_store;
+struct gh_screen;
 struct gh_account;
 
 struct gh_ui_opts {
@@ -45,11 +45,44 @@ void gh_ui_free(struct gh_ui *ui);
 /* The toolkit table given to plugins (host->ui). */
 const struct gh_ui_api *gh_ui_api_table(void);
 
-/* Attaches the registry and store, and shows home_id (normally "home"). */
-void gh_ui_attach(struct gh_ui *ui, struct gh_plugin_host *h, struct gh_store *st,
-                  const char *home_id);
-/* Re-reads idle_timeout_s from the store (on start and on a settings event). */
-void gh_ui_reload_settings(struct gh_ui *ui);
+/* A screen as the toolkit calls it: its callbacks and their state. */
+struct gh_ui_screen {
+    const struct gh_screen *screen;
+    void *state;
+    const char *plugin;          /* who registered it, for the log */
+};
+
+/* What the toolkit asks of the program around it. Every member may be NULL
+ * (no screens, no pollers, no staff session). */
+struct gh_ui_hooks {
+    void *ud;                    /* passed back to every member */
+    /* The screen registered as id: 1 and *out, or 0 when there is none. */
+    int (*screen)(void *ud, const char *id, struct gh_ui_screen *out);
+    /* The kiosk went home (Done, the idle time-out, popping back home). */
+    void (*went_home)(void *ud);
+    /* Runs the pollers due now; ms until the next one (< 0: none). */
+    int (*poll)(void *ud, int64_t mono_now_ms);
+    /* The staff session. may_open: may a screen needing staff permission
+     * perm (non-zero) open now? NULL: yes; else the sentence the person
+     * reads. */
+    const char *(*may_open)(void *ud, unsigned perm);
+    /* Run before every frame: perms are the staff_perm of every screen on
+     * the stack. NULL: the session goes on (or there is none); else it has
+     * ended, and why: the toolkit goes home, drops what the tap asked for
+     * and shows the sentence. */
+    const char *(*recheck)(void *ud, const unsigned *perms, int n);
+    /* The staff member logged in, or NULL (ui->staff()). */
+    const struct gh_account *(*staff)(void *ud);
+    /* Going home: the session ends. */
+    void (*end)(void *ud);
+};
+
+/* Attaches the program's hooks (copied) and shows home_id (normally
+ * "home"). */
+void gh_ui_attach(struct gh_ui *ui, const struct gh_ui_hooks *hooks, const char *home_id);
+/* After this long without input, any screen but home, a staff session, the
+ * keyboard or a dialog is cleared: back home (default 60 s). */
+void gh_ui_set_idle_timeout(struct gh_ui *ui, int ms);
 
 /* ms until the next thing the toolkit must do (poll, timer, idle, toast,
  * busy animation); -1 when it only waits for input. */
@@ -71,8 +104,8 @@ int gh_ui_update(struct gh_ui *ui);
 int gh_ui_frames(const struct gh_ui *ui);
 
 /* The shell's controls beyond ui.h: */
-/* The staff session (NULL ends it). */
-void gh_ui_set_staff(struct gh_ui *ui, const struct gh_account *a);
+/* Ask for a frame (the staff session changed). */
+void gh_ui_invalidate(struct gh_ui *ui);
 /* Back to home without ending the staff session, then push screen_id. */
 void gh_ui_replace(struct gh_ui *ui, const char *screen_id, const void *arg);
 /* A small button at the bottom right of the screen, outside the scrolled

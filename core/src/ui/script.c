@@ -247,248 +247,352 @@ static int parse_int(const char *a, long *out)
     return (errno || end == a || *end) ? -1 : 0;
 }
 
-static int run_line(struct script *s, const char *line)
+/* ---- the commands: each gets the rest of its line ---------------------------- */
+static int c_tap(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    int x, y;
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "tap: needs \"LABEL\" or #ID");
+    if (target_xy(s, a, &x, &y) != 0)
+        return -1;
+    tap_xy(s->ui, x, y);
+    return 0;
+}
+
+static void mouse_settle(struct gh_ui *ui, int type, int x, int y)
+{
+    mouse(type, x, y);
+    ui_pump(ui);
+    settle(ui);
+}
+
+static int c_click(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    int x, y;
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "click: needs \"LABEL\" or #ID");
+    if (target_xy(s, a, &x, &y) != 0)
+        return -1;
+    mouse_settle(s->ui, SDL_MOUSEBUTTONDOWN, x, y);
+    mouse_settle(s->ui, SDL_MOUSEBUTTONUP, x, y);
+    return 0;
+}
+
+/* X Y, or a widget (#ID; ids_only 0: a "LABEL" too) to take the centre of. */
+static int point_arg(struct script *s, const char *cmd, const char **p, int ids_only,
+                     int *x, int *y)
+{
+    char a[512], b[512];
+    long lx, ly;
+    if (parse_arg(p, a, sizeof a) != 0)
+        return fail(s, "%s: needs X Y or #ID", cmd);
+    if (a[0] == '#' || (!ids_only && a[0] == '"'))
+        return target_xy(s, a, x, y);
+    if (parse_arg(p, b, sizeof b) != 0 || parse_int(a, &lx) || parse_int(b, &ly))
+        return fail(s, "%s: needs X Y", cmd);
+    *x = (int)lx;
+    *y = (int)ly;
+    return 0;
+}
+
+static int c_mouse(struct script *s, const char *cmd, const char *p)
+{
+    int x, y;
+    if (point_arg(s, cmd, &p, 1, &x, &y) != 0)
+        return -1;
+    mouse_settle(s->ui, !strcmp(cmd, "mouse-down") ? SDL_MOUSEBUTTONDOWN
+                        : !strcmp(cmd, "mouse-move") ? SDL_MOUSEMOTION : SDL_MOUSEBUTTONUP,
+                 x, y);
+    return 0;
+}
+
+static int c_type(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "type: needs \"TEXT\"");
+    return cmd_type(s, a);
+}
+
+static int c_key(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "key: needs a key name");
+    return cmd_key(s, a);
+}
+
+static int c_expect(struct script *s, const char *cmd, const char *p)
 {
     struct gh_ui *ui = s->ui;
-    char cmd[32], a[512], b[512], c[64];
+    char a[512];
+    int want = !strcmp(cmd, "expect");
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "%s: needs \"TEXT\"", cmd);
+    for (int i = 0; i < ui->nlast; i++) {
+        const struct ui_widget *w = &ui->last_widgets[i];
+        if (ui_widget_visible(w, NULL) && shows(w, a)) {
+            if (want)
+                return 0;
+            return fail(s, "expect-not \"%s\": widget %s shows it", a, w->id);
+        }
+    }
+    return want ? fail(s, "expect \"%s\": no visible widget shows it (screen %s)", a,
+                       ui_top_id(ui)) : 0;
+}
+
+static int c_value(struct script *s, const char *cmd, const char *p)
+{
+    char a[512], b[512];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 || a[0] != '#')
+        return fail(s, "value: needs #ID \"TEXT\"");
+    const struct ui_widget *w = find_target(s->ui, a + 1, 1);
+    if (!w)
+        return fail(s, "value: no visible widget with id \"%s\"", a + 1);
+    if (strcmp(w->value, b) != 0)
+        return fail(s, "value #%s: shows \"%s\", expected \"%s\"", a + 1, w->value, b);
+    return 0;
+}
+
+static int c_focus(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    char a[512];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "focus: needs #ID or none");
+    if (!strcmp(a, "none"))
+        return ui->focus ? fail(s, "focus: field %s has focus", ui->focus_id) : 0;
+    if (!ui->focus || strcmp(ui->focus_id, a[0] == '#' ? a + 1 : a) != 0)
+        return fail(s, "focus: expected %s, focus is on %s", a,
+                    ui->focus ? ui->focus_id : "nothing");
+    return 0;
+}
+
+/* Which widget shows the pressed look now (none: no widget). */
+static int c_pressed(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    char a[512];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "pressed: needs #ID or none");
+    const struct ui_widget *shown = NULL;
+    for (int i = 0; i < ui->nlast && !shown; i++)
+        if (ui_is_pressed(ui, ui->last_widgets[i].hash))
+            shown = &ui->last_widgets[i];
+    if (!strcmp(a, "none"))
+        return shown ? fail(s, "pressed none: %s looks pressed", shown->id) : 0;
+    if (!shown || strcmp(shown->id, a[0] == '#' ? a + 1 : a) != 0)
+        return fail(s, "pressed: expected %s, pressed is %s", a, shown ? shown->id : "none");
+    return 0;
+}
+
+static int c_screen(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "screen: needs a screen id");
+    if (strcmp(ui_top_id(s->ui), a) != 0)
+        return fail(s, "screen: expected %s, showing %s", a, ui_top_id(s->ui));
+    return 0;
+}
+
+/* wait MS, and no-redraw MS: the same, and no frame may be built. */
+static int c_wait(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    long ms;
+    if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &ms) != 0 || ms < 0)
+        return fail(s, "%s: needs milliseconds", cmd);
+    int before = gh_ui_frames(s->ui);
+    wait_ms(s->ui, ms);
+    if (!strcmp(cmd, "no-redraw") && gh_ui_frames(s->ui) != before)
+        return fail(s, "no-redraw %ld: %d frame(s) were built while nothing changed", ms,
+                    gh_ui_frames(s->ui) - before);
+    return 0;
+}
+
+/* Real time, for background threads (the mail worker). */
+static int c_sleep(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    long ms;
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &ms) != 0 || ms < 0 || ms > 60000)
+        return fail(s, "sleep: needs milliseconds (at most 60000)");
+    SDL_Delay((Uint32)ms);
+    settle(s->ui);
+    return 0;
+}
+
+static int c_shot(struct script *s, const char *cmd, const char *p)
+{
+    char a[512];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0)
+        return fail(s, "shot: needs a name");
+    if (!s->shots)
+        return 0;
+    char path[1024], err[256];
+    snprintf(path, sizeof path, "%s/%s.png", s->shots, a);
+    if (gh_ui_screenshot(s->ui, path, err, sizeof err) != GH_OK)
+        return fail(s, "shot: %s", err);
+    return 0;
+}
+
+static void finger_settle(struct gh_ui *ui, int type, int x, int y)
+{
+    ui_inject(ui, type, x, y);
+    ui_pump(ui);
+    settle(ui);
+}
+
+static int c_drag(struct script *s, const char *cmd, const char *p)
+{
+    char a[512], b[512], c[64];
+    long dx, dy;
+    int x, y;
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 ||
+        parse_arg(&p, c, sizeof c) != 0 || parse_int(b, &dx) || parse_int(c, &dy))
+        return fail(s, "drag: needs #ID DX DY");
+    if (target_xy(s, a, &x, &y) != 0)
+        return -1;
+    finger_settle(s->ui, SDL_FINGERDOWN, x, y);
+    for (int i = 1; i <= 8; i++)
+        finger_settle(s->ui, SDL_FINGERMOTION, x + (int)(dx * i / 8), y + (int)(dy * i / 8));
+    finger_settle(s->ui, SDL_FINGERUP, x + (int)dx, y + (int)dy);
+    return 0;
+}
+
+static int c_finger(struct script *s, const char *cmd, const char *p)
+{
+    int x, y;
+    if (point_arg(s, cmd, &p, 0, &x, &y) != 0)
+        return -1;
+    finger_settle(s->ui, !strcmp(cmd, "down") ? SDL_FINGERDOWN
+                         : !strcmp(cmd, "move") ? SDL_FINGERMOTION : SDL_FINGERUP, x, y);
+    return 0;
+}
+
+static int c_covers(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    (void)cmd;
+    (void)p;
+    if (!ui->focus)
+        return fail(s, "keyboard-covers-focus: no field has focus");
+    const struct ui_widget *w = find_target(ui, ui->focus_id, 1);
+    if (!w)
+        return fail(s, "keyboard-covers-focus: focused field %s is not visible",
+                    ui->focus_id);
+    int kb_top = ui->H - ui->kb_h;
+    if (w->rect.y < 0 || w->rect.y + w->rect.h > kb_top)
+        return fail(s, "keyboard covers field %s (field %d..%d, keyboard from %d)",
+                    ui->focus_id, w->rect.y, w->rect.y + w->rect.h, kb_top);
+    return 0;
+}
+
+/* The dirty-rectangle canvas must equal a full repaint, pixel for pixel. */
+static int c_redraw_check(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    SDL_Surface *c = ui->surface;
+    (void)cmd;
+    (void)p;
+    if (!c)
+        return fail(s, "redraw-check: needs --headless");
+    SDL_RenderFlush(ui->ren);
+    size_t n = (size_t)c->pitch * (size_t)c->h;
+    unsigned char *before = malloc(n);
+    if (!before)
+        return fail(s, "redraw-check: out of memory");
+    memcpy(before, c->pixels, n);
+    ui_render_reset(ui);
+    ui->need_frame = 1;
+    gh_ui_update(ui);
+    SDL_RenderFlush(ui->ren);
+    long diff = 0, first = -1;
+    for (size_t i = 0; i < n; i++)
+        if (before[i] != ((unsigned char *)c->pixels)[i]) {
+            if (first < 0)
+                first = (long)i;
+            diff++;
+        }
+    free(before);
+    if (diff)
+        return fail(s, "redraw-check: %ld bytes differ from a full repaint (first at x=%ld y=%ld)",
+                    diff, (first % c->pitch) / 4, first / c->pitch);
+    return 0;
+}
+
+static int c_min_target(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    char a[512];
+    long px;
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &px))
+        return fail(s, "min-target: needs PX");
+    for (int i = 0; i < ui->nlast; i++) {
+        const struct ui_widget *w = &ui->last_widgets[i];
+        if (w->interactive && ui_widget_visible(w, NULL) && (w->rect.w < px || w->rect.h < px))
+            return fail(s, "min-target: %s is %dx%d px", w->id, w->rect.w, w->rect.h);
+    }
+    return 0;
+}
+
+/* The script's commands, as gatehousectl's are: name, what it takes, what
+ * runs it (with the command's name, for the ones that share a function). */
+static const struct script_cmd {
+    const char *name, *args;
+    int (*fn)(struct script *s, const char *cmd, const char *rest);
+} commands[] = {
+    { "tap", "\"LABEL\" | #ID", c_tap },
+    { "click", "\"LABEL\" | #ID", c_click },
+    { "mouse-down", "X Y | #ID", c_mouse },
+    { "mouse-move", "X Y | #ID", c_mouse },
+    { "mouse-up", "X Y | #ID", c_mouse },
+    { "type", "\"TEXT\"", c_type },
+    { "key", "Return | Backspace | Tab | Escape", c_key },
+    { "expect", "\"TEXT\"", c_expect },
+    { "expect-not", "\"TEXT\"", c_expect },
+    { "value", "#ID \"TEXT\"", c_value },
+    { "focus", "#ID | none", c_focus },
+    { "pressed", "#ID | none", c_pressed },
+    { "screen", "NAME", c_screen },
+    { "wait", "MS", c_wait },
+    { "no-redraw", "MS", c_wait },
+    { "sleep", "MS", c_sleep },
+    { "shot", "NAME", c_shot },
+    { "drag", "#ID DX DY", c_drag },
+    { "down", "X Y | #ID | \"LABEL\"", c_finger },
+    { "move", "X Y | #ID | \"LABEL\"", c_finger },
+    { "up", "X Y | #ID | \"LABEL\"", c_finger },
+    { "keyboard-covers-focus", "no", c_covers },
+    { "redraw-check", "", c_redraw_check },
+    { "min-target", "PX", c_min_target },
+};
+
+static int run_line(struct script *s, const char *line)
+{
+    char cmd[32];
     const char *p = line;
     if (parse_arg(&p, cmd, sizeof cmd) != 0)
         return 0;                        /* blank */
-    settle(ui);
-    if (!strcmp(cmd, "tap")) {
-        int x, y;
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "tap: needs \"LABEL\" or #ID");
-        if (target_xy(s, a, &x, &y) != 0)
-            return -1;
-        tap_xy(ui, x, y);
-        return 0;
-    }
-    if (!strcmp(cmd, "click")) {
-        int x, y;
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "click: needs \"LABEL\" or #ID");
-        if (target_xy(s, a, &x, &y) != 0)
-            return -1;
-        mouse(SDL_MOUSEBUTTONDOWN, x, y);
-        ui_pump(ui);
-        settle(ui);
-        mouse(SDL_MOUSEBUTTONUP, x, y);
-        ui_pump(ui);
-        settle(ui);
-        return 0;
-    }
-    if (!strcmp(cmd, "mouse-down") || !strcmp(cmd, "mouse-move") || !strcmp(cmd, "mouse-up")) {
-        int x, y;
-        long lx, ly;
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "%s: needs X Y or #ID", cmd);
-        if (a[0] == '#') {
-            if (target_xy(s, a, &x, &y) != 0)
-                return -1;
-        } else {
-            if (parse_arg(&p, b, sizeof b) != 0 || parse_int(a, &lx) || parse_int(b, &ly))
-                return fail(s, "%s: needs X Y", cmd);
-            x = (int)lx;
-            y = (int)ly;
-        }
-        mouse(!strcmp(cmd, "mouse-down") ? SDL_MOUSEBUTTONDOWN
-              : !strcmp(cmd, "mouse-move") ? SDL_MOUSEMOTION : SDL_MOUSEBUTTONUP, x, y);
-        ui_pump(ui);
-        settle(ui);
-        return 0;
-    }
-    if (!strcmp(cmd, "type")) {
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "type: needs \"TEXT\"");
-        return cmd_type(s, a);
-    }
-    if (!strcmp(cmd, "key")) {
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "key: needs a key name");
-        return cmd_key(s, a);
-    }
-    if (!strcmp(cmd, "expect") || !strcmp(cmd, "expect-not")) {
-        int want = !strcmp(cmd, "expect");
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "%s: needs \"TEXT\"", cmd);
-        for (int i = 0; i < ui->nlast; i++) {
-            const struct ui_widget *w = &ui->last_widgets[i];
-            if (ui_widget_visible(w, NULL) && shows(w, a)) {
-                if (want)
-                    return 0;
-                return fail(s, "expect-not \"%s\": widget %s shows it", a, w->id);
-            }
-        }
-        return want ? fail(s, "expect \"%s\": no visible widget shows it (screen %s)", a,
-                           ui_top_id(ui)) : 0;
-    }
-    if (!strcmp(cmd, "value")) {
-        if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 || a[0] != '#')
-            return fail(s, "value: needs #ID \"TEXT\"");
-        const struct ui_widget *w = find_target(ui, a + 1, 1);
-        if (!w)
-            return fail(s, "value: no visible widget with id \"%s\"", a + 1);
-        if (strcmp(w->value, b) != 0)
-            return fail(s, "value #%s: shows \"%s\", expected \"%s\"", a + 1, w->value, b);
-        return 0;
-    }
-    if (!strcmp(cmd, "focus")) {
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "focus: needs #ID or none");
-        if (!strcmp(a, "none"))
-            return ui->focus ? fail(s, "focus: field %s has focus", ui->focus_id) : 0;
-        if (!ui->focus || strcmp(ui->focus_id, a[0] == '#' ? a + 1 : a) != 0)
-            return fail(s, "focus: expected %s, focus is on %s", a,
-                        ui->focus ? ui->focus_id : "nothing");
-        return 0;
-    }
-    if (!strcmp(cmd, "pressed")) {
-        /* which widget shows the pressed look now (none: no widget) */
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "pressed: needs #ID or none");
-        const struct ui_widget *shown = NULL;
-        for (int i = 0; i < ui->nlast && !shown; i++)
-            if (ui_is_pressed(ui, ui->last_widgets[i].hash))
-                shown = &ui->last_widgets[i];
-        if (!strcmp(a, "none"))
-            return shown ? fail(s, "pressed none: %s looks pressed", shown->id) : 0;
-        if (!shown || strcmp(shown->id, a[0] == '#' ? a + 1 : a) != 0)
-            return fail(s, "pressed: expected %s, pressed is %s", a, shown ? shown->id : "none");
-        return 0;
-    }
-    if (!strcmp(cmd, "screen")) {
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "screen: needs a screen id");
-        if (strcmp(ui_top_id(ui), a) != 0)
-            return fail(s, "screen: expected %s, showing %s", a, ui_top_id(ui));
-        return 0;
-    }
-    if (!strcmp(cmd, "wait") || !strcmp(cmd, "no-redraw")) {
-        long ms;
-        if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &ms) != 0 || ms < 0)
-            return fail(s, "%s: needs milliseconds", cmd);
-        int before = gh_ui_frames(ui);
-        wait_ms(ui, ms);
-        if (!strcmp(cmd, "no-redraw") && gh_ui_frames(ui) != before)
-            return fail(s, "no-redraw %ld: %d frame(s) were built while nothing changed", ms,
-                        gh_ui_frames(ui) - before);
-        return 0;
-    }
-    if (!strcmp(cmd, "sleep")) {
-        /* real time, for background threads (the mail worker) */
-        long ms;
-        if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &ms) != 0 || ms < 0 || ms > 60000)
-            return fail(s, "sleep: needs milliseconds (at most 60000)");
-        SDL_Delay((Uint32)ms);
-        settle(ui);
-        return 0;
-    }
-    if (!strcmp(cmd, "shot")) {
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "shot: needs a name");
-        if (!s->shots)
-            return 0;
-        char path[1024], err[256];
-        snprintf(path, sizeof path, "%s/%s.png", s->shots, a);
-        if (gh_ui_screenshot(ui, path, err, sizeof err) != GH_OK)
-            return fail(s, "shot: %s", err);
-        return 0;
-    }
-    if (!strcmp(cmd, "drag")) {
-        long dx, dy;
-        int x, y;
-        if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 ||
-            parse_arg(&p, c, sizeof c) != 0 || parse_int(b, &dx) || parse_int(c, &dy))
-            return fail(s, "drag: needs #ID DX DY");
-        if (target_xy(s, a, &x, &y) != 0)
-            return -1;
-        ui_inject(ui, SDL_FINGERDOWN, x, y);
-        ui_pump(ui);
-        settle(ui);
-        for (int i = 1; i <= 8; i++) {
-            ui_inject(ui, SDL_FINGERMOTION, x + (int)(dx * i / 8), y + (int)(dy * i / 8));
-            ui_pump(ui);
-            settle(ui);
-        }
-        ui_inject(ui, SDL_FINGERUP, x + (int)dx, y + (int)dy);
-        ui_pump(ui);
-        settle(ui);
-        return 0;
-    }
-    if (!strcmp(cmd, "down") || !strcmp(cmd, "move") || !strcmp(cmd, "up")) {
-        int x, y;
-        long lx, ly;
-        if (parse_arg(&p, a, sizeof a) != 0)
-            return fail(s, "%s: needs X Y or #ID", cmd);
-        if (a[0] == '#' || a[0] == '"' ) {
-            if (target_xy(s, a, &x, &y) != 0)
-                return -1;
-        } else {
-            if (parse_arg(&p, b, sizeof b) != 0 || parse_int(a, &lx) || parse_int(b, &ly))
-                return fail(s, "%s: needs X Y", cmd);
-            x = (int)lx;
-            y = (int)ly;
-        }
-        int type = !strcmp(cmd, "down") ? SDL_FINGERDOWN
-                 : !strcmp(cmd, "move") ? SDL_FINGERMOTION : SDL_FINGERUP;
-        ui_inject(ui, type, x, y);
-        ui_pump(ui);
-        settle(ui);
-        return 0;
-    }
-    if (!strcmp(cmd, "keyboard-covers-focus")) {
-        if (!ui->focus)
-            return fail(s, "keyboard-covers-focus: no field has focus");
-        const struct ui_widget *w = find_target(ui, ui->focus_id, 1);
-        if (!w)
-            return fail(s, "keyboard-covers-focus: focused field %s is not visible",
-                        ui->focus_id);
-        int kb_top = ui->H - ui->kb_h;
-        if (w->rect.y < 0 || w->rect.y + w->rect.h > kb_top)
-            return fail(s, "keyboard covers field %s (field %d..%d, keyboard from %d)",
-                        ui->focus_id, w->rect.y, w->rect.y + w->rect.h, kb_top);
-        return 0;
-    }
-    if (!strcmp(cmd, "redraw-check")) {
-        /* the dirty-rectangle canvas must equal a full repaint, pixel for pixel */
-        SDL_Surface *c = ui->surface;
-        if (!c)
-            return fail(s, "redraw-check: needs --headless");
-        SDL_RenderFlush(ui->ren);
-        size_t n = (size_t)c->pitch * (size_t)c->h;
-        unsigned char *before = malloc(n);
-        if (!before)
-            return fail(s, "redraw-check: out of memory");
-        memcpy(before, c->pixels, n);
-        ui_render_reset(ui);
-        ui->need_frame = 1;
-        gh_ui_update(ui);
-        SDL_RenderFlush(ui->ren);
-        long diff = 0, first = -1;
-        for (size_t i = 0; i < n; i++)
-            if (before[i] != ((unsigned char *)c->pixels)[i]) {
-                if (first < 0)
-                    first = (long)i;
-                diff++;
-            }
-        free(before);
-        if (diff)
-            return fail(s, "redraw-check: %ld bytes differ from a full repaint (first at x=%ld y=%ld)",
-                        diff, (first % c->pitch) / 4, first / c->pitch);
-        return 0;
-    }
-    if (!strcmp(cmd, "min-target")) {
-        long px;
-        if (parse_arg(&p, a, sizeof a) != 0 || parse_int(a, &px))
-            return fail(s, "min-target: needs PX");
-        for (int i = 0; i < ui->nlast; i++) {
-            const struct ui_widget *w = &ui->last_widgets[i];
-            if (w->interactive && ui_widget_visible(w, NULL) && (w->rect.w < px || w->rect.h < px))
-                return fail(s, "min-target: %s is %dx%d px", w->id, w->rect.w, w->rect.h);
-        }
-        return 0;
-    }
+    settle(s->ui);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, cmd))
+            return commands[i].fn(s, cmd, p);
     return fail(s, "unknown command \"%s\"", cmd);
 }
 

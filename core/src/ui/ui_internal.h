@@ -1,9 +1,21 @@
 /*
  * ui_internal.h: the toolkit's private state, shared by the files of
- * core/src/ui (ui.c widgets and input, text.c fonts and the text cache,
- * render.c the command list and dirty-rectangle renderer, keyboard.c the
- * on-screen keyboards, screens.c the screen stack and idle logic, script.c
- * the test harness, png.c screenshots).
+ * core/src/ui. Each file calls only the ones before it:
+ *   text.c, render.c, png.c  fonts and the text cache; the command list and
+ *                            dirty-rectangle renderer; screenshots
+ *   ui.c                     the context: life cycle, the widget table, the
+ *                            per-screen field records, pending edits
+ *   keyboard.c               the on-screen keyboards
+ *   screens.c                the screen stack and navigation
+ *   widgets.c                layout and the widgets (the table plugins get)
+ *   frame.c                  building a frame, the overlays
+ *   input.c                  SDL events: touch, mouse, keys
+ *   loop.c                   the program's loop: timers, idle time-out, wait
+ *   script.c                 the test harness, --dump-ui, --bench-typing
+ *
+ * The toolkit knows neither plugins nor accounts: the program gives it
+ * struct gh_ui_hooks (ui_host.h) to find screens, tell plugins, poll, and
+ * keep the staff session.
  *
  * The model is microui's: a frame calls the top screen's draw(), widgets
  * append drawing commands to a fixed command list and record where they are
@@ -18,8 +30,7 @@
 #include <SDL_ttf.h>
 #include "gatehouse/ui.h"
 #include "gatehouse/ui_host.h"
-#include "gatehouse/plugin_host.h"
-#include "gatehouse/account.h"
+#include "gatehouse/plugin.h"       /* struct gh_screen: what a screen is */
 
 /* ---- sizes ------------------------------------------------------------ */
 #define UI_MAX_CMDS      2048
@@ -116,7 +127,7 @@ struct ui_field_rec { char *buf; size_t cap; };
  * when it is left) */
 #define UI_FIELDS_PER_SCREEN 16
 struct ui_frame_entry {
-    const struct gh_reg_screen *reg;
+    struct gh_ui_screen reg;      /* reg.screen NULL: none */
     const void *arg;
     struct ui_field_rec fields[UI_FIELDS_PER_SCREEN];
     int nfields;
@@ -191,13 +202,11 @@ struct gh_ui {
     int busy; int busy_phase; int64_t busy_next;
 
     /* screens */
-    struct gh_plugin_host *host;
-    struct gh_store *store;
+    struct gh_ui_hooks hooks;     /* the program's side (gh_ui_attach) */
+    int attached;
     struct ui_frame_entry stack[UI_MAX_STACK];
     int depth;
     struct { int op; char id[64]; const void *arg; int keep_staff; } nav;
-    struct gh_account staff_acct;
-    int staff_on;
     char home_id[64];
 
     /* time */
@@ -245,26 +254,32 @@ void ui_keyboard_press(struct gh_ui *ui, const struct ui_widget *key);
  * out (up to 3: mode switch, shift, key). Returns count, 0 if no key. */
 int ui_keyboard_plan(struct gh_ui *ui, const char *ch, int chlen, char out[][UI_ID_MAX]);
 
-/* ui.c */
+/* ui.c: the context */
+#define S(px) ui_px(ui, (px))
 extern const SDL_Color UI_BG, UI_FG, UI_MUTED_C, UI_PRIMARY_C, UI_DANGER_C, UI_OK_C,
-    UI_BTN, UI_BTN_PRESSED, UI_BORDER, UI_WHITE, UI_KB_BG, UI_KEY, UI_KEY_SPECIAL;
+    UI_BTN, UI_BTN_PRESSED, UI_BORDER, UI_WHITE, UI_KB_BG, UI_KEY, UI_KEY_SPECIAL, UI_DIM;
 int ui_px(const struct gh_ui *ui, int px);
+int ui_target(const struct gh_ui *ui, int px);   /* ui_px, at least UI_MIN_TARGET */
+SDL_Rect ui_isect(SDL_Rect a, SDL_Rect b);
+int ui_inside(SDL_Rect r, int x, int y);
+uint32_t ui_id_hash(const char *id);
 struct ui_widget *ui_widget_add(struct gh_ui *ui, const char *id, enum ui_kind kind,
                                 SDL_Rect r, int interactive, const char *label);
+int ui_widget_visible(const struct ui_widget *w, SDL_Rect *vis);
+const struct ui_widget *ui_last_by_hash(const struct gh_ui *ui, uint32_t h);
 int ui_is_pressed(const struct gh_ui *ui, uint32_t hash);
 int ui_take_click(struct gh_ui *ui, uint32_t hash);
-uint32_t ui_id_hash(const char *id);
-void ui_build_frame(struct gh_ui *ui);
-const struct ui_widget *ui_find_widget(const struct gh_ui *ui, const char *id,
-                                       const char *label);
-void ui_inject_tap(struct gh_ui *ui, int x, int y);
-void ui_inject(struct gh_ui *ui, int type, int x, int y);
-void ui_pump(struct gh_ui *ui);
-int ui_widget_visible(const struct ui_widget *w, SDL_Rect *vis);
+void ui_key_edit(struct gh_ui *ui, int op, const char *ch);  /* queue an edit */
+void ui_touch(struct gh_ui *ui);                             /* input: not idle */
+void ui_field_seen(struct gh_ui *ui, char *buf, size_t cap); /* wiped on leave */
+const char *ui_top_id(const struct gh_ui *ui);
+void ui_show_toast(struct gh_ui *ui, const char *text, int ms);
 
-void ui_key_edit(struct gh_ui *ui, int op, const char *ch);
-
-/* screens.c: the navigation members of the api table */
+/* screens.c: the stack, and the navigation members of the api table */
+void ui_screens_apply_nav(struct gh_ui *ui);
+void ui_go_home(struct gh_ui *ui, int emit);
+void ui_screens_push_now(struct gh_ui *ui, const char *id);
+int ui_idle_applies(const struct gh_ui *ui);
 void ui_api_push(struct gh_ui *ui, const char *screen_id, const void *arg);
 void ui_api_pop(struct gh_ui *ui);
 void ui_api_home(struct gh_ui *ui);
@@ -272,12 +287,19 @@ void ui_api_focus(struct gh_ui *ui, const char *field_id);
 void ui_api_invalidate(struct gh_ui *ui);
 void ui_api_wake_in(struct gh_ui *ui, int ms);
 const struct gh_account *ui_api_staff(struct gh_ui *ui);
-/* screens.c */
-void ui_screens_draw(struct gh_ui *ui);
-void ui_screens_apply_nav(struct gh_ui *ui);
-void ui_go_home(struct gh_ui *ui, int emit);
-const char *ui_top_id(const struct gh_ui *ui);
-void ui_field_seen(struct gh_ui *ui, char *buf, size_t cap);
-void ui_touch(struct gh_ui *ui);
+
+/* widgets.c */
+void ui_row_end(struct gh_ui *ui);
+void ui_list_end(struct gh_ui *ui);
+void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
+                    int pressed, int font, int64_t badge);
+
+/* frame.c */
+void ui_build_frame(struct gh_ui *ui);
+
+/* input.c */
+void ui_inject_tap(struct gh_ui *ui, int x, int y);
+void ui_inject(struct gh_ui *ui, int type, int x, int y);
+void ui_pump(struct gh_ui *ui);
 
 #endif

@@ -28,7 +28,8 @@
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/config.h"
-#include "gatehouse/mailer.h"
+#include "gatehouse/mail_batch.h"
+#include "gatehouse/mail_format.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
 #include "mailtest.h"
@@ -112,7 +113,7 @@ static enum gh_mail_state state_of(struct fx *f, int64_t id)
 static struct gh_mail_batch flush(struct fx *f)
 {
     struct gh_mail_batch b;
-    assert_int_equal(gh_mailer_deliver_due(f->m, f->st, gh_clock_now_ms(), 0, &b), GH_OK);
+    assert_int_equal(gh_mail_batch_deliver(f->m, f->st, gh_clock_now_ms(), 0, &b), GH_OK);
     return b;
 }
 
@@ -369,7 +370,7 @@ static void random_names_and_subjects_round_trip_through_rfc2047(void **state)
         m.body = (char *)"x\n";
         char *out = NULL, err[256];
         size_t len = 0;
-        assert_int_equal(gh_mail_format(&m, "Lobby", "kiosk@lobby.example.org", 0, &out, &len,
+        assert_int_equal(gh_mail_format_message(&m, "Lobby", "kiosk@lobby.example.org", 0, &out, &len,
                                         err, sizeof err), GH_OK);
         /* no header line over 998, no encoded-word over 75 */
         for (const char *p = out; *p;) {
@@ -450,7 +451,7 @@ static void no_bytes_in_a_name_or_subject_can_add_a_header(void **state)
         m.body = body;
         char *out = NULL, err[256];
         size_t len = 0;
-        assert_int_equal(gh_mail_format(&m, kiosk, "kiosk@lobby.example.org", 0, &out, &len,
+        assert_int_equal(gh_mail_format_message(&m, kiosk, "kiosk@lobby.example.org", 0, &out, &len,
                                         err, sizeof err), GH_OK);
         assert_int_equal(strlen(out), len);
         int headers = 0, in_body = 0;
@@ -736,7 +737,7 @@ static void *deliver_thread(void *arg)
     struct deliverer *d = arg;
     for (int i = 0; i < 20; i++) {
         struct gh_mail_batch b;
-        d->s = gh_mailer_deliver_due(d->m, d->st, gh_clock_now_ms(), 10, &b);
+        d->s = gh_mail_batch_deliver(d->m, d->st, gh_clock_now_ms(), 10, &b);
         if (d->s != GH_OK)
             break;
         d->sent += b.sent;

@@ -23,7 +23,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/config.h"
 #include "gatehouse/forgot.h"
-#include "gatehouse/mailer.h"
+#include "gatehouse/mail_batch.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
 #include "mailtest.h"
@@ -86,7 +86,7 @@ static struct gh_mail_batch drain(struct fx *f)
 {
     struct gh_mail_batch total = { 0 }, b;
     for (int i = 0; i < 12; i++) {
-        assert_int_equal(gh_mailer_deliver_due(f->m, f->st, gh_clock_now_ms(), 0, &b), GH_OK);
+        assert_int_equal(gh_mail_batch_deliver(f->m, f->st, gh_clock_now_ms(), 0, &b), GH_OK);
         total.sent += b.sent;
         total.cancelled += b.cancelled;
         total.deferred += b.deferred;

@@ -12,24 +12,12 @@ filled in first: account ids, a date as the kiosk will show it), saves a
 screenshot of every step into --shots, and then checks the database through
 `gatehousectl --json` (occupant show, outbox list, log). Exit 0 pass, 1 fail.
 """
-import argparse
-import json
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Fail(what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from kiosk import Env, check, case, main  # noqa: E402
 
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -42,52 +30,13 @@ def kiosk_date(ms):
                                     t.tm_min)
 
 
-class Env:
-    def __init__(self, a):
-        self.a = a
-        self.tmp = tempfile.mkdtemp(prefix="gh-approvals-")
-        self.db = os.path.join(self.tmp, "k.db")
-        self.conf = os.path.join(self.tmp, "k.conf")
-        with open(self.conf, "w") as f:
-            f.write("[store]\npath = %s\n[plugins]\ndir = %s\nenable = approvals\n"
-                    "[screen]\nwidth = 1080\nheight = 1920\n" % (self.db, a.plugins))
-        shutil.rmtree(a.shots, ignore_errors=True)
-        os.makedirs(a.shots)
-        self.ctl("init")
+class Site(Env):
+    """A site with signup_approval on, staff and self sign-ups added as the
+    case needs."""
+
+    def __init__(self, a, plugin, case):
+        Env.__init__(self, a, plugin, case)
         self.ctl("settings", "set", "signup_approval", "on")
-
-    def close(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def run(self, argv, env=None, timeout=60):
-        e = dict(os.environ)
-        e.update(env or {})
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=e)
-        return p.returncode, p.stdout, p.stderr
-
-    def ctl(self, *args, js=False, ok=True, env=None):
-        argv = [self.a.ctl, "--config", self.conf] + (["--json"] if js else []) + list(args)
-        rc, out, err = self.run(argv, env=env)
-        if ok and rc != 0:
-            raise Fail("gatehousectl %s: exit %d: %s%s" % (" ".join(args), rc, out, err))
-        if js:
-            return json.loads(out) if rc == 0 else None
-        return rc, out, err
-
-    def kiosk(self, name, **subs):
-        with open(os.path.join(self.a.scripts, name + ".script")) as f:
-            text = f.read()
-        for k, v in subs.items():
-            text = text.replace("{{%s}}" % k, str(v))
-        left = re.search(r"\{\{\w+\}\}", text)
-        check(not left, "script %s: %s not filled in" % (name, left and left.group(0)))
-        path = os.path.join(self.tmp, name + ".script")
-        with open(path, "w") as f:
-            f.write(text)
-        rc, out, err = self.run([self.a.gatehouse, "--config", self.conf, "--headless",
-                                 "--script", path, "--shots", self.a.shots], timeout=100)
-        if rc != 0:
-            raise Fail("kiosk script %s: exit %d\n%s%s" % (name, rc, out, err))
 
     def staff(self, email="sam@example.com", pin="2580", perms="approve", name="Sam Staff"):
         self.ctl("staff", "add", "--email", email, "--pin", pin, "--perms", perms,
@@ -106,47 +55,10 @@ class Env:
         check(a and a["state"] == "pending", "sign-up of %s is not pending: %r" % (email, a))
         return a
 
-    def account(self, who):
-        return self.ctl("occupant", "show", who, js=True, ok=False)
-
-    def log(self):
-        return self.ctl("log", js=True)
-
-    def log_entries(self, action, outcome=None, actor=None, target=None, reason=None):
-        out = []
-        for e in self.log():
-            if e["action"] != action:
-                continue
-            if outcome and e["outcome"] != outcome:
-                continue
-            if actor and e["actor"] != actor:
-                continue
-            if target and target not in e["target"]:
-                continue
-            if reason and reason not in e["reason"]:
-                continue
-            out.append(e)
-        return out
-
-    def outbox(self):
-        return self.ctl("outbox", "list", js=True)
-
-    def welcomes_to(self, email):
-        return [m for m in self.outbox() if m["kind"] == "welcome" and
-                m["to"].lower() == email.lower()]
-
 
 def actor_of(staff):
     """The actor string the core builds for a staff member (gh_account_actor)."""
     return "staff:%d:%s" % (staff["id"], staff["email"])
-
-
-CASES = {}
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
 
 
 def approved_by(env, who, staff):
@@ -366,24 +278,5 @@ def staff_session_ends_on_idle_timeout(env):
     check(env.account("ana@example.com")["state"] == "pending", "the sign-up changed")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    for o in ("gatehouse", "ctl", "plugins", "scripts", "shots"):
-        ap.add_argument("--" + o, required=True)
-    a = ap.parse_args()
-    env = Env(a)
-    try:
-        CASES[a.case](env)
-    except Fail as e:
-        print("FAIL %s: %s" % (a.case, e), file=sys.stderr)
-        print("(screenshots in %s)" % a.shots, file=sys.stderr)
-        return 1
-    finally:
-        env.close()
-    print("ok %s (screenshots in %s)" % (a.case, a.shots))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("approvals", env_class=Site))

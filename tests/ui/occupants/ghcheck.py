@@ -1,22 +1,19 @@
-"""ghcheck.py: what the occupants tests' NAME.check.py files share.
+"""ghcheck.py: what the occupants tests' NAME.check.py files share, on top of
+the kiosk tests' one harness (tests/ui/lib/kiosk.py).
 
 A check reads the outcome of a kiosk script back through the real command
 line, `gatehousectl --json`, never through SQL:
     python3 NAME.check.py GATEHOUSECTL DB
 """
-import json
-import subprocess
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from kiosk import Ctl, Fail, matching  # noqa: E402
 
 CTL, DB = sys.argv[1], sys.argv[2]
 STAFF = "staff:1:sam@example.com"   # the actor of everything Sam does at the kiosk
-
-
-def ctl(*args):
-    r = subprocess.run([CTL, "--db", DB, "--json", *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        fail("gatehousectl %s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr.strip()))
-    return json.loads(r.stdout)
+SITE = Ctl(CTL, db=DB)
 
 
 def fail(msg):
@@ -27,6 +24,13 @@ def fail(msg):
 def expect(cond, msg):
     if not cond:
         fail(msg)
+
+
+def ctl(*args):
+    try:
+        return SITE.ctl(*args, js=True, ok=True)
+    except Fail as e:
+        fail(str(e))
 
 
 def occupant(who):
@@ -40,10 +44,8 @@ def log(limit=200):
 def logged(action, target_part, actor=STAFF, outcome="ok"):
     """The newest log entry of `action` whose target (or reason) mentions
     target_part."""
-    for e in log():
-        if e["action"] == action and (target_part in e["target"] or target_part in e["reason"]) \
-                and e["actor"] == actor \
-                and e["outcome"] == outcome:
+    for e in matching(log(), action, outcome=outcome, actor=actor):
+        if target_part in e["target"] or target_part in e["reason"]:
             return e
     fail("no %s log entry for %s by %s (%s)" % (action, target_part, actor, outcome))
 

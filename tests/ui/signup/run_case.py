@@ -12,109 +12,16 @@ enabled, runs the kiosk headless on its virtual clock with the case's script
 read from the outbox), saves a screenshot of every step, and then checks
 the database through `gatehousectl --json`. Exit 0 pass, 1 fail.
 """
-import argparse
-import json
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from kiosk import Env, check, case, main  # noqa: E402
 
 
-class Fail(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Fail(what)
-
-
-class Env:
-    def __init__(self, a, case):
-        self.a = a
-        self.case = case
-        self.tmp = tempfile.mkdtemp(prefix="gh-signup-")
-        self.db = os.path.join(self.tmp, "k.db")
-        self.conf = os.path.join(self.tmp, "k.conf")
-        with open(self.conf, "w") as f:
-            f.write("[store]\npath = %s\n[plugins]\ndir = %s\nenable = signup\n"
-                    "[screen]\nwidth = 1080\nheight = 1920\n" % (self.db, a.plugins))
-        shutil.rmtree(a.shots, ignore_errors=True)
-        os.makedirs(a.shots)
-        self.ctl("init")
-
-    def close(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def run(self, argv, env=None, timeout=60):
-        e = dict(os.environ)
-        e.update(env or {})
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=e)
-        return p.returncode, p.stdout, p.stderr
-
-    def ctl(self, *args, js=False, ok=True):
-        argv = [self.a.ctl, "--config", self.conf] + (["--json"] if js else []) + list(args)
-        rc, out, err = self.run(argv)
-        if ok and rc != 0:
-            raise Fail("gatehousectl %s: exit %d: %s%s" % (" ".join(args), rc, out, err))
-        if js:
-            return json.loads(out) if rc == 0 else None
-        return rc, out, err
-
-    def kiosk(self, name, **subs):
-        with open(os.path.join(self.a.scripts, name + ".script")) as f:
-            text = f.read()
-        for k, v in subs.items():
-            text = text.replace("{{%s}}" % k, str(v))
-        left = re.search(r"\{\{\w+\}\}", text)
-        check(not left, "script %s: %s not filled in" % (name, left and left.group(0)))
-        path = os.path.join(self.tmp, name + ".script")
-        with open(path, "w") as f:
-            f.write(text)
-        rc, out, err = self.run([self.a.gatehouse, "--config", self.conf, "--headless",
-                                 "--script", path, "--shots", self.a.shots], timeout=100)
-        if rc != 0:
-            raise Fail("kiosk script %s: exit %d\n%s%s" % (name, rc, out, err))
-
-    def account(self, who):
-        return self.ctl("occupant", "show", who, js=True, ok=False)
-
-    def occupants(self):
-        return self.ctl("occupant", "list", js=True)
-
-    def log(self):
-        return self.ctl("log", js=True)
-
-    def log_has(self, action, outcome=None, actor=None, target=None, reason=None):
-        for e in self.log():
-            if e["action"] != action:
-                continue
-            if outcome and e["outcome"] != outcome:
-                continue
-            if actor and e["actor"] != actor:
-                continue
-            if target and target not in e["target"]:
-                continue
-            if reason and reason not in e["reason"]:
-                continue
-            return e
-        return None
-
-    def outbox(self):
-        return self.ctl("outbox", "list", js=True)
-
-    def code_for(self, email):
-        """The setup code of the newest welcome email to EMAIL, from its body."""
-        mails = [m for m in self.outbox() if m["kind"] == "welcome" and
-                 m["to"].lower() == email.lower()]
-        check(mails, "no welcome email to %s in the outbox" % email)
-        newest = max(mails, key=lambda m: m["id"])
-        body = self.ctl("outbox", "show", str(newest["id"]), js=True)["body"]
-        m = re.search(r"^\s+(\d{6})\s*$", body, re.M)
-        check(m, "no 6-digit code in the welcome email:\n" + body)
-        return m.group(1)
+class Site(Env):
+    """A site with only the signup plugin; --login is tests/ui/signup's
+    login_check program (a log-in through the core, as the kiosk makes it)."""
 
     def login(self, who, pin, offset_s=0):
         env = {"GH_CLOCK_OFFSET_S": str(offset_s)} if offset_s else None
@@ -125,14 +32,6 @@ class Env:
 def other_code(code):
     """A 6-digit code that is surely not CODE."""
     return "".join(str((int(c) + 1) % 10) for c in code)
-
-
-CASES = {}
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
 
 
 def staff(env):
@@ -391,24 +290,5 @@ def idle_timeout_wipes_form_and_stores_nothing(env):
     check(not env.log_has("account.signup"), "the abandoned form reached the core")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    for o in ("gatehouse", "ctl", "plugins", "login", "scripts", "shots"):
-        ap.add_argument("--" + o, required=True)
-    a = ap.parse_args()
-    env = Env(a, a.case)
-    try:
-        CASES[a.case](env)
-    except Fail as e:
-        print("FAIL %s: %s" % (a.case, e), file=sys.stderr)
-        print("(screenshots in %s)" % a.shots, file=sys.stderr)
-        return 1
-    finally:
-        env.close()
-    print("ok %s (screenshots in %s)" % (a.case, a.shots))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("signup", extra=("login",), env_class=Site))

@@ -34,7 +34,9 @@
 #include "gatehouse/auth.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/config.h"
+#include "gatehouse/notices.h"
 #include "gatehouse/outbox.h"
+#include "gatehouse/plugin_host.h"
 #include "gatehouse/sitekey.h"
 #include "gatehouse/store.h"
 #include "store_internal.h"
@@ -1118,6 +1120,64 @@ static void activity_log_head_is_an_outside_anchor(void **state)
 
 /* ---- kiosk identity --------------------------------------------------------------------- */
 
+/* Issue 14: one trim rule, in the core, for the core and every form. */
+static void trim_drops_end_spaces_in_place_and_refuses_what_does_not_fit(void **state)
+{
+    (void)state;
+    char out[8], buf[16] = "  Ana Li  ";
+    assert_int_equal(gh_ident_trim("  a b  ", out, sizeof out), 0);
+    assert_string_equal(out, "a b");
+    assert_int_equal(gh_ident_trim(NULL, out, sizeof out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(gh_ident_trim(buf, buf, sizeof buf), 0);      /* in place */
+    assert_string_equal(buf, "Ana Li");
+    assert_int_equal(gh_ident_trim(" 12345678 ", out, sizeof out), -1);
+    assert_string_equal(out, "");
+    assert_int_equal(gh_ident_trim(" 1234567 ", out, sizeof out), 0);
+    assert_string_equal(out, "1234567");
+    /* plugins reach the same two rules through the table */
+    const struct gh_core_api *api = gh_core_api_table();
+    assert_true(GH_HAS(api, trim) && GH_HAS(api, pin_format_ok));
+    assert_ptr_equal(api->trim, gh_ident_trim);
+    assert_ptr_equal(api->pin_format_ok, gh_auth_pin_format_ok);
+}
+
+static void row_text(struct gh_store *st, sqlite3_stmt *q, void *out)
+{
+    (void)st;
+    gh_store_copy(out, 64, sqlite3_column_type(q, 0) == SQLITE_NULL ? "(null)"
+                                                                    : gh_store_col_text(q, 0));
+}
+
+/* Issue 14: gh_store_run binds by position (0 and "" as NULL on request),
+ * gh_store_get_one reads one row or says GH_E_NOTFOUND, and a broken
+ * statement is a store error that names what was being done. */
+static void store_run_and_get_one_bind_by_position_and_name_failures(void **state)
+{
+    struct fx *f = *state;
+    char got[64];
+    assert_int_equal(gh_store_exec(f->st, "CREATE TABLE t(k INTEGER, a TEXT, b TEXT, n INTEGER)",
+                                   "test table"), GH_OK);
+    assert_int_equal(gh_store_run(f->st, "adding", "INSERT INTO t VALUES (?1, ?2, ?3, ?4)",
+                                  GH_INT(7), GH_TEXT("x"), GH_TEXT_OR_NULL(""),
+                                  GH_INT_OR_NULL(0)), GH_OK);
+    assert_int_equal(gh_store_changes(f->st), 1);
+    assert_int_equal(gh_store_get_one(f->st, "SELECT a FROM t WHERE k = ?1", GH_INT(7), row_text,
+                                      got, "reading"), GH_OK);
+    assert_string_equal(got, "x");
+    assert_int_equal(gh_store_get_one(f->st, "SELECT b FROM t WHERE a = ?1", GH_TEXT("x"),
+                                      row_text, got, "reading"), GH_OK);
+    assert_string_equal(got, "(null)");
+    assert_int_equal(gh_store_get_one(f->st, "SELECT n FROM t WHERE k = ?1", GH_INT(7), row_text,
+                                      got, "reading"), GH_OK);
+    assert_string_equal(got, "(null)");
+    assert_int_equal(gh_store_get_one(f->st, "SELECT a FROM t WHERE k = ?1", GH_INT(8), row_text,
+                                      got, "reading"), GH_E_NOTFOUND);
+    assert_int_equal(gh_store_run(f->st, "changing the nowhere", "UPDATE nowhere SET a = ?1",
+                                  GH_INT(1)), GH_E_STORE);
+    assert_non_null(strstr(gh_store_errmsg(f->st), "changing the nowhere"));
+}
+
 static void pin_is_4_to_8_digits(void **state)
 {
     (void)state;
@@ -1314,7 +1374,7 @@ static void setup_code_sets_the_pin_and_is_single_use(void **state)
 {
     struct fx *f = *state;
     int64_t id = add_account(f->st, "occupant", "ha@example.com", "Ha", "active", 0);
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     char code[7];
     code_from_welcome(f->st, id, code);
     assert_int_equal(gh_auth_redeem(f->st, "kiosk", "ha@example.com", code, "4826"), GH_OK);
@@ -1351,10 +1411,10 @@ static void resending_the_welcome_voids_the_old_code(void **state)
     struct fx *f = *state;
     int64_t id = add_account(f->st, "occupant", "jo@example.com", "Jo", "active", 0);
     char old[7], fresh[7];
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     code_from_welcome(f->st, id, old);
     do {
-        assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+        assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
         code_from_welcome(f->st, id, fresh);
     } while (!strcmp(old, fresh));   /* 1 in a million: issue again */
     /* only the newest code's mail may leave: the older one is cancelled */
@@ -1490,7 +1550,7 @@ static void welcome_email_says_code_72_hours_and_first_time_here(void **state)
 {
     struct fx *f = *state;
     int64_t id = add_account(f->st, "occupant", "nia@example.com", "Nia", "active", 0);
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     struct gh_mail m = latest_mail(f->st, id, "welcome");
     assert_string_equal(m.to_addr, "nia@example.com");
     assert_non_null(strstr(m.body, "Hello Nia,"));
@@ -1505,7 +1565,7 @@ static void welcome_email_says_code_72_hours_and_first_time_here(void **state)
     /* welcome and code are one transaction with the caller's */
     int64_t before = gh_outbox_count(f->st, -1);
     assert_int_equal(gh_store_begin(f->st), GH_OK);
-    assert_int_equal(gh_outbox_welcome(f->st, id), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, id), GH_OK);
     gh_store_rollback(f->st);
     assert_int_equal(gh_outbox_count(f->st, -1), before);
     assert_int_equal(sql_int(f->st, "SELECT used_at IS NOT NULL FROM setup_codes"), 1);
@@ -1636,7 +1696,7 @@ static void setup_code_leaves_the_outbox_once_sent(void **state)
 {
     struct fx *f = *state;
     int64_t acc = add_account(f->st, "occupant", "ola@example.com", "Ola", "active", 0);
-    assert_int_equal(gh_outbox_welcome(f->st, acc), GH_OK);
+    assert_int_equal(gh_notice_welcome(f->st, acc), GH_OK);
     char code[7];
     code_from_welcome(f->st, acc, code);
     struct gh_mail m = latest_mail(f->st, acc, "welcome");
@@ -1724,7 +1784,7 @@ static void approvers_get_one_notification_each_per_signup(void **state)
     int64_t p = add_account(f->st, "occupant", "new@example.com", "Newbie", "pending", 0);
     sql(f->st, "UPDATE accounts SET req_org = 'Acme Ltd', req_unit = 'Suite 4' "
                "WHERE email = 'new@example.com'");
-    assert_int_equal(gh_outbox_notify_approvers(f->st, p), GH_OK);
+    assert_int_equal(gh_notice_approvers(f->st, p), GH_OK);
     assert_int_equal(gh_outbox_count(f->st, -1), 2);
     assert_int_equal(sql_int(f->st, "SELECT count(*) FROM outbox WHERE kind='signup_notify' AND "
                                     "to_addr IN ('boss@example.com','desk@example.com')"), 2);
@@ -1739,7 +1799,7 @@ static void approvers_get_one_notification_each_per_signup(void **state)
     (void)s2;
     /* with no approver, nothing is queued and that is fine */
     sql(f->st, "UPDATE accounts SET state = 'inactive' WHERE kind = 'staff'");
-    assert_int_equal(gh_outbox_notify_approvers(f->st, p), GH_OK);
+    assert_int_equal(gh_notice_approvers(f->st, p), GH_OK);
     assert_int_equal(gh_outbox_count(f->st, -1), 2);
 }
 
@@ -1822,6 +1882,8 @@ static const struct CMUnitTest tests[] = {
         T(activity_log_append_joins_the_callers_transaction),
         T(activity_log_head_is_an_outside_anchor),
         T(pin_is_4_to_8_digits),
+        T(trim_drops_end_spaces_in_place_and_refuses_what_does_not_fit),
+        T(store_run_and_get_one_bind_by_position_and_name_failures),
         T(pin_quality_refuses_repeats_and_straight_runs),
         T(pins_are_argon2id_hashes_never_in_clear_in_the_file),
         T(login_with_the_right_pin_succeeds_and_is_logged),
