@@ -19,7 +19,8 @@ CREATE TABLE site_state (
   applying        INTEGER NOT NULL DEFAULT 0,
   last_num        INTEGER NOT NULL DEFAULT 0,   -- last server change applied
   last_contact_ms INTEGER NOT NULL DEFAULT 0,   -- last exchange with the server
-  offline_since_ms INTEGER NOT NULL DEFAULT 0   -- first failed contact after a good one
+  offline_since_ms INTEGER NOT NULL DEFAULT 0,  -- first failed contact after a good one
+  log_pushed_seq  INTEGER NOT NULL DEFAULT 0    -- last activity log entry the server has
 ) STRICT;
 INSERT INTO site_state (one) VALUES (1);
 

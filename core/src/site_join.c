@@ -130,6 +130,8 @@ enum gh_status gh_site_sync(struct gh_site *site, struct gh_site_sync_result *r)
                              "yet: run `gatehousectl site join` first"));
     enum gh_status s = gh_site_push(site, &r->pushed);
     if (s == GH_OK)
+        s = gh_site_log_push(site, NULL);
+    if (s == GH_OK)
         s = gh_site_pull(site, &r->pulled);
     r->last_num = local_int(site->st, "SELECT last_num FROM site_state");
     return s;

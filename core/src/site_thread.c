@@ -60,6 +60,15 @@ static int queue_waiting(struct gh_store *st)
     return yes;
 }
 
+static int log_waiting(struct gh_store *st)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT (SELECT max(seq) FROM audit) > "
+                                       "log_pushed_seq FROM site_state");
+    int yes = q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+    gh_store_done(st, q);
+    return yes;
+}
+
 static struct gh_site *connect_listen(struct gh_store *st)
 {
     struct gh_site *site = NULL;
@@ -97,6 +106,8 @@ static void session(struct gh_store *st, struct gh_site *site)
         enum gh_status s = GH_OK;
         if (joined && queue_waiting(st))
             s = gh_site_push(site, NULL);
+        if (s == GH_OK && joined && log_waiting(st))
+            s = gh_site_log_push(site, NULL);
         if (s == GH_OK && joined && mono_ms() >= next_pull) {
             s = gh_site_pull(site, NULL);
             next_pull = mono_ms() + GH_SITE_HEARTBEAT_MS;

@@ -125,6 +125,23 @@ static int run_status(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     return 0;
 }
 
+static int run_log_verify(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    struct gh_site *site = NULL;
+    int64_t entries = 0;
+    int kiosks = 0, rc = no_args(ctx, argc, argv);
+    (void)state;
+    if (rc || (rc = connect_site(ctx, &site)) != 0)
+        return rc;
+    enum gh_status s = gh_site_log_verify(site, &entries, &kiosks);
+    rc = s == GH_OK ? 0 : gh_cli_store_fail(ctx, s);
+    if (!rc)
+        fprintf(ctx->out, _("site log verified: %" PRId64 " entries from %d kiosk(s)\n"),
+                entries, kiosks);
+    gh_site_close(site);
+    return rc;
+}
+
 const struct gh_command gh_cli_cmds_site[] = {
     { sizeof(struct gh_command), "site init", "site init",
       N_("Create or upgrade the site server's schema ([site] server); idempotent."), run_init },
@@ -136,5 +153,8 @@ const struct gh_command gh_cli_cmds_site[] = {
     { sizeof(struct gh_command), "site status", "site status",
       N_("Connected or offline since when, last change applied, changes waiting, conflicts."),
       run_status },
+    { sizeof(struct gh_command), "site log verify", "site log verify",
+      N_("Check every kiosk's log chain and the site chain over them on the server."),
+      run_log_verify },
     { 0, NULL, NULL, NULL, NULL }
 };

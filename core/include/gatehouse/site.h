@@ -69,6 +69,12 @@ enum gh_status gh_site_sync(struct gh_site *site, struct gh_site_sync_result *r)
 enum gh_status gh_site_push(struct gh_site *site, int64_t *pushed);
 enum gh_status gh_site_pull(struct gh_site *site, int64_t *pulled);
 
+/* The site log (site_log.c): pushes this kiosk's activity log entries the
+ * server lacks; checks every kiosk's chain and the site chain over them
+ * (GH_E_TAMPERED naming the kiosk and entry). */
+enum gh_status gh_site_log_push(struct gh_site *site, int64_t *pushed);
+enum gh_status gh_site_log_verify(struct gh_site *site, int64_t *entries, int *kiosks);
+
 /* ---- the kiosk program's sync thread (site_thread.c) ---------------------- */
 /* Starts syncing continuously on a thread of its own, with its own database
  * handle (cfg's [store] path) and connection. No [site] server: GH_OK and
