@@ -4,8 +4,9 @@
 # 1. Revocation: kiosk B blocks/unblocks a person and pushes; kiosk A's
 #    program (its sync thread, pulling on NOTIFY) applies it. Latency = A's
 #    SQLite commit (last_contact_ms, written right after the applying
-#    commit) minus the server's transaction time of the change (now() of
-#    the push transaction: a little before its commit, so this errs high).
+#    commit and one more empty pull) minus the server's commit time of the
+#    change (pg_xact_commit_timestamp; the cluster runs with
+#    track_commit_timestamp = on).
 # 2. Catch-up: A offline while B makes 10,000 changes; then `site sync` at A
 #    (one process: start, connect, pull and apply 10,000 changes).
 . "$(dirname "$0")/../../tests/site/lib.sh"
@@ -27,7 +28,7 @@ for i in $(seq "$ROUNDS"); do
         [ "$(sql A "SELECT state FROM accounts WHERE email_key = 'ann@example.com'")" = $state ] && break
         sleep 0.01
     done
-    srv=$(psql_site "SELECT (extract(epoch FROM at) * 1000)::bigint FROM site_changes WHERE tbl = 'accounts' ORDER BY num DESC LIMIT 1")
+    srv=$(psql_site "SELECT (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint FROM site_changes WHERE tbl = 'accounts' ORDER BY num DESC LIMIT 1")
     loc=$(sql A "SELECT last_contact_ms FROM site_state")
     echo $((loc - srv)) >>"$T/lat"
     [ $state = blocked ] && state=active || state=blocked

@@ -24,7 +24,7 @@ PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 
 as_pg() { su postgres -s /bin/sh -c "$1"; }
 pg_start() {
-    as_pg "$PGBIN/pg_ctl -D $PGD -l $PGD/log -w -o '-p $PORT -k $PGD -c listen_addresses=127.0.0.1' start" >/dev/null
+    as_pg "$PGBIN/pg_ctl -D $PGD -l $PGD/log -w -o '-p $PORT -k $PGD -c listen_addresses=127.0.0.1 -c track_commit_timestamp=on' start" >/dev/null
 }
 pg_stop() { as_pg "$PGBIN/pg_ctl -D $PGD -m fast -w stop" >/dev/null 2>&1 || true; }
 cleanup() { pg_stop; rm -rf "$T"; }
