@@ -66,6 +66,43 @@ static enum gh_status withdraw(struct gh_site *site, int64_t *num, const char *c
     return s;
 }
 
+/* 1 when the server already has this account (an edit, not a sign-up). */
+static int known_row(struct gh_site *site, const char *gid)
+{
+    const char *p[1] = { gid };
+    PGresult *r = gh_site_pgquery(site, "SELECT 1 FROM site_rows WHERE tbl = 'accounts' "
+                                  "AND gid = $1", 1, p, _("checking an account change"));
+    int yes = r && PQntuples(r) > 0;
+    PQclear(r);
+    return yes;
+}
+
+/* An existing account edited to another's email or phone: refused, and the
+ * server's version is sent back (as the server's) so the kiosk reverts;
+ * never a withdrawal, which would remove a live account everywhere. */
+static enum gh_status revert(struct gh_site *site, int64_t *num, const char *change_id,
+                             const char *gid, const char *json, const char *winner)
+{
+    const char *p[5] = { change_id, site->kiosk, gid, winner, json };
+    PGresult *r = gh_site_pgquery(site,
+        "INSERT INTO site_conflicts (change_id, kiosk, tbl, gid, winner_gid, reason, data) "
+        "VALUES ($1, $2, 'accounts', $3, $4, 'email or phone already used by another "
+        "account', $5)", 5, p, _("recording a site conflict"));
+    if (!r)
+        return site->err;
+    PQclear(r);
+    r = gh_site_pgquery(site, "SELECT data::text FROM site_rows WHERE tbl = 'accounts' "
+                        "AND gid = $1", 1, (const char *[]){ gid }, _("recording a site conflict"));
+    if (!r)
+        return site->err;
+    char rid[64];
+    snprintf(rid, sizeof rid, "r-%s", change_id);
+    enum gh_status s = gh_site_record(site, num, rid, "server", "accounts", gid, "upsert",
+                                      PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return s;
+}
+
 /* Block and switch-off win: *merged is json with the server's state, or NULL
  * when the change stands as it is. */
 static enum gh_status keep_block(struct gh_site *site, const char *gid, const char *json,
@@ -102,7 +139,8 @@ enum gh_status gh_site_decide(struct gh_site *site, int64_t *num, const char *ch
     if (s != GH_OK)
         return s;
     if (owner[0])
-        return withdraw(site, num, change_id, gid, json, owner);
+        return known_row(site, gid) ? revert(site, num, change_id, gid, json, owner)
+                                    : withdraw(site, num, change_id, gid, json, owner);
     char *merged = NULL;
     s = keep_block(site, gid, json, base_num, &merged);
     if (s != GH_OK)
