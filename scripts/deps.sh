@@ -11,6 +11,8 @@ PKGS=(
   gettext
   # core
   libsqlite3-dev sqlite3 libsodium-dev libinih-dev libcsv-dev libcurl4-openssl-dev
+  # several kiosks, one site: libpq, and the server (tests start a throw-away cluster)
+  libpq-dev postgresql-15
   # kiosk
   libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libpng-dev
   # lock control

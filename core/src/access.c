@@ -20,6 +20,7 @@
 #include "gatehouse/group.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/overlock.h"
+#include "gatehouse/site.h"
 #include "gatehouse/store.h"
 #include "rules_internal.h"
 #include "store_internal.h"
@@ -44,6 +45,8 @@ static const char *deny_text(enum gh_deny why)
     case GH_DENY_GROUP_ARCHIVED:
         return _("your group no longer grants access; please ask the staff");
     case GH_DENY_OVERLOCKED: return _(GH_OVERLOCK_SENTENCE);
+    case GH_DENY_SITE_OFFLINE:
+        return _("this kiosk has been cut off from the site server too long; please ask the staff");
     }
     return "?";
 }
@@ -257,7 +260,12 @@ enum gh_status gh_access_decide(struct gh_store *st, int64_t who, int64_t door,
         return s;
     if ((s = gh_location_get(st, door, &l)) != GH_OK)
         return s;
-    return decide(st, &w, &l, out);
+    s = decide(st, &w, &l, out);
+    char why[sizeof out->reason];
+    /* A site may refuse unlocks after a long time without its server (site.h). */
+    if (s == GH_OK && out->allowed && gh_site_offline_deny(st, why, sizeof why))
+        set(out, GH_DENY_SITE_OFFLINE, why);
+    return s;
 }
 
 enum gh_status gh_access_decide_logged(struct gh_store *st, const char *actor, int64_t who,

@@ -36,11 +36,19 @@
  * from 5 to hi; else a string), but kept by its own module, not in struct
  * gh_config, whose layout plugins see (ABI 1): [mail] imap* (imap_config.c). */
 enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK,
-             V_ELSEWHERE, V_IMPORT };
+             V_ELSEWHERE, V_IMPORT, V_SITE };
 
 /* [import] columns: kept outside struct gh_config, whose layout plugins see
  * (ABI 1); the last configuration loaded in this process. */
 static char import_columns[1024];
+
+/* [site]: kept outside struct gh_config for the same reason. */
+static struct gh_site_config site_config;
+
+const struct gh_site_config *gh_config_site(void)
+{
+    return &site_config;
+}
 
 const char *gh_config_import_columns(void)
 {
@@ -91,6 +99,12 @@ static const struct key keys[] = {
     { "mail", "imap_password", V_ELSEWHERE, 0, 256, 0, 0 },
     { "mail", "imap_poll_s", V_ELSEWHERE, 0, 0, 0, 86400 },
     { "import", "columns", V_IMPORT, 0, sizeof import_columns, 0, 0 },
+    { "site", "server", V_SITE, offsetof(struct gh_site_config, server),
+      sizeof ((struct gh_site_config *)0)->server, 0, 0 },
+    { "site", "kiosk", V_SITE, offsetof(struct gh_site_config, kiosk),
+      sizeof ((struct gh_site_config *)0)->kiosk, 0, 0 },
+    { "site", "password_file", V_SITE, offsetof(struct gh_site_config, password_file),
+      sizeof ((struct gh_site_config *)0)->password_file, 0, 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -122,6 +136,7 @@ void gh_config_defaults(struct gh_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     import_columns[0] = '\0';
+    memset(&site_config, 0, sizeof site_config);
     snprintf(cfg->store_path, sizeof cfg->store_path, "./gatehouse.db");
     snprintf(cfg->plugin_dir, sizeof cfg->plugin_dir, "%s", GH_DEFAULT_PLUGIN_DIR);
     cfg->mail_connect_timeout_s = 10;
@@ -242,7 +257,7 @@ static const struct key *find_key(struct parse *p, const char *section, const ch
     }
     if (!known_section) {
         fail_at(p, _("unknown section [%s] (known: store, plugins, mail, screen, kiosk, readers, "
-                     "import)"), section);
+                     "import, site)"), section);
         return NULL;
     }
     if (!k) {
@@ -289,7 +304,9 @@ static int check_elsewhere(struct parse *p, const struct key *k, const char *nam
 static int store_value(struct parse *p, const struct key *k, const char *name,
                        const char *value)
 {
-    char *field = k->type == V_IMPORT ? import_columns : (char *)p->cfg + k->off;
+    char *field = k->type == V_IMPORT ? import_columns
+                  : k->type == V_SITE ? (char *)&site_config + k->off
+                  : (char *)p->cfg + k->off;
     switch (k->type) {
     case V_USBIDS:                      /* checked, not kept */
         return usb_ids_ok(p, name, value);
@@ -309,6 +326,7 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
         }
         __attribute__((fallthrough));   /* stored as a string */
     case V_IMPORT:
+    case V_SITE:
     case V_STR:
         if (strlen(value) >= k->size) {
             fail_at(p, _("%s: longer than %zu characters"), name, k->size - 1);

@@ -17,6 +17,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/outbox.h"
+#include "gatehouse/site.h"
 
 #include <string.h>
 
@@ -72,6 +73,10 @@ enum gh_status gh_outbox_recheck(struct gh_store *st, const struct gh_mail *m, i
     *cancelled = 0;
     if ((!code && !notice) || m->account_id <= 0)
         return GH_OK;
+    /* Site mode: mail about a sign-up the site server has not accepted yet
+     * waits (site.h); given back unclaimed, due again a little later. */
+    if (gh_site_mail_held(st, m->account_id))
+        return gh_site_mail_hold(st, m->id, cancelled);
     struct gh_account a;
     enum gh_status s = gh_account_get(st, m->account_id, &a);
     const char *why = NULL;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "gatehouse/site.h"
 
 enum kind { K_BOOL, K_ENUM, K_INT, K_TEXT, K_EMAILS, K_IMPORT_ACCESS };
 
@@ -55,6 +56,9 @@ static const struct def defs[] = {
       NULL },
     { GH_SETTING_OVERLOCK_GATES, K_BOOL, "off", 0, 0, NULL },
     { GH_SETTING_IMPORT_ACCESS, K_IMPORT_ACCESS, "all", 0, 100, NULL },
+    /* Several kiosks, one site (site.h). */
+    { GH_SETTING_SITE_STALE_AFTER_S, K_INT, "300", 10, 86400, NULL },
+    { GH_SETTING_OFFLINE_DENY_AFTER_H, K_INT, "0", 0, 8760, NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 

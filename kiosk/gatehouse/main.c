@@ -34,6 +34,7 @@
 #include "gatehouse/plugin_host.h"
 #include "gatehouse/ui_host.h"
 #include "gatehouse/mailer.h"
+#include "gatehouse/site.h"
 #include "notify.h"
 #include "relays_off.h"
 #include "shell.h"
@@ -191,6 +192,15 @@ static int start_mail(const struct gh_config *cfg, struct gh_ui *ui)
     return 1;
 }
 
+/* Several kiosks, one site: sync on a thread of its own (site.h); nothing
+ * without [site]. */
+static void start_site(const struct gh_config *cfg)
+{
+    char err[256];
+    if (gh_site_thread_start(cfg, err, sizeof err) != GH_OK)
+        gh_oplog(GH_LOG_WARN, "site sync not started: %s", err);
+}
+
 /* Everything main() opens, closed in reverse at the end. */
 struct kiosk {
     struct timespec t_start;
@@ -314,6 +324,7 @@ static int run_screen(struct kiosk *k)
      * demand, kiosk/common/curl_lazy.c) and a second database connection
      * cost ~13 ms that the person at the screen should not wait for. */
     k->mail_on = k->mail_on && start_mail(&k->cfg, ui);
+    start_site(&k->cfg);
     if (k->o.script)
         return gh_ui_run_script(ui, k->o.script, k->o.shots, stderr);
     gh_notify_ready();
@@ -326,6 +337,7 @@ static void close_all(struct kiosk *k)
     if (stop_signal)
         gh_oplog(GH_LOG_INFO, "signal %d: shutting down", (int)stop_signal);
     gh_notify_stopping();
+    gh_site_thread_stop();
     if (k->mail_on)
         gh_mail_worker_stop();
     if (k->host) {
@@ -361,6 +373,7 @@ int main(int argc, char **argv)
             rc = 2;
         } else if (k.o.no_screen) {
             k.mail_on = k.mail_on && start_mail(&k.cfg, NULL);
+            start_site(&k.cfg);
             gh_notify_ready();
             loop_no_screen(k.host, k.st, k.mail_on);
         } else {

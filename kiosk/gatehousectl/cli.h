@@ -51,6 +51,7 @@ extern const struct gh_command gh_cli_cmds_relay[];     /* relay all-off */
 int gh_cli_relay_all_off(int argc, char **argv);
 extern const struct gh_command gh_cli_cmds_doorcode[];  /* door-code issue|revoke */
 extern const struct gh_command gh_cli_cmds_card[];      /* card add|list|remove */
+extern const struct gh_command gh_cli_cmds_site[];      /* site init|join|sync|status */
 /* Other areas' (weak: NULL until their file lands). */
 extern const struct gh_command gh_cli_cmds_mail[] __attribute__((weak));   /* outbox flush, outbox retry ID */
 extern const struct gh_command gh_cli_cmds_backup[] __attribute__((weak)); /* backup FILE, restore FILE */

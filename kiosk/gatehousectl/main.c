@@ -62,10 +62,11 @@ static const struct gh_command *cli_tables(int i)
     case 13: return gh_cli_cmds_relay;
     case 14: return gh_cli_cmds_doorcode;
     case 15: return gh_cli_cmds_card;
+    case 16: return gh_cli_cmds_site;
     default: return NULL;
     }
 }
-#define N_TABLES 16
+#define N_TABLES 17
 
 /* Commands that run when the database file does not exist yet. */
 static const char *const no_db_ok[] = { "init", "restore", NULL };

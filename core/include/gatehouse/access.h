@@ -21,7 +21,8 @@ enum gh_deny {
     GH_DENY_NO_PERMISSION,       /* staff lacks open_common/open_vacant/open_shared */
     GH_DENY_NOT_SHARED,          /* staff: occupied and not shared */
     GH_DENY_GROUP_ARCHIVED,
-    GH_DENY_OVERLOCKED           /* unit locked for an overdue balance (overlock.h) */
+    GH_DENY_OVERLOCKED,          /* unit locked for an overdue balance (overlock.h) */
+    GH_DENY_SITE_OFFLINE         /* offline_deny_after_h passed without the site server */
 };
 
 struct gh_decision {

@@ -40,6 +40,15 @@ struct gh_config {
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
 };
 
+/* [site] (site.h) of the configuration last loaded: "" server = a single
+ * kiosk. Outside struct gh_config, whose layout is part of the plugin ABI. */
+struct gh_site_config {
+    char server[1024];           /* postgresql://USER@HOST/DB?sslmode=... (libpq URI) */
+    char kiosk[64];              /* this kiosk's name, unique per site */
+    char password_file[512];     /* a .pgpass file; "" = libpq's default (~/.pgpass) */
+};
+const struct gh_site_config *gh_config_site(void);
+
 void gh_config_defaults(struct gh_config *cfg);
 /* [import] columns ("email=Email Address, unit=Unit, ..."; "" = built-in) of
  * the configuration last loaded; outside struct gh_config, whose layout is

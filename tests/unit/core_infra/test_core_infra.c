@@ -934,7 +934,7 @@ static void settings_each_lists_every_key_with_value_and_default(void **state)
     assert_int_equal(gh_settings_set(f->st, "cli", "idle_timeout_s", "120"), GH_OK);
     struct each_acc a = { 0 };
     assert_int_equal(gh_settings_each(f->st, each_fn, &a), GH_OK);
-    assert_int_equal(a.n, 14);   /* + overlock_gates, import_default_access (issue 18) */
+    assert_int_equal(a.n, 16);   /* + overlock_gates, import_default_access (issue 18), site_stale_after_s, offline_deny_after_h (site.h) */
     int found = 0;
     for (int i = 0; i < a.n; i++)
         if (!strcmp(a.keys[i], "idle_timeout_s")) {

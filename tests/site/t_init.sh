@@ -1,0 +1,31 @@
+# `site init` creates the server schema once, is idempotent and refuses a
+# newer one; without [site] the site commands say which setting is missing.
+. "$(dirname "$0")/lib.sh"
+
+kiosk A
+ok A init
+refused A site sync
+err_has "site join"
+ok A site init
+out_has "-> 1"
+ok A site init
+out_has "up to date"
+ok A --json site status
+py 'j["joined"] is False and j["queued"] == 0'
+psql_site "UPDATE site_schema SET version = 99"
+refused A site init
+err_has "newer"
+refused A site join
+err_has "newer"
+psql_site "UPDATE site_schema SET version = 1"
+
+# No [site]: a single kiosk.
+printf '[store]\npath = %s\n' "$T/solo.db" >"$T/solo.conf"
+"$GHCTL" --config "$T/solo.conf" init >/dev/null
+set +e; "$GHCTL" --config "$T/solo.conf" site sync >"$T/out" 2>"$T/err"; RC=$?; set -e
+rc 1; err_has "[site] server"
+# A server that isn't there: a clear refusal, not a hang.
+sed -i "s/:$PORT\//:1\//" "$T/A.conf"
+refused A site init
+err_has "connecting to the site server"
+echo "ok"
