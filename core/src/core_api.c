@@ -112,6 +112,8 @@ static const struct gh_core_api table = {
     /* ABI 1.2 (issue 14): one trim, one PIN-format rule */
     .trim = gh_ident_trim,
     .pin_format_ok = gh_auth_pin_format_ok,
+    /* ABI 1.3 (issue 16): removing a person */
+    .occupant_remove = gh_occupant_remove,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -437,6 +437,7 @@ int gh_ident_phone_e164(const char *phone, const char *country, char *out, size_
 static const char *const state_names[] = {
     [GH_STATE_ACTIVE] = "active", [GH_STATE_PENDING] = "pending",
     [GH_STATE_INACTIVE] = "inactive", [GH_STATE_BLOCKED] = "blocked",
+    [GH_STATE_REMOVED] = "removed",
 };
 static const char *const access_names[] = {
     [GH_ACCESS_NONE] = "none", [GH_ACCESS_ALL] = "all",
