@@ -114,6 +114,7 @@ static const struct gh_core_api table = {
     .pin_format_ok = gh_auth_pin_format_ok,
     /* ABI 1.3 (issue 16): removing a person */
     .occupant_remove = gh_occupant_remove,
+    .group_member_leave = gh_group_member_leave,
 };
 
 const struct gh_core_api *gh_core_api_table(void)
