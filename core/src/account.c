@@ -127,6 +127,10 @@ enum gh_status gh_account_begin(struct gh_store *st, const char *actor, const ch
         return s;
     }
     gh_rules_target_of(a, target, tlen);
+    if (a->state == GH_STATE_REMOVED && strcmp(action, "account.remove") != 0)
+        return gh_rules_refuse(st, 1, actor, action, target, GH_E_REFUSED, "%s",
+                               _("This person was removed; a removed account can't be "
+                                 "changed."));
     return GH_OK;
 }
 

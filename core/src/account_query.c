@@ -45,7 +45,7 @@
     "a.id, a.kind, a.state, a.access, COALESCE(a.group_id, 0), COALESCE(g.name, ''), " \
     "a.email, a.name, COALESCE(a.phone, ''), a.perms, a.pin_hash IS NOT NULL, "    \
     "a.req_org, a.req_unit, COALESCE(a.domain_group, 0), a.created_at, a.updated_at, " \
-    "COALESCE(a.signed_up_at, 0), COALESCE(a.last_seen_at, 0), a.locked_until"
+    "COALESCE(a.signed_up_at, 0), COALESCE(a.last_seen_at, 0), a.locked_until, a.removed_at IS NOT NULL"
 #define ACCOUNT_FROM " FROM accounts a LEFT JOIN groups g ON g.id = a.group_id"
 
 static void row_to_account(struct gh_store *st, sqlite3_stmt *q, void *out)
@@ -80,6 +80,8 @@ static void row_to_account(struct gh_store *st, sqlite3_stmt *q, void *out)
     a->signed_up_at = sqlite3_column_int64(q, 16);
     a->last_seen_at = sqlite3_column_int64(q, 17);
     a->locked_until = sqlite3_column_int64(q, 18);
+    if (sqlite3_column_int(q, 19))
+        a->state = GH_STATE_REMOVED;   /* stored inactive (migration 0010) */
 }
 
 /* One account by a key column. GH_E_NOTFOUND without a message: callers

@@ -296,7 +296,8 @@ static const char *not_active_reason(enum gh_state state)
     switch (state) {
     case GH_STATE_PENDING: return _("your account is waiting for approval");
     case GH_STATE_INACTIVE: return _("your account is not active; please ask the staff");
-    case GH_STATE_BLOCKED: return _("your account can't be used here; please ask the staff");
+    case GH_STATE_BLOCKED:
+    case GH_STATE_REMOVED: return _("your account can't be used here; please ask the staff");
     case GH_STATE_ACTIVE: break;
     }
     return "";

@@ -76,6 +76,8 @@ static const char *refusal(const struct gh_account *a)
         return _("A card is only for active accounts: this account is inactive.");
     case GH_STATE_BLOCKED:
         return _("A card is only for active accounts: this account is blocked.");
+    case GH_STATE_REMOVED:
+        return _("A card is only for active accounts: this person was removed.");
     case GH_STATE_ACTIVE:
         break;
     }

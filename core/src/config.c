@@ -299,14 +299,20 @@ static int check_elsewhere(struct parse *p, const struct key *k, const char *nam
     return 1;
 }
 
+/* Where key k's string is kept: in the configuration, or outside it. */
+static char *key_field(struct parse *p, const struct key *k)
+{
+    if (k->type == V_IMPORT)
+        return import_columns;
+    return k->type == V_SITE ? (char *)&site_config + k->off : (char *)p->cfg + k->off;
+}
+
 /* Stores one value of the key k into the configuration, checked against
  * its type. 1 on success; 0 after fail_at. */
 static int store_value(struct parse *p, const struct key *k, const char *name,
                        const char *value)
 {
-    char *field = k->type == V_IMPORT ? import_columns
-                  : k->type == V_SITE ? (char *)&site_config + k->off
-                  : (char *)p->cfg + k->off;
+    char *field = key_field(p, k);
     switch (k->type) {
     case V_USBIDS:                      /* checked, not kept */
         return usb_ids_ok(p, name, value);

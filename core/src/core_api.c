@@ -132,6 +132,9 @@ static const struct gh_core_api table = {
     .request_state_name = gh_request_state_name,
     .request_state_parse = gh_request_state_parse,
     .inbox_fetch = gh_inbox_fetch,
+    /* ABI 1.3 (issue 16): removing a person */
+    .occupant_remove = gh_occupant_remove,
+    .group_member_leave = gh_group_member_leave,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -62,6 +62,7 @@ static const char *notice_untrue(const struct gh_account *a)
     case GH_STATE_ACTIVE: return "sign-up already approved";
     case GH_STATE_INACTIVE: return "sign-up already rejected";
     case GH_STATE_BLOCKED: return "account blocked";
+    case GH_STATE_REMOVED: return "account removed";
     }
     return "sign-up no longer pending";
 }

@@ -94,6 +94,8 @@ enum gh_status gh_request_viewer(struct gh_store *st, int64_t who, struct gh_req
     case GH_STATE_BLOCKED:
         return gh_store_fail(st, GH_E_REFUSED, "%s",
                              _("this account is blocked; please ask the staff"));
+    case GH_STATE_REMOVED:
+        return gh_store_fail(st, GH_E_REFUSED, "%s", _("this person was removed"));
     }
     if (v->a.group_id) {
         struct gh_group g;

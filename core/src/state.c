@@ -8,6 +8,7 @@
 static const char *const state_names[] = {
     [GH_STATE_ACTIVE] = "active", [GH_STATE_PENDING] = "pending",
     [GH_STATE_INACTIVE] = "inactive", [GH_STATE_BLOCKED] = "blocked",
+    [GH_STATE_REMOVED] = "removed",
 };
 
 const char *gh_state_name(enum gh_state s)

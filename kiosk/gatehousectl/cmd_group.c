@@ -272,9 +272,78 @@ static int run_member_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **
     return run_member(ctx, argc, argv, 1);
 }
 
+/* The new access of those leaving a group: exactly one of the options. */
+struct leave_to {
+    int none, all;
+    const char *group, *locs;
+    enum gh_access access;
+    char **locv;
+    int n;
+};
+
+static int leave_access(struct gh_cmd_ctx *ctx, struct leave_to *t)
+{
+    if (t->none + t->all + !!t->group + !!t->locs != 1)
+        return gh_cli_usage_error(ctx, "%s", _("say what access they have after leaving: give "
+                                               "one of --none, --all, --group and --locations"));
+    t->access = t->all ? GH_ACCESS_ALL : t->group ? GH_ACCESS_GROUP
+              : t->locs ? GH_ACCESS_SPECIFIC : GH_ACCESS_NONE;
+    if (t->locs && !(t->locv = gh_cli_split(t->locs, &t->n)))
+        return gh_cli_fail(ctx, "%s", gh_strerror(GH_E_NOMEM));
+    if (t->locs && t->n == 0)
+        return gh_cli_usage_error(ctx, "%s", _("--locations: name at least one location"));
+    return 0;
+}
+
+static int leave_one(struct gh_cmd_ctx *ctx, const struct gh_group *g, const struct gh_account *a,
+                     const struct leave_to *t)
+{
+    enum gh_status s = gh_group_member_leave(ctx->store, ctx->actor, g->name, a->id, t->access,
+                                             t->group, (const char *const *)t->locv, t->n);
+    if (s != GH_OK)
+        return gh_cli_store_fail(ctx, s);
+    fprintf(ctx->out, "%s ", _("removed"));
+    gh_cli_text(ctx->out, a->email);
+    fprintf(ctx->out, " %s ", _("from"));
+    gh_cli_text(ctx->out, g->name);
+    fprintf(ctx->out, "; %s %s", _("access:"), gh_access_name(t->access));
+    if (t->group || t->locs) {
+        fputc(' ', ctx->out);
+        gh_cli_text(ctx->out, t->group ? t->group : t->locs);
+    }
+    fputc('\n', ctx->out);
+    return 0;
+}
+
 static int run_member_remove(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    return run_member(ctx, argc, argv, 0);
+    struct leave_to t = { 0 };
+    const struct gh_cli_opt opts[] = {
+        { "--none", NULL, &t.none }, { "--all", NULL, &t.all }, { "--group", &t.group, NULL },
+        { "--locations", &t.locs, NULL }, { NULL, NULL, NULL }
+    };
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    struct gh_account *who = calloc((size_t)argc + 1, sizeof *who);
+    struct gh_group g;
+    int n = 0, rc = 1;
+    if (!pos || !who) {
+        gh_cli_fail(ctx, "%s", gh_strerror(GH_E_NOMEM));
+        goto out;
+    }
+    if ((rc = gh_cli_parse(ctx, opts, argc, argv, pos, 2, argc, &n)) != 0 ||
+        (rc = leave_access(ctx, &t)) != 0 || (rc = find_group(ctx, pos[0], &g)) != 0)
+        goto out;
+    for (int i = 1; i < n; i++)
+        if ((rc = gh_cli_find_who(ctx, pos[i], &who[i])) != 0)
+            goto out;
+    for (int i = 1; i < n; i++)
+        if (leave_one(ctx, &g, &who[i], &t) != 0)
+            rc = 1;
+out:
+    free(t.locv);
+    free(pos);
+    free(who);
+    return rc;
 }
 
 const struct gh_command gh_cli_cmds_group[] = {
@@ -296,7 +365,13 @@ const struct gh_command gh_cli_cmds_group[] = {
     { sizeof(struct gh_command), "group member add", "group member add NAME WHO...",
       N_("Put occupants in the group (moving them from another; their access becomes the group's)."),
       run_member_add },
-    { sizeof(struct gh_command), "group member remove", "group member remove NAME WHO...",
-      N_("Take occupants out of the group."), run_member_remove },
+    { sizeof(struct gh_command), "group member remove", "group member remove NAME WHO... (--none | --all | --group G | --locations A,B)\n"
+      "  --none           they can open no door until given access\n"
+      "  --all            every location\n"
+      "  --group G        whatever group G grants (they join G)\n"
+      "  --locations A,B  these locations and everything inside them\n"
+      "One of these is required: leaving a group never takes access away silently.",
+      N_("Take occupants out of the group, saying what access they have after."),
+      run_member_remove },
     { 0, NULL, NULL, NULL, NULL }
 };

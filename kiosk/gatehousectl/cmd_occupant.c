@@ -311,13 +311,30 @@ static int run_set_state(void *state, struct gh_cmd_ctx *ctx, int argc, char **a
     if (rc)
         return rc;
     enum gh_state to;
-    if (gh_state_parse(pos[1], &to) != 0 || to == GH_STATE_PENDING)
+    if (gh_state_parse(pos[1], &to) != 0 || to == GH_STATE_PENDING || to == GH_STATE_REMOVED)
         return gh_cli_usage_error(ctx, "%s", _("state: must be active, inactive or blocked"));
     struct gh_account a;
     if ((rc = gh_cli_find_who(ctx, pos[0], &a)) != 0)
         return rc;
     enum gh_status s = gh_occupant_set_state(ctx->store, ctx->actor, a.id, to);
     return s == GH_OK ? report_state(ctx, _("changed"), a.id) : gh_cli_store_fail(ctx, s);
+}
+
+static int run_remove(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    int force = 0;
+    const struct gh_cli_opt opts[] = { { "--force", NULL, &force }, { NULL, NULL, NULL } };
+    char *pos[1];
+    struct gh_account a;
+    int rc = gh_cli_parse(ctx, opts, argc, argv, pos, 1, 1, NULL);
+    if (rc || (rc = gh_cli_find_who(ctx, pos[0], &a)) != 0)
+        return rc;
+    enum gh_status s = gh_occupant_remove(ctx->store, ctx->actor, a.id, force);
+    if (s != GH_OK)
+        return gh_cli_store_fail(ctx, s);
+    /* the details are gone: name the account by its id only */
+    fprintf(ctx->out, _("removed occupant #%lld: personal details erased\n"), (long long)a.id);
+    return 0;
 }
 
 static int run_access(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
@@ -444,6 +461,14 @@ const struct gh_command gh_cli_cmds_occupant[] = {
         N_("Reject a pending sign-up: inactive."), run_reject),
     CMD("occupant set-state", "occupant set-state WHO active|inactive|blocked",
         N_("Change an occupant's state (blocked -> active unblocks)."), run_set_state),
+    CMD("occupant remove",
+        "occupant remove WHO [--force]\n"
+        "  --force  also when they rent units (those are vacated)\n"
+        "Vacates their units, voids their PIN, setup code and door code, cancels mail\n"
+        "queued to or about them and erases their name, email, phone and sign-up\n"
+        "details; the account stays as \"removed occupant #ID\", which can never log\n"
+        "in, open a door or be changed. Their email and phone are free again.",
+        N_("Remove a person: erase their personal details (not staff)."), run_remove),
     CMD("occupant access", "occupant access WHO (--all | --group G | --locations A,B)",
         N_("Set an occupant's location access."), run_access),
     CMD("occupant resend-welcome", "occupant resend-welcome WHO",

@@ -115,8 +115,9 @@ static struct {
     int msg_style;
     int confirm_archive;
     int64_t losing;
-    int confirm_remove;
+    int confirm_remove;                 /* the "take out" panel is showing */
     struct person remove;
+    struct occ_picker leave_to;         /* their access after leaving */
 } G;
 
 static int join_name(void *ud, const char *name)
@@ -259,8 +260,14 @@ static void member(struct gh_ui *ui, int64_t id, const char *who, int add)
     if (!occ_can(ui, GH_PERM_MANAGE))
         return;
     occ_actor(ui, actor, sizeof actor);
+    const char *names[OCC_MAX_LOCATIONS];
+    int n = add ? 0 : occ_picker_locations(&G.leave_to, names, OCC_MAX_LOCATIONS);
     enum gh_status rc = add ? occ.core->group_member_add(occ.st, actor, G.g.name, id)
-                            : occ.core->group_member_remove(occ.st, actor, G.g.name, id);
+                      : GH_HAS(occ.core, group_member_leave)
+                          ? occ.core->group_member_leave(occ.st, actor, G.g.name, id,
+                                                         G.leave_to.access,
+                                                         occ_picker_group(&G.leave_to), names, n)
+                          : GH_E_UNAVAILABLE;
     if (rc != GH_OK) {
         say(GH_UI_ERROR, occ_errmsg());
         return;
@@ -366,20 +373,41 @@ static int group_dialogs(struct gh_ui *ui)
         }
         return 1;
     }
-    if (G.confirm_remove) {
-        snprintf(line, sizeof line, _("Take %s out of %s? If their access comes from the group, "
-                                      "they will have none."), G.remove.title, G.g.name);
-        int r = u->dialog(ui, "occupants.confirmremove", _("Take out of the group?"), line,
-                          _("Take out"), _("Cancel"));
-        if (r != GH_UI_DIALOG_OPEN) {
-            G.confirm_remove = 0;
-            if (r == GH_UI_DIALOG_OK)
-                member(ui, G.remove.id, G.remove.title, 0);
-            u->invalidate(ui);
-        }
-        return 1;
-    }
     return 0;
+}
+
+/* Taking a member out asks for their access afterwards (none, all, a
+ * group, specific locations), starting at none; 1 when it is showing. */
+static int leave_panel(struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    char title[GH_NAME_BUF * 2 + 64];
+    const char *names[OCC_MAX_LOCATIONS];
+    if (!G.confirm_remove)
+        return 0;
+    snprintf(title, sizeof title, _("Take %s out of %s"), G.remove.title, G.g.name);
+    u->heading(ui, title);
+    u->text(ui, "occupants.leave.ask", _("What access do they have after leaving the group?"),
+            GH_UI_NORMAL);
+    occ_picker_draw(&G.leave_to, ui, "occupants.leave");
+    if (G.leave_to.err[0])
+        u->text(ui, "occupants.leave.err", G.leave_to.err, GH_UI_ERROR);
+    u->row_begin(ui, 2);
+    int cancel = u->button(ui, "occupants.leave.cancel", _("Cancel"), GH_UI_NORMAL);
+    int ok = u->button(ui, "occupants.leave.ok", _("Take out"), GH_UI_DANGER);
+    u->row_end(ui);
+    if (ok && G.leave_to.access == GH_ACCESS_GROUP && !occ_picker_group(&G.leave_to)) {
+        snprintf(G.leave_to.err, sizeof G.leave_to.err, "%s", _("Choose a group."));
+    } else if (ok && G.leave_to.access == GH_ACCESS_SPECIFIC &&
+               !occ_picker_locations(&G.leave_to, names, OCC_MAX_LOCATIONS)) {
+        snprintf(G.leave_to.err, sizeof G.leave_to.err, "%s", _("Choose at least one location."));
+    } else if (ok || cancel) {
+        G.confirm_remove = 0;
+        if (ok)
+            member(ui, G.remove.id, G.remove.title, 0);
+        u->invalidate(ui);
+    }
+    return 1;
 }
 
 static void group_draw(void *state, struct gh_ui *ui)
@@ -400,6 +428,8 @@ static void group_draw(void *state, struct gh_ui *ui)
         return;
     }
     int manage = occ_can(ui, GH_PERM_MANAGE);
+    if (leave_panel(ui))
+        return;
     u->heading(ui, G.g.name);
     int live = manage && !G.g.archived;
     u->row_begin(ui, live ? 3 : manage ? 2 : 1);
@@ -426,6 +456,8 @@ static void group_draw(void *state, struct gh_ui *ui)
         u->push(ui, "occupants.group_edit", NULL);
     } else if (remove_i >= 0) {
         G.remove = G.members[remove_i];
+        occ_picker_load(&G.leave_to, 1, 1);
+        G.leave_to.access = GH_ACCESS_NONE;
         G.confirm_remove = 1;
         u->invalidate(ui);
     } else if (add_id) {

@@ -36,6 +36,7 @@ const char *occ_state_label(enum gh_state s)
     case GH_STATE_PENDING: return _("Pending");
     case GH_STATE_INACTIVE: return _("Inactive");
     case GH_STATE_BLOCKED: return _("Blocked");
+    case GH_STATE_REMOVED: return _("Removed");
     }
     return "?";
 }

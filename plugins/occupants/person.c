@@ -19,7 +19,7 @@
 #define MAX_LOCS 64
 
 enum act { A_NONE, A_ACTIVATE, A_APPROVE, A_DECLINE, A_DEACTIVATE, A_BLOCK, A_UNBLOCK,
-           A_RESEND };
+           A_RESEND, A_REMOVE };
 
 static struct {
     int64_t arg_id;                     /* what push() hands to enter() */
@@ -37,7 +37,7 @@ static struct {
     char name_err[OCC_MSG], phone_err[OCC_MSG];
     char msg[OCC_MSG];
     int msg_style;
-    int confirm_block;
+    enum act confirm;                   /* A_BLOCK or A_REMOVE: its dialog is open */
     /* occupants.access */
     struct occ_picker pick;
 } P;
@@ -125,7 +125,7 @@ static void person_enter(void *state, struct gh_ui *ui, const void *arg)
 {
     P.id = arg ? *(const int64_t *)arg : 0;
     P.msg[0] = 0;
-    P.confirm_block = 0;
+    P.confirm = A_NONE;
     load();
     fill_form();
 }
@@ -136,7 +136,7 @@ static void person_leave(void *state)
     explicit_bzero(P.name, sizeof P.name);
     explicit_bzero(P.phone, sizeof P.phone);
     P.msg[0] = P.name_err[0] = P.phone_err[0] = 0;
-    P.confirm_block = 0;
+    P.confirm = A_NONE;
     P.found = 0;
 }
 
@@ -175,6 +175,10 @@ static void run(struct gh_ui *ui, enum act what)
         rc = occ.core->occupant_set_state(occ.st, actor, P.id, GH_STATE_BLOCKED);
         break;
     case A_RESEND: rc = occ.core->account_resend_welcome(occ.st, actor, P.id); break;
+    case A_REMOVE:
+        rc = GH_HAS(occ.core, occupant_remove)
+                 ? occ.core->occupant_remove(occ.st, actor, P.id, 1) : GH_E_UNAVAILABLE;
+        break;
     default: return;
     }
     if (rc != GH_OK) {
@@ -200,6 +204,10 @@ static void run(struct gh_ui *ui, enum act what)
     case A_RESEND:
         say(GH_UI_SUCCESS, _("A new setup code has been emailed to %s. The old one no longer "
                              "works."), who);
+        break;
+    case A_REMOVE:
+        say(GH_UI_SUCCESS, "%s", _("Removed: their personal details are erased, their codes "
+                                   "no longer work and their units are vacant."));
         break;
     default:
         break;
@@ -240,7 +248,11 @@ static int actions(struct gh_ui *ui, enum act *out)
         if (manage)
             out[n++] = A_UNBLOCK;
         break;
+    case GH_STATE_REMOVED:
+        return 0;                      /* nothing can change any more */
     }
+    if (manage)
+        out[n++] = A_REMOVE;
     return n;
 }
 
@@ -291,29 +303,34 @@ static enum act person_actions(struct gh_ui *ui)
         [A_ACTIVATE] = N_("Activate"), [A_APPROVE] = N_("Activate"),
         [A_DECLINE] = N_("Deactivate"), [A_DEACTIVATE] = N_("Deactivate"),
         [A_BLOCK] = N_("Block"), [A_UNBLOCK] = N_("Unblock"),
-        [A_RESEND] = N_("Send a new setup code") };
+        [A_RESEND] = N_("Send a new setup code"), [A_REMOVE] = N_("Remove") };
     static const char *const ids[] = {
         [A_ACTIVATE] = "occupants.activate", [A_APPROVE] = "occupants.activate",
         [A_DECLINE] = "occupants.deactivate", [A_DEACTIVATE] = "occupants.deactivate",
         [A_BLOCK] = "occupants.block", [A_UNBLOCK] = "occupants.unblock",
-        [A_RESEND] = "occupants.resend" };
-    enum act acts[4], chosen = A_NONE;
+        [A_RESEND] = "occupants.resend", [A_REMOVE] = "occupants.remove" };
+    enum act acts[5], chosen = A_NONE;
     int n = actions(ui, acts);
     if (!n)
         return A_NONE;
-    /* state changes share a row; the longer "Send a new setup code" has
-     * its own, so no label is cut */
-    int nstate = n - (acts[n - 1] == A_RESEND);
+    /* state changes share a row; the longer "Send a new setup code" and
+     * "Remove" have their own, so no label is cut */
+    int nstate = n;
+    while (nstate > 0 && (acts[nstate - 1] == A_RESEND || acts[nstate - 1] == A_REMOVE))
+        nstate--;
     u->text(ui, NULL, _("Quick actions"), GH_UI_MUTED);
-    u->row_begin(ui, nstate);
+    if (nstate)
+        u->row_begin(ui, nstate);
     for (int i = 0; i < n; i++) {
-        if (i == nstate)
+        if (i == nstate && nstate)
             u->row_end(ui);
         if (u->button(ui, ids[acts[i]], _(labels[acts[i]]),
-                      acts[i] == A_BLOCK ? GH_UI_DANGER : GH_UI_NORMAL))
+                      acts[i] == A_BLOCK || acts[i] == A_REMOVE ? GH_UI_DANGER
+                                                                : GH_UI_NORMAL))
             chosen = acts[i];
     }
-    u->row_end(ui);
+    if (nstate == n)
+        u->row_end(ui);
     return chosen;
 }
 
@@ -348,7 +365,7 @@ static void person_details(struct gh_ui *ui)
 static void person_edit(struct gh_ui *ui)
 {
     const struct gh_ui_api *u = occ.ui;
-    if (!occ_can(ui, GH_PERM_MANAGE))
+    if (!occ_can(ui, GH_PERM_MANAGE) || P.a.state == GH_STATE_REMOVED)
         return;
     u->spacer(ui, 12);
     u->text(ui, NULL, _("Edit name and phone"), GH_UI_MUTED);
@@ -362,25 +379,44 @@ static void person_edit(struct gh_ui *ui)
         save_form(ui);
 }
 
-/* Block asks first; the other actions run at once. */
+/* What the confirmation of a Block or a Remove says. */
+static void confirm_text(enum act what, char *line, size_t len)
+{
+    const char *who = P.a.name[0] ? P.a.name : P.a.email;
+    if (what == A_BLOCK) {
+        snprintf(line, len, _("%s will not be able to log in or open doors, and can't "
+                              "re-activate the account by signing up again. Only staff "
+                              "can unblock it."), who);
+        return;
+    }
+    size_t o = (size_t)snprintf(line, len, _("%s's name, email, phone and sign-up details "
+                                             "will be erased and their codes stop working. "
+                                             "This can't be undone."), who);
+    for (int i = 0; i < P.nunits && o < len; i++)
+        o += (size_t)snprintf(line + o, len - o, "%s%s", i ? "; " : _(" Vacated: "),
+                              P.units[i]);
+}
+
+/* Block and Remove ask first; the other actions run at once. */
 static void person_act(struct gh_ui *ui, enum act chosen)
 {
     const struct gh_ui_api *u = occ.ui;
-    char line[600];
-    if (P.confirm_block) {
-        snprintf(line, sizeof line, _("%s will not be able to log in or open doors, and can't "
-                                      "re-activate the account by signing up again. Only staff "
-                                      "can unblock it."), P.a.name[0] ? P.a.name : P.a.email);
-        int r = u->dialog(ui, "occupants.confirmblock", _("Block this occupant?"), line,
-                          _("Block"), _("Cancel"));
+    char line[1200];
+    if (P.confirm != A_NONE) {
+        int block = P.confirm == A_BLOCK;
+        confirm_text(P.confirm, line, sizeof line);
+        int r = u->dialog(ui, block ? "occupants.confirmblock" : "occupants.confirmremove",
+                          block ? _("Block this occupant?") : _("Remove this person?"), line,
+                          block ? _("Block") : _("Remove"), _("Cancel"));
         if (r != GH_UI_DIALOG_OPEN) {
-            P.confirm_block = 0;
+            enum act what = P.confirm;
+            P.confirm = A_NONE;
             if (r == GH_UI_DIALOG_OK)
-                run(ui, A_BLOCK);
+                run(ui, what);
             u->invalidate(ui);
         }
-    } else if (chosen == A_BLOCK) {
-        P.confirm_block = 1;
+    } else if (chosen == A_BLOCK || chosen == A_REMOVE) {
+        P.confirm = chosen;
         u->invalidate(ui);
     } else if (chosen != A_NONE) {
         run(ui, chosen);
@@ -405,9 +441,11 @@ static void person_draw(void *state, struct gh_ui *ui)
         return;
     }
     u->heading(ui, P.a.name[0] ? P.a.name : P.a.email);
-    u->row_begin(ui, 2);
+    int removed = P.a.state == GH_STATE_REMOVED, access = 0;
+    u->row_begin(ui, removed ? 1 : 2);
     int back = u->button(ui, "occupants.person.back", _("Back"), GH_UI_NORMAL);
-    int access = u->button(ui, "occupants.person.access", _("Change access"), GH_UI_NORMAL);
+    if (!removed)
+        access = u->button(ui, "occupants.person.access", _("Change access"), GH_UI_NORMAL);
     u->row_end(ui);
     snprintf(line, sizeof line, _("State: %s"), occ_state_label(P.a.state));
     u->text(ui, "occupants.person.state", line, GH_UI_BIG);

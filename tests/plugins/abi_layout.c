@@ -60,6 +60,7 @@ static void tables(void)
     GROWS(gh_ui_api);
     OFF(gh_core_api, card_uid_normalize);  /* ABI 1.3: cards */
     OFF(gh_core_api, request_add); OFF(gh_core_api, inbox_fetch); /* ABI 1.3: requests */
+    OFF(gh_core_api, group_member_leave);  /* ABI 1.3: removing a person */
     OFF(gh_ui_api, current);               /* ABI 1.3 */
 }
 

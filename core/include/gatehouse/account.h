@@ -28,7 +28,8 @@ struct gh_store;
 enum gh_kind { GH_KIND_OCCUPANT = 0, GH_KIND_STAFF = 1 };
 enum gh_state {
     GH_STATE_ACTIVE = 0, GH_STATE_PENDING = 1,
-    GH_STATE_INACTIVE = 2, GH_STATE_BLOCKED = 3
+    GH_STATE_INACTIVE = 2, GH_STATE_BLOCKED = 3,
+    GH_STATE_REMOVED = 4          /* removed (issue 16): personal details erased */
 };
 enum gh_access {
     GH_ACCESS_NONE = 0, GH_ACCESS_ALL = 1,
@@ -206,6 +207,18 @@ enum gh_status gh_occupant_reject(struct gh_store *st, const char *actor, int64_
  * (blocked -> active is "unblock"; pending -> blocked allowed). */
 enum gh_status gh_occupant_set_state(struct gh_store *st, const char *actor,
                                      int64_t id, enum gh_state to);
+
+/* ---- removing a person (account_remove.c) ----------------------------- */
+/* Removes an occupant: vacates the units they rent, voids their PIN, setup
+ * code and door code, cancels mail queued to or about them, and erases
+ * their name, email, phone and sign-up details everywhere but the log
+ * entries written before. The row stays as "removed occupant #N" (state
+ * GH_STATE_REMOVED): it can never log in, open a door or be changed, and
+ * its email and phone are free for a new account. Refused for staff and
+ * for someone already removed (GH_E_REFUSED); GH_E_CONFIRM, naming the
+ * units, when they rent units and force is 0. Logged by id only. */
+enum gh_status gh_occupant_remove(struct gh_store *st, const char *actor, int64_t id,
+                                  int force);
 
 /* ---- access and details (account.c) ------------------------------------- */
 /* Access: ALL, GROUP (group name), SPECIFIC (location names) or NONE. */

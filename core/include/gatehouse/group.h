@@ -62,5 +62,14 @@ enum gh_status gh_group_member_add(struct gh_store *st, const char *actor,
                                    const char *group, int64_t account_id);
 enum gh_status gh_group_member_remove(struct gh_store *st, const char *actor,
                                       const char *group, int64_t account_id);
+/* Removing with the member's new access (group_leave.c), so nobody is left
+ * with none by accident: access NONE, ALL, GROUP (new_group: they join it)
+ * or SPECIFIC (locations), as gh_occupant_set_access takes them. One
+ * transaction: on a refusal of either step nothing changes (the refusal is
+ * logged). */
+enum gh_status gh_group_member_leave(struct gh_store *st, const char *actor, const char *group,
+                                     int64_t account_id, enum gh_access access,
+                                     const char *new_group, const char *const *locations,
+                                     int n);
 
 #endif

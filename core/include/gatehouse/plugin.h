@@ -335,6 +335,14 @@ struct gh_core_api {
      * cfg->path, so a config copy without credentials is enough */
     enum gh_status (*inbox_fetch)(struct gh_store *st, const struct gh_config *cfg,
                                   struct gh_inbox_result *out);
+    /* ABI 1.3 (issue 16): removing a person (account.h gh_occupant_remove) */
+    enum gh_status (*occupant_remove)(struct gh_store *st, const char *actor, int64_t id,
+                                      int force);
+    /* ABI 1.3 (issue 16): leaving a group with the new access (group.h) */
+    enum gh_status (*group_member_leave)(struct gh_store *st, const char *actor,
+                                         const char *group, int64_t account_id,
+                                         enum gh_access access, const char *new_group,
+                                         const char *const *locations, int n);
     /* appended members go here; check size before using them */
 };
 

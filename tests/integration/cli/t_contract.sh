@@ -73,7 +73,7 @@ out_has "Everyone"
 ok group member add Acme cy@example.com dee@example.com
 ok group show Acme
 out_has "cy@example.com"; out_has "dee@example.com"
-ok group member remove Acme cy@example.com
+ok group member remove Acme cy@example.com --none
 ok group show Acme
 out_lacks "cy@example.com"
 # Every WHO is checked before any change.
