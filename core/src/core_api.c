@@ -112,6 +112,10 @@ static const struct gh_core_api table = {
     /* ABI 1.2 (issue 14): one trim, one PIN-format rule */
     .trim = gh_ident_trim,
     .pin_format_ok = gh_auth_pin_format_ok,
+    /* ABI 1.3 (issue 16): staff accounts and lock-outs */
+    .staff_create = gh_staff_create,
+    .staff_set_perms = gh_staff_set_perms,
+    .account_clear_lockout = gh_account_clear_lockout,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -49,7 +49,7 @@
 #include "gatehouse/oplog.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
-#define GH_PLUGIN_ABI_MINOR 2
+#define GH_PLUGIN_ABI_MINOR 3
 
 #define GH_STR_(x) #x
 #define GH_STR(x) GH_STR_(x)
@@ -293,6 +293,14 @@ struct gh_core_api {
      * gh_auth_pin_format_ok in auth.h) */
     int (*trim)(const char *s, char *out, size_t len);
     int (*pin_format_ok)(const char *pin, char *err, size_t errlen);
+    /* ABI 1.3 (issue 16): staff accounts and lock-outs at the kiosk
+     * (account.h "staff accounts and lock-outs") */
+    enum gh_status (*staff_create)(struct gh_store *st, const char *actor,
+                                   const struct gh_account_new *in, const char *pin,
+                                   unsigned perms, int64_t *id_out);
+    enum gh_status (*staff_set_perms)(struct gh_store *st, const char *actor, int64_t id,
+                                      unsigned perms);
+    enum gh_status (*account_clear_lockout)(struct gh_store *st, const char *actor, int64_t id);
     /* appended members go here; check size before using them */
 };
 
