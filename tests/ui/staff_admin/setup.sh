@@ -3,7 +3,7 @@
 #   staff  boss@example.com  PIN 2580  admin         (id 1, the only admin)
 #          desk@example.com  PIN 1357  approve,manage (id 2), locked out by
 #          three wrong setup codes (pin_attempts 3)
-#   occupant olive@example.com
+#   occupant olive@example.com, locked out the same way
 set -eu
 ctl=$1 db=$2
 c() { "$ctl" --db "$db" "$@" >/dev/null; }
@@ -12,8 +12,10 @@ c staff add --email boss@example.com --name "Bea Boss" --pin 2580 --perms admin
 c staff add --email desk@example.com --name "Dan Desk" --pin 1357 --perms approve,manage
 c occupant add --email olive@example.com --name "Olive Occupant" --all
 c settings set pin_attempts 3
-for i in 1 2 3; do
-  "$ctl" --db "$db" occupant setup desk@example.com --code 000000 --pin 2468 >/dev/null 2>&1 || true
+for who in desk@example.com olive@example.com; do
+  for i in 1 2 3; do
+    "$ctl" --db "$db" occupant setup "$who" --code 000000 --pin 2468 >/dev/null 2>&1 || true
+  done
+  "$ctl" --db "$db" occupant show "$who" | grep -q "locked until" || {
+    echo "setup: $who is not locked out" >&2; exit 1; }
 done
-"$ctl" --db "$db" staff show desk@example.com | grep -q "locked until" || {
-  echo "setup: desk@example.com is not locked out" >&2; exit 1; }
