@@ -116,6 +116,7 @@ static const struct gh_core_api table = {
     .staff_create = gh_staff_create,
     .staff_set_perms = gh_staff_set_perms,
     .account_clear_lockout = gh_account_clear_lockout,
+    .auth_desk_setup = gh_auth_desk_setup,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

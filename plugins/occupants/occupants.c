@@ -97,7 +97,7 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
     const struct gh_screen *screens[] = { &occ_scr_search, &occ_scr_person, &occ_scr_access,
                                           &occ_scr_new, &occ_scr_groups, &occ_scr_group,
                                           &occ_scr_group_new, &occ_scr_group_edit,
-                                          &occ_scr_staff, &occ_scr_staffone };
+                                          &occ_scr_staff, &occ_scr_staffone, &occ_scr_desk };
     static const struct gh_tile staff_tile = {
         .size = sizeof staff_tile, .id = "occupants.staff.tile", .label = "Staff",
         .screen = "occupants.staff", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_ADMIN,

@@ -49,7 +49,7 @@ static void tables(void)
     OFF(gh_core_api, auth_forgot_pin);     /* the last of ABI 1.1 */
     OFF(gh_core_api, settings_read);       /* ABI 1.2 */
     OFF(gh_core_api, pin_format_ok);       /* the last of ABI 1.2 */
-    OFF(gh_core_api, account_clear_lockout); /* the last of ABI 1.3 */
+    OFF(gh_core_api, auth_desk_setup);     /* the last of ABI 1.3 */
     OFF(gh_host, config_view);             /* ABI 1.2 */
     SIZE(gh_config_view); OFF(gh_config_view, kiosk_door); OFF(gh_config_view, scale);
     GROWS(gh_ui_api);

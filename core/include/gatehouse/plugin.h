@@ -301,6 +301,8 @@ struct gh_core_api {
     enum gh_status (*staff_set_perms)(struct gh_store *st, const char *actor, int64_t id,
                                       unsigned perms);
     enum gh_status (*account_clear_lockout)(struct gh_store *st, const char *actor, int64_t id);
+    enum gh_status (*auth_desk_setup)(struct gh_store *st, const char *actor, int64_t id,
+                                      const char *pin, char *code_out, size_t n);
     /* appended members go here; check size before using them */
 };
 
