@@ -65,4 +65,12 @@ void gh_account_emit(struct gh_store *st, enum gh_event_kind kind, int64_t id,
  * account that has just become active. Inside the caller's transaction. */
 enum gh_status gh_account_became_active(struct gh_store *st, int64_t id, int welcome);
 
+/* staff_admin.c: may this change of staff account a go ahead? losing_admin:
+ * its admin permission goes; switching_off: it leaves active. GH_OK, or
+ * GH_E_REFUSED with the sentence in why (oneself; the last active admin),
+ * or a store error. Inside the caller's transaction. */
+enum gh_status gh_staff_admin_guard(struct gh_store *st, const char *actor,
+                                    const struct gh_account *a, int losing_admin,
+                                    int switching_off, char *why, size_t len);
+
 #endif

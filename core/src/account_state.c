@@ -124,6 +124,11 @@ static enum gh_status change_state(struct gh_store *st, const char *actor, int64
                                : op == OP_REJECT ? "account.reject"
                                                  : "account.state",
                                target, GH_E_REFUSED, "%s", why);
+    s = gh_staff_admin_guard(st, actor, &a, 0, to != GH_STATE_ACTIVE, why, sizeof why);
+    if (s == GH_E_REFUSED)
+        return gh_rules_refuse(st, 1, actor, "account.state", target, s, "%s", why);
+    if (s != GH_OK)
+        goto fail;
     s = gh_store_run(st, _("changing the account's state"),
                      "UPDATE accounts SET state = ?2, updated_at = ?3 WHERE id = ?1", GH_INT(id),
                      GH_TEXT(gh_state_name(to)), GH_INT(gh_clock_now_ms()));

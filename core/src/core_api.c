@@ -135,6 +135,11 @@ static const struct gh_core_api table = {
     /* ABI 1.3 (issue 16): removing a person */
     .occupant_remove = gh_occupant_remove,
     .group_member_leave = gh_group_member_leave,
+    /* ABI 1.3 (issue 16): staff accounts and lock-outs */
+    .staff_create = gh_staff_create,
+    .staff_set_perms = gh_staff_set_perms,
+    .account_clear_lockout = gh_account_clear_lockout,
+    .auth_desk_setup = gh_auth_desk_setup,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -434,6 +434,22 @@ out:
     return rc;
 }
 
+static int run_clear_lockout(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    char *pos[1];
+    struct gh_account a;
+    int rc = one_who(ctx, argc, argv, pos, 1, &a);
+    if (rc)
+        return rc;
+    enum gh_status s = gh_account_clear_lockout(ctx->store, ctx->actor, a.id);
+    if (s != GH_OK)
+        return gh_cli_store_fail(ctx, s);
+    fprintf(ctx->out, "%s ", _("lock-out cleared for"));
+    describe(ctx->out, &a);
+    fputc('\n', ctx->out);
+    return 0;
+}
+
 #define CMD(name, usage, summary, fn) { sizeof(struct gh_command), name, usage, summary, fn }
 const struct gh_command gh_cli_cmds_occupant[] = {
     CMD("occupant add",
@@ -481,5 +497,8 @@ const struct gh_command gh_cli_cmds_occupant[] = {
         "Either value may be '-' to read it from standard input, which keeps it out of\n"
         "ps(1) and the shell history.",
         N_("Redeem a setup code and set the occupant's PIN."), run_setup),
+    CMD("occupant clear-lockout", "occupant clear-lockout WHO",
+        N_("End a kiosk lock-out now (after too many wrong PINs or codes)."),
+        run_clear_lockout),
     { 0, NULL, NULL, NULL, NULL }
 };

@@ -110,7 +110,12 @@ static void draw_result(struct gh_ui *ui)
              C.made_email);
     u->text(ui, "occupants.new.welcome", line, GH_UI_NORMAL);
     u->spacer(ui, 24);
-    if (u->button(ui, "occupants.new.open", _("Open their page"), GH_UI_PRIMARY)) {
+    if (GH_HAS(occ.core, auth_desk_setup) &&
+        u->button(ui, "occupants.new.desk", _("Let them set a PIN now"), GH_UI_PRIMARY)) {
+        occ_open_desk(ui, C.made_id);
+        return;
+    }
+    if (u->button(ui, "occupants.new.open", _("Open their page"), GH_UI_NORMAL)) {
         occ_open_person(ui, C.made_id);
         return;
     }

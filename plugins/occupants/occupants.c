@@ -1,6 +1,7 @@
 /*
  * occupants.c: the occupants plugin's entry point, its registration (one
- * staff tile, "Occupants", for staff with the `manage` permission, and the
+ * staff tile, "Occupants", for staff with the `manage` permission, one,
+ * "Staff", for staff with `admin` (staff.c), and the
  * screens of occupants.h) and the small helpers every screen shares.
  *
  * Every screen carries staff_perm GH_PERM_MANAGE, so the toolkit refuses to
@@ -96,7 +97,12 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
         .order = 20 };
     const struct gh_screen *screens[] = { &occ_scr_search, &occ_scr_person, &occ_scr_access,
                                           &occ_scr_new, &occ_scr_groups, &occ_scr_group,
-                                          &occ_scr_group_new, &occ_scr_group_edit };
+                                          &occ_scr_group_new, &occ_scr_group_edit,
+                                          &occ_scr_staff, &occ_scr_staffone, &occ_scr_desk };
+    static const struct gh_tile staff_tile = {
+        .size = sizeof staff_tile, .id = "occupants.staff.tile", .label = "Staff",
+        .screen = "occupants.staff", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_ADMIN,
+        .order = 60 };
 
     memset(&occ, 0, sizeof occ);
     occ.host = host;
@@ -115,6 +121,8 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
         if (host->register_screen(host->ctx, screens[i]) != 0)
             goto fail;
     if (host->register_tile(host->ctx, &tile) != 0 ||
+        (GH_HAS(host->core, account_clear_lockout) &&
+         host->register_tile(host->ctx, &staff_tile) != 0) ||
         host->register_hook(host->ctx, GH_EVENT_HOME, on_home) != 0 ||
         host->register_hook(host->ctx, GH_EVENT_ACCOUNT_STATE, on_account) != 0 ||
         host->register_hook(host->ctx, GH_EVENT_SIGNUP, on_account) != 0)

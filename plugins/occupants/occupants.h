@@ -88,7 +88,10 @@ const char *occ_picker_group(const struct occ_picker *p);
 
 /* ---- screens ------------------------------------------------------------ */
 extern const struct gh_screen occ_scr_search, occ_scr_person, occ_scr_access, occ_scr_new,
-    occ_scr_groups, occ_scr_group, occ_scr_group_new, occ_scr_group_edit;
+    occ_scr_groups, occ_scr_group, occ_scr_group_new, occ_scr_group_edit, occ_scr_staff,
+    occ_scr_staffone, occ_scr_desk;
+/* "Let them set a PIN now": hands the kiosk to account id (desk.c). */
+void occ_open_desk(struct gh_ui *ui, int64_t id);
 /* Opens an occupant's page / a group's page. */
 void occ_open_person(struct gh_ui *ui, int64_t id);
 void occ_open_group(struct gh_ui *ui, int64_t id);

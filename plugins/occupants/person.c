@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "occupants.h"
 
 #define MAX_UNITS 16
@@ -424,6 +425,32 @@ static void person_act(struct gh_ui *ui, enum act chosen)
     }
 }
 
+/* "Locked out until HH:MM" and "Clear the lock-out" (issue 16), while a
+ * lock-out lasts and the core can clear one. */
+static void person_lockout(struct gh_ui *ui)
+{
+    char hhmm[16], line[128], actor[GH_EMAIL_MAX + 64];
+    if (!GH_HAS(occ.core, account_clear_lockout) || P.a.locked_until <= occ.host->now_ms())
+        return;
+    time_t t = (time_t)(P.a.locked_until / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || !strftime(hhmm, sizeof hhmm, "%H:%M", &tm))
+        snprintf(hhmm, sizeof hhmm, "?");
+    snprintf(line, sizeof line, _("Locked out until %s"), hhmm);
+    occ.ui->text(ui, "occupants.person.locked", line, GH_UI_ERROR);
+    if (!occ.ui->button(ui, "occupants.person.unlock", _("Clear the lock-out"), GH_UI_NORMAL) ||
+        !occ_can(ui, GH_PERM_MANAGE))
+        return;
+    occ_actor(ui, actor, sizeof actor);
+    if (occ.core->account_clear_lockout(occ.st, actor, P.id) != GH_OK)
+        say(GH_UI_ERROR, "%s", occ_errmsg());
+    else
+        say(GH_UI_SUCCESS, _("The lock-out of %s is cleared."), P.a.email);
+    occ_changed();
+    load();
+    occ.ui->invalidate(ui);
+}
+
 static void person_draw(void *state, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = occ.ui;
@@ -449,6 +476,7 @@ static void person_draw(void *state, struct gh_ui *ui)
     u->row_end(ui);
     snprintf(line, sizeof line, _("State: %s"), occ_state_label(P.a.state));
     u->text(ui, "occupants.person.state", line, GH_UI_BIG);
+    person_lockout(ui);
     enum act chosen = person_actions(ui);
     if (P.msg[0])
         u->text(ui, "occupants.person.msg", P.msg, P.msg_style);

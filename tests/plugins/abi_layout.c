@@ -61,6 +61,7 @@ static void tables(void)
     OFF(gh_core_api, card_uid_normalize);  /* ABI 1.3: cards */
     OFF(gh_core_api, request_add); OFF(gh_core_api, inbox_fetch); /* ABI 1.3: requests */
     OFF(gh_core_api, group_member_leave);  /* ABI 1.3: removing a person */
+    OFF(gh_core_api, auth_desk_setup);     /* ABI 1.3: staff, the last of 1.3 */
     OFF(gh_ui_api, current);               /* ABI 1.3 */
 }
 

@@ -237,6 +237,25 @@ enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
 enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int64_t id,
                                     const char *email);
 
+/* ---- staff accounts and lock-outs (staff_admin.c) ----------------------- */
+/* New permissions for a staff account, logged with before and after.
+ * Refused (GH_E_REFUSED, sentence on the handle, logged): an occupant;
+ * the acting admin (actor "staff:<id>:...") removing their own admin; the
+ * last active admin losing admin. The same guard refuses switching off
+ * oneself or the last active admin (gh_occupant_set_state). */
+enum gh_status gh_staff_set_perms(struct gh_store *st, const char *actor, int64_t id,
+                                  unsigned perms);
+/* Ends a kiosk lock-out now (and forgets the failed attempts), logged;
+ * GH_E_REFUSED when the account is not locked out. */
+enum gh_status gh_account_clear_lockout(struct gh_store *st, const char *actor, int64_t id);
+
+/* "Let them set a PIN now" (desk.c): the person, handed the kiosk by staff
+ * (actor), sets their PIN (the kiosk's quality rule) and gets a door code
+ * in code_out (n >= 13; "" when they may open no door). Active accounts
+ * only. Logged as auth.pin and auth.desk_setup with the staff actor. */
+enum gh_status gh_auth_desk_setup(struct gh_store *st, const char *actor, int64_t id,
+                                  const char *pin, char *code_out, size_t n);
+
 /* ---- staff to tell ------------------------------------------------------ */
 /* The active staff accounts holding any of perms, by id (staff_list.c):
  * whom to mail about a sign-up or a security event. *out is malloc'd (free

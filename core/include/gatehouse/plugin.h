@@ -343,6 +343,16 @@ struct gh_core_api {
                                          const char *group, int64_t account_id,
                                          enum gh_access access, const char *new_group,
                                          const char *const *locations, int n);
+    /* ABI 1.3 (issue 16): staff accounts and lock-outs at the kiosk
+     * (account.h "staff accounts and lock-outs") */
+    enum gh_status (*staff_create)(struct gh_store *st, const char *actor,
+                                   const struct gh_account_new *in, const char *pin,
+                                   unsigned perms, int64_t *id_out);
+    enum gh_status (*staff_set_perms)(struct gh_store *st, const char *actor, int64_t id,
+                                      unsigned perms);
+    enum gh_status (*account_clear_lockout)(struct gh_store *st, const char *actor, int64_t id);
+    enum gh_status (*auth_desk_setup)(struct gh_store *st, const char *actor, int64_t id,
+                                      const char *pin, char *code_out, size_t n);
     /* appended members go here; check size before using them */
 };
 

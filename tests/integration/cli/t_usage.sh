@@ -5,7 +5,7 @@
 ok --help
 out_has "usage: gatehousectl [--config FILE] [--db FILE] [--json] COMMAND"
 for c in "init" "settings set KEY VALUE" "location add NAME" "group member add NAME WHO" \
-         "staff add --email E --pin PIN --perms P1,P2" "occupant signup --email E" \
+         "staff add --email E --perms P1,P2 [--pin PIN]" "staff set-perms WHO P1,P2" "occupant signup --email E" \
          "occupant setup WHO --code CODE --pin PIN" "unit share UNIT on|off" \
          "door check DOOR --as WHO" "log verify" "outbox show ID" "import FILE.csv"; do
     out_has "$c"
