@@ -610,10 +610,17 @@ enum gh_status gh_auth_login(struct gh_store *st, const char *actor, const char 
     s = read_pin_hash(st, t.a.id, stored, sizeof stored);
     if (s != GH_OK)
         return s;             /* the attempt stays counted: fail closed */
-    if (!verify_argon(stored, pin))
-        return wrong_secret(st, &t, stored[0] ? "wrong PIN" : "no PIN set yet", denied,
-                            _("That PIN is not right. Too many wrong attempts: log-in is "
-                              "locked for %d minutes."));
+    if (!verify_argon(stored, pin)) {
+        s = wrong_secret(st, &t, stored[0] ? "wrong PIN" : "no PIN set yet", denied,
+                         _("That PIN is not right. Too many wrong attempts: log-in is "
+                           "locked for %d minutes."));
+        /* A pending sign-up has no PIN yet (its setup code comes with the
+         * approval): it is told it waits for approval, which says no more
+         * than the sign-up form's "already used" does. */
+        if (s == GH_E_DENIED && !stored[0] && t.a.id && t.a.state == GH_STATE_PENDING)
+            return gh_store_fail(st, GH_E_REFUSED, "%s", not_active_reason(t.a.state));
+        return s;
+    }
     s = login_ok(st, &t, stored, pin);
     if (s != GH_OK)
         return s;

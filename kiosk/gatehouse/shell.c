@@ -106,7 +106,8 @@ static void home_draw(void *state, struct gh_ui *ui)
         if (t->visible && !t->visible(rt->state))
             continue;
         int64_t badge = t->badge ? t->badge(rt->state) : 0;
-        if (u->tile(ui, t->id, _(t->label), badge))
+        const char *sub = GH_HAS(t, subtitle) && t->subtitle ? _(t->subtitle) : NULL;
+        if (gh_ui_home_tile(ui, t->id, _(t->label), sub, badge))
             u->push(ui, t->screen, NULL);
         shown++;
     }
@@ -281,7 +282,8 @@ static void menu_draw(void *state, struct gh_ui *ui)
         if (t->visible && !t->visible(rt->state))
             continue;
         int64_t badge = t->badge ? t->badge(rt->state) : 0;
-        if (u->tile(ui, t->id, _(t->label), badge))
+        const char *sub = GH_HAS(t, subtitle) && t->subtitle ? _(t->subtitle) : NULL;
+        if (gh_ui_home_tile(ui, t->id, _(t->label), sub, badge))
             u->push(ui, t->screen, NULL);
         shown++;
     }

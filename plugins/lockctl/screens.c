@@ -543,7 +543,7 @@ int lc_screens_register(struct lockctl *lc)
     static const struct gh_tile tile = {
         .size = sizeof tile, .id = "lockctl.tile", .label = "Unlock",
         .screen = "lockctl.code", .area = GH_TILE_HOME, .order = 5,
-        .visible = tile_visible };
+        .visible = tile_visible, .subtitle = N_("Open a door") };
     const struct gh_host *h = lc->host;
     if (h->register_screen(h->ctx, &login) != 0 || h->register_screen(h->ctx, &doors) != 0 ||
         h->register_tile(h->ctx, &tile) != 0)

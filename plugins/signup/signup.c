@@ -31,7 +31,7 @@
 struct done_info {
     int outcome;                      /* enum gh_signup_outcome */
     char name[GH_NAME_BUF];
-    char masked[GH_EMAIL_MAX + 8];
+    char email[GH_EMAIL_MAX + 8];     /* in full: the person checks it for typos */
     char group[GH_NAME_BUF];          /* joined by email domain, "" none */
 };
 
@@ -43,6 +43,7 @@ struct signup {
     struct signup_form form;
     int form_tried;                   /* "Sign up" was tapped once */
     int form_last;                    /* the field typed in last, -1 none */
+    int confirming;                   /* "Is this right?" is open over the form */
     struct done_info done;
 
     struct signup_setup setup;
@@ -63,6 +64,7 @@ static void wipe_form(struct signup *s)
     signup_wipe(&s->form, sizeof s->form);
     s->form_tried = 0;
     s->form_last = -1;
+    s->confirming = 0;
 }
 
 static void wipe_setup(struct signup *s)
@@ -143,9 +145,9 @@ static void form_submit(struct signup *s, struct gh_ui *ui)
      * name field left empty, the name the account already had. */
     if (s->core->account_get(s->host->store, res.account_id, &a) == GH_OK) {
         snprintf(s->done.name, sizeof s->done.name, "%s", a.name);
-        s->core->mask_email(a.email, s->done.masked, sizeof s->done.masked);
+        snprintf(s->done.email, sizeof s->done.email, "%s", a.email);
     } else {
-        s->core->mask_email(s->form.email, s->done.masked, sizeof s->done.masked);
+        s->core->trim(s->form.email, s->done.email, sizeof s->done.email);
     }
     signup_wipe(&a, sizeof a);
     if (res.joined_group_id &&
@@ -154,6 +156,39 @@ static void form_submit(struct signup *s, struct gh_ui *ui)
     /* what was typed is kept no longer than needed */
     wipe_form(s);
     s->u->push(ui, "signup.done", NULL);
+}
+
+/* "Sign up" tapped: a form that passes the checks is shown back first,
+ * the email in full, so a typo in the address the setup code goes to is
+ * seen before anything is stored; "No, fix it" returns to the form as it
+ * was. A form with a problem gets the keyboard on the first field to fix. */
+static void form_confirm(struct signup *s, struct gh_ui *ui)
+{
+    s->form_tried = 1;
+    s->form.general[0] = '\0';
+    int bad = signup_form_check(s->core, &s->form);
+    s->u->focus(ui, bad >= 0 ? form_ids[bad] : NULL);
+    s->confirming = bad < 0;
+    s->u->invalidate(ui);
+}
+
+static void confirm_dialog(struct signup *s, struct gh_ui *ui)
+{
+    char email[GH_EMAIL_MAX + 8], text[GH_EMAIL_MAX + 400];
+    s->core->trim(s->form.email, email, sizeof email);
+    snprintf(text, sizeof text, _("Your setup code and news about your access will be "
+                                  "emailed to:\n%s"), email);
+    int r = s->u->dialog(ui, "signup.confirm", _("Is this right?"), text,
+                         _("Yes, sign me up"), _("No, fix it"));
+    signup_wipe(text, sizeof text);
+    signup_wipe(email, sizeof email);
+    if (r == GH_UI_DIALOG_OPEN)
+        return;
+    s->confirming = 0;
+    if (r == GH_UI_DIALOG_OK)
+        form_submit(s, ui);
+    else
+        s->u->focus(ui, form_ids[SF_EMAIL]);   /* everything typed is still there */
 }
 
 static void form_draw(void *state, struct gh_ui *ui)
@@ -191,7 +226,9 @@ static void form_draw(void *state, struct gh_ui *ui)
     if (cancel)
         u->home(ui);
     else if (send)
-        form_submit(s, ui);
+        form_confirm(s, ui);
+    else if (s->confirming)
+        confirm_dialog(s, ui);
 }
 
 /* ---- signup.done -------------------------------------------------------------- */
@@ -223,7 +260,7 @@ static void done_draw(void *state, struct gh_ui *ui)
                           "again; you'll get an email at %s when it's approved.")
                       : _("%s The building staff will review your request; you'll get an "
                           "email at %s when it's approved."),
-                 thanks, d->masked);
+                 thanks, d->email);
         u->text(ui, "signup.done.text", line, GH_UI_NORMAL);
         u->text(ui, "signup.done.next",
                 _("That email has a 6-digit setup code. Then tap \"First time here?\" on the "
@@ -234,7 +271,7 @@ static void done_draw(void *state, struct gh_ui *ui)
                           "6-digit setup code.")
                       : _("%s Your account is ready. Check your email at %s for a 6-digit "
                           "setup code."),
-                 thanks, d->masked);
+                 thanks, d->email);
         u->text(ui, "signup.done.text", line, GH_UI_NORMAL);
         u->text(ui, "signup.done.next",
                 _("Then tap \"First time here?\" on the home screen and enter the code to "
@@ -426,10 +463,11 @@ static enum gh_status signup_init(const struct gh_host *host, void **state, char
     static const struct gh_tile tile_signup = {
         .size = sizeof tile_signup, .id = "tile.signup", .label = N_("Sign up"),
         .screen = "signup.form", .area = GH_TILE_HOME, .order = 20,
-        .visible = signup_visible };
+        .visible = signup_visible, .subtitle = N_("New here? Ask for access") };
     static const struct gh_tile tile_setup = {
         .size = sizeof tile_setup, .id = "tile.firsttime", .label = N_("First time here?"),
-        .screen = "signup.setup", .area = GH_TILE_HOME, .order = 30 };
+        .screen = "signup.setup", .area = GH_TILE_HOME, .order = 30,
+        .subtitle = N_("Set your PIN with the code from your welcome email") };
 
     memset(&S, 0, sizeof S);
     S.host = host;

@@ -16,6 +16,8 @@
  * ann@example.com, bob@example.com: active occupants, all locations, PIN 4682.
  * dee@example.com: active, access to Building B only (nothing to open), PIN 4682.
  * pen@example.com: pending (self sign-up), PIN 4682.
+ * new@example.com: pending (self sign-up), no PIN yet (its setup code
+ *                  comes with the approval).
  * sam@example.com: staff, open_common + open_vacant + open_shared, PIN 2580.
  * nop@example.com: staff, approve only, PIN 2580.
  *
@@ -120,6 +122,8 @@ int main(int argc, char **argv)
     struct gh_signup_result sr;
     check(gh_occupant_signup(st, "test", &su, &sr), "signup pen");
     check(gh_auth_set_pin(st, "test", sr.account_id, "4682"), "pen pin");
+    struct gh_signup su2 = { .email = "new@example.com", .name = "Nia New" };
+    check(gh_occupant_signup(st, "test", &su2, &sr), "signup new");
 
     struct gh_account_new sam = { .email = "sam@example.com", .name = "Sam Staff" };
     struct gh_account_new nop = { .email = "nop@example.com", .name = "Nora Approver" };

@@ -7,14 +7,26 @@
 sim_start --board dcttech:ABCDE:4 --board ftdi:FT0001:8
 
 kiosk_start kiosk_why
+step 'value #lockctl.tile "Open a door"'   # issue 19: the tile says what it is for
 login_unlock dee@example.com 4682
 step 'screen lockctl.doors' "expect \"You don't have access to any door yet.\""
 shot 01_nothing_allowed
+step contrast
 step 'tap "Done"' 'screen home'
 
 login_unlock pen@example.com 4682
 step 'screen lockctl.login' 'expect "Your account is waiting for approval."' 'focus none'
 shot 02_pending_refused
+step contrast
+step 'tap "Cancel"' 'screen home'
+
+# Issue 19: a pending sign-up has no PIN yet; whatever it types, it is told
+# its account waits for approval (not "wrong PIN").
+login_unlock new@example.com 1234
+step 'screen lockctl.login' 'expect "Your account is waiting for approval."' \
+     'expect-not "That PIN is not right"' 'focus none'
+shot 02b_pending_no_pin_told
+step contrast
 step 'tap "Cancel"' 'screen home'
 
 login_unlock ann@example.com 1111
@@ -34,8 +46,10 @@ login_unlock sam@example.com 2580
 step 'screen lockctl.doors' 'expect "Gate"' 'expect "Unit 3"' 'value #lockctl.door.7 "Site › Building A · vacant unit"' \
      'expect-not "Unit 1"' 'expect-not "Unit 2"'
 shot 04_staff_doors
+step contrast
 step 'tap #lockctl.search' 'type "unit"' 'expect "Unit 3"' 'expect-not "Gate"'
 shot 05_staff_search
+step contrast
 step 'type "9"' 'expect "No door matches your search."'
 shot 06_staff_search_none
 step 'tap "Done"' 'screen home'
@@ -63,4 +77,5 @@ shot 03_unit1_locked_home
 CHECK="Unit 1 after 300 ms"; relay_is FT0001 2 off
 kiosk_end
 log_has auth.login "pen@example.com"
+log_has auth.login "new@example.com"
 echo "PASS"

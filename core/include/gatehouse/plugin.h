@@ -120,6 +120,10 @@ struct gh_tile {
     int order;                    /* lower first; ties by load order */
     int (*visible)(void *state);  /* optional: 0 hides the tile now */
     int64_t (*badge)(void *state);/* optional: a count shown on the tile, <=0 none */
+    /* ABI 1.2 (appended): one line under the label on the home tile saying
+     * what it is for ("New here? Ask for access"); English, the host
+     * translates; NULL none. Read with GH_HAS(tile, subtitle). */
+    const char *subtitle;
 };
 
 struct gh_cmd_ctx {

@@ -111,6 +111,10 @@ void gh_ui_replace(struct gh_ui *ui, const char *screen_id, const void *arg);
 /* A small button at the bottom right of the screen, outside the scrolled
  * content (still >= 64 px). Returns 1 when tapped. */
 int gh_ui_corner_button(struct gh_ui *ui, const char *id, const char *label);
+/* A home tile: the label large and, below it, one line saying what it is
+ * for (subtitle may be NULL). Returns 1 when tapped. */
+int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
+                    const char *subtitle, int64_t badge);
 /* The id of the screen on top of the stack. */
 const char *gh_ui_screen_id(const struct gh_ui *ui);
 

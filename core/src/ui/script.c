@@ -30,6 +30,7 @@
  *   no-redraw MS                 waiting MS draws no frame (event-driven)
  *   min-target PX                every interactive widget is >= PX both ways
  *   redraw-check                 the dirty-rectangle canvas equals a full repaint
+ *   contrast                     text and control edges, measured (contrast.c)
  */
 #include <string.h>
 #include <stdio.h>
@@ -551,6 +552,13 @@ static int c_min_target(struct script *s, const char *cmd, const char *p)
     return 0;
 }
 
+static int c_contrast(struct script *s, const char *cmd, const char *p)
+{
+    (void)cmd;
+    (void)p;
+    return ui_contrast_check(s->ui, s->msg, sizeof s->msg);
+}
+
 /* The script's commands, as gatehousectl's are: name, what it takes, what
  * runs it (with the command's name, for the ones that share a function). */
 static const struct script_cmd {
@@ -581,6 +589,7 @@ static const struct script_cmd {
     { "keyboard-covers-focus", "no", c_covers },
     { "redraw-check", "", c_redraw_check },
     { "min-target", "PX", c_min_target },
+    { "contrast", "", c_contrast },
 };
 
 static int run_line(struct script *s, const char *line)

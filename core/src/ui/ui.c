@@ -18,10 +18,10 @@
 #include "gatehouse/oplog.h"
 
 const SDL_Color UI_BG = { 244, 245, 247, 255 }, UI_FG = { 28, 33, 40, 255 },
-    UI_MUTED_C = { 96, 104, 114, 255 }, UI_PRIMARY_C = { 28, 92, 186, 255 },
+    UI_MUTED_C = { 78, 86, 96, 255 }, UI_PRIMARY_C = { 28, 92, 186, 255 },
     UI_DANGER_C = { 184, 36, 36, 255 }, UI_OK_C = { 26, 122, 64, 255 },
     UI_BTN = { 224, 227, 232, 255 }, UI_BTN_PRESSED = { 168, 176, 188, 255 },
-    UI_BORDER = { 150, 157, 168, 255 }, UI_WHITE = { 255, 255, 255, 255 },
+    UI_BORDER = { 118, 125, 136, 255 }, UI_WHITE = { 255, 255, 255, 255 },
     UI_KB_BG = { 206, 210, 217, 255 }, UI_KEY = { 255, 255, 255, 255 },
     UI_KEY_SPECIAL = { 174, 181, 192, 255 }, UI_DIM = { 0, 0, 0, 130 };
 

@@ -300,6 +300,11 @@ void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
 /* frame.c */
 void ui_build_frame(struct gh_ui *ui);
 
+/* contrast.c: the harness's contrast check on the last frame's pixels;
+ * 0, or -1 with the first failure (naming the widget) in msg */
+double ui_contrast_ratio(uint32_t argb_a, uint32_t argb_b);
+int ui_contrast_check(struct gh_ui *ui, char *msg, size_t len);
+
 /* input.c */
 void ui_inject_tap(struct gh_ui *ui, int x, int y);
 void ui_inject(struct gh_ui *ui, int type, int x, int y);

@@ -194,6 +194,31 @@ static int w_tile(struct gh_ui *ui, const char *id, const char *label, int64_t b
     return ui_take_click(ui, h);
 }
 
+/* A home tile: the label in the large face and one line under it saying
+ * what the tile is for, in the normal face (the smaller one if it does not
+ * fit), both white on the primary colour. */
+int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
+                    const char *subtitle, int64_t badge)
+{
+    if (!subtitle || !subtitle[0])
+        return w_tile(ui, id, label, badge);
+    uint32_t h = ui_id_hash(id);
+    SDL_Rect r = place(ui, ui_target(ui, 200));
+    int pad = S(24) + (badge > 0 ? S(100) : 0);   /* room for the badge, both sides */
+    int tw = r.w - 2 * pad;
+    int lf = fit_font(ui, F_BIG, label, tw);
+    int sf = ui_text_width(ui, F_NORMAL, subtitle, -1) <= tw ? F_NORMAL : F_SMALL;
+    int lb = ui->line_h[lf], ls = ui->line_h[sf], gap = S(8);
+    int top = r.y + (r.h - lb - ls - gap) / 2;
+    ui_draw_button(ui, r, "", GH_UI_PRIMARY, ui_is_pressed(ui, h), F_BIG, badge);
+    ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top, tw, lb }, lf, AL_CENTER, UI_WHITE, label, -1);
+    ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top + lb + gap, tw, ls }, sf, AL_CENTER, UI_WHITE,
+                subtitle, -1);
+    struct ui_widget *w = ui_widget_add(ui, id, K_TILE, r, 1, label);
+    snprintf(w->value, sizeof w->value, "%s", subtitle);
+    return ui_take_click(ui, h);
+}
+
 int gh_ui_corner_button(struct gh_ui *ui, const char *id, const char *label)
 {
     uint32_t h = ui_id_hash(id);

@@ -58,6 +58,18 @@ def new_signup_pending_while_approval_on(env):
 
 
 @case
+def signup_confirm_shows_email_in_full_fix_keeps_form(env):
+    staff(env)
+    env.kiosk("signup_confirm_shows_email_in_full_fix_keeps_form")
+    a = env.account("ana@example.com")
+    check(a and a["state"] == "pending", "fixed address not signed up: %r" % a)
+    check(a["name"] == "Ana" and a["phone"] == "+447700900222", "kept fields lost: %r" % a)
+    check(a["request_org"] == "Acme Ltd" and a["request_unit"] == "Suite 4",
+          "kept request lost: %r" % a)
+    check(len(env.occupants()) == 1, "more than one account: %r" % env.occupants())
+
+
+@case
 def new_signup_active_with_welcome_while_approval_off(env):
     env.ctl("settings", "set", "signup_approval", "off")
     env.kiosk("new_signup_active_with_welcome_while_approval_off")
