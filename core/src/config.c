@@ -32,7 +32,7 @@
 #define GH_DEFAULT_PLUGIN_DIR "/usr/lib/gatehouse/plugins"
 #endif
 
-enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION };
+enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_LANGS };
 
 struct key {
     const char *section, *name;
@@ -68,6 +68,8 @@ static const struct key keys[] = {
     { "screen", "scale", V_DOUBLE, offsetof(struct gh_config, scale), sizeof(double), 0, 0 },
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
+    { "kiosk", "languages", V_LANGS, 0, 0, 0, 0 },
+    STR("kiosk", "locale_dir", locale_dir),
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -107,6 +109,8 @@ void gh_config_defaults(struct gh_config *cfg)
     cfg->rotation = 0;
     cfg->fullscreen = 0;
     cfg->scale = 1.0;
+    snprintf(cfg->languages[0], sizeof cfg->languages[0], "en");
+    cfg->n_languages = 1;
 }
 
 static int parse_bool(const char *v, int *out)
@@ -173,6 +177,43 @@ static void parse_enable(struct parse *p, const char *v)
         cfg->n_enable++;
         s = e;
     }
+}
+
+/* "en, es fr" -> cfg->languages[], in order: codes like es or pt_BR
+ * (whether a catalogue exists is checked when they are loaded). */
+static void parse_langs(struct parse *p, const char *v)
+{
+    struct gh_config *cfg = p->cfg;
+    int n = 0;
+    for (const char *s = v; *s;) {
+        s += strspn(s, ", \t");
+        size_t len = strcspn(s, ", \t");
+        if (!len)
+            break;
+        int ok = len >= 2 && len < sizeof cfg->languages[0];
+        for (size_t i = 0; ok && i < len; i++)
+            ok = isalpha((unsigned char)s[i]) || s[i] == '_';
+        if (!ok) {
+            fail_at(p, _("languages: \"%.*s\" is not a language code (like en, es or pt_BR)"),
+                    (int)(len > 20 ? 20 : len), s);
+            return;
+        }
+        for (int i = 0; i < n; i++)
+            if (strlen(cfg->languages[i]) == len && !memcmp(cfg->languages[i], s, len)) {
+                fail_at(p, _("languages: \"%.*s\" is listed twice"), (int)len, s);
+                return;
+            }
+        if (n == GH_CONFIG_MAX_LANGS) {
+            fail_at(p, _("languages: more than %d languages"), GH_CONFIG_MAX_LANGS);
+            return;
+        }
+        snprintf(cfg->languages[n++], sizeof cfg->languages[0], "%.*s", (int)len, s);
+        s += len;
+    }
+    if (!n)
+        fail_at(p, "%s", _("languages: name at least one language (the first is the default)"));
+    else
+        cfg->n_languages = n;
 }
 
 /* The key `name` of [section], or NULL after saying what is wrong with it
@@ -273,6 +314,9 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
         *(double *)field = d;
         return 1;
     }
+    case V_LANGS:
+        parse_langs(p, value);
+        return p->err_line == 0;
     case V_ENABLE:
         parse_enable(p, value);
         return p->err_line == 0;

@@ -11,6 +11,7 @@
 #include "gatehouse/status.h"
 
 #define GH_CONFIG_MAX_PLUGINS 32
+#define GH_CONFIG_MAX_LANGS 8
 
 struct gh_config {
     char path[512];              /* the file read, "" when defaults */
@@ -38,6 +39,11 @@ struct gh_config {
     char font[512];              /* "" = find DejaVuSans.ttf */
     /* [kiosk] */
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
+    /* languages = en, es, fr: the languages offered, the first the kiosk's
+     * default (and a new account's); default just "en". */
+    char languages[GH_CONFIG_MAX_LANGS][16];
+    int n_languages;
+    char locale_dir[512];        /* "" = found (languages.h) */
 };
 
 void gh_config_defaults(struct gh_config *cfg);
