@@ -69,9 +69,16 @@ static const struct key keys[] = {
     STR("screen", "font", font),
     STR("kiosk", "door", kiosk_door),
     { "kiosk", "languages", V_LANGS, 0, 0, 0, 0 },
-    STR("kiosk", "locale_dir", locale_dir),
+    { "kiosk", "locale_dir", V_LANGS, 1, 0, 0, 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
+
+static struct gh_config_langs langs;
+
+const struct gh_config_langs *gh_config_langs(void)
+{
+    return &langs;
+}
 
 struct parse {
     struct gh_config *cfg;
@@ -109,8 +116,9 @@ void gh_config_defaults(struct gh_config *cfg)
     cfg->rotation = 0;
     cfg->fullscreen = 0;
     cfg->scale = 1.0;
-    snprintf(cfg->languages[0], sizeof cfg->languages[0], "en");
-    cfg->n_languages = 1;
+    memset(&langs, 0, sizeof langs);
+    snprintf(langs.languages[0], sizeof langs.languages[0], "en");
+    langs.n_languages = 1;
 }
 
 static int parse_bool(const char *v, int *out)
@@ -183,7 +191,7 @@ static void parse_enable(struct parse *p, const char *v)
  * (whether a catalogue exists is checked when they are loaded). */
 static void parse_langs(struct parse *p, const char *v)
 {
-    struct gh_config *cfg = p->cfg;
+    struct gh_config_langs *cfg = &langs;
     int n = 0;
     for (const char *s = v; *s;) {
         s += strspn(s, ", \t");
@@ -315,6 +323,14 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
         return 1;
     }
     case V_LANGS:
+        if (k->off == 1) {               /* locale_dir */
+            if (strlen(value) >= sizeof langs.locale_dir) {
+                fail_at(p, _("%s: longer than %zu characters"), name, sizeof langs.locale_dir - 1);
+                return 0;
+            }
+            snprintf(langs.locale_dir, sizeof langs.locale_dir, "%s", value);
+            return 1;
+        }
         parse_langs(p, value);
         return p->err_line == 0;
     case V_ENABLE:

@@ -36,8 +36,10 @@ static int run_from_build_tree(void)
 
 const char *gh_languages_dir(const struct gh_config *cfg, char *buf, size_t len)
 {
-    if (cfg && cfg->locale_dir[0])
-        snprintf(buf, len, "%s", cfg->locale_dir);
+    const struct gh_config_langs *l = gh_config_langs();
+    (void)cfg;
+    if (l->locale_dir[0])
+        snprintf(buf, len, "%s", l->locale_dir);
 #ifdef GH_BUILD_LOCALE_DIR
     else if (run_from_build_tree())
         snprintf(buf, len, "%s", GH_BUILD_LOCALE_DIR);
@@ -50,9 +52,10 @@ const char *gh_languages_dir(const struct gh_config *cfg, char *buf, size_t len)
 enum gh_status gh_languages_load(const struct gh_config *cfg, char *err, size_t errlen)
 {
     char dir[1024], why[1200];
+    const struct gh_config_langs *l = gh_config_langs();
     gh_languages_dir(cfg, dir, sizeof dir);
-    for (int i = 0; i < cfg->n_languages; i++) {
-        const char *lang = cfg->languages[i];
+    for (int i = 0; i < l->n_languages; i++) {
+        const char *lang = l->languages[i];
         if (strcmp(lang, "en") == 0)
             continue;                    /* the message ids are English */
         if (gh_i18n_load_dir(dir, lang, why, sizeof why) != GH_I18N_OK) {
@@ -66,13 +69,17 @@ enum gh_status gh_languages_load(const struct gh_config *cfg, char *err, size_t 
 
 const char *gh_languages_default(const struct gh_config *cfg)
 {
-    return cfg && cfg->n_languages > 0 ? cfg->languages[0] : "en";
+    const struct gh_config_langs *l = gh_config_langs();
+    (void)cfg;
+    return l->n_languages > 0 ? l->languages[0] : "en";
 }
 
 int gh_languages_offered(const struct gh_config *cfg, const char *lang)
 {
-    for (int i = 0; cfg && lang && i < cfg->n_languages; i++)
-        if (strcmp(cfg->languages[i], lang) == 0)
+    const struct gh_config_langs *l = gh_config_langs();
+    (void)cfg;
+    for (int i = 0; lang && i < l->n_languages; i++)
+        if (strcmp(l->languages[i], lang) == 0)
             return 1;
     return 0;
 }

@@ -62,8 +62,8 @@ static void load_settings(struct shell *s)
 static void lang_row(struct shell *s, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = s->api;
-    const struct gh_config *c = s->h ? s->h->config : NULL;
-    if (!c || c->n_languages < 2 || !s->session)
+    const struct gh_config_langs *c = gh_config_langs();
+    if (c->n_languages < 2 || !s->session)
         return;
     for (int i = 0; i < c->n_languages; i += 4) {
         int cols = c->n_languages - i < 4 ? c->n_languages - i : 4;

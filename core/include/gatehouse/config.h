@@ -39,12 +39,18 @@ struct gh_config {
     char font[512];              /* "" = find DejaVuSans.ttf */
     /* [kiosk] */
     char kiosk_door[128];        /* door = NAME: a door kiosk at that location; "" = lobby */
-    /* languages = en, es, fr: the languages offered, the first the kiosk's
-     * default (and a new account's); default just "en". */
+};
+
+/* [kiosk] languages and locale_dir. Kept outside struct gh_config, whose
+ * layout plugins see (ABI 1): the last gh_config_load / gh_config_defaults
+ * sets them, gh_config_langs() reads them. */
+struct gh_config_langs {
+    /* languages = en, es, fr: the first is the kiosk's default; default "en" */
     char languages[GH_CONFIG_MAX_LANGS][16];
     int n_languages;
     char locale_dir[512];        /* "" = found (languages.h) */
 };
+const struct gh_config_langs *gh_config_langs(void);
 
 void gh_config_defaults(struct gh_config *cfg);
 /* path NULL or "": defaults (GH_OK). A file that can't be read (missing
