@@ -36,7 +36,7 @@
  * from 5 to hi; else a string), but kept by its own module, not in struct
  * gh_config, whose layout plugins see (ABI 1): [mail] imap* (imap_config.c). */
 enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK,
-             V_ELSEWHERE, V_IMPORT, V_SITE };
+             V_ELSEWHERE, V_IMPORT, V_SITE, V_LANGS };
 
 /* [import] columns: kept outside struct gh_config, whose layout plugins see
  * (ABI 1); the last configuration loaded in this process. */
@@ -105,8 +105,17 @@ static const struct key keys[] = {
       sizeof ((struct gh_site_config *)0)->kiosk, 0, 0 },
     { "site", "password_file", V_SITE, offsetof(struct gh_site_config, password_file),
       sizeof ((struct gh_site_config *)0)->password_file, 0, 0 },
+    { "kiosk", "languages", V_LANGS, 0, 0, 0, 0 },
+    { "kiosk", "locale_dir", V_LANGS, 1, 0, 0, 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
+
+static struct gh_config_langs langs;
+
+const struct gh_config_langs *gh_config_langs(void)
+{
+    return &langs;
+}
 
 struct parse {
     struct gh_config *cfg;
@@ -146,6 +155,9 @@ void gh_config_defaults(struct gh_config *cfg)
     cfg->rotation = 0;
     cfg->fullscreen = 0;
     cfg->scale = 1.0;
+    memset(&langs, 0, sizeof langs);
+    snprintf(langs.languages[0], sizeof langs.languages[0], "en");
+    langs.n_languages = 1;
 }
 
 static int parse_bool(const char *v, int *out)
@@ -235,6 +247,43 @@ static int usb_ids_ok(struct parse *p, const char *name, const char *v)
     return 1;
 }
 
+/* "en, es fr" -> cfg->languages[], in order: codes like es or pt_BR
+ * (whether a catalogue exists is checked when they are loaded). */
+static void parse_langs(struct parse *p, const char *v)
+{
+    struct gh_config_langs *cfg = &langs;
+    int n = 0;
+    for (const char *s = v; *s;) {
+        s += strspn(s, ", \t");
+        size_t len = strcspn(s, ", \t");
+        if (!len)
+            break;
+        int ok = len >= 2 && len < sizeof cfg->languages[0];
+        for (size_t i = 0; ok && i < len; i++)
+            ok = isalpha((unsigned char)s[i]) || s[i] == '_';
+        if (!ok) {
+            fail_at(p, _("languages: \"%.*s\" is not a language code (like en, es or pt_BR)"),
+                    (int)(len > 20 ? 20 : len), s);
+            return;
+        }
+        for (int i = 0; i < n; i++)
+            if (strlen(cfg->languages[i]) == len && !memcmp(cfg->languages[i], s, len)) {
+                fail_at(p, _("languages: \"%.*s\" is listed twice"), (int)len, s);
+                return;
+            }
+        if (n == GH_CONFIG_MAX_LANGS) {
+            fail_at(p, _("languages: more than %d languages"), GH_CONFIG_MAX_LANGS);
+            return;
+        }
+        snprintf(cfg->languages[n++], sizeof cfg->languages[0], "%.*s", (int)len, s);
+        s += len;
+    }
+    if (!n)
+        fail_at(p, "%s", _("languages: name at least one language (the first is the default)"));
+    else
+        cfg->n_languages = n;
+}
+
 /* The key `name` of [section], or NULL after saying what is wrong with it
  * (outside a section, unknown section or key, set twice). */
 static const struct key *find_key(struct parse *p, const char *section, const char *name)
@@ -307,6 +356,39 @@ static char *key_field(struct parse *p, const struct key *k)
     return k->type == V_SITE ? (char *)&site_config + k->off : (char *)p->cfg + k->off;
 }
 
+/* A string key: no longer than its field, no control characters. */
+static int store_string(struct parse *p, const struct key *k, const char *name,
+                        const char *value, char *field)
+{
+    if (strlen(value) >= k->size) {
+        fail_at(p, _("%s: longer than %zu characters"), name, k->size - 1);
+        return 0;
+    }
+    for (const char *c = value; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            fail_at(p, _("%s: contains a control character"), name);
+            return 0;
+        }
+    memcpy(field, value, strlen(value) + 1);
+    return 1;
+}
+
+/* [kiosk] languages (a list) and locale_dir (k->off 1, a folder). */
+static int store_langs(struct parse *p, const struct key *k, const char *name,
+                       const char *value)
+{
+    if (k->off == 1) {
+        if (strlen(value) >= sizeof langs.locale_dir) {
+            fail_at(p, _("%s: longer than %zu characters"), name, sizeof langs.locale_dir - 1);
+            return 0;
+        }
+        snprintf(langs.locale_dir, sizeof langs.locale_dir, "%s", value);
+        return 1;
+    }
+    parse_langs(p, value);
+    return p->err_line == 0;
+}
+
 /* Stores one value of the key k into the configuration, checked against
  * its type. 1 on success; 0 after fail_at. */
 static int store_value(struct parse *p, const struct key *k, const char *name,
@@ -334,17 +416,7 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
     case V_IMPORT:
     case V_SITE:
     case V_STR:
-        if (strlen(value) >= k->size) {
-            fail_at(p, _("%s: longer than %zu characters"), name, k->size - 1);
-            return 0;
-        }
-        for (const char *c = value; *c; c++)
-            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-                fail_at(p, _("%s: contains a control character"), name);
-                return 0;
-            }
-        memcpy(field, value, strlen(value) + 1);
-        return 1;
+        return store_string(p, k, name, value, field);
     case V_INT: {
         long n;
         if (parse_long(value, &n) != 0 || n < k->lo || n > k->hi) {
@@ -380,6 +452,8 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
         *(double *)field = d;
         return 1;
     }
+    case V_LANGS:
+        return store_langs(p, k, name, value);
     case V_ENABLE:
         parse_enable(p, value);
         return p->err_line == 0;

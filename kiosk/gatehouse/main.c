@@ -26,6 +26,8 @@
 #include <time.h>
 #include <SDL.h>
 #include "gatehouse/config.h"
+#include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/store.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
@@ -238,6 +240,13 @@ static int open_basics(struct kiosk *k)
         gh_oplog(GH_LOG_ERR, "%s", err);
         return 1;
     }
+    /* Every configured language now, before any other thread runs (i18n.h);
+     * a missing catalogue stops here, naming it. */
+    if (gh_languages_load(&k->cfg, err, sizeof err) != GH_OK) {
+        gh_oplog(GH_LOG_ERR, "%s", err);
+        return 1;
+    }
+    gh_i18n_use(gh_languages_default(&k->cfg));
     gh_oplog(GH_LOG_DEBUG, "start-up: config read at %.1f ms", since_ms(&k->t_start));
     if (gh_store_instance_lock(k->cfg.store_path, &k->lock, err, sizeof err) != GH_OK) {
         gh_oplog(GH_LOG_ERR, "%s", err);
@@ -300,6 +309,8 @@ static int open_plugins(struct kiosk *k)
 static int run_screen(struct kiosk *k)
 {
     struct gh_ui *ui = k->ui;
+    snprintf(k->session.first_lang, sizeof k->session.first_lang, "%s",
+             gh_languages_default(&k->cfg));
     gh_session_attach(&k->session, ui, k->host, k->st, "home");
     gh_ui_set_ticker(ui, anchor_tick, k->st);
     if (k->o.first_screen)
@@ -347,6 +358,7 @@ static void close_all(struct kiosk *k)
     gh_ui_free(k->ui);
     gh_store_close(k->st);
     gh_store_instance_unlock(k->lock);
+    gh_i18n_unload_all();                /* every other thread has stopped */
 }
 
 int main(int argc, char **argv)

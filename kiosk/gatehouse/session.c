@@ -98,11 +98,46 @@ static const struct gh_account *staff(void *ud)
     return s->on ? &s->acct : NULL;
 }
 
+static void back_to_first_lang(struct gh_session *s)
+{
+    if (strcmp(gh_i18n_current(), s->first_lang[0] ? s->first_lang : "en") == 0)
+        return;
+    gh_i18n_use(s->first_lang);
+    gh_oplog(GH_LOG_DEBUG, "language back to %s", gh_i18n_current());
+    if (s->ui)
+        gh_ui_invalidate(s->ui);
+}
+
+/* A staff session that ends is a person leaving: their language goes too.
+ * (Going home from a person's own screens, e.g. Cancel, keeps it.) */
 static void end(void *ud)
 {
     struct gh_session *s = ud;
+    int was_on = s->on;
     explicit_bzero(&s->acct, sizeof s->acct);
     s->on = 0;
+    if (was_on)
+        back_to_first_lang(s);
+}
+
+static int personal(void *ud)
+{
+    struct gh_session *s = ud;
+    return strcmp(gh_i18n_current(), s->first_lang[0] ? s->first_lang : "en") != 0;
+}
+
+static void idle(void *ud)
+{
+    back_to_first_lang(ud);
+}
+
+void gh_session_set_lang(struct gh_session *s, const char *lang)
+{
+    if (gh_i18n_use(lang) != 0)
+        return;
+    gh_oplog(GH_LOG_DEBUG, "language %s chosen at the kiosk", gh_i18n_current());
+    if (s->ui)
+        gh_ui_invalidate(s->ui);
 }
 
 void gh_session_begin(struct gh_session *s, const struct gh_account *a)
@@ -127,7 +162,8 @@ void gh_session_attach(struct gh_session *s, struct gh_ui *ui, struct gh_plugin_
 {
     const struct gh_ui_hooks hooks = {
         .ud = s, .screen = find_screen, .went_home = went_home, .poll = poll_plugins,
-        .may_open = may_open, .recheck = recheck, .staff = staff, .end = end };
+        .may_open = may_open, .recheck = recheck, .staff = staff, .end = end,
+        .personal = personal, .idle = idle };
     s->ui = ui;
     s->host = host;
     s->st = st;

@@ -23,6 +23,9 @@ struct gh_session {
     struct gh_store *st;
     struct gh_account acct;      /* the staff member, while on */
     int on;
+    /* The kiosk's first language ([kiosk] languages), set before attach:
+     * the screen returns to it when a person's session ends. */
+    char first_lang[16];
 };
 
 /* Gives ui its hooks (screens from host's registry, pollers, the home
@@ -31,6 +34,9 @@ void gh_session_attach(struct gh_session *s, struct gh_ui *ui, struct gh_plugin_
                        struct gh_store *st, const char *home_id);
 /* Re-reads idle_timeout_s from the store (on start and on a settings event). */
 void gh_session_reload_settings(struct gh_session *s);
+/* The person at the kiosk chose lang: the whole screen speaks it from the
+ * next frame, until the idle time-out or the end of a staff session. */
+void gh_session_set_lang(struct gh_session *s, const char *lang);
 /* Staff member a logged in (copied). */
 void gh_session_begin(struct gh_session *s, const struct gh_account *a);
 

@@ -26,6 +26,7 @@
 #include "gatehouse/ui_host.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/mailer.h"
+#include "gatehouse/i18n.h"
 
 struct shell {
     struct gh_ui *ui;
@@ -55,6 +56,31 @@ static void load_settings(struct shell *s)
 }
 
 /* ---- home ------------------------------------------------------------------ */
+/* The configured languages at the top of home, each in its own name (the
+ * one in use looks selected), at most four to a row. A tap switches the
+ * whole kiosk from the next frame, for the person at it (session.h). */
+static void lang_row(struct shell *s, struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = s->api;
+    const struct gh_config_langs *c = gh_config_langs();
+    if (c->n_languages < 2 || !s->session)
+        return;
+    for (int i = 0; i < c->n_languages; i += 4) {
+        int cols = c->n_languages - i < 4 ? c->n_languages - i : 4;
+        u->row_begin(ui, cols);
+        for (int j = i; j < i + cols; j++) {
+            const char *code = c->languages[j];
+            char id[48];
+            snprintf(id, sizeof id, "home.lang.%s", code);
+            int on = strcmp(gh_i18n_current(), code) == 0;
+            if (u->button(ui, id, gh_i18n_name(code), on ? GH_UI_PRIMARY : GH_UI_NORMAL))
+                gh_session_set_lang(s->session, code);
+        }
+        u->row_end(ui);
+    }
+    u->spacer(ui, 16);
+}
+
 /* A door kiosk ([kiosk] door = NAME): the lock plugin's door-code keypad is
  * the home screen, and the other home tiles (Sign up, First time here?) are
  * smaller buttons below it. 0: not a door kiosk (or no keypad loaded). */
@@ -66,6 +92,7 @@ static int door_home(struct shell *s, struct gh_ui *ui)
         c && c->kiosk_door[0] ? gh_plugin_host_screen(s->host, "lockctl.keypad") : NULL;
     if (!pad)
         return 0;
+    lang_row(s, ui);
     pad->screen->draw(pad->state, ui);
     u->spacer(ui, 48);
     const struct gh_reg_tile *shown[16];
@@ -95,6 +122,7 @@ static void home_draw(void *state, struct gh_ui *ui)
     const struct gh_ui_api *u = s->api;
     if (door_home(s, ui))
         return;
+    lang_row(s, ui);
     u->heading(ui, s->kiosk_name);
     u->text(ui, "home.hint", _("Welcome. Tap what you would like to do."), GH_UI_MUTED);
     u->spacer(ui, 24);

@@ -22,6 +22,8 @@
  * they say who typed the command, which plain "cli" would not.
  */
 #include "cli.h"
+#include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/plugin_host.h"
 
@@ -132,7 +134,7 @@ static void print_cmd_help(FILE *f, const struct gh_command *c)
 /* ---- the program's state ------------------------------------------------- */
 struct cli {
     struct gh_config cfg;
-    const char *config_path, *db_path;
+    const char *config_path, *db_path, *lang;
     int json;
     char actor[96];
     struct gh_store *st;
@@ -253,6 +255,8 @@ static void print_help(struct cli *c)
             "  --config FILE  the INI configuration (default: $GATEHOUSE_CONFIG, else\n"
             "                 /etc/gatehouse/gatehouse.conf when readable, else built-in\n"
             "                 defaults: database ./gatehouse.db)\n"
+            "  --lang CODE    this program's language (es, fr; default: $LANGUAGE,\n"
+            "                 $LANG, else English)\n"
             "  --db FILE      the database (default: the configuration's [store] path)\n"
             "  --json         machine-readable output for list and show commands\n"
             "  --help         this text; COMMAND --help for one command\n"
@@ -444,8 +448,11 @@ static int unknown_command(struct cli *c, int argc, char **argv)
     return 2;
 }
 
+static int choose_language(struct cli *c);
+
 /* --help before the command: the configuration is read if it can be, for
- * the plugin folder, but a bad one does not stop the help. */
+ * the plugin folder, but a bad one does not stop the help (a bad --lang
+ * does). */
 static int global_help(struct cli *c)
 {
     if (config_to_load(c)) {
@@ -454,6 +461,8 @@ static int global_help(struct cli *c)
             snprintf(c->cfg.store_path, sizeof c->cfg.store_path, "%s", c->db_path);
     } else if (c->db_path)
         snprintf(c->cfg.store_path, sizeof c->cfg.store_path, "%s", c->db_path);
+    if (choose_language(c) == 2)
+        return 2;
     print_help(c);
     return 0;
 }
@@ -470,6 +479,10 @@ static int parse_options(struct cli *c, int argc, char **argv, int *at)
             val = &c->config_path;
         else if (strcmp(a, "--db") == 0)
             val = &c->db_path;
+        else if (strcmp(a, "--lang") == 0)
+            val = &c->lang;
+        else if (strncmp(a, "--lang=", 7) == 0)
+            c->lang = a + 7;
         else if (strncmp(a, "--config=", 9) == 0)
             c->config_path = a + 9;
         else if (strncmp(a, "--db=", 5) == 0)
@@ -518,6 +531,39 @@ static int read_config(struct cli *c)
             return 2;
         }
         snprintf(c->cfg.store_path, sizeof c->cfg.store_path, "%s", c->db_path);
+    }
+    return 0;
+}
+
+/* "es_ES.UTF-8" or "es:fr" -> "es" (the first language named). */
+static void lang_code(const char *v, char *out, size_t len)
+{
+    size_t n = strcspn(v ? v : "", ":._@");
+    snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), v ? v : "");
+}
+
+/* The configured languages' catalogues (a missing one is an error, as in
+ * the kiosk), then this program's own language: --lang, else $LANGUAGE or
+ * $LANG; English when that language has no catalogue. 0, or exit code. */
+static int choose_language(struct cli *c)
+{
+    char err[1600], dir[1024], code[GH_I18N_LANG_MAX];
+    if (gh_languages_load(&c->cfg, err, sizeof err) != GH_OK) {
+        fprintf(stderr, "gatehousectl: %s\n", err);
+        return 1;
+    }
+    const char *want = c->lang;
+    if (!want || !*want)
+        want = getenv("LANGUAGE");
+    if (!want || !*want)
+        want = getenv("LANG");
+    lang_code(want, code, sizeof code);
+    if (!code[0] || strcmp(code, "C") == 0 || strcmp(code, "POSIX") == 0)
+        return 0;
+    gh_i18n_load_dir(gh_languages_dir(&c->cfg, dir, sizeof dir), code, err, sizeof err);
+    if (gh_i18n_use(code) != 0 && c->lang) {
+        fprintf(stderr, "gatehousectl: --lang %s: %s\n", c->lang, err);
+        return 2;
     }
     return 0;
 }
@@ -583,7 +629,7 @@ int main(int argc, char **argv)
      * neither can stand between an operator and an open door (cmd_relay.c). */
     if (i + 1 < argc && strcmp(argv[i], "relay") == 0 && strcmp(argv[i + 1], "all-off") == 0)
         return gh_cli_relay_all_off(argc - i - 2, argv + i + 2);
-    if ((rc = read_config(&c)) != 0)
+    if ((rc = read_config(&c)) != 0 || (rc = choose_language(&c)) != 0)
         return rc;
     int cargc = strip_json(&c, argc - i, argv + i);
     return finish(&c, dispatch(&c, cargc, argv + i));

@@ -11,6 +11,7 @@
 #include "gatehouse/status.h"
 
 #define GH_CONFIG_MAX_PLUGINS 32
+#define GH_CONFIG_MAX_LANGS 8
 
 struct gh_config {
     char path[512];              /* the file read, "" when defaults */
@@ -48,6 +49,16 @@ struct gh_site_config {
     char password_file[512];     /* a .pgpass file; "" = libpq's default (~/.pgpass) */
 };
 const struct gh_site_config *gh_config_site(void);
+/* [kiosk] languages and locale_dir. Kept outside struct gh_config, whose
+ * layout plugins see (ABI 1): the last gh_config_load / gh_config_defaults
+ * sets them, gh_config_langs() reads them. */
+struct gh_config_langs {
+    /* languages = en, es, fr: the first is the kiosk's default; default "en" */
+    char languages[GH_CONFIG_MAX_LANGS][16];
+    int n_languages;
+    char locale_dir[512];        /* "" = found (languages.h) */
+};
+const struct gh_config_langs *gh_config_langs(void);
 
 void gh_config_defaults(struct gh_config *cfg);
 /* [import] columns ("email=Email Address, unit=Unit, ..."; "" = built-in) of

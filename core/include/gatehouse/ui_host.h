@@ -75,6 +75,12 @@ struct gh_ui_hooks {
     const struct gh_account *(*staff)(void *ud);
     /* Going home: the session ends. */
     void (*end)(void *ud);
+    /* 1 while the program keeps something of the current person's (the
+     * language they chose) that the idle time-out must clear, even on the
+     * home screen; NULL: nothing. */
+    int (*personal)(void *ud);
+    /* The idle time-out fired: the person has gone (before going home). */
+    void (*idle)(void *ud);
 };
 
 /* Attaches the program's hooks (copied) and shows home_id (normally

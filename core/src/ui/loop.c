@@ -76,6 +76,8 @@ void gh_ui_tick(struct gh_ui *ui)
     if (ui_idle_applies(ui) && now - ui->last_input_ms >= ui->idle_timeout_ms) {
         gh_oplog(GH_LOG_INFO, "idle for %d s: back to the home screen",
                  ui->idle_timeout_ms / 1000);
+        if (ui->hooks.idle)
+            ui->hooks.idle(ui->hooks.ud);
         ui_go_home(ui, 1);
         ui->last_input_ms = now;
     }

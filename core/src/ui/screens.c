@@ -170,7 +170,8 @@ void ui_screens_apply_nav(struct gh_ui *ui)
 /* Something is on screen that the idle time-out must clear. */
 int ui_idle_applies(const struct gh_ui *ui)
 {
-    return ui->depth > 1 || ui_api_staff((struct gh_ui *)ui) || ui->focus || ui->dlg.open;
+    return ui->depth > 1 || ui_api_staff((struct gh_ui *)ui) || ui->focus || ui->dlg.open ||
+           (ui->hooks.personal && ui->hooks.personal(ui->hooks.ud));
 }
 
 /* ---- the api table's navigation members -------------------------------- */

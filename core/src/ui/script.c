@@ -31,6 +31,8 @@
  *   min-target PX                every interactive widget is >= PX both ways
  *   redraw-check                 the dirty-rectangle canvas equals a full repaint
  *   contrast                     text and control edges, measured (contrast.c)
+ *   english-none                 no visible widget shows an English message id
+ *                                that the current language translates
  */
 #include <string.h>
 #include <stdio.h>
@@ -39,6 +41,7 @@
 #include <errno.h>
 #include "ui_internal.h"
 #include "gatehouse/clock.h"
+#include "gatehouse/i18n.h"
 
 struct script {
     struct gh_ui *ui;
@@ -561,6 +564,29 @@ static int c_contrast(struct script *s, const char *cmd, const char *p)
 
 /* The script's commands, as gatehousectl's are: name, what it takes, what
  * runs it (with the command's name, for the ones that share a function). */
+/* In another language than English, a widget's words that are a message id
+ * with a different translation are a string the code forgot to pass
+ * through _() (names, emails and numbers are not message ids). */
+static int c_english_none(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    const char *lang = gh_i18n_current();
+    (void)cmd;
+    (void)p;
+    if (!strcmp(lang, "en"))
+        return fail(s, "english-none: the kiosk is speaking English");
+    for (int i = 0; i < ui->nlast; i++) {
+        const struct ui_widget *w = &ui->last_widgets[i];
+        if (!ui_widget_visible(w, NULL) || !w->label[0])
+            continue;
+        const char *t = gh_i18n_lookup_in(lang, w->label);
+        if (t != w->label && strcmp(t, w->label) != 0)
+            return fail(s, "english-none: widget %s on screen %s shows \"%s\" in English "
+                        "(%s: \"%s\")", w->id, ui_top_id(ui), w->label, lang, t);
+    }
+    return 0;
+}
+
 static const struct script_cmd {
     const char *name, *args;
     int (*fn)(struct script *s, const char *cmd, const char *rest);
@@ -590,6 +616,7 @@ static const struct script_cmd {
     { "redraw-check", "", c_redraw_check },
     { "min-target", "PX", c_min_target },
     { "contrast", "", c_contrast },
+    { "english-none", "", c_english_none },
 };
 
 static int run_line(struct script *s, const char *line)

@@ -17,6 +17,11 @@ dir = $plugdir
 width = 1080
 height = 1920
 CONF
+# A script may set [kiosk] keys ("# kiosk: languages = en, es, fr").
+kiosk=$(sed -n 's/^# kiosk: *//p' "$script")
+if [ -n "$kiosk" ]; then
+  printf '[kiosk]\n%s\n' "$kiosk" >> "$tmp/k.conf"
+fi
 # A script may ask for a mail relay (# relay: URL on a line of its own).
 relay=$(sed -n 's/^# relay: *//p' "$script" | head -n1)
 if [ -n "$relay" ]; then
