@@ -380,7 +380,7 @@ static void refuses_a_plugin_or_folder_owned_by_another_user(void **state)
 {
     struct fx *f = *state;
     if (geteuid() != 0)
-        skip();                       /* only root can give a file away */
+        gh_skip("only root can give a file away");
     char path[400];
     copy_plugin(f, "ght_alpha");
     snprintf(path, sizeof path, "%s/ght_alpha.so", f->plugdir);
