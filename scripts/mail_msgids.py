@@ -49,9 +49,10 @@ def render():
            "",
            "const char *const gh_mail_msgids[] = {"]
     for path in sorted(glob.glob(os.path.join(ROOT, "assets", "mail", "*.txt"))):
-        out.append("    /* %s */" % os.path.basename(path))
+        name = os.path.basename(path)
         with open(path, encoding="utf-8") as fh:
             for i in msgids(fh.read()):
+                out.append("    /* TRANSLATORS: email %s; keep every {{placeholder}} */" % name)
                 out.append("    N_(%s)," % c_string(i))
     out += ["    0,", "};", ""]
     return "\n".join(out)
