@@ -2,14 +2,10 @@
  * test_mail_lang.c: the language of a person's emails (issue 19), through
  * the real core: a real SQLite file, the configuration read from a file
  * ([kiosk] languages = en, es, fr), and .mo catalogues msgfmt built from
- * this folder's es.po and fr.po (test translations, not the product's).
- * Usage: test_mail_lang TEST_NAME LOCALE_DIR. An unknown name fails.
+ * this folder's es.po and fr.po (test translations, not the product's),
+ * found through $GH_MAIL_LANG_LOCALE. Run as gh_test.h says.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "gh_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +22,6 @@
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
 
-static const char *locale_dir;
-
 struct fx {
     char dir[256], db[300];
     struct gh_store *st;
@@ -40,11 +34,12 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     char conf[300], err[1600];
+    const char *locale_dir = getenv("GH_MAIL_LANG_LOCALE");
     struct gh_config cfg;
-    snprintf(f->dir, sizeof f->dir, "%s/ghml.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(f->dir));
+    assert_non_null(f);
+    assert_non_null(locale_dir);
+    gh_test_store_open(f->dir, sizeof f->dir, f->db, sizeof f->db, "maillang", &f->st);
     snprintf(conf, sizeof conf, "%s/k.conf", f->dir);
-    snprintf(f->db, sizeof f->db, "%s/k.db", f->dir);
     FILE *c = fopen(conf, "w");
     assert_non_null(c);
     fprintf(c, "[store]\npath = %s\n[kiosk]\nlanguages = en, es, fr\nlocale_dir = %s\n", f->db,
@@ -52,8 +47,6 @@ static int setup(void **state)
     fclose(c);
     assert_int_equal(gh_config_load(conf, &cfg, err, sizeof err), GH_OK);
     assert_int_equal(gh_languages_load(&cfg, err, sizeof err), GH_OK);
-    assert_int_equal(gh_store_open(f->db, &f->st, err, sizeof err), GH_OK);
-    unlink(conf);
     setenv("TZ", "UTC", 1);
     tzset();
     *state = f;
@@ -63,12 +56,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[400];
-    gh_store_close(f->st);
+    gh_test_store_close(f->dir, f->st);
     gh_i18n_use("en");
     gh_i18n_unload_all();
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
     free(f);
     return 0;
 }
@@ -242,29 +232,13 @@ static void a_language_the_kiosk_does_not_offer_is_refused_naming_the_languages(
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+static const struct CMUnitTest tests[] = {
+    T(dates_are_written_in_each_languages_own_form),
+    T(composing_for_someone_leaves_the_screens_language_as_it_was),
+    T(welcome_is_written_in_the_persons_language_not_the_screens),
+    T(no_language_stored_means_the_kiosks_first),
+    T(approvers_read_the_first_language_whatever_the_person_used),
+    T(a_language_the_kiosk_does_not_offer_is_refused_naming_the_languages),
+};
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        T(dates_are_written_in_each_languages_own_form),
-        T(composing_for_someone_leaves_the_screens_language_as_it_was),
-        T(welcome_is_written_in_the_persons_language_not_the_screens),
-        T(no_language_stored_means_the_kiosks_first),
-        T(approvers_read_the_first_language_whatever_the_person_used),
-        T(a_language_the_kiosk_does_not_offer_is_refused_naming_the_languages),
-    };
-    if (argc < 3) {
-        fprintf(stderr, "usage: test_mail_lang TEST_NAME LOCALE_DIR\n");
-        return 2;
-    }
-    locale_dir = argv[2];
-    int found = 0;
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        found |= strcmp(tests[i].name, argv[1]) == 0;
-    if (!found) {
-        fprintf(stderr, "test_mail_lang: no test named %s\n", argv[1]);
-        return 2;
-    }
-    cmocka_set_test_filter(argv[1]);
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+GH_TEST_MAIN(tests)
