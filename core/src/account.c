@@ -21,6 +21,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/group.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/notices.h"
 #include "gatehouse/store.h"
 #include "account_internal.h"
@@ -163,14 +164,14 @@ enum gh_status gh_account_insert(struct gh_store *st, const struct gh_account_id
         st, _("saving the account"),
         "INSERT INTO accounts(kind, email, email_key, name, name_key, phone, phone_key, "
         "state, access, group_id, perms, req_org, req_unit, domain_group, created_at, "
-        "updated_at, signed_up_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, ?14, ?15, ?15, ?16)",
+        "updated_at, signed_up_at, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)",
         GH_TEXT(r->kind), GH_TEXT(v->email), GH_TEXT(v->email_key), GH_TEXT(v->name),
         GH_TEXT(v->name_key), GH_TEXT(has_phone ? v->phone : NULL),
         GH_TEXT(has_phone ? v->phone_key : NULL), GH_TEXT(r->state), GH_TEXT(r->access),
         GH_INT_OR_NULL(r->group_id), GH_INT(r->perms), GH_TEXT(r->req_org ? r->req_org : ""),
         GH_TEXT(r->req_unit ? r->req_unit : ""), GH_INT_OR_NULL(r->domain_group), GH_INT(now),
-        r->signed_up ? GH_INT(now) : GH_TEXT(NULL));
+        r->signed_up ? GH_INT(now) : GH_TEXT(NULL), GH_TEXT_OR_NULL(r->lang));
 
     if (s == GH_OK)
         *id_out = sqlite3_last_insert_rowid(gh_store_db(st));
@@ -301,7 +302,8 @@ static enum gh_status new_row(struct gh_store *st, const struct gh_account_new *
 
 static enum gh_status create_account(struct gh_store *st, const char *actor,
                                      const struct gh_account_new *in, int staff,
-                                     const char *pin, unsigned perms, int64_t *id_out)
+                                     const char *pin, unsigned perms, const char *lang,
+                                     int64_t *id_out)
 {
     const char *action = staff ? "staff.create" : "account.create";
     char target[320], access_text[600];
@@ -318,6 +320,8 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
         return gh_store_fail(st, GH_E_INVALID, "%s", _("email: an email address is required"));
     actor = gh_rules_actor(actor);
     s = check_new(st, actor, action, in, staff, pin, perms, &v, target, sizeof target);
+    if (s == GH_OK && gh_languages_check(lang, access_text, sizeof access_text) != 0)
+        s = gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", access_text);
     if (s != GH_OK)
         return s;
     if (!staff && in->access == GH_ACCESS_SPECIFIC && in->n_locations > 0) {
@@ -345,6 +349,7 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
         s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
         goto out;
     }
+    r.lang = lang;
     if ((s = gh_account_insert(st, &v, &r, &id)) != GH_OK)
         goto fail;
     if (n && (s = store_locations(st, id, ids, n, 0)) != GH_OK)
@@ -377,14 +382,28 @@ fail:
 enum gh_status gh_occupant_create(struct gh_store *st, const char *actor,
                                   const struct gh_account_new *in, int64_t *id_out)
 {
-    return create_account(st, actor, in, 0, NULL, 0, id_out);
+    return create_account(st, actor, in, 0, NULL, 0, NULL, id_out);
+}
+
+enum gh_status gh_occupant_create_lang(struct gh_store *st, const char *actor,
+                                       const struct gh_account_new *in, const char *lang,
+                                       int64_t *id_out)
+{
+    return create_account(st, actor, in, 0, NULL, 0, lang, id_out);
 }
 
 enum gh_status gh_staff_create(struct gh_store *st, const char *actor,
                                const struct gh_account_new *in, const char *pin,
                                unsigned perms, int64_t *id_out)
 {
-    return create_account(st, actor, in, 1, pin, perms, id_out);
+    return create_account(st, actor, in, 1, pin, perms, NULL, id_out);
+}
+
+enum gh_status gh_staff_create_lang(struct gh_store *st, const char *actor,
+                                    const struct gh_account_new *in, const char *pin,
+                                    unsigned perms, const char *lang, int64_t *id_out)
+{
+    return create_account(st, actor, in, 1, pin, perms, lang, id_out);
 }
 
 /* ---- access, details, email, welcome --------------------------------- */
