@@ -30,7 +30,7 @@ static enum gh_status undo(struct gh_store *st, const char *actor, const char *a
     gh_store_rollback(st);
     if (s == GH_E_STORE || s == GH_E_NOMEM || s == GH_E_IO || s == GH_E_INTERNAL)
         return gh_store_fail(st, s, "%s", msg);
-    return gh_rules_refuse(st, 0, actor, action, target, s, _("%s (nothing was changed)"), msg);
+    return gh_rules_refuse(st, 0, actor, action, target, s, _("%s Nothing was changed."), msg);
 }
 
 enum gh_status gh_occupant_approve_rent(struct gh_store *st, const char *actor, int64_t id,
