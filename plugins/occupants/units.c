@@ -335,7 +335,9 @@ static void overlock(struct gh_ui *ui, int on)
 static void vacate_words(char *buf, size_t len)
 {
     size_t n;
-    if (U.l.tenant_group)
+    if (U.l.tenant_group && U.members == 0)
+        snprintf(buf, len, _("Group %s has no members: nobody loses access."), U.l.tenant_name);
+    else if (U.l.tenant_group)
         snprintf(buf, len,
                  U.members == 1 ? _("The %lld member of group %s loses access to %s.")
                                 : _("The %lld members of group %s lose access to %s."),
