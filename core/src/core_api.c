@@ -171,6 +171,14 @@ static const struct gh_core_api table = {
     .staff_set_perms = gh_staff_set_perms,
     .account_clear_lockout = gh_account_clear_lockout,
     .auth_desk_setup = gh_auth_desk_setup,
+    /* ABI 1.4 (issue 16): units at the kiosk */
+    .unit_search = gh_unit_search,
+    .unit_rent_occupant = gh_unit_rent_occupant,
+    .unit_rent_group = gh_unit_rent_group,
+    .unit_vacate = gh_unit_vacate,
+    .overlock_get = gh_overlock_get,
+    .overlock_set = gh_overlock_set,
+    .occupant_approve_rent = gh_occupant_approve_rent,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

@@ -243,6 +243,7 @@ static void queue_leave(void *state)
     s->bulk_confirm = 0;
     memset(s->page, 0, sizeof s->page);
     s->npage = 0;
+    approvals_after_clear();
 }
 
 static void bulk_approve(struct approvals *s, struct gh_ui *ui, const struct gh_account *staff)
@@ -450,6 +451,7 @@ static void queue_draw(void *state, struct gh_ui *ui)
             _("People who signed up at the kiosk wait here until a staff member approves "
               "them. Oldest first. Tap someone to see everything they gave, choose their "
               "access and approve, reject or block them."), GH_UI_MUTED);
+    approvals_after_draw(s->host, ui);
     if (s->total == 0) {
         queue_empty(s, ui);
         u->wake_in(ui, REFRESH_MS);
@@ -509,6 +511,7 @@ static void detail_wipe(struct approvals *s)
     s->ngroups = s->nlocs = s->more_locs = 0;
     s->confirm = CF_NONE;
     s->problem[0] = 0;
+    approvals_rent_clear();
 }
 
 static void detail_enter(void *state, struct gh_ui *ui, const void *arg)
@@ -520,6 +523,7 @@ static void detail_enter(void *state, struct gh_ui *ui, const void *arg)
     if (s->core->account_get(store(s), s->id, &s->d.a) == GH_OK) {
         s->loaded = 1;
         fill_group(s, &s->d);
+        approvals_rent_load(s->host, &s->d.a);
     }
     s->core->group_list(store(s), 0, add_group, s);
     s->core->location_list(store(s), add_loc, s);
@@ -591,7 +595,7 @@ static int approve_one(struct approvals *s, const char *actor)
         break;
     }
     if (rc == GH_OK)
-        rc = s->core->occupant_approve(store(s), actor, s->d.a.id);
+        rc = (enum gh_status)approvals_rent_approve(s->host, actor, s->d.a.id);
     if (rc != GH_OK) {
         snprintf(s->problem, sizeof s->problem, "%s", s->core->errmsg(store(s)));
         return -1;
@@ -615,6 +619,7 @@ static void act(struct approvals *s, struct gh_ui *ui, const struct gh_account *
         }
         snprintf(msg, sizeof msg, _("%s approved. A welcome email with a setup code is "
                                     "queued for them."), who(&s->d.a));
+        approvals_after_set(s->d.a.id, who(&s->d.a));
         break;
     case CF_REJECT:
         rc = s->core->occupant_reject(store(s), actor, s->d.a.id);
@@ -827,6 +832,7 @@ static void detail_draw(void *state, struct gh_ui *ui)
     }
 
     detail_facts(s, ui);
+    approvals_rent_draw(s->host, ui);
     u->spacer(ui, 16);
     access_words(s, line, sizeof line);
     u->text(ui, "approvals.d.access", line, GH_UI_NORMAL);

@@ -17,6 +17,11 @@
  *   groups.c     occupants.groups, occupants.group, occupants.group_new,
  *                occupants.group_edit
  *   picker.c     the access chooser shared by the forms
+ *   units.c      occupants.units, occupants.unit: units, renting, vacating,
+ *                sharing, the overlock (staff tile "Units")
+ *   desk.c       occupants.desk (after New occupant) and
+ *                occupants.desk.approved (pushed by name by the approvals
+ *                plugin after an approval): "Let them set a PIN now"
  */
 #ifndef OCCUPANTS_H
 #define OCCUPANTS_H
@@ -89,7 +94,7 @@ const char *occ_picker_group(const struct occ_picker *p);
 /* ---- screens ------------------------------------------------------------ */
 extern const struct gh_screen occ_scr_search, occ_scr_person, occ_scr_access, occ_scr_new,
     occ_scr_groups, occ_scr_group, occ_scr_group_new, occ_scr_group_edit, occ_scr_staff,
-    occ_scr_staffone, occ_scr_desk;
+    occ_scr_staffone, occ_scr_desk, occ_scr_desk_approved, occ_scr_units, occ_scr_unit;
 /* "Let them set a PIN now": hands the kiosk to account id (desk.c). */
 void occ_open_desk(struct gh_ui *ui, int64_t id);
 /* Opens an occupant's page / a group's page. */
