@@ -47,7 +47,7 @@ struct gh_site {
     PGconn *pg;
     char kiosk[64];
     enum gh_status err;          /* of the last failed server call */
-    struct gh_site_sql sql[16];
+    struct gh_site_sql sql[32];     /* one per gh_site_tables[] entry */
 };
 
 /* Builds site->sql[] from the database's columns (no-op when built). */
