@@ -56,6 +56,15 @@ enum gh_site_join_kind { GH_SITE_JOINED_SNAPSHOT, GH_SITE_JOINED_FIRST, GH_SITE_
  * key must be the site's (fingerprint checked; GH_E_REFUSED otherwise). */
 enum gh_status gh_site_join(struct gh_site *site, enum gh_site_join_kind *kind);
 
+/* `site join --key FILE` (site_keyfile.c): makes the site key in file this
+ * kiosk's, before gh_site_join. Refused (GH_E_REFUSED) when file's
+ * fingerprint is not the one the server recorded, or when this kiosk's own
+ * key already hashed codes or cards (or it joined) and force is 0. The old
+ * key is kept as "<db>.key.old-SECONDS". *replaced: 1 when the key changed,
+ * 0 when the kiosk held it already. */
+enum gh_status gh_site_key_install(struct gh_site *site, const char *file, int force,
+                                   int *replaced);
+
 /* What one sync did. */
 struct gh_site_sync_result {
     int64_t pushed;          /* local changes the server accepted */
