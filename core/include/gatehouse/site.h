@@ -108,6 +108,25 @@ int gh_site_stale(struct gh_store *st, const struct gh_site_status *s);
 /* 1 (and the sentence in why) when offline_deny_after_h > 0 and this kiosk
  * has not reached the server for that long: unlocks are refused. */
 int gh_site_offline_deny(struct gh_store *st, char *why, size_t n);
+/* The staff screen (site_notice.c). 1 and the sentence ("Working offline
+ * since HH:MM: ...", local time) in out when the kiosk joined a site and
+ * counts as offline (gh_site_stale); 0 and "" otherwise. */
+int gh_site_offline_line(struct gh_store *st, int64_t now_ms, char *out, size_t n);
+/* A local row the server withdrew (another kiosk's reached it first). */
+struct gh_site_conflict {
+    int64_t id, at;
+    char tbl[32];
+    char what[256];          /* the account's email */
+};
+typedef int (*gh_site_conflict_fn)(void *ud, const struct gh_site_conflict *c);
+/* Conflicts, oldest first (unseen_only: those no staff member marked seen);
+ * fn nonzero stops. */
+enum gh_status gh_site_conflicts(struct gh_store *st, int unseen_only, gh_site_conflict_fn fn,
+                                 void *ud);
+/* One conflict as the sentence a staff member reads. */
+void gh_site_conflict_text(const struct gh_site_conflict *c, char *out, size_t n);
+/* Marks every conflict seen, logged ("site.conflict" seen) when any. */
+enum gh_status gh_site_conflicts_seen(struct gh_store *st, const char *actor, int64_t *marked);
 /* 1 when mail about account_id waits for the server to accept its sign-up. */
 int gh_site_mail_held(struct gh_store *st, int64_t account_id);
 /* Gives a claimed held message back, due again in a few seconds; *skipped = 1
