@@ -127,6 +127,12 @@ enum gh_status gh_site_conflicts(struct gh_store *st, int unseen_only, gh_site_c
 void gh_site_conflict_text(const struct gh_site_conflict *c, char *out, size_t n);
 /* Marks every conflict seen, logged ("site.conflict" seen) when any. */
 enum gh_status gh_site_conflicts_seen(struct gh_store *st, const char *actor, int64_t *marked);
+/* The digest's line (site_offline.c): each kiosk of the site and how long it
+ * was offline between since_ms and now_ms ("A none; B 12 min (offline now,
+ * since ...)"), this kiosk's current period included; "" when this kiosk
+ * is not part of a site. */
+enum gh_status gh_site_offline_summary(struct gh_store *st, int64_t since_ms, int64_t now_ms,
+                                       char *out, size_t n);
 /* 1 when mail about account_id waits for the server to accept its sign-up. */
 int gh_site_mail_held(struct gh_store *st, int64_t account_id);
 /* Gives a claimed held message back, due again in a few seconds; *skipped = 1
