@@ -79,6 +79,10 @@ void gh_site_conflict_text(const struct gh_site_conflict *c, char *out, size_t n
         snprintf(out, n, _("Conflict: %s was signed up at another kiosk first; this kiosk's "
                            "sign-up was withdrawn and no mail went out for it. Check that "
                            "the person's account is right."), c->what[0] ? c->what : "?");
+    else if (strcmp(c->tbl, "cards") == 0)
+        snprintf(out, n, _("Conflict: %s was registered at another kiosk first, for someone "
+                           "else; this kiosk's registration was withdrawn. Check who holds "
+                           "the card."), c->what[0] ? c->what : "?");
     else
         snprintf(out, n, _("Conflict: %s (%s) was made at another kiosk first; this kiosk's "
                            "copy was withdrawn."), c->what[0] ? c->what : "?", c->tbl);
