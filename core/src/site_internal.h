@@ -47,7 +47,7 @@ struct gh_site {
     PGconn *pg;
     char kiosk[64];
     enum gh_status err;          /* of the last failed server call */
-    struct gh_site_sql sql[16];
+    struct gh_site_sql sql[32];     /* one per gh_site_tables[] entry */
 };
 
 /* Builds site->sql[] from the database's columns (no-op when built). */
@@ -88,6 +88,10 @@ enum gh_status gh_site_snapshot(struct gh_site *site, int64_t *rows);
  * cancelled and, if the row is still here, what refers to it is cleared so
  * the row can go. Inside the applying transaction. */
 enum gh_status gh_site_withdraw_local(struct gh_site *site, const char *gid, const char *json);
+/* The offline periods (site_offline.c): ok 0, a failed contact: logs
+ * "site.offline" when it is the first since a good one; ok 1, connected:
+ * ends a period (site_offline row, "site.online" with its length). */
+void gh_site_offline_note(struct gh_site *site, int ok);
 /* Records a successful (ok 1) or failed (ok 0) contact with the server. */
 void gh_site_contact(struct gh_site *site, int ok);
 

@@ -50,7 +50,7 @@ static enum gh_status note_withdrawn(struct gh_site *site, const char *tbl, cons
     sqlite3_stmt *q = gh_store_prepare(site->st,
         "INSERT INTO site_withdrawn (at, tbl, gid, what) VALUES "
         "(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), ?1, ?2, "
-        "coalesce(json_extract(?3, '$.email'), ''))");
+        "coalesce(json_extract(?3, '$.email'), json_extract(?3, '$.what'), ''))");
     if (!q)
         return gh_store_sqlfail(site->st, _("recording a withdrawn sign-up"));
     sqlite3_bind_text(q, 1, tbl, -1, SQLITE_STATIC);
@@ -60,7 +60,7 @@ static enum gh_status note_withdrawn(struct gh_site *site, const char *tbl, cons
     gh_store_done(site->st, q);
     if (rc != SQLITE_DONE)
         return gh_store_sqlfail(site->st, _("recording a withdrawn sign-up"));
-    return gh_site_withdraw_local(site, gid, json);
+    return strcmp(tbl, "accounts") == 0 ? gh_site_withdraw_local(site, gid, json) : GH_OK;
 }
 
 /* 1 when a server withdrawal is of this kiosk's row. */

@@ -127,6 +127,7 @@ enum gh_status gh_site_connect(struct gh_store *st, const struct gh_config *cfg,
         gh_site_close(site);
         return s;
     }
+    gh_site_offline_note(site, 1);
     *out = site;
     return GH_OK;
 }
@@ -222,6 +223,8 @@ enum gh_status gh_site_check_schema(struct gh_site *site)
 
 void gh_site_contact(struct gh_site *site, int ok)
 {
+    if (!ok)
+        gh_site_offline_note(site, 0);   /* logged once, when it starts */
     sqlite3_stmt *q = gh_store_prepare(site->st, ok ?
         "UPDATE site_state SET last_contact_ms = ?1, offline_since_ms = 0" :
         "UPDATE site_state SET offline_since_ms = ?1 WHERE offline_since_ms = 0");

@@ -8,7 +8,9 @@
  *   staff.pin    the PIN on the numeric pad; gh_auth_login; a non-staff
  *                account gets a neutral refusal, a lock-out its message
  *   staff.menu   the GH_TILE_STAFF tiles this staff member's permissions
- *                allow, with badges, the mail relay's problem line, and Done
+ *                allow, with badges, the mail relay's problem line, the
+ *                site's (working offline since when, conflicts to look at),
+ *                and Done
  *
  * The staff session is the kiosk's (session.c; plugins see it as
  * ui->staff()); it ends on Done, on the idle time-out and whenever the
@@ -27,6 +29,9 @@
 #include "gatehouse/oplog.h"
 #include "gatehouse/mailer.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/config.h"
+#include "gatehouse/site.h"
 
 struct shell {
     struct gh_ui *ui;
@@ -272,6 +277,50 @@ static void pin_draw(void *state, struct gh_ui *ui)
 }
 
 /* ---- staff menu ------------------------------------------------------------------ */
+/* One line per site conflict not looked at yet (at most three, then how
+ * many more). */
+struct conflict_lines { struct shell *s; struct gh_ui *ui; int n; };
+
+static int conflict_line(void *ud, const struct gh_site_conflict *c)
+{
+    struct conflict_lines *cl = ud;
+    char id[48], line[512];
+    if (cl->n++ >= 3)
+        return 0;
+    snprintf(id, sizeof id, "staff.menu.conflict.%lld", (long long)c->id);
+    gh_site_conflict_text(c, line, sizeof line);
+    cl->s->api->text(cl->ui, id, line, GH_UI_ERROR);
+    return 0;
+}
+
+/* Several kiosks, one site: offline since when, and conflicts to look at
+ * (site_notice.c; read from this kiosk's database only). */
+static void site_lines(struct shell *s, struct gh_ui *ui, const struct gh_account *staff)
+{
+    const struct gh_ui_api *u = s->api;
+    struct gh_store *st = s->h ? s->h->store : NULL;
+    char line[512];
+    if (!st || !gh_config_site()->server[0])
+        return;
+    if (gh_site_offline_line(st, gh_clock_now_ms(), line, sizeof line))
+        u->text(ui, "staff.menu.site", line, GH_UI_ERROR);
+    struct conflict_lines cl = { s, ui, 0 };
+    if (gh_site_conflicts(st, 1, conflict_line, &cl) != GH_OK || cl.n == 0)
+        return;
+    if (cl.n > 3) {
+        snprintf(line, sizeof line, _("... and %d more conflict(s): `gatehousectl site status`"),
+                 cl.n - 3);
+        u->text(ui, "staff.menu.conflict.more", line, GH_UI_MUTED);
+    }
+    if (u->button(ui, "staff.menu.conflicts_seen", _("Conflicts looked at"), GH_UI_NORMAL)) {
+        int64_t marked = 0;
+        char who[GH_EMAIL_MAX + 64];
+        gh_account_actor(staff, who, sizeof who);
+        if (gh_site_conflicts_seen(st, who, &marked) != GH_OK)
+            gh_oplog(GH_LOG_ERR, "site conflicts: %s", gh_store_errmsg(st));
+    }
+}
+
 static void menu_draw(void *state, struct gh_ui *ui)
 {
     struct shell *s = state;
@@ -299,6 +348,7 @@ static void menu_draw(void *state, struct gh_ui *ui)
         u->text(ui, "staff.menu.mail", _("Mail is off: no mail relay is configured."),
                 GH_UI_MUTED);
     }
+    site_lines(s, ui, staff);
     u->spacer(ui, 16);
     int shown = 0;
     int n = gh_plugin_host_tile_count(s->host, GH_TILE_STAFF);
