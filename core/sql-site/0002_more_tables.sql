@@ -1,7 +1,7 @@
 -- Gatehouse site server schema, version 2 (PostgreSQL 15): kiosks also
 -- replicate cards, requests and their replies, the property management
 -- tables, unit overlocks and their offline periods (the kiosk's migration
--- 0018). site_rows holds any table's rows already; the version says which
+-- 0016). site_rows holds any table's rows already; the version says which
 -- tables a site replicates, so a kiosk whose program knows only version 1
 -- (and would not pass a removed card on) is told to upgrade instead of
 -- syncing half of what the others do.

@@ -5,7 +5,7 @@
  * A kiosk that loses the server logs "site.offline" once (the first failed
  * contact after a good one); when it reaches the server again it logs
  * "site.online" with how long it was away, and writes the period into
- * site_offline (migration 0018), a replicated table: every kiosk of the site
+ * site_offline (migration 0016), a replicated table: every kiosk of the site
  * learns every kiosk's periods, so each one's digest can give a line for each
  * kiosk. A kiosk writes a zero-length row once, at its first contact, so a
  * kiosk never offline is listed too. The period is recorded in the same

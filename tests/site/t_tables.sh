@@ -1,4 +1,4 @@
-# Every table a kiosk needs travels (migration 0018): a card registered at A
+# Every table a kiosk needs travels (migration 0016): a card registered at A
 # opens the gate at B after a sync, and removed at B stops working at A; a
 # request filed at A is seen and answered at B, and A sees the answer; a
 # unit overlocked at A refuses its tenant at B and lifted at B opens again

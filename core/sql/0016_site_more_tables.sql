@@ -1,4 +1,4 @@
--- 0018: site sync for the tables that came after 0013 (issue 20;
+-- 0016: site sync for the tables that came after 0013 (issue 20;
 -- docs/site-server.md): cards, requests and their replies, the property
 -- management provenance and unit overlocks (0010-0012), and site_offline,
 -- new here: each kiosk's offline periods, replicated so that every kiosk's

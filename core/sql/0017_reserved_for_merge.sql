@@ -1,4 +1,0 @@
--- 0017: a placeholder, so that this branch (s23-sitefeat, whose migration is
--- 0018 as assigned) runs: the migration runner refuses gaps. Other
--- branches hold the real 0017; DELETE this file when merging them.
-SELECT 1;
