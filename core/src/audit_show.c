@@ -7,8 +7,9 @@
  * without touching the hash-chained log. Showing an entry looks each
  * reference up now: "occupant:12 (Hana Zebrowski, hana@example.org)", or
  * "removed occupant #12" once the person was removed. A reference followed
- * by ':' is an entry written before the change ("occupant:12:hana@...") and
- * is shown as stored. What is stored, and so what the chain verifies, never
+ * by ':' and more than a space is an entry written before the change
+ * ("occupant:12:hana@...") and is shown as stored; "occupant:12: allowed"
+ * (a door entry's reason) is looked up. What is stored, and so what the chain verifies, never
  * changes.
  */
 #include "gatehouse/account.h"
@@ -34,7 +35,9 @@ static size_t ref_at(const char *start, const char *p, int64_t *id)
             continue;
         char *end = NULL;
         long long v = strtoll(p + n, &end, 10);
-        if (v <= 0 || *end == ':' || isalnum((unsigned char)*end))
+        /* "occupant:12:ann@..." is the old form; "occupant:12: allowed" is not */
+        if (v <= 0 || isalnum((unsigned char)*end) ||
+            (*end == ':' && end[1] && end[1] != ' '))
             return 0;
         *id = (int64_t)v;
         return (size_t)(end - p);

@@ -52,8 +52,8 @@ const char *gh_outcome_name(enum gh_outcome o);
  * entry's actor, target or reason) into out with each such reference
  * followed by who it is now, "occupant:12 (Hana Z, hana@example.org)", or
  * replaced by "removed occupant #12" once removed. References followed by
- * ':' (entries written before the change, "staff:3:sam@...") and unknown
- * ids are shown as stored. Display only: what is stored is not changed. */
+ * ':' and a non-space (entries written before the change, "staff:3:sam@...")
+ * and unknown ids are shown as stored. Display only: what is stored is not changed. */
 void gh_audit_show(struct gh_store *st, const char *text, char *out, size_t len);
 
 /* The newest entry's seq (0: empty log) and hash (64 zeros when empty): an

@@ -193,6 +193,8 @@ static void the_listing_shows_current_names_and_removed_occupant_after_removal(v
                              "hana.zq@example.org).");
     gh_audit_show(f->st, "xoccupant:1 occupant:12 staff:99", out, sizeof out);
     assert_string_equal(out, "xoccupant:1 occupant:12 staff:99");
+    gh_audit_show(f->st, "occupant:1: allowed", out, sizeof out);   /* a door entry */
+    assert_string_equal(out, "occupant:1 (Hana Zebrowski, hana.zq@example.org): allowed");
     /* The current email, after a change. */
     assert_int_equal(gh_account_set_email(f->st, "cli", id, "hana.new@example.org"), GH_OK);
     gh_audit_show(f->st, "account:1 changed", out, sizeof out);
