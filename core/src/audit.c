@@ -39,6 +39,17 @@
  * gh_audit_check_anchor (`log verify --anchor`) says whether the log still
  * holds that exact entry. Keeping the anchor in this database would not
  * help: whoever can edit the log can edit the anchor.
+ *
+ * A pruned log (log_retention_days, audit_retention.c) starts with a
+ * checkpoint: action "log.checkpoint", version 2, in the place (seq) of the
+ * last entry pruned. Its hash column is that entry's hash, which the next
+ * entry continues from; its prev_hash column is its seal, version 2's
+ * encoding of its own fields under "gatehouse-audit-checkpoint\n" with that
+ * hash in place of the previous one. gh_audit_verify checks the seal and
+ * goes on from the checkpoint; a checkpoint anywhere else does not follow
+ * the entry before it. An anchor older than it is GH_E_EXPIRED ("before the
+ * retention window"), not tampering. Entries name accounts by id only
+ * (issue 16); gh_audit_show (audit_show.c) names them at display time.
  */
 #include "store_internal.h"
 #include "audit_internal.h"
