@@ -247,7 +247,8 @@ static void describe_access(enum gh_access access, const char *group,
 /* ---- creation by staff ----------------------------------------------- */
 
 /* The checks of a new account that need no transaction; on GH_OK target
- * is the checked email. */
+ * is the checked email (for a refusal: nobody's account yet), or the
+ * account that already holds it ("occupant:12"). */
 static enum gh_status check_new(struct gh_store *st, const char *actor, const char *action,
                                 const struct gh_account_new *in, int staff, const char *pin,
                                 unsigned perms, struct gh_account_ident *v, char *target,
@@ -260,7 +261,7 @@ static enum gh_status check_new(struct gh_store *st, const char *actor, const ch
     if (gh_account_check_ident(st, in->email, in->name, in->phone, v, err, sizeof err,
                                &field) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    snprintf(target, tlen, "%s", v->email);
+    gh_rules_email_ref(st, v->email, target, tlen);  /* a taken address: its account */
     if (!staff)
         return GH_OK;
     if (pin && *pin && gh_auth_pin_format_ok(pin, err, sizeof err) != 0)
@@ -359,7 +360,7 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
     /* Staff given a PIN need no setup code; everyone else gets the welcome
      * that carries one, unless an import asked for none. */
     welcome = !in->no_welcome && !(staff && pin && *pin);
-    snprintf(target, sizeof target, "%s:%lld:%s", r.kind, (long long)id, v.email);
+    snprintf(target, sizeof target, "%s:%lld", r.kind, (long long)id);
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "active, %s%s",
                          access_text, welcome ? ", welcome queued" : ", no welcome email");
     if (s != GH_OK)
@@ -540,7 +541,7 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
                                     const char *email)
 {
     const char *action = "account.email";
-    char target[320], err[512], old[GH_EMAIL_MAX + 1];
+    char target[320], err[512];
     struct gh_account a;
     struct gh_account_ident v;
     const char *field;
@@ -564,9 +565,8 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
                      GH_INT(gh_clock_now_ms()));
     if (s != GH_OK)
         goto fail;
-    gh_store_copy(old, sizeof old, a.email);
-    s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "email %s -> %s", old,
-                         v.email);
+    /* By id only (issue 16): the old and new addresses are not logged. */
+    s = gh_audit_append(st, actor, action, target, GH_OUTCOME_OK, "email changed");
     if (s != GH_OK)
         goto fail;
     if ((s = gh_store_commit(st)) != GH_OK)

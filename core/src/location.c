@@ -581,7 +581,7 @@ enum gh_status gh_unit_rent_group(struct gh_store *st, const char *actor, int64_
 enum gh_status gh_unit_vacate(struct gh_store *st, const char *actor, int64_t unit)
 {
     const char *action = "unit.vacate";
-    char target[600], reason[700];
+    char target[600], reason[700], tenant[320];
     struct gh_location l;
     enum gh_status s;
 
@@ -594,7 +594,9 @@ enum gh_status gh_unit_vacate(struct gh_store *st, const char *actor, int64_t un
         gh_store_rollback(st);
         return s;
     }
-    snprintf(reason, sizeof reason, "was rented to %s%s", l.tenant_name,
+    gh_rules_tenant_ref(st, l.tenant_account, l.tenant_group, l.tenant_name, tenant,
+                        sizeof tenant);
+    snprintf(reason, sizeof reason, "was rented to %s%s", tenant,
              l.shared ? "; sharing with management ended" : "");
     return finish(st, actor, action, target, reason);
 }

@@ -26,6 +26,7 @@
  * creation time, so it stays the same across retries and restarts.
  */
 #include "buf.h"
+#include "rules_internal.h"
 #include "store_internal.h"
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
@@ -260,7 +261,7 @@ static enum gh_status queue_row(struct gh_store *st, const char *kind, int64_t a
                                 const struct gh_buf *body, const char *secret, int64_t *id_out)
 {
     int64_t now = gh_clock_now_ms();
-    char msgid[128], target[32];
+    char msgid[128], target[32], to_ref[320];
     enum gh_status s;
     sqlite3_stmt *q;
 
@@ -291,8 +292,9 @@ static enum gh_status queue_row(struct gh_store *st, const char *kind, int64_t a
     gh_store_done(st, q);
     int64_t id = sqlite3_last_insert_rowid(st->db);
     mail_target(id, target, sizeof target);
+    gh_rules_email_ref(st, to_addr, to_ref, sizeof to_ref);
     s = gh_audit_appendf(st, "core", "mail.queued", target, GH_OUTCOME_OK, "%s email to %s",
-                         kind, to_addr);
+                         kind, to_ref);
     if (s != GH_OK)
         goto fail;
     struct gh_event ev = { GH_EVENT_MAIL_QUEUED, id, kind };
@@ -495,7 +497,7 @@ struct facts {
     int attempts;
     int64_t first_fail_at;
     char kind[32];
-    char to_addr[256];
+    char to_addr[320];     /* as the log names it: "occupant:12" (gh_rules_email_ref) */
     int has_mark, has_secret;
 };
 
@@ -524,6 +526,11 @@ static enum gh_status load_facts(struct gh_store *st, int64_t id, struct facts *
         s = gh_store_sqlfail(st, _("reading the outbox"));
     }
     gh_store_done(st, q);
+    if (s == GH_OK) {
+        char addr[320];
+        gh_store_copy(addr, sizeof addr, f->to_addr);
+        gh_rules_email_ref(st, addr, f->to_addr, sizeof f->to_addr);
+    }
     return s;
 }
 

@@ -223,9 +223,10 @@ static enum gh_status finish(struct gh_store *st, struct signup *u)
     if (*u->org || *u->unit) {
         size_t o = strlen(u->reason);
         snprintf(u->reason + o, sizeof u->reason - o,
-                 "; asks for organisation \"%s\", unit \"%s\"", u->org, u->unit);
+                 "; asks for %s%s%s (shown with the account)", *u->org ? "an organisation" : "",
+                 *u->org && *u->unit ? " and " : "", *u->unit ? "a unit" : "");
     }
-    snprintf(u->target, sizeof u->target, "occupant:%lld:%s", (long long)id, u->v.email);
+    snprintf(u->target, sizeof u->target, "occupant:%lld", (long long)id);
     s = gh_audit_append(st, u->actor, action, u->target, GH_OUTCOME_OK, u->reason);
     if (s != GH_OK)
         return s;

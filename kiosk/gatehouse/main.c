@@ -128,11 +128,16 @@ static double since_ms(const struct timespec *t0)
 }
 
 /* The activity log's head to the journal after each hour with activity:
- * an anchor outside the database (audit.h). */
+ * an anchor outside the database (audit.h); and once a day, entries older
+ * than log_retention_days pruned behind a checkpoint (issue 16). */
 static struct gh_audit_anchor log_anchor;
+static struct gh_audit_retention log_retention;
 static int64_t anchor_tick(void *st, int64_t mono_now_ms)
 {
-    return gh_audit_anchor_tick(&log_anchor, st, mono_now_ms);
+    int64_t days = gh_settings_get_int(st, GH_SETTING_LOG_RETENTION_DAYS);
+    int64_t prune_in = gh_audit_retention_tick(&log_retention, st, days, mono_now_ms);
+    int64_t anchor_in = gh_audit_anchor_tick(&log_anchor, st, mono_now_ms);
+    return prune_in < anchor_in ? prune_in : anchor_in;
 }
 
 /* Headless service: pollers and mail, no SDL at all. */

@@ -228,8 +228,11 @@ static void try_login(struct shell *s, struct gh_ui *ui)
     switch (rc) {
     case GH_OK:
         if (a.kind != GH_KIND_STAFF) {
-            /* neutral: says nothing about the account that was found */
-            gh_audit_append(st, "kiosk", "staff.login", s->pin_who, GH_OUTCOME_REFUSED,
+            /* neutral: says nothing about the account that was found;
+             * logged by id (issue 16), not by what was typed */
+            char who[64];
+            gh_account_actor(&a, who, sizeof who);
+            gh_audit_append(st, "kiosk", "staff.login", who, GH_OUTCOME_REFUSED,
                             "not a staff account");
             snprintf(s->pin_err, sizeof s->pin_err, "%s", _("This log-in is for staff only."));
             explicit_bzero(&a, sizeof a);

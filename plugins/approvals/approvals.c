@@ -15,7 +15,7 @@
  *                       locations, or specific locations (a switch each)
  *
  * The rules live in the core: every change goes through host->core with the
- * logged-in staff member as the actor ("staff:<id>:<email>"), so the core
+ * logged-in staff member as the actor ("staff:<id>"), so the core
  * checks the state, writes the activity log and queues the welcome email.
  * This file only decides what to show and what to ask.
  *

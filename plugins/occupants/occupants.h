@@ -46,7 +46,7 @@ extern struct occ occ;
 
 /* Does the logged-in staff member hold `perm` (admin implies all)? */
 int occ_can(struct gh_ui *ui, unsigned perm);
-/* The staff member as the log's actor ("staff:<id>:<email>"). */
+/* The staff member as the log's actor ("staff:<id>"). */
 void occ_actor(struct gh_ui *ui, char *buf, size_t len);
 /* "Active", "Pending"... translated. */
 const char *occ_state_label(enum gh_state s);

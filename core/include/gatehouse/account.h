@@ -9,7 +9,10 @@
  * the rule; nothing in the database changes on a refusal except the log.
  *
  * Actors are short strings for the log: "cli", "kiosk", "import",
- * "staff:<id>:<email>" (gh_account_actor builds that), "occupant:<id>".
+ * "staff:<id>" (gh_account_actor builds that), "occupant:<id>": by id only,
+ * so removing a person leaves no name or email in the hash-chained log
+ * (issue 16; `log` looks them up when it shows the entry, gh_audit_show).
+ * Entries written before that change read "staff:<id>:<email>".
  */
 #ifndef GATEHOUSE_ACCOUNT_H
 #define GATEHOUSE_ACCOUNT_H
@@ -270,7 +273,7 @@ enum gh_status gh_account_set_lang(struct gh_store *st, const char *actor, int64
 /* ---- staff accounts and lock-outs (staff_admin.c) ----------------------- */
 /* New permissions for a staff account, logged with before and after.
  * Refused (GH_E_REFUSED, sentence on the handle, logged): an occupant;
- * the acting admin (actor "staff:<id>:...") removing their own admin; the
+ * the acting admin (actor "staff:<id>") removing their own admin; the
  * last active admin losing admin. The same guard refuses switching off
  * oneself or the last active admin (gh_occupant_set_state). */
 enum gh_status gh_staff_set_perms(struct gh_store *st, const char *actor, int64_t id,

@@ -66,8 +66,9 @@ class Site(Env):
 
 
 def actor_of(staff):
-    """The actor string the core builds for a staff member (gh_account_actor)."""
-    return "staff:%d:%s" % (staff["id"], staff["email"])
+    """The actor string the core builds for a staff member (gh_account_actor):
+    by id only (issue 16)."""
+    return "staff:%d" % staff["id"]
 
 
 def approved_by(env, who, staff):
