@@ -27,7 +27,8 @@ const char *const gh_mail_msgids[] = {
     N_("Mail sent: {{mail_sent}}\n"
        "Mail failed: {{mail_failed}}\n"
        "Mail cancelled: {{mail_cancelled}}\n"
-       "Relay board problems (lost or refused): {{relay_problems}}"),
+       "Relay board problems (lost or refused): {{relay_problems}}\n"
+       "{{site_offline}}"),
     /* TRANSLATORS: email digest.txt; keep every {{placeholder}} */
     N_("Log anchor: {{anchor}}"),
     /* TRANSLATORS: email digest.txt; keep every {{placeholder}} */
