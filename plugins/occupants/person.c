@@ -362,6 +362,73 @@ static void person_details(struct gh_ui *ui)
     detail(ui, "occupants.person.created", _("Account created"), line);
 }
 
+/* ---- cards (issue 13) --------------------------------------------------- */
+#define MAX_CARDS 20
+
+struct cards_shown {
+    struct gh_card v[MAX_CARDS];
+    int n;
+};
+
+static int keep_card(void *ud, const struct gh_card *c)
+{
+    struct cards_shown *sh = ud;
+    if (sh->n == MAX_CARDS)
+        return 1;
+    sh->v[sh->n++] = *c;
+    return 0;
+}
+
+static void remove_card(struct gh_ui *ui, int64_t card_id)
+{
+    char actor[GH_EMAIL_MAX + 64];
+    if (!occ_can(ui, GH_PERM_MANAGE))
+        return;
+    occ_actor(ui, actor, sizeof actor);
+    if (occ.core->card_remove_id(occ.st, actor, P.id, card_id) == GH_OK)
+        say(GH_UI_SUCCESS, "%s", _("Card removed."));
+    else
+        say(GH_UI_ERROR, "%s", occ_errmsg());
+    occ.ui->invalidate(ui);
+}
+
+/* The person's cards (last 4 hex digits), "Remove card" each, and "Add
+ * card", which opens the kiosk's Cards screen (the lock control plugin)
+ * holding for this person's card; offered only where that screen is. Read
+ * at each draw: the Cards screen changes them while this page is below it. */
+static void person_cards(struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    static struct gh_cards_open open;
+    struct cards_shown sh;
+    char line[96], id[48];
+    if (!occ_can(ui, GH_PERM_MANAGE) || P.a.state == GH_STATE_REMOVED ||
+        !GH_HAS(occ.core, card_list))
+        return;
+    sh.n = 0;
+    occ.core->card_list(occ.st, P.id, keep_card, &sh);
+    u->spacer(ui, 12);
+    u->text(ui, NULL, _("Cards"), GH_UI_MUTED);
+    if (!sh.n)
+        u->text(ui, "occupants.person.cards.none", _("No cards yet."), GH_UI_NORMAL);
+    for (int i = 0; i < sh.n; i++) {
+        snprintf(line, sizeof line, _("Card ending %s"), sh.v[i].last4);
+        snprintf(id, sizeof id, "occupants.person.card.%d", i);
+        u->text(ui, id, line, GH_UI_NORMAL);
+        snprintf(id, sizeof id, "occupants.person.card.remove.%d", i);
+        if (u->button(ui, id, _("Remove card"), GH_UI_DANGER))
+            remove_card(ui, sh.v[i].id);
+    }
+    explicit_bzero(&sh, sizeof sh);
+    if (!GH_HAS(u, screen_exists) || !u->screen_exists(ui, "lockctl.cards"))
+        return;
+    if (u->button(ui, "occupants.person.addcard", _("Add card"), GH_UI_NORMAL)) {
+        open.account_id = P.id;
+        open.add = 1;
+        u->push(ui, "lockctl.cards", &open);
+    }
+}
+
 /* Name and phone, for staff who manage occupants. */
 static void person_edit(struct gh_ui *ui)
 {
@@ -481,6 +548,7 @@ static void person_draw(void *state, struct gh_ui *ui)
     if (P.msg[0])
         u->text(ui, "occupants.person.msg", P.msg, P.msg_style);
     person_details(ui);
+    person_cards(ui);
     person_edit(ui);
     person_act(ui, chosen);
     if (back)

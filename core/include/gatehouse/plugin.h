@@ -52,7 +52,7 @@
 #include "gatehouse/oplog.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
-#define GH_PLUGIN_ABI_MINOR 3
+#define GH_PLUGIN_ABI_MINOR 4
 
 #define GH_STR_(x) #x
 #define GH_STR(x) GH_STR_(x)
