@@ -39,8 +39,8 @@ static struct {
     char msg[OCC_MSG];
     int msg_style;
     enum act confirm;                   /* A_BLOCK or A_REMOVE: its dialog is open */
-    /* occupants.access */
-    struct occ_picker pick;
+    /* occupants.access: the one access picker (the UI's) */
+    struct gh_picker *pick;
 } P;
 
 static int add_unit(void *ud, const struct gh_location *l)
@@ -572,11 +572,18 @@ void occ_open_access(struct gh_ui *ui, int64_t id)
 static void access_enter(void *state, struct gh_ui *ui, const void *arg)
 {
     const char *names[MAX_LOCS];
-    occ_picker_load(&P.pick, 1, 1);
+    occ.ui->picker_free(P.pick);
+    P.pick = occ.ui->picker_new(occ.st, GH_PICK_GROUP | GH_PICK_NONE);
     for (int i = 0; i < P.nlocs; i++)
         names[i] = P.locs[i];
-    occ_picker_set(&P.pick, P.a.access, P.a.access == GH_ACCESS_GROUP ? P.a.group_name : NULL,
-                   names, P.nlocs);
+    occ.ui->picker_set(P.pick, P.a.access,
+                       P.a.access == GH_ACCESS_GROUP ? P.a.group_name : NULL, names, P.nlocs);
+}
+
+static void access_leave(void *state)
+{
+    occ.ui->picker_free(P.pick);
+    P.pick = NULL;
 }
 
 static void access_draw(void *state, struct gh_ui *ui)
@@ -587,7 +594,7 @@ static void access_draw(void *state, struct gh_ui *ui)
     snprintf(title, sizeof title, _("Location access for %s"),
              P.a.name[0] ? P.a.name : P.a.email);
     u->heading(ui, title);
-    occ_picker_draw(&P.pick, ui, "occupants.access");
+    u->picker_draw(P.pick, ui, "occupants.access");
     u->row_begin(ui, 2);
     int cancel = u->button(ui, "occupants.access.cancel", _("Cancel"), GH_UI_NORMAL);
     int save = u->button(ui, "occupants.access.save", _("Save"), GH_UI_PRIMARY);
@@ -598,23 +605,15 @@ static void access_draw(void *state, struct gh_ui *ui)
     }
     if (!save)
         return;
-    const char *names[OCC_MAX_LOCATIONS];
-    int n = occ_picker_locations(&P.pick, names, OCC_MAX_LOCATIONS);
-    const char *group = occ_picker_group(&P.pick);
-    if (P.pick.access == GH_ACCESS_GROUP && !group) {
-        snprintf(P.pick.err, sizeof P.pick.err, "%s", _("Choose a group."));
-        return;
-    }
-    if (P.pick.access == GH_ACCESS_SPECIFIC && !n) {
-        snprintf(P.pick.err, sizeof P.pick.err, "%s", _("Choose at least one location."));
-        return;
-    }
-    if (!occ_can(ui, GH_PERM_MANAGE))
+    const char *names[OCC_MAX_LOCATIONS], *group;
+    int access;
+    int n = u->picker_get(P.pick, 1, &access, &group, names, OCC_MAX_LOCATIONS);
+    if (n < 0 || !occ_can(ui, GH_PERM_MANAGE))
         return;
     occ_actor(ui, actor, sizeof actor);
-    if (occ.core->occupant_set_access(occ.st, actor, P.id, P.pick.access, group, names, n) !=
-        GH_OK) {
-        snprintf(P.pick.err, sizeof P.pick.err, "%s", occ_errmsg());
+    if (occ.core->occupant_set_access(occ.st, actor, P.id, (enum gh_access)access, group,
+                                      names, n) != GH_OK) {
+        u->picker_error(P.pick, occ_errmsg());
         return;
     }
     occ_changed();
@@ -624,4 +623,5 @@ static void access_draw(void *state, struct gh_ui *ui)
 
 const struct gh_screen occ_scr_access = {
     .size = sizeof(struct gh_screen), .id = "occupants.access",
-    .staff_perm = GH_PERM_MANAGE, .enter = access_enter, .draw = access_draw };
+    .staff_perm = GH_PERM_MANAGE, .enter = access_enter, .draw = access_draw,
+    .leave = access_leave };

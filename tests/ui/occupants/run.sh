@@ -3,7 +3,8 @@
 # gatehousectl (plus BULK generated occupants imported with --no-welcome),
 # the kiosk headless on a virtual clock with only the occupants plugin, the
 # script, then the script's NAME.check.py (if any), which reads the outcome
-# back through `gatehousectl --json`.
+# back through `gatehousectl --json`. NAME.setup.sh (if any) runs after
+# setup.sh, with the same arguments.
 #   run.sh GATEHOUSE GATEHOUSECTL PLUGIN_DIR SCRIPT SHOTS_DIR [BULK]
 set -eu
 gh=$1 ctl=$2 plugdir=$3 script=$4 shots=$5 bulk=${6:-0}
@@ -13,6 +14,11 @@ base=${TMPDIR:-/tmp}
 tmp=$(mktemp -d "$base/gh-occ-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 "$here/setup.sh" "$ctl" "$tmp/k.db"
+# a script's own set-up on top (NAME.setup.sh GATEHOUSECTL DB), e.g. a setting
+setup=${script%.script}.setup.sh
+if [ -f "$setup" ]; then
+  sh "$setup" "$ctl" "$tmp/k.db"
+fi
 if [ "$bulk" -gt 0 ]; then
   t0=$(date +%s)
   /usr/bin/python3 "$here/bulk_csv.py" "$bulk" > "$tmp/bulk.csv"
