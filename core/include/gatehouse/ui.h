@@ -135,8 +135,8 @@ struct gh_ui_api {
     void (*picker_draw)(struct gh_picker *p, struct gh_ui *ui, const char *id);
     /* The choice: *access, *group (the group's name when access is a group
      * and one is chosen, else NULL) and the chosen locations' names
-     * (pointers into p, valid until picker_free) into names[max]; returns
-     * how many. With check, an incomplete choice (a group without a group,
+     * (pointers into p, valid until picker_free) into names[max] (names
+     * may be NULL with max 0); returns how many. With check, an incomplete choice (a group without a group,
      * specific without a location) returns -1 and says so under the picker. */
     int (*picker_get)(struct gh_picker *p, int check, int *access, const char **group,
                       const char **names, int max);

@@ -218,14 +218,19 @@ int ui_picker_get(struct gh_picker *p, int check, int *access, const char **grou
         *access = p->access;
     if (group)
         *group = g;
-    for (int i = 0; p->access == GH_ACCESS_SPECIFIC && i < p->nlocs; i++)
-        if (p->locs[i].on && n < max)
+    int chosen = 0;                      /* names[] may be too small, or NULL */
+    for (int i = 0; p->access == GH_ACCESS_SPECIFIC && i < p->nlocs; i++) {
+        if (!p->locs[i].on)
+            continue;
+        chosen++;
+        if (names && n < max)
             names[n++] = p->locs[i].name;
+    }
     if (check && p->access == GH_ACCESS_GROUP && !g) {
         snprintf(p->err, sizeof p->err, "%s", _("Choose a group."));
         return -1;
     }
-    if (check && p->access == GH_ACCESS_SPECIFIC && !n) {
+    if (check && p->access == GH_ACCESS_SPECIFIC && !chosen) {
         snprintf(p->err, sizeof p->err, "%s", _("Choose at least one location."));
         return -1;
     }
