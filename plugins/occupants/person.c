@@ -399,7 +399,7 @@ static void remove_card(struct gh_ui *ui, int64_t card_id)
 static void person_cards(struct gh_ui *ui)
 {
     const struct gh_ui_api *u = occ.ui;
-    static struct gh_cards_open open;
+    static struct gh_cards_open cards_arg;    /* push() keeps the pointer */
     struct cards_shown sh;
     char line[96], id[48];
     if (!occ_can(ui, GH_PERM_MANAGE) || P.a.state == GH_STATE_REMOVED ||
@@ -423,9 +423,9 @@ static void person_cards(struct gh_ui *ui)
     if (!GH_HAS(u, screen_exists) || !u->screen_exists(ui, "lockctl.cards"))
         return;
     if (u->button(ui, "occupants.person.addcard", _("Add card"), GH_UI_NORMAL)) {
-        open.account_id = P.id;
-        open.add = 1;
-        u->push(ui, "lockctl.cards", &open);
+        cards_arg.account_id = P.id;
+        cards_arg.add = 1;
+        u->push(ui, "lockctl.cards", &cards_arg);
     }
 }
 
