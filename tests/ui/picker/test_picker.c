@@ -118,7 +118,7 @@ static void specific_needs_a_location_and_gives_their_names(void **state)
     u->picker_free(p);
 }
 
-static void a_refusal_is_kept_and_a_null_picker_is_harmless(void **state)
+static void a_null_picker_is_harmless(void **state)
 {
     struct fx *f = *state;
     const struct gh_ui_api *u = gh_ui_api_table();
@@ -134,6 +134,6 @@ static const struct CMUnitTest tests[] = {
     T(starts_at_all_and_all_needs_nothing_more),
     T(a_group_must_be_chosen_and_archived_groups_are_not_offered),
     T(specific_needs_a_location_and_gives_their_names),
-    T(a_refusal_is_kept_and_a_null_picker_is_harmless),
+    T(a_null_picker_is_harmless),
 };
 GH_TEST_MAIN(tests)
