@@ -284,6 +284,7 @@ void ui_go_home(struct gh_ui *ui, int emit);
 void ui_screens_push_now(struct gh_ui *ui, const char *id);
 int ui_idle_applies(const struct gh_ui *ui);
 void ui_api_push(struct gh_ui *ui, const char *screen_id, const void *arg);
+int ui_api_screen_exists(struct gh_ui *ui, const char *screen_id);
 void ui_api_pop(struct gh_ui *ui);
 void ui_api_home(struct gh_ui *ui);
 void ui_api_focus(struct gh_ui *ui, const char *field_id);
@@ -309,5 +310,15 @@ int ui_contrast_check(struct gh_ui *ui, char *msg, size_t len);
 void ui_inject_tap(struct gh_ui *ui, int x, int y);
 void ui_inject(struct gh_ui *ui, int type, int x, int y);
 void ui_pump(struct gh_ui *ui);
+
+/* picker.c: the one access picker (ui.h picker_*) */
+struct gh_picker *ui_picker_new(struct gh_store *st, unsigned kinds);
+void ui_picker_free(struct gh_picker *p);
+void ui_picker_set(struct gh_picker *p, int access, const char *group,
+                   const char *const *locations, int n);
+void ui_picker_draw(struct gh_picker *p, struct gh_ui *ui, const char *id);
+int ui_picker_get(struct gh_picker *p, int check, int *access, const char **group,
+                  const char **names, int max);
+void ui_picker_error(struct gh_picker *p, const char *msg);
 
 #endif

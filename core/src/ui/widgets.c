@@ -570,6 +570,13 @@ static const struct gh_ui_api api = {
     .tile = w_tile,
     .entered = w_entered,
     .current = ui_api_current,
+    .screen_exists = ui_api_screen_exists,
+    .picker_new = ui_picker_new,
+    .picker_free = ui_picker_free,
+    .picker_set = ui_picker_set,
+    .picker_draw = ui_picker_draw,
+    .picker_get = ui_picker_get,
+    .picker_error = ui_picker_error,
 };
 
 const struct gh_ui_api *gh_ui_api_table(void) { return &api; }

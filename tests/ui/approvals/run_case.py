@@ -174,6 +174,24 @@ def approve_with_specific_locations_sets_those(env):
 
 
 @case
+def approval_starts_from_signup_default_access(env):
+    """Issue 16: approval and "New occupant" start from the same default,
+    the signup_default_access setting. Ana signed up while it was none (her
+    account has no access); it is all when Sam approves her without
+    touching the picker: she gets all locations, set by Sam."""
+    sam = env.staff()
+    env.ctl("location", "add", "Lobby", "--door", "common")
+    a = env.signup("ana@example.com", name="Ana Lima")
+    check(a["access"] == "none", "sign-up access: %r" % a)
+    env.ctl("settings", "set", "signup_default_access", "all")
+    env.kiosk("approval_starts_from_signup_default_access", ANA=a["id"])
+    a = approved_by(env, "ana@example.com", sam)
+    check(a["access"] == "all", "access is not all: %r" % a)
+    check(env.log_entries("account.access", "ok", actor=actor_of(sam), target="ana@example.com"),
+          "the access change was not logged with the staff actor")
+
+
+@case
 def reject_asks_first_then_makes_inactive(env):
     sam = env.staff()
     a = env.signup("ana@example.com", name="Ana Lima")
