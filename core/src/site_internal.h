@@ -64,6 +64,8 @@ enum gh_status gh_site_row_apply(struct gh_site *site, int t, const char *gid,
 /* Server side helpers (site_server.c). */
 /* Fails the store with "WHAT: <server message>"; returns s. */
 enum gh_status gh_site_pgfail(struct gh_site *site, enum gh_status s, const char *what);
+/* r if it is a success, else NULL after gh_site_pgfail (r cleared). */
+PGresult *gh_site_pgcheck(struct gh_site *site, PGresult *r, const char *what);
 /* Runs a command without results; GH_OK or the failure. */
 enum gh_status gh_site_pgexec(struct gh_site *site, const char *sql, const char *what);
 /* A query with text parameters; NULL after gh_site_pgfail. PQclear it. */

