@@ -15,6 +15,52 @@
 #include "store_internal.h"
 #include "gatehouse/site.h"
 
+/* libpq is opened with dlopen (site_pq.c), not linked: every PQ* function
+ * the module calls is listed here and reached through gh_pq. A new one is
+ * a line in GH_PQ_FUNCS and a #define below (a missing one fails the link,
+ * since no program links libpq). */
+#define GH_PQ_FUNCS(X) \
+    X(PQconnectdbParams) X(PQstatus) X(PQfinish) X(PQerrorMessage) X(PQsocket) \
+    X(PQexec) X(PQexecParams) X(PQsendQueryParams) X(PQgetResult) X(PQresultStatus) \
+    X(PQresultErrorField) X(PQresultErrorMessage) X(PQmakeEmptyPGresult) X(PQclear) \
+    X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQgetisnull) X(PQgetlength) X(PQcmdTuples) \
+    X(PQconsumeInput) X(PQnotifies) X(PQfreemem) X(PQescapeLiteral) X(PQtransactionStatus)
+struct gh_pq_api {
+#define GH_PQ_MEMBER(f) __typeof__(f) *f;
+    GH_PQ_FUNCS(GH_PQ_MEMBER)
+#undef GH_PQ_MEMBER
+};
+extern struct gh_pq_api gh_pq;
+/* Opens libpq once; GH_E_UNAVAILABLE naming the package libpq5 without it. */
+enum gh_status gh_site_pq_load(struct gh_store *st);
+#ifndef GH_SITE_PQ_NO_REDIRECT
+#define PQconnectdbParams gh_pq.PQconnectdbParams
+#define PQstatus gh_pq.PQstatus
+#define PQfinish gh_pq.PQfinish
+#define PQerrorMessage gh_pq.PQerrorMessage
+#define PQsocket gh_pq.PQsocket
+#define PQexec gh_pq.PQexec
+#define PQexecParams gh_pq.PQexecParams
+#define PQsendQueryParams gh_pq.PQsendQueryParams
+#define PQgetResult gh_pq.PQgetResult
+#define PQresultStatus gh_pq.PQresultStatus
+#define PQresultErrorField gh_pq.PQresultErrorField
+#define PQresultErrorMessage gh_pq.PQresultErrorMessage
+#define PQmakeEmptyPGresult gh_pq.PQmakeEmptyPGresult
+#define PQclear gh_pq.PQclear
+#define PQntuples gh_pq.PQntuples
+#define PQnfields gh_pq.PQnfields
+#define PQgetvalue gh_pq.PQgetvalue
+#define PQgetisnull gh_pq.PQgetisnull
+#define PQgetlength gh_pq.PQgetlength
+#define PQcmdTuples gh_pq.PQcmdTuples
+#define PQconsumeInput gh_pq.PQconsumeInput
+#define PQnotifies gh_pq.PQnotifies
+#define PQfreemem gh_pq.PQfreemem
+#define PQescapeLiteral gh_pq.PQescapeLiteral
+#define PQtransactionStatus gh_pq.PQtransactionStatus
+#endif
+
 #define GH_SITE_MAX_FK 4
 #define GH_SITE_BATCH 1000
 /* pg_advisory_xact_lock key for numbering changes and for schema changes. */

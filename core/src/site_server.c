@@ -110,6 +110,8 @@ enum gh_status gh_site_connect(struct gh_store *st, const struct gh_config *cfg,
 {
     *out = NULL;
     enum gh_status s = check_config(st, cfg);
+    if (s == GH_OK)
+        s = gh_site_pq_load(st);
     if (s != GH_OK)
         return s;
     struct gh_site *site = calloc(1, sizeof *site);
