@@ -63,6 +63,7 @@ enum gh_status gh_site_pq_load(struct gh_store *st);
 
 #define GH_SITE_MAX_FK 4
 #define GH_SITE_BATCH 1000
+#define GH_SITE_CONTACT_EVERY_MS 1000
 /* pg_advisory_xact_lock key for numbering changes and for schema changes. */
 #define GH_SITE_LOCK_NUM 0x67680014
 #define GH_SITE_LOCK_SCHEMA 0x67680015
@@ -93,6 +94,7 @@ struct gh_site {
     PGconn *pg;
     char kiosk[64];
     enum gh_status err;          /* of the last failed server call */
+    int64_t contact_ms;          /* last good contact written (gh_site_contact) */
     struct gh_site_sql sql[16];
 };
 

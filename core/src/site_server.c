@@ -237,12 +237,20 @@ enum gh_status gh_site_check_schema(struct gh_site *site)
 
 void gh_site_contact(struct gh_site *site, int ok)
 {
+    /* A good contact is written at most once a second (the offline policy
+     * counts in minutes): the sync thread applying a stream of changes then
+     * commits once per change, not twice, beside the door decisions. */
+    int64_t now = gh_clock_now_ms();
+    if (ok && site->contact_ms && now - site->contact_ms >= 0 &&
+        now - site->contact_ms < GH_SITE_CONTACT_EVERY_MS)
+        return;
+    site->contact_ms = ok ? now : 0;
     sqlite3_stmt *q = gh_store_prepare(site->st, ok ?
         "UPDATE site_state SET last_contact_ms = ?1, offline_since_ms = 0" :
         "UPDATE site_state SET offline_since_ms = ?1 WHERE offline_since_ms = 0");
     if (!q)
         return;
-    sqlite3_bind_int64(q, 1, gh_clock_now_ms());
+    sqlite3_bind_int64(q, 1, now);
     sqlite3_step(q);
     gh_store_done(site->st, q);
 }
