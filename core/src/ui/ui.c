@@ -178,7 +178,7 @@ static enum gh_status init_fields(struct gh_ui *ui, const struct gh_ui_opts *o, 
         snprintf(err, errlen, "screen size %dx%d is larger than 4096", ui->W, ui->H);
         return GH_E_CONFIG;
     }
-    ui->scale = o->scale > 0.1 ? o->scale : 1.0;
+    ui->scale = ui->base_scale = o->scale > 0.1 ? o->scale : 1.0;
     ui->headless = o->headless;
     ui->cur = &ui->lists[0];
     ui->prev = &ui->lists[1];
@@ -341,6 +341,31 @@ void gh_ui_free(struct gh_ui *ui)
 }
 
 int gh_ui_frames(const struct gh_ui *ui) { return (int)ui->frame_no; }
+
+/* Larger text (issue 19): every size the toolkit derives from the scale
+ * (faces, targets, gaps, the keyboard) grows by GH_UI_LARGE_TEXT from the
+ * next frame, which repaints the whole screen. The larger faces are opened
+ * the first time, from the fonts already in memory. */
+enum gh_status gh_ui_set_large_text(struct gh_ui *ui, int on)
+{
+    char err[256];
+    on = !!on;
+    if (on == ui->font_set)
+        return GH_OK;
+    double scale = ui->base_scale * (on ? GH_UI_LARGE_TEXT : 1.0);
+    if (ui_text_use(ui, on, scale, err, sizeof err) != 0) {
+        gh_oplog(GH_LOG_WARN, "larger text not available: %s", err);
+        return GH_E_UNAVAILABLE;
+    }
+    ui->scale = scale;
+    if (ui->focus)
+        ui->ensure_visible = 1;          /* the focused field stays clear of the keyboard */
+    ui_render_reset(ui);
+    ui->need_frame = 1;
+    return GH_OK;
+}
+
+int gh_ui_large_text(const struct gh_ui *ui) { return ui->font_set == 1; }
 
 enum gh_status gh_ui_screenshot(struct gh_ui *ui, const char *path, char *err, size_t errlen)
 {

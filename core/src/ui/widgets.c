@@ -63,6 +63,34 @@ static void row_begin(struct gh_ui *ui, int columns)
     ui->row_i = 0;
     ui->row_y = ui->y;
     ui->row_h = 0;
+    ui->row_cmd0 = ui->cur->n;
+    ui->row_wid0 = ui->nwidgets;
+}
+
+/* Everything drawn from here on sits at the bottom of a portrait screen
+ * (frame.c), unless an anchor is set already. */
+static void anchor_here(struct gh_ui *ui)
+{
+    if (ui->anchor_set || ui->in_list >= 0 || ui->cur_scroll != 0)
+        return;
+    int in_row = ui->row_cols > 0 && ui->row_i > 0;
+    ui->anchor_set = 1;
+    ui->anchor_cmd = in_row ? ui->row_cmd0 : ui->cur->n;
+    ui->anchor_wid = in_row ? ui->row_wid0 : ui->nwidgets;
+    ui->anchor_y = in_row ? ui->row_y : (ui->row_cols > 0 ? ui->row_y : ui->y);
+}
+
+void gh_ui_bottom(struct gh_ui *ui) { anchor_here(ui); }
+
+/* A primary action: the anchor if none is set yet, and remembered (the
+ * keyboard scrolls it into view with the focused field: frame.c). */
+static void primary_action(struct gh_ui *ui, struct ui_widget *w)
+{
+    if (ui->in_list >= 0 || ui->cur_scroll != 0)
+        return;
+    w->primary = 1;
+    ui->primary_y = w->rect.y + ui->scrolls[0].offset;
+    ui->primary_h = w->rect.h;
 }
 
 void ui_row_end(struct gh_ui *ui)
@@ -142,6 +170,38 @@ static int fit_font(struct gh_ui *ui, int font, const char *label, int width)
     return F_SMALL;
 }
 
+/* A button's label: on one line in the first face that fits it, else
+ * wrapped on two lines or more in the bold face, then the smaller one (a
+ * narrow column with larger text). */
+static void label_text(struct gh_ui *ui, SDL_Rect t, int font, SDL_Color fg, const char *label)
+{
+    int f = fit_font(ui, font, label, t.w);
+    if (ui_text_width(ui, f, label, -1) <= t.w) {
+        ui_cmd_text(ui, t, f, AL_CENTER, fg, label, -1);
+        return;
+    }
+    SDL_Rect wide = { t.x - S(16), t.y, t.w + S(32), t.h };   /* most of the padding */
+    if (ui_text_width(ui, F_SMALL, label, -1) <= wide.w) {
+        ui_cmd_text(ui, wide, F_SMALL, AL_CENTER, fg, label, -1);
+        return;
+    }
+    f = F_BOLD;
+    const struct ui_wrap *w = ui_text_wrap(ui, f, label, t.w);
+    if (w->n * ui->line_h[f] > t.h) {
+        f = F_SMALL;
+        w = ui_text_wrap(ui, f, label, t.w);
+    }
+    if (w->n * ui->line_h[f] > t.h) {    /* it can't fit: clipped (the harness's `fits`) */
+        ui_cmd_text(ui, t, F_SMALL, AL_CENTER, fg, label, -1);
+        return;
+    }
+    const struct ui_wrap wc = *w;        /* a copy: drawing may reuse its slot */
+    int lh = ui->line_h[f], top = t.y + (t.h - wc.n * lh) / 2;
+    for (int i = 0; i < wc.n; i++)
+        ui_cmd_text(ui, (SDL_Rect){ t.x, top + i * lh, t.w, lh }, f, AL_CENTER, fg,
+                    label + wc.start[i], wc.len[i]);
+}
+
 void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
                     int pressed, int font, int64_t badge)
 {
@@ -160,8 +220,7 @@ void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
             bw = S(64);
     }
     SDL_Rect t = { r.x + pad, r.y, r.w - 2 * pad - (bw ? bw + S(12) : 0), r.h };
-    int f = fit_font(ui, font, label, t.w);
-    ui_cmd_text(ui, t, f, AL_CENTER, fg, label, -1);
+    label_text(ui, t, font, fg, label);
     if (badge > 0) {
         SDL_Rect b = { r.x + r.w - pad - bw, r.y + (r.h - S(64)) / 2, bw, S(64) };
         SDL_Rect l = { b.x + S(32), b.y, b.w - S(64), b.h };
@@ -177,58 +236,81 @@ static int w_button(struct gh_ui *ui, const char *id, const char *label, int sty
 {
     uint32_t h = ui_id_hash(id);
     int big = style == GH_UI_BIG;
+    int primary = big || style == GH_UI_PRIMARY || style == GH_UI_SUCCESS;
+    if (primary)
+        anchor_here(ui);
     SDL_Rect r = place(ui, ui_target(ui, big ? 200 : 112));
     ui_draw_button(ui, r, label, style, ui_is_pressed(ui, h), big ? F_BIG : F_BOLD, 0);
-    ui_widget_add(ui, id, K_BUTTON, r, 1, label);
+    struct ui_widget *w = ui_widget_add(ui, id, K_BUTTON, r, 1, label);
+    if (primary)
+        primary_action(ui, w);
     return ui_take_click(ui, h);
 }
 
 static int w_tile(struct gh_ui *ui, const char *id, const char *label, int64_t badge)
 {
     uint32_t h = ui_id_hash(id);
+    anchor_here(ui);
     SDL_Rect r = place(ui, ui_target(ui, 200));
     ui_draw_button(ui, r, label, GH_UI_PRIMARY, ui_is_pressed(ui, h), F_BIG, badge);
     struct ui_widget *w = ui_widget_add(ui, id, K_TILE, r, 1, label);
+    primary_action(ui, w);
     if (badge > 0)
         snprintf(w->value, sizeof w->value, "%lld", (long long)badge);
     return ui_take_click(ui, h);
 }
 
-/* A home tile: the label in the large face and one line under it saying
- * what the tile is for, in the normal face (the smaller one if it does not
- * fit), both white on the primary colour. */
+/* A home tile: the label in the large face and, under it, what the tile
+ * is for in the normal face, or wrapped in the smaller one when it does
+ * not fit on a line (the tile grows to hold it: larger text); both white on
+ * the primary colour. */
 int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
                     const char *subtitle, int64_t badge)
 {
     if (!subtitle || !subtitle[0])
         return w_tile(ui, id, label, badge);
     uint32_t h = ui_id_hash(id);
-    SDL_Rect r = place(ui, ui_target(ui, 200));
+    anchor_here(ui);
     int pad = S(24) + (badge > 0 ? S(100) : 0);   /* room for the badge, both sides */
-    int tw = r.w - 2 * pad;
+    int tw = (ui->row_cols > 0 ? (ui->cw - S(20) * (ui->row_cols - 1)) / ui->row_cols
+                               : ui->cw) - 2 * pad;
     int lf = fit_font(ui, F_BIG, label, tw);
     int sf = ui_text_width(ui, F_NORMAL, subtitle, -1) <= tw ? F_NORMAL : F_SMALL;
-    int lb = ui->line_h[lf], ls = ui->line_h[sf], gap = S(8);
-    int top = r.y + (r.h - lb - ls - gap) / 2;
+    const struct ui_wrap sw = *ui_text_wrap(ui, sf, subtitle, tw);
+    int lb = ui->line_h[lf], ls = ui->line_h[sf], gap = S(8), n = sw.n ? sw.n : 1;
+    int need = lb + gap + n * ls + 2 * S(20);
+    SDL_Rect r = place(ui, need > ui_target(ui, 200) ? need : ui_target(ui, 200));
+    int top = r.y + (r.h - lb - n * ls - gap) / 2;
     ui_draw_button(ui, r, "", GH_UI_PRIMARY, ui_is_pressed(ui, h), F_BIG, badge);
     ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top, tw, lb }, lf, AL_CENTER, UI_WHITE, label, -1);
-    ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top + lb + gap, tw, ls }, sf, AL_CENTER, UI_WHITE,
-                subtitle, -1);
+    for (int i = 0; i < sw.n; i++)
+        ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top + lb + gap + i * ls, tw, ls }, sf, AL_CENTER,
+                    UI_WHITE, subtitle + sw.start[i], sw.len[i]);
     struct ui_widget *w = ui_widget_add(ui, id, K_TILE, r, 1, label);
+    primary_action(ui, w);
     snprintf(w->value, sizeof w->value, "%s", subtitle);
     return ui_take_click(ui, h);
 }
 
+/* The corner button is drawn after the screen (frame.c): outside the
+ * scrolled content, and not moved with what sits at the bottom. */
 int gh_ui_corner_button(struct gh_ui *ui, const char *id, const char *label)
 {
+    ui->corner.on = 1;
+    snprintf(ui->corner.id, sizeof ui->corner.id, "%s", id);
+    snprintf(ui->corner.label, sizeof ui->corner.label, "%s", label);
+    return ui_take_click(ui, ui_id_hash(id));
+}
+
+void ui_draw_corner(struct gh_ui *ui)
+{
+    const char *id = ui->corner.id, *label = ui->corner.label;
     uint32_t h = ui_id_hash(id);
     int hgt = ui_target(ui, 88);
     int w = ui_text_width(ui, F_SMALL, label, -1) + S(64);
     if (w < hgt)
         w = hgt;
     SDL_Rect r = { ui->W - S(24) - w, ui->content_view.h - S(24) - hgt, w, hgt };
-    SDL_Rect old = ui_get_clip(ui);
-    int old_scroll = ui->cur_scroll;
     ui_set_clip(ui, ui->content_view);
     ui->cur_scroll = -1;
     int pressed = ui_is_pressed(ui, h);
@@ -236,9 +318,6 @@ int gh_ui_corner_button(struct gh_ui *ui, const char *id, const char *label)
     ui_cmd_frame(ui, r, UI_BORDER, S(2));
     ui_cmd_text(ui, r, F_SMALL, AL_CENTER, UI_MUTED_C, label, -1);
     ui_widget_add(ui, id, K_BUTTON, r, 1, label);
-    ui_set_clip(ui, old);
-    ui->cur_scroll = old_scroll;
-    return ui_take_click(ui, h);
 }
 
 /* ---- text fields ------------------------------------------------------------ */
