@@ -336,6 +336,7 @@ static int run_screen(struct kiosk *k)
      * cost ~13 ms that the person at the screen should not wait for. */
     k->mail_on = k->mail_on && start_mail(&k->cfg, ui);
     start_site(&k->cfg);
+    gh_ui_prepare_large_text(ui);        /* "Aa" then opens nothing (~6 ms here) */
     if (k->o.script)
         return gh_ui_run_script(ui, k->o.script, k->o.shots, stderr);
     gh_notify_ready();

@@ -133,6 +133,9 @@ int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
 #define GH_UI_LARGE_TEXT 1.3
 enum gh_status gh_ui_set_large_text(struct gh_ui *ui, int on);
 int gh_ui_large_text(const struct gh_ui *ui);
+/* Opens the larger faces now (the kiosk does it after its first frame), so
+ * the first "Aa" costs no more than any other switch. */
+enum gh_status gh_ui_prepare_large_text(struct gh_ui *ui);
 /* The id of the screen on top of the stack. */
 const char *gh_ui_screen_id(const struct gh_ui *ui);
 

@@ -367,6 +367,19 @@ enum gh_status gh_ui_set_large_text(struct gh_ui *ui, int on)
 
 int gh_ui_large_text(const struct gh_ui *ui) { return ui->font_set == 1; }
 
+enum gh_status gh_ui_prepare_large_text(struct gh_ui *ui)
+{
+    char err[256];
+    int set = ui->font_set;
+    if (ui_text_use(ui, 1, ui->base_scale * GH_UI_LARGE_TEXT, err, sizeof err) != 0) {
+        gh_oplog(GH_LOG_WARN, "larger text not available: %s", err);
+        return GH_E_UNAVAILABLE;
+    }
+    char none[8];
+    ui_text_use(ui, set, ui->scale, none, sizeof none);   /* opened already: back */
+    return GH_OK;
+}
+
 enum gh_status gh_ui_screenshot(struct gh_ui *ui, const char *path, char *err, size_t errlen)
 {
     SDL_Surface *s = ui->surface;
