@@ -228,6 +228,19 @@ static void catch_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* [screen] accent and logo (issue 19). A logo that can't be shown is a
+ * warning, and the home screen goes without it. */
+static void brand(struct gh_ui *ui)
+{
+    const struct gh_config_screen *c = gh_config_screen();
+    char err[300];
+    if (c->accent_set)
+        gh_ui_set_accent(ui, c->accent[0], c->accent[1], c->accent[2]);
+    if (c->logo[0] && gh_ui_set_logo(ui, c->logo, err, sizeof err) != GH_OK)
+        gh_oplog(GH_LOG_WARN, "[screen] logo %s %s: the home screen shows no logo", c->logo,
+                 err);
+}
+
 /* The config, the instance lock, the database and the screen. 0: all
  * open; else the exit code (1: the config; 3: the lock, exit 2 before
  * anything else opened; 2: what opened is closed). */
@@ -267,6 +280,7 @@ static int open_basics(struct kiosk *k)
             gh_oplog(GH_LOG_ERR, "screen: %s", err);
             return 2;
         }
+        brand(k->ui);
     }
     gh_oplog(GH_LOG_DEBUG, "start-up: screen open at %.1f ms", since_ms(&k->t_start));
     return 0;

@@ -135,6 +135,7 @@ static void home_draw(void *state, struct gh_ui *ui)
     const struct gh_ui_api *u = s->api;
     if (door_home(s, ui))
         return;
+    gh_ui_logo(ui, "home.logo");         /* [screen] logo, above the site's name */
     u->heading(ui, s->kiosk_name);
     u->text(ui, "home.hint", _("Welcome. Tap what you would like to do."), GH_UI_MUTED);
     u->spacer(ui, 24);

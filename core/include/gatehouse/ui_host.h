@@ -136,6 +136,14 @@ int gh_ui_large_text(const struct gh_ui *ui);
 /* Opens the larger faces now (the kiosk does it after its first frame), so
  * the first "Aa" costs no more than any other switch. */
 enum gh_status gh_ui_prepare_large_text(struct gh_ui *ui);
+/* Branding ([screen] accent and logo, issue 19): the colour of filled
+ * buttons and tiles (the config checked its contrast); the PNG the home
+ * screen shows above the site name (gh_ui_logo). set_logo: GH_E_IO and err
+ * saying why (unreadable, not a PNG, larger than 4096 px) — nothing shown. */
+void gh_ui_set_accent(struct gh_ui *ui, unsigned char r, unsigned char g, unsigned char b);
+enum gh_status gh_ui_set_logo(struct gh_ui *ui, const char *path, char *err, size_t errlen);
+/* The logo, centred, at most 180 px high (at the scale); nothing without one. */
+void gh_ui_logo(struct gh_ui *ui, const char *id);
 /* The id of the screen on top of the stack. */
 const char *gh_ui_screen_id(const struct gh_ui *ui);
 

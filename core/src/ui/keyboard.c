@@ -193,9 +193,9 @@ void ui_keyboard_layout(struct gh_ui *ui)
         int special = k->action != KA_CHAR && k->action != KA_STRING;
         SDL_Color bg = pressed ? UI_BTN_PRESSED : special ? UI_KEY_SPECIAL : UI_KEY;
         if (k->action == KA_SHIFT && ui->kb_shift)
-            bg = UI_PRIMARY_C;
+            bg = ui->accent;
         if (k->action == KA_NEXT)
-            bg = pressed ? UI_BTN_PRESSED : UI_PRIMARY_C;
+            bg = pressed ? UI_BTN_PRESSED : ui->accent;
         ui_cmd_rect(ui, r, bg);
         char buf[8];
         const char *label = shown_label(ui, k, buf, sizeof buf);

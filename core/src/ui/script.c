@@ -38,6 +38,9 @@
  *   reach                        primary actions in the lower part of a portrait
  *                                screen, never under the keyboard (fits.c)
  *   text-size large|normal       the text size in use (the home screen's "Aa")
+ *   pixel #ID #RRGGBB            the rendered pixel an eighth of the way into the
+ *                                widget from its left, half way down (clear of
+ *                                a centred label)
  *   show #ID                     scroll the content, as a drag would, until the
  *                                widget is wholly in view (below the fold)
  */
@@ -643,6 +646,35 @@ static int c_show(struct script *s, const char *cmd, const char *p)
     return 0;
 }
 
+/* The rendered colour inside a widget (the logo, an accent). */
+static int c_pixel(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    char a[512], b[32];
+    int x, y;
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 || b[0] != '#' ||
+        strlen(b) != 7)
+        return fail(s, "pixel: needs #ID #RRGGBB");
+    if (!ui->surface)
+        return fail(s, "pixel: needs --headless");
+    const struct ui_widget *w = a[0] == '#' ? find_target(ui, a + 1, 1) : NULL;
+    if (!w)
+        return fail(s, "pixel: no visible widget with id \"%s\" on screen %s", a + (a[0] == '#'),
+                    ui_top_id(ui));
+    SDL_Rect v;
+    ui_widget_visible(w, &v);
+    x = v.x + v.w / 8;
+    y = v.y + v.h / 2;
+    SDL_RenderFlush(ui->ren);
+    uint32_t got = ((const uint32_t *)((const uint8_t *)ui->surface->pixels +
+                                       (size_t)y * (size_t)ui->surface->pitch))[x] & 0xFFFFFFu;
+    uint32_t want = (uint32_t)strtoul(b + 1, NULL, 16);
+    if (got != want)
+        return fail(s, "pixel %s: #%06X at (%d, %d), expected %s", a, (unsigned)got, x, y, b);
+    return 0;
+}
+
 static const struct script_cmd {
     const char *name, *args;
     int (*fn)(struct script *s, const char *cmd, const char *rest);
@@ -677,6 +709,7 @@ static const struct script_cmd {
     { "reach", "", c_fits },
     { "text-size", "large | normal", c_text_size },
     { "show", "#ID", c_show },
+    { "pixel", "#ID #RRGGBB", c_pixel },
 };
 
 static int run_line(struct script *s, const char *line)
@@ -742,7 +775,7 @@ static const char *kind_name(int k)
 {
     static const char *const names[] = { "text", "heading", "button", "field", "toggle",
                                          "list", "list_item", "key", "dialog", "tile",
-                                         "toast", "busy" };
+                                         "toast", "busy", "image" };
     return k >= 0 && k < (int)(sizeof names / sizeof names[0]) ? names[k] : "?";
 }
 

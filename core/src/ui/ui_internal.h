@@ -54,7 +54,7 @@ enum { F_SMALL, F_NORMAL, F_BOLD, F_HEAD, F_BIG, F_KEY, F_COUNT };
 #define UI_FONT_SETS     2           /* the configured scale, and larger text */
 
 /* drawing commands */
-enum { CMD_RECT = 1, CMD_FRAME = 2, CMD_TEXT = 3, CMD_CIRCLE = 4 };
+enum { CMD_RECT = 1, CMD_FRAME = 2, CMD_TEXT = 3, CMD_CIRCLE = 4, CMD_LOGO = 5 };
 enum { AL_LEFT = 0, AL_CENTER = 1, AL_RIGHT = 2 };
 
 struct ui_cmd {
@@ -77,7 +77,7 @@ struct ui_cmdlist {
 /* widget kinds (what --dump-ui prints) */
 enum ui_kind {
     K_TEXT = 0, K_HEADING, K_BUTTON, K_FIELD, K_TOGGLE, K_LIST, K_ITEM,
-    K_KEY, K_DIALOG, K_TILE, K_TOAST, K_BUSY
+    K_KEY, K_DIALOG, K_TILE, K_TOAST, K_BUSY, K_IMAGE
 };
 
 /* where a widget sits, for hit-testing next frame and for the harness */
@@ -234,6 +234,11 @@ struct gh_ui {
     int64_t ticker_at;            /* next ticker call, -1 none */
     int quit;
 
+    /* branding ([screen] logo and accent, issue 19) */
+    SDL_Texture *logo;
+    int logo_w, logo_h;
+    SDL_Color accent, accent_pressed;   /* filled buttons and tiles */
+
     /* harness */
     int scripted;
 };
@@ -253,6 +258,7 @@ uint32_t ui_hash(const void *p, size_t n, uint32_t h);
 void ui_cmd_rect(struct gh_ui *ui, SDL_Rect r, SDL_Color c);
 void ui_cmd_frame(struct gh_ui *ui, SDL_Rect r, SDL_Color c, int thick);
 void ui_cmd_circle(struct gh_ui *ui, SDL_Rect r, SDL_Color c);
+void ui_cmd_logo(struct gh_ui *ui, SDL_Rect r);   /* ui->logo, scaled into r */
 void ui_cmd_text(struct gh_ui *ui, SDL_Rect r, int font, int align, SDL_Color c,
                  const char *s, int len);
 void ui_set_clip(struct gh_ui *ui, SDL_Rect clip);
@@ -262,6 +268,7 @@ void ui_render_reset(struct gh_ui *ui);    /* next render is a full one */
 
 /* png.c */
 int ui_png_write(const char *path, SDL_Surface *s, char *err, size_t errlen);
+SDL_Surface *ui_png_read(const char *path, int max_side, char *err, size_t errlen);
 
 /* keyboard.c */
 void ui_keyboard_layout(struct gh_ui *ui);  /* draws it, sets ui->kb_h */

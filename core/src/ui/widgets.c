@@ -10,8 +10,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
 
-static const SDL_Color PRIMARY_PRESSED = { 18, 62, 128, 255 },
-    DANGER_PRESSED = { 120, 20, 20, 255 }, SELECTED = { 214, 228, 248, 255 };
+static const SDL_Color DANGER_PRESSED = { 120, 20, 20, 255 }, SELECTED = { 214, 228, 248, 255 };
 
 /* ---- layout ------------------------------------------------------------ */
 static int scroll_slot(struct gh_ui *ui, uint32_t hash)
@@ -146,11 +145,12 @@ static void w_text(struct gh_ui *ui, const char *id, const char *text, int style
 }
 
 /* ---- buttons --------------------------------------------------------------- */
-static void button_colors(int style, int pressed, SDL_Color *bg, SDL_Color *fg)
+static void button_colors(const struct gh_ui *ui, int style, int pressed, SDL_Color *bg,
+                          SDL_Color *fg)
 {
     switch (style) {
-    case GH_UI_PRIMARY: case GH_UI_BIG: case GH_UI_SUCCESS:
-        *bg = pressed ? PRIMARY_PRESSED : UI_PRIMARY_C; *fg = UI_WHITE; break;
+    case GH_UI_PRIMARY: case GH_UI_BIG: case GH_UI_SUCCESS:   /* [screen] accent */
+        *bg = pressed ? ui->accent_pressed : ui->accent; *fg = UI_WHITE; break;
     case GH_UI_DANGER: case GH_UI_ERROR:
         *bg = pressed ? DANGER_PRESSED : UI_DANGER_C; *fg = UI_WHITE; break;
     case GH_UI_MUTED:
@@ -206,7 +206,7 @@ void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
                     int pressed, int font, int64_t badge)
 {
     SDL_Color bg, fg;
-    button_colors(style, pressed, &bg, &fg);
+    button_colors(ui, style, pressed, &bg, &fg);
     ui_cmd_rect(ui, r, bg);
     if (style == GH_UI_MUTED || style == GH_UI_NORMAL)
         ui_cmd_frame(ui, r, UI_BORDER, S(2));
@@ -290,6 +290,25 @@ int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
     primary_action(ui, w);
     snprintf(w->value, sizeof w->value, "%s", subtitle);
     return ui_take_click(ui, h);
+}
+
+/* The logo ([screen] logo), centred, as large as fits 180 px high (at the
+ * scale) and the content's width, never larger than the image itself at the
+ * scale. Nothing when there is none. */
+void gh_ui_logo(struct gh_ui *ui, const char *id)
+{
+    if (!ui->logo)
+        return;
+    double k = ui->scale;
+    if (ui->logo_h * k > S(180))
+        k = (double)S(180) / ui->logo_h;
+    if (ui->logo_w * k > ui->cw)
+        k = (double)ui->cw / ui->logo_w;
+    int w = (int)(ui->logo_w * k), h = (int)(ui->logo_h * k);
+    SDL_Rect box = place(ui, h < 1 ? 1 : h);
+    SDL_Rect r = { box.x + (box.w - w) / 2, box.y, w < 1 ? 1 : w, box.h };
+    ui_cmd_logo(ui, r);
+    ui_widget_add(ui, id, K_IMAGE, r, 0, NULL);
 }
 
 /* The corner button is drawn after the screen (frame.c): outside the
