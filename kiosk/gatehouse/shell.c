@@ -106,6 +106,7 @@ static int door_home(struct shell *s, struct gh_ui *ui)
     if (!pad)
         return 0;
     lang_row(s, ui);
+    gh_ui_bottom(ui);                    /* the keypad and the tiles within reach */
     pad->screen->draw(pad->state, ui);
     u->spacer(ui, 48);
     const struct gh_reg_tile *shown[16];

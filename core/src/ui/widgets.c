@@ -79,7 +79,17 @@ static void anchor_here(struct gh_ui *ui)
     ui->anchor_y = in_row ? ui->row_y : (ui->row_cols > 0 ? ui->row_y : ui->y);
 }
 
-void gh_ui_bottom(struct gh_ui *ui) { anchor_here(ui); }
+/* The screen says where: that overrides a primary button drawn above it
+ * (a selected language). */
+void gh_ui_bottom(struct gh_ui *ui)
+{
+    if (ui->anchor_set == 2)
+        return;
+    ui->anchor_set = 0;
+    anchor_here(ui);
+    if (ui->anchor_set)
+        ui->anchor_set = 2;
+}
 
 /* A primary action: the anchor if none is set yet, and remembered (the
  * keyboard scrolls it into view with the focused field: frame.c). */
