@@ -132,6 +132,7 @@ static void begin_frame(struct gh_ui *ui)
     ui->scrolls[0].view = ui->content_view;
     ui->focus_seen = 0;
     ui->anchor_set = 0;
+    ui->fb_set = 0;
     ui->primary_h = 0;
     ui->corner.on = 0;
     ui->dlg.seen = 0;
@@ -216,10 +217,17 @@ static void settle_scroll(struct gh_ui *ui)
 
 /* Reach (issue 19): on a portrait screen whose content is shorter than the
  * view (the part above the keyboard), what was drawn from the anchor on
- * (ui_internal.h) moves down by the room left, so the screen's actions sit
+ * (ui_internal.h; without one, the first button) moves down by the room
+ * left, so the screen's actions sit
  * at the bottom, where a short or seated person reaches them. */
 static void anchor_bottom(struct gh_ui *ui)
 {
+    if (!ui->anchor_set && ui->fb_set) {
+        ui->anchor_set = 1;
+        ui->anchor_cmd = ui->fb_cmd;
+        ui->anchor_wid = ui->fb_wid;
+        ui->anchor_y = ui->fb_y;
+    }
     int room = ui->content_view.h - (ui->y + S(48) - S(20));
     if (!ui->anchor_set || ui->H <= ui->W || room <= 0 || ui->scrolls[0].offset != 0)
         return;

@@ -180,6 +180,7 @@ struct gh_ui {
      * view (above the keyboard). The anchor is gh_ui_bottom(), or else the
      * first primary button or tile (its row's start). */
     int anchor_set, anchor_cmd, anchor_wid, anchor_y;   /* set 2: by gh_ui_bottom() */
+    int fb_set, fb_cmd, fb_wid, fb_y;   /* no anchor: the first button (a keypad) */
     int primary_y, primary_h;     /* the last primary action drawn, content px (h 0: none) */
     struct { int on; char id[UI_ID_MAX]; char label[128]; } corner;   /* drawn last */
     int in_list; int list_scroll; int list_h; SDL_Rect list_view;

@@ -79,6 +79,21 @@ static void anchor_here(struct gh_ui *ui)
     ui->anchor_y = in_row ? ui->row_y : (ui->row_cols > 0 ? ui->row_y : ui->y);
 }
 
+/* A screen without a primary action (a keypad): its first button is where
+ * the bottom part starts (frame.c uses it when no anchor is set). */
+static void fallback_here(struct gh_ui *ui)
+{
+    if (ui->fb_set || ui->anchor_set || ui->in_list >= 0 || ui->cur_scroll != 0)
+        return;
+    int anchor = ui->anchor_set;
+    anchor_here(ui);
+    ui->fb_set = 1;
+    ui->fb_cmd = ui->anchor_cmd;
+    ui->fb_wid = ui->anchor_wid;
+    ui->fb_y = ui->anchor_y;
+    ui->anchor_set = anchor;
+}
+
 /* The screen says where: that overrides a primary button drawn above it
  * (a selected language). */
 void gh_ui_bottom(struct gh_ui *ui)
@@ -249,6 +264,8 @@ static int w_button(struct gh_ui *ui, const char *id, const char *label, int sty
     int primary = big || style == GH_UI_PRIMARY || style == GH_UI_SUCCESS;
     if (primary)
         anchor_here(ui);
+    else
+        fallback_here(ui);
     SDL_Rect r = place(ui, ui_target(ui, big ? 200 : 112));
     ui_draw_button(ui, r, label, style, ui_is_pressed(ui, h), big ? F_BIG : F_BOLD, 0);
     struct ui_widget *w = ui_widget_add(ui, id, K_BUTTON, r, 1, label);
