@@ -218,8 +218,8 @@ static void settle_scroll(struct gh_ui *ui)
 /* Reach (issue 19): on a portrait screen whose content is shorter than the
  * view (the part above the keyboard), what was drawn from the anchor on
  * (ui_internal.h; without one, the first button) moves down by the room
- * left, so the screen's actions sit
- * at the bottom, where a short or seated person reaches them. */
+ * left, so the screen's actions sit at the bottom, where a short or seated
+ * person reaches them. */
 static void anchor_bottom(struct gh_ui *ui)
 {
     if (!ui->anchor_set && ui->fb_set) {
