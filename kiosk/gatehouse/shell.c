@@ -61,26 +61,39 @@ static void load_settings(struct shell *s)
 }
 
 /* ---- home ------------------------------------------------------------------ */
-/* The configured languages at the top of home, each in its own name (the
- * one in use looks selected), at most four to a row. A tap switches the
- * whole kiosk from the next frame, for the person at it (session.h). */
+/* The person's own choices, at most four to a row: the configured
+ * languages, each in its own name (the one in use looks selected; a tap
+ * switches the whole kiosk from the next frame), then "Aa", larger text
+ * (selected while on). Both last until the person goes (session.h). */
+static void choice_button(struct shell *s, struct gh_ui *ui, int i, int n_lang)
+{
+    const struct gh_ui_api *u = s->api;
+    if (i == n_lang) {
+        int on = gh_ui_large_text(ui);
+        if (u->button(ui, "home.textsize", "Aa", on ? GH_UI_PRIMARY : GH_UI_NORMAL))
+            gh_session_set_large_text(s->session, !on);
+        return;
+    }
+    const char *code = gh_config_langs()->languages[i];
+    char id[48];
+    snprintf(id, sizeof id, "home.lang.%s", code);
+    int on = strcmp(gh_i18n_current(), code) == 0;
+    if (u->button(ui, id, gh_i18n_name(code), on ? GH_UI_PRIMARY : GH_UI_NORMAL))
+        gh_session_set_lang(s->session, code);
+}
+
 static void lang_row(struct shell *s, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = s->api;
     const struct gh_config_langs *c = gh_config_langs();
-    if (c->n_languages < 2 || !s->session)
+    if (!s->session)
         return;
-    for (int i = 0; i < c->n_languages; i += 4) {
-        int cols = c->n_languages - i < 4 ? c->n_languages - i : 4;
-        u->row_begin(ui, cols);
-        for (int j = i; j < i + cols; j++) {
-            const char *code = c->languages[j];
-            char id[48];
-            snprintf(id, sizeof id, "home.lang.%s", code);
-            int on = strcmp(gh_i18n_current(), code) == 0;
-            if (u->button(ui, id, gh_i18n_name(code), on ? GH_UI_PRIMARY : GH_UI_NORMAL))
-                gh_session_set_lang(s->session, code);
-        }
+    int n_lang = c->n_languages < 2 ? 0 : c->n_languages, n = n_lang + 1;
+    for (int i = 0; i < n; i += 4) {
+        int cols = n - i < 4 ? n - i : 4;
+        u->row_begin(ui, n == 1 ? 4 : cols);   /* "Aa" alone: a quarter of the width */
+        for (int j = i; j < i + cols; j++)
+            choice_button(s, ui, j, n_lang);
         u->row_end(ui);
     }
     u->spacer(ui, 16);
@@ -98,6 +111,7 @@ static int door_home(struct shell *s, struct gh_ui *ui)
     if (!pad)
         return 0;
     lang_row(s, ui);
+    gh_ui_bottom(ui);                    /* the keypad and the tiles within reach */
     pad->screen->draw(pad->state, ui);
     u->spacer(ui, 48);
     const struct gh_reg_tile *shown[16];
@@ -127,10 +141,12 @@ static void home_draw(void *state, struct gh_ui *ui)
     const struct gh_ui_api *u = s->api;
     if (door_home(s, ui))
         return;
-    lang_row(s, ui);
+    gh_ui_logo(ui, "home.logo");         /* [screen] logo, above the site's name */
     u->heading(ui, s->kiosk_name);
     u->text(ui, "home.hint", _("Welcome. Tap what you would like to do."), GH_UI_MUTED);
     u->spacer(ui, 24);
+    gh_ui_bottom(ui);                    /* the choices and the tiles within reach */
+    lang_row(s, ui);
     int shown = 0;
     int n = gh_plugin_host_tile_count(s->host, GH_TILE_HOME);
     for (int i = 0; i < n; i++) {
