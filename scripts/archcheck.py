@@ -15,7 +15,7 @@ layers.  Exit status 1 if there is a cycle or a long function, else 0.
 
 --objects looks at what the compiler made instead: in every folder under
 BUILD_DIR that holds two or more object files (*.o; tests and benchmarks
-left out), an undefined symbol of a.o that b.o defines (nm) is an edge
+left out, and any other build made inside it), an undefined symbol of a.o that b.o defines (nm) is an edge
 a.o -> b.o. That also sees references the call check can't: a function's
 address put in a table, a global variable. Exit status 1 on a cycle.
 
@@ -181,8 +181,12 @@ def check_objects(roots):
     """Cycles among the object files of each folder under roots; 1 if any."""
     bad, folders = False, 0
     for root in roots:
-        for folder, _, names in sorted(os.walk(root)):
+        for folder, subdirs, names in os.walk(root):
+            subdirs.sort()
             rel = os.path.relpath(folder, root)
+            if rel != "." and "CMakeCache.txt" in names:
+                subdirs[:] = []           # another build inside this one (the .deb's)
+                continue
             if re.search(r"(^|/)(tests|bench)(/|$)", rel):
                 continue
             if sum(n.endswith(".o") for n in names) < 2:

@@ -98,8 +98,8 @@ static void draw_screen(struct gh_ui *ui)
 {
     const struct gh_ui_screen *reg = ui->depth ? &ui->stack[ui->depth - 1].reg : NULL;
     if (!reg || !reg->screen) {
-        gh_ui_api_table()->heading(ui, _("Gatehouse"));
-        gh_ui_api_table()->text(ui, "noscreen", _("This kiosk has no home screen."),
+        ui_w_heading(ui, _("Gatehouse"));
+        ui_w_text(ui, "noscreen", _("This kiosk has no home screen."),
                                 GH_UI_ERROR);
         return;
     }

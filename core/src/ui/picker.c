@@ -111,7 +111,6 @@ void ui_picker_set(struct gh_picker *p, int access, const char *group,
 /* The row of kinds: short labels, so all fit their column in one face. */
 static void draw_kinds(struct gh_picker *p, struct gh_ui *ui, const char *id)
 {
-    const struct gh_ui_api *u = gh_ui_api_table();
     struct { int a; const char *label, *suffix; int on; } kinds[] = {
         { GH_ACCESS_ALL, _("All"), "all", 1 },
         { GH_ACCESS_GROUP, _("Group"), "group", !!(p->kinds & GH_PICK_GROUP) },
@@ -122,76 +121,73 @@ static void draw_kinds(struct gh_picker *p, struct gh_ui *ui, const char *id)
     int cols = 0;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         cols += kinds[i].on;
-    u->text(ui, NULL, _("Location access"), GH_UI_MUTED);
-    u->row_begin(ui, cols);
+    ui_w_text(ui, NULL, _("Location access"), GH_UI_MUTED);
+    ui_w_row_begin(ui, cols);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (!kinds[i].on)
             continue;
         snprintf(wid, sizeof wid, "%s.%s", id, kinds[i].suffix);
-        if (u->button(ui, wid, kinds[i].label,
+        if (ui_w_button(ui, wid, kinds[i].label,
                       p->access == kinds[i].a ? GH_UI_PRIMARY : GH_UI_MUTED)) {
             p->access = kinds[i].a;
             p->err[0] = 0;
-            u->invalidate(ui);
+            ui_api_invalidate(ui);
         }
     }
-    u->row_end(ui);
+    ui_row_end(ui);
 }
 
 static void draw_groups(struct gh_picker *p, struct gh_ui *ui, const char *id)
 {
-    const struct gh_ui_api *u = gh_ui_api_table();
     char wid[160];
     if (!p->ngroups) {
-        u->text(ui, NULL, _("There are no groups yet. Make one under Groups."), GH_UI_MUTED);
+        ui_w_text(ui, NULL, _("There are no groups yet. Make one under Groups."), GH_UI_MUTED);
         return;
     }
-    u->text(ui, NULL, _("Whatever the group grants. Tap a group:"), GH_UI_MUTED);
+    ui_w_text(ui, NULL, _("Whatever the group grants. Tap a group:"), GH_UI_MUTED);
     snprintf(wid, sizeof wid, "%s.groups", id);
-    u->list_begin(ui, wid, p->ngroups > 4 ? 4 * 104 : p->ngroups * 104);
+    ui_w_list_begin(ui, wid, p->ngroups > 4 ? 4 * 104 : p->ngroups * 104);
     for (int i = 0; i < p->ngroups; i++) {
         snprintf(wid, sizeof wid, "%s.group.%lld", id, (long long)p->groups[i].id);
-        if (u->list_item(ui, wid, p->groups[i].name, NULL, p->group_sel == i)) {
+        if (ui_w_list_item(ui, wid, p->groups[i].name, NULL, p->group_sel == i)) {
             p->group_sel = i;
             p->err[0] = 0;
-            u->invalidate(ui);
+            ui_api_invalidate(ui);
         }
     }
-    u->list_end(ui);
+    ui_list_end(ui);
 }
 
 static void draw_locations(struct gh_picker *p, struct gh_ui *ui, const char *id)
 {
-    const struct gh_ui_api *u = gh_ui_api_table();
     char wid[160];
     if (!p->nlocs) {
-        u->text(ui, NULL, _("There are no locations yet."), GH_UI_MUTED);
+        ui_w_text(ui, NULL, _("There are no locations yet."), GH_UI_MUTED);
         return;
     }
-    u->text(ui, NULL, _("These locations and everything inside them:"), GH_UI_MUTED);
+    ui_w_text(ui, NULL, _("These locations and everything inside them:"), GH_UI_MUTED);
     for (int i = 0; i < p->nlocs; i++) {
         snprintf(wid, sizeof wid, "%s.loc.%lld", id, (long long)p->locs[i].id);
-        if (u->toggle(ui, wid, p->locs[i].name, &p->locs[i].on))
+        if (ui_w_toggle(ui, wid, p->locs[i].name, &p->locs[i].on))
             p->err[0] = 0;
     }
     if (p->more_locs)
-        u->text(ui, NULL, _("Only the first locations are shown here; use gatehousectl "
+        ui_w_text(ui, NULL, _("Only the first locations are shown here; use gatehousectl "
                             "for the others."), GH_UI_MUTED);
 }
 
 void ui_picker_draw(struct gh_picker *p, struct gh_ui *ui, const char *id)
 {
-    const struct gh_ui_api *u = gh_ui_api_table();
     char wid[160];
     if (!p)
         return;
     draw_kinds(p, ui, id);
     switch (p->access) {
     case GH_ACCESS_ALL:
-        u->text(ui, NULL, _("Every location, including ones added later."), GH_UI_MUTED);
+        ui_w_text(ui, NULL, _("Every location, including ones added later."), GH_UI_MUTED);
         break;
     case GH_ACCESS_NONE:
-        u->text(ui, NULL, _("No location until staff give access."), GH_UI_MUTED);
+        ui_w_text(ui, NULL, _("No location until staff give access."), GH_UI_MUTED);
         break;
     case GH_ACCESS_GROUP:
         draw_groups(p, ui, id);
@@ -202,7 +198,7 @@ void ui_picker_draw(struct gh_picker *p, struct gh_ui *ui, const char *id)
     }
     if (p->err[0]) {
         snprintf(wid, sizeof wid, "%s.error", id);
-        u->text(ui, wid, p->err, GH_UI_ERROR);
+        ui_w_text(ui, wid, p->err, GH_UI_ERROR);
     }
 }
 

@@ -318,6 +318,21 @@ void ui_api_wake_in(struct gh_ui *ui, int ms);
 const struct gh_account *ui_api_staff(struct gh_ui *ui);
 
 /* widgets.c */
+/* widgets.c: the widgets behind host->ui (api.c holds the table) */
+void ui_w_row_begin(struct gh_ui *ui, int columns);
+void ui_w_spacer(struct gh_ui *ui, int px);
+void ui_w_heading(struct gh_ui *ui, const char *text);
+void ui_w_text(struct gh_ui *ui, const char *id, const char *text, int style);
+int ui_w_button(struct gh_ui *ui, const char *id, const char *label, int style);
+int ui_w_tile(struct gh_ui *ui, const char *id, const char *label, int64_t badge);
+int ui_w_field(struct gh_ui *ui, const char *id, const char *label, char *buf, size_t cap, enum gh_kb kb, const char *error);
+int ui_w_entered(struct gh_ui *ui, const char *id);
+int ui_w_toggle(struct gh_ui *ui, const char *id, const char *label, int *on);
+void ui_w_list_begin(struct gh_ui *ui, const char *id, int height_px);
+int ui_w_list_item(struct gh_ui *ui, const char *id, const char *title, const char *subtitle, int selected);
+int ui_w_dialog(struct gh_ui *ui, const char *id, const char *title, const char *text, const char *ok, const char *cancel);
+void ui_w_toast(struct gh_ui *ui, const char *text);
+void ui_w_busy(struct gh_ui *ui, int on);
 void ui_row_end(struct gh_ui *ui);
 void ui_draw_corner(struct gh_ui *ui);     /* the corner button asked for this frame */
 void ui_list_end(struct gh_ui *ui);

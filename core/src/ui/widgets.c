@@ -54,7 +54,7 @@ static SDL_Rect place(struct gh_ui *ui, int h)
     return r;
 }
 
-static void row_begin(struct gh_ui *ui, int columns)
+void ui_w_row_begin(struct gh_ui *ui, int columns)
 {
     if (columns < 1)
         columns = 1;
@@ -125,7 +125,7 @@ void ui_row_end(struct gh_ui *ui)
     ui->row_i = 0;
 }
 
-static void spacer(struct gh_ui *ui, int px)
+void ui_w_spacer(struct gh_ui *ui, int px)
 {
     ui->y += S(px);
 }
@@ -148,12 +148,12 @@ static void paragraph(struct gh_ui *ui, const char *id, enum ui_kind kind, const
     ui_widget_add(ui, id, kind, r, 0, text);
 }
 
-static void w_heading(struct gh_ui *ui, const char *text)
+void ui_w_heading(struct gh_ui *ui, const char *text)
 {
     paragraph(ui, NULL, K_HEADING, text, F_HEAD, UI_FG);
 }
 
-static void w_text(struct gh_ui *ui, const char *id, const char *text, int style)
+void ui_w_text(struct gh_ui *ui, const char *id, const char *text, int style)
 {
     int font = F_NORMAL;
     SDL_Color c = UI_FG;
@@ -257,7 +257,7 @@ void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
     }
 }
 
-static int w_button(struct gh_ui *ui, const char *id, const char *label, int style)
+int ui_w_button(struct gh_ui *ui, const char *id, const char *label, int style)
 {
     uint32_t h = ui_id_hash(id);
     int big = style == GH_UI_BIG;
@@ -274,7 +274,7 @@ static int w_button(struct gh_ui *ui, const char *id, const char *label, int sty
     return ui_take_click(ui, h);
 }
 
-static int w_tile(struct gh_ui *ui, const char *id, const char *label, int64_t badge)
+int ui_w_tile(struct gh_ui *ui, const char *id, const char *label, int64_t badge)
 {
     uint32_t h = ui_id_hash(id);
     anchor_here(ui);
@@ -295,7 +295,7 @@ int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
                     const char *subtitle, int64_t badge)
 {
     if (!subtitle || !subtitle[0])
-        return w_tile(ui, id, label, badge);
+        return ui_w_tile(ui, id, label, badge);
     uint32_t h = ui_id_hash(id);
     anchor_here(ui);
     int pad = S(24) + (badge > 0 ? S(100) : 0);   /* room for the badge, both sides */
@@ -428,7 +428,7 @@ static void set_focus(struct gh_ui *ui, const char *id, enum gh_kb kb)
     ui->need_frame = 1;
 }
 
-static int w_field(struct gh_ui *ui, const char *id, const char *label, char *buf, size_t cap,
+int ui_w_field(struct gh_ui *ui, const char *id, const char *label, char *buf, size_t cap,
                    enum gh_kb kb, const char *error)
 {
     uint32_t h = ui_id_hash(id);
@@ -508,7 +508,7 @@ static int w_field(struct gh_ui *ui, const char *id, const char *label, char *bu
     return changed;
 }
 
-static int w_entered(struct gh_ui *ui, const char *id)
+int ui_w_entered(struct gh_ui *ui, const char *id)
 {
     if (ui->entered && ui->entered == ui_id_hash(id)) {
         ui->entered = 0;
@@ -518,7 +518,7 @@ static int w_entered(struct gh_ui *ui, const char *id)
     return 0;
 }
 
-static int w_toggle(struct gh_ui *ui, const char *id, const char *label, int *on)
+int ui_w_toggle(struct gh_ui *ui, const char *id, const char *label, int *on)
 {
     uint32_t h = ui_id_hash(id);
     int changed = 0;
@@ -546,7 +546,7 @@ static int w_toggle(struct gh_ui *ui, const char *id, const char *label, int *on
 }
 
 /* ---- lists ------------------------------------------------------------------ */
-static void w_list_begin(struct gh_ui *ui, const char *id, int height_px)
+void ui_w_list_begin(struct gh_ui *ui, const char *id, int height_px)
 {
     ui_row_end(ui);
     int slot = scroll_slot(ui, ui_id_hash(id));
@@ -564,7 +564,7 @@ static void w_list_begin(struct gh_ui *ui, const char *id, int height_px)
     ui->cur_scroll = slot;
 }
 
-static int w_list_item(struct gh_ui *ui, const char *id, const char *title,
+int ui_w_list_item(struct gh_ui *ui, const char *id, const char *title,
                        const char *subtitle, int selected)
 {
     if (ui->in_list < 0)
@@ -625,7 +625,7 @@ void ui_list_end(struct gh_ui *ui)
 }
 
 /* ---- overlays ---------------------------------------------------------------- */
-static int w_dialog(struct gh_ui *ui, const char *id, const char *title, const char *text,
+int ui_w_dialog(struct gh_ui *ui, const char *id, const char *title, const char *text,
                     const char *ok, const char *cancel)
 {
     char okid[UI_ID_MAX + 8], cid[UI_ID_MAX + 8];
@@ -655,12 +655,12 @@ static int w_dialog(struct gh_ui *ui, const char *id, const char *title, const c
     return GH_UI_DIALOG_OPEN;
 }
 
-static void w_toast(struct gh_ui *ui, const char *text)
+void ui_w_toast(struct gh_ui *ui, const char *text)
 {
     ui_show_toast(ui, text, 4000);
 }
 
-static void w_busy(struct gh_ui *ui, int on)
+void ui_w_busy(struct gh_ui *ui, int on)
 {
     if (!!on != ui->busy) {
         ui->busy = !!on;
@@ -668,40 +668,3 @@ static void w_busy(struct gh_ui *ui, int on)
         ui->need_frame = 1;
     }
 }
-/* ---- the table plugins get ------------------------------------------------ */
-static const struct gh_ui_api api = {
-    .size = sizeof(struct gh_ui_api),
-    .heading = w_heading,
-    .text = w_text,
-    .button = w_button,
-    .field = w_field,
-    .toggle = w_toggle,
-    .row_begin = row_begin,
-    .row_end = ui_row_end,
-    .spacer = spacer,
-    .list_begin = w_list_begin,
-    .list_item = w_list_item,
-    .list_end = ui_list_end,
-    .dialog = w_dialog,
-    .toast = w_toast,
-    .busy = w_busy,
-    .push = ui_api_push,
-    .pop = ui_api_pop,
-    .home = ui_api_home,
-    .focus = ui_api_focus,
-    .invalidate = ui_api_invalidate,
-    .wake_in = ui_api_wake_in,
-    .staff = ui_api_staff,
-    .tile = w_tile,
-    .entered = w_entered,
-    .current = ui_api_current,
-    .screen_exists = ui_api_screen_exists,
-    .picker_new = ui_picker_new,
-    .picker_free = ui_picker_free,
-    .picker_set = ui_picker_set,
-    .picker_draw = ui_picker_draw,
-    .picker_get = ui_picker_get,
-    .picker_error = ui_picker_error,
-};
-
-const struct gh_ui_api *gh_ui_api_table(void) { return &api; }
