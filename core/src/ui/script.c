@@ -33,6 +33,8 @@
  *   contrast                     text and control edges, measured (contrast.c)
  *   english-none                 no visible widget shows an English message id
  *                                that the current language translates
+ *   text-fits                    every text drawn fits its box, in the smaller
+ *                                face at worst: nothing is clipped
  */
 #include <string.h>
 #include <stdio.h>
@@ -587,6 +589,29 @@ static int c_english_none(struct script *s, const char *cmd, const char *p)
     return 0;
 }
 
+/* A label too long for its button or field (even in the smaller face the
+ * widget falls back to) is clipped: a translation must be reworded instead
+ * (issue 19). Wrapped text is one command a line, so it always fits. */
+static int c_text_fits(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    const struct ui_cmdlist *l = ui->prev;
+    (void)cmd;
+    (void)p;
+    for (int i = 0; i < l->n; i++) {
+        const struct ui_cmd *k = &l->cmds[i];
+        if (k->type != CMD_TEXT || k->text_len == 0)
+            continue;
+        const char *t = l->text + k->text_off;
+        int w = ui_text_width(ui, k->font, t, (int)k->text_len);
+        if (w > k->rect.w)
+            return fail(s, "text-fits: \"%.*s\" on screen %s is %d px wide in a box of %d px "
+                        "at (%d,%d)", (int)k->text_len, t, ui_top_id(ui), w, k->rect.w,
+                        k->rect.x, k->rect.y);
+    }
+    return 0;
+}
+
 static const struct script_cmd {
     const char *name, *args;
     int (*fn)(struct script *s, const char *cmd, const char *rest);
@@ -617,6 +642,7 @@ static const struct script_cmd {
     { "min-target", "PX", c_min_target },
     { "contrast", "", c_contrast },
     { "english-none", "", c_english_none },
+    { "text-fits", "", c_text_fits },
 };
 
 static int run_line(struct script *s, const char *line)

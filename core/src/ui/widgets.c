@@ -161,6 +161,10 @@ void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
     }
     SDL_Rect t = { r.x + pad, r.y, r.w - 2 * pad - (bw ? bw + S(12) : 0), r.h };
     int f = fit_font(ui, font, label, t.w);
+    if (ui_text_width(ui, f, label, -1) > t.w) {   /* too wide even so: use the padding */
+        t.x -= pad - S(8);
+        t.w += 2 * (pad - S(8));
+    }
     ui_cmd_text(ui, t, f, AL_CENTER, fg, label, -1);
     if (badge > 0) {
         SDL_Rect b = { r.x + r.w - pad - bw, r.y + (r.h - S(64)) / 2, bw, S(64) };
