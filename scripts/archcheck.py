@@ -2,6 +2,7 @@
 """archcheck: file-level call cycles and long functions in C source folders.
 
 Usage: archcheck.py [--max-lines N] [--quiet] [--layers] DIR...
+       archcheck.py --objects BUILD_DIR...
 
 Each DIR is checked on its own (its *.c files, not sub-folders): a call from a
 function in a.c to a non-static function defined in b.c (same DIR) is an edge
@@ -12,7 +13,14 @@ listed.  --layers prints each DIR's files by layer when there is no cycle:
 layer 0 calls no other file of DIR, layer n calls only files of lower
 layers.  Exit status 1 if there is a cycle or a long function, else 0.
 
-Needs Universal Ctags (Debian's universal-ctags) for function extents.
+--objects looks at what the compiler made instead: in every folder under
+BUILD_DIR that holds two or more object files (*.o; tests and benchmarks
+left out), an undefined symbol of a.o that b.o defines (nm) is an edge
+a.o -> b.o. That also sees references the call check can't: a function's
+address put in a table, a global variable. Exit status 1 on a cycle.
+
+Needs Universal Ctags (Debian's universal-ctags) for function extents, and
+nm (binutils) for --objects.
 """
 import os
 import re
@@ -146,7 +154,59 @@ def layers(files, edges):
     return [sorted(out[n]) for n in sorted(out)]
 
 
+def object_graph(folder):
+    """({a.o}, {a.o: {b.o: {symbols}}}) for the object files in one folder."""
+    objs = sorted(f for f in os.listdir(folder) if f.endswith(".o"))
+    defined, undefined = {}, {}
+    # one nm for the folder: "-A" names each line's file, "FILE.o:..."
+    out = subprocess.run(["nm", "-A"] + objs, cwd=folder, capture_output=True,
+                         text=True, check=True).stdout
+    for line in out.splitlines():
+        where, _, rest = line.partition(":")
+        o, p = os.path.basename(where), rest.split()
+        if len(p) == 3 and p[1] in "TDBRV":
+            defined.setdefault(p[2], o)
+        elif len(p) == 2 and p[0] == "U":
+            undefined.setdefault(o, set()).add(p[1])
+    edges = {o: {} for o in objs}
+    for o, syms in undefined.items():
+        for sym in syms:
+            t = defined.get(sym)
+            if t and t != o:
+                edges[o].setdefault(t, set()).add(sym)
+    return objs, edges
+
+
+def check_objects(roots):
+    """Cycles among the object files of each folder under roots; 1 if any."""
+    bad, folders = False, 0
+    for root in roots:
+        for folder, _, names in sorted(os.walk(root)):
+            rel = os.path.relpath(folder, root)
+            if re.search(r"(^|/)(tests|bench)(/|$)", rel):
+                continue
+            if sum(n.endswith(".o") for n in names) < 2:
+                continue
+            folders += 1
+            objs, edges = object_graph(folder)
+            for comp in sccs(objs, edges):
+                bad = True
+                print(f"{rel}: cycle: " + " <-> ".join(comp))
+                for a in comp:
+                    for b, syms in sorted(edges[a].items()):
+                        if b in comp:
+                            print(f"    {a} -> {b}: " + ", ".join(sorted(syms)[:3]))
+    print(f"{len(roots)} build folder(s): {folders} object folder(s), "
+          f"{'a cycle' if bad else 'no cycle'}")
+    return 1 if bad else 0
+
+
 def main(argv):
+    if argv and argv[0] == "--objects":
+        if len(argv) < 2:
+            print(__doc__.strip(), file=sys.stderr)
+            return 2
+        return check_objects(argv[1:])
     max_lines, quiet, show_layers, dirs = 80, False, False, []
     it = iter(argv)
     for a in it:

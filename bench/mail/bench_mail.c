@@ -26,7 +26,9 @@
  * custom target, not a test.
  *
  * Environment: BENCH_MAIL_N (1000 messages), BENCH_MAIL_MSMTP_N (default N;
- * msmtp's rate is taken over this many), BENCH_MAIL_ROUNDS (5; best of, the
+ * msmtp's rate is taken over this many), BENCH_MAIL_CONNECTIONS (gatehouse's
+ * [mail] connections, default 2; 1 compares connection with connection),
+ * BENCH_MAIL_ROUNDS (5; best of, the
  * two in alternating order).
  */
 #define _GNU_SOURCE
@@ -143,6 +145,8 @@ out:
 
 /* ---- the gatehousectl command ---------------------------------------------------- */
 
+static int connections = GH_CONFIG_MAIL_CONNECTIONS;
+
 static double run_flush_cli(const char *dir, const char *url, int n, int round, double *cpu)
 {
     char db[600], conf[600];
@@ -160,7 +164,7 @@ static double run_flush_cli(const char *dir, const char *url, int n, int round, 
     if (!f)
         return -1;
     fprintf(f, "[store]\npath = %s\n[mail]\nrelay = %s\nfrom = kiosk@lobby.example.org\n"
-               "starttls = no\n", db, url);
+               "starttls = no\nconnections = %d\n", db, url, connections);
     fclose(f);
     double t0 = now_s(), c0 = cpu_s(RUSAGE_CHILDREN);
     pid_t pid = fork();
@@ -312,7 +316,21 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     struct gh_config cfg;
-    gh_config_defaults(&cfg);
+    connections = env_int("BENCH_MAIL_CONNECTIONS", GH_CONFIG_MAIL_CONNECTIONS);
+    {
+        /* [mail] connections for the in-process mailer too, as a file sets it */
+        char conf[600];
+        snprintf(conf, sizeof conf, "%s/connections.conf", dir);
+        FILE *f = fopen(conf, "w");
+        if (!f)
+            goto out;
+        fprintf(f, "[mail]\nconnections = %d\n", connections);
+        fclose(f);
+        if (gh_config_load(conf, &cfg, err, sizeof err) != GH_OK) {
+            fprintf(stderr, "bench: BENCH_MAIL_CONNECTIONS: %s\n", err);
+            goto out;
+        }
+    }
     snprintf(cfg.mail_relay, sizeof cfg.mail_relay, "%s", url);
     snprintf(cfg.mail_from, sizeof cfg.mail_from, "kiosk@lobby.example.org");
     cfg.mail_starttls = 0;
@@ -394,8 +412,8 @@ int main(void)
         goto out;
 
     double r_curl = n / best_curl, r_gh = n / best_gh, r_msmtp = n_msmtp / tm;
-    printf("\nbench-mail: %d messages (%zu bytes each) to a loopback aiosmtpd sink, best of %d\n",
-           n, len, rounds);
+    printf("\nbench-mail: %d messages (%zu bytes each) to a loopback aiosmtpd sink, best of %d;\n"
+           "  gatehouse with [mail] connections = %d\n", n, len, rounds, connections);
     printf("  %-34s %8.0f msg/s  (%.3f s)\n", "libcurl, one reused handle (floor)", r_curl,
            best_curl);
     printf("  %-34s %8.0f msg/s  (%.3f s)\n", "gatehouse outbox -> relay", r_gh, best_gh);

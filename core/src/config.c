@@ -36,7 +36,7 @@
  * from 5 to hi; else a string), but kept by its own module, not in struct
  * gh_config, whose layout plugins see (ABI 1): [mail] imap* (imap_config.c). */
 enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK,
-             V_ELSEWHERE, V_IMPORT, V_SITE, V_LANGS };
+             V_ELSEWHERE, V_IMPORT, V_SITE, V_LANGS, V_MAILCONN };
 
 /* [import] columns: kept outside struct gh_config, whose layout plugins see
  * (ABI 1); the last configuration loaded in this process. */
@@ -48,6 +48,14 @@ static struct gh_site_config site_config;
 const struct gh_site_config *gh_config_site(void)
 {
     return &site_config;
+}
+
+/* [mail] connections: kept outside struct gh_config for the same reason. */
+static int mail_connections = GH_CONFIG_MAIL_CONNECTIONS;
+
+int gh_config_mail_connections(void)
+{
+    return mail_connections;
 }
 
 const char *gh_config_import_columns(void)
@@ -94,6 +102,7 @@ static const struct key keys[] = {
      * gh_config is part of plugin ABI 1 and can't grow). */
     { "readers", "keyboard", V_USBIDS, 0, 0, 0, 0 },
     { "readers", "pcsc", V_BOOLCHECK, 0, 0, 0, 1 },
+    { "mail", "connections", V_MAILCONN, 0, sizeof(int), 1, GH_CONFIG_MAX_MAIL_CONNECTIONS },
     { "mail", "imap", V_ELSEWHERE, 0, 512, 1, 0 },
     { "mail", "imap_username", V_ELSEWHERE, 0, 256, 0, 0 },
     { "mail", "imap_password", V_ELSEWHERE, 0, 256, 0, 0 },
@@ -146,6 +155,7 @@ void gh_config_defaults(struct gh_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     import_columns[0] = '\0';
     memset(&site_config, 0, sizeof site_config);
+    mail_connections = GH_CONFIG_MAIL_CONNECTIONS;
     snprintf(cfg->store_path, sizeof cfg->store_path, "./gatehouse.db");
     snprintf(cfg->plugin_dir, sizeof cfg->plugin_dir, "%s", GH_DEFAULT_PLUGIN_DIR);
     cfg->mail_connect_timeout_s = 10;
@@ -353,6 +363,8 @@ static char *key_field(struct parse *p, const struct key *k)
 {
     if (k->type == V_IMPORT)
         return import_columns;
+    if (k->type == V_MAILCONN)
+        return (char *)&mail_connections;
     return k->type == V_SITE ? (char *)&site_config + k->off : (char *)p->cfg + k->off;
 }
 
@@ -417,6 +429,7 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
     case V_SITE:
     case V_STR:
         return store_string(p, k, name, value, field);
+    case V_MAILCONN:
     case V_INT: {
         long n;
         if (parse_long(value, &n) != 0 || n < k->lo || n > k->hi) {

@@ -103,10 +103,10 @@ static const struct gh_core_api table = {
     .doorcode_has = gh_doorcode_has,
     .throttle_wait_ms = gh_throttle_wait_ms,
     .throttle_fail = gh_throttle_fail,
-    .auth_kiosk_login = gh_auth_kiosk_login,
+    .auth_kiosk_login = gh_throttle_kiosk_login,
     /* appended (issue 12): Recent openings */
     .openings_recent = gh_openings_recent,
-    .auth_forgot_pin = gh_auth_forgot_pin,
+    .auth_forgot_pin = gh_forgot_pin,
     /* ABI 1.2 */
     .settings_read = settings_read,
     /* ABI 1.2 (issue 14): one trim, one PIN-format rule */

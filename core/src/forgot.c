@@ -44,7 +44,7 @@ static enum gh_status refuse(struct gh_store *st, const char *actor, const char 
     return gh_audit_append(st, actor, "auth.forgot", target, GH_OUTCOME_REFUSED, why);
 }
 
-enum gh_status gh_auth_forgot_pin(struct gh_store *st, const char *actor, const char *who)
+enum gh_status gh_forgot_pin(struct gh_store *st, const char *actor, const char *who)
 {
     struct gh_account a;
     char target[64];

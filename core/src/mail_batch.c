@@ -11,6 +11,7 @@
  */
 #include "gatehouse/mail_batch.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,10 +26,12 @@
 
 #include <sodium.h>
 
+#include "gatehouse/config.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/oplog.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
+#include "mail_committer.h"
 
 /* ---- a batch ------------------------------------------------------------------ */
 
@@ -119,209 +122,6 @@ static int held_back(const struct wait_list *w, const struct gh_mail *m)
         if (w->v[i].id < m->id && strcasecmp(w->v[i].addr, m->to_addr) == 0)
             return 1;
     return 0;
-}
-
-/* ---- marking accepted messages sent ------------------------------------------ */
-
-/* Marking a message sent is a transaction with an fsync and an activity-log
- * entry: on this hardware several times what the SMTP exchange itself costs
- * the client. So the relay's acceptances go to a committer thread with its
- * own store connection, which marks whatever has gathered in one
- * transaction (group commit) while the sender goes on with the next
- * message; on two cores the marking costs the sender almost nothing.
- *
- * A batch waits for the committer before it returns, so a message is never
- * handed out as due while its mark is still pending (it would be sent
- * twice). A crash can lose the marks of what was accepted but not yet
- * committed, at most GH_MAILER_MARK_GROUP messages plus what arrived during
- * one commit: those go again with the same Message-IDs (at-least-once). The
- * store's write lock is only ever held for the marking, never across a
- * send. */
-struct committer {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t work, idle;
-    struct gh_store *st;          /* the committer's own connection */
-    char path[1024];
-    int64_t q[GH_MAILER_MARK_GROUP];
-    int n;                        /* queued ids */
-    int busy, stop;
-    int draining;                 /* a drain waits: commit what there is now */
-    int marked;                   /* since the last drain */
-    enum gh_status err;           /* first failure since the last drain */
-    char errmsg[512];
-};
-
-/* A commit costs an fsync whether it marks one message or sixty-four, and
- * the relay accepts a message about as fast as a commit takes: committing
- * whatever is there at once made a group of one or two, an fsync a message.
- * So the committer waits a moment for a fuller group, unless the batch is
- * waiting for it (drain) or it is stopping. Called with c->mu held. */
-static void gather(struct committer *c)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);        /* the condition's clock */
-    long ns = until.tv_nsec + GH_MAILER_MARK_GATHER_MS * 1000000L;
-    until.tv_sec += ns / 1000000000L;
-    until.tv_nsec = ns % 1000000000L;
-    while (c->n < GH_MAILER_MARK_GROUP && !c->stop && !c->draining)
-        if (pthread_cond_timedwait(&c->work, &c->mu, &until) == ETIMEDOUT)
-            break;
-}
-
-static void *committer_main(void *arg)
-{
-    struct committer *c = arg;
-    int64_t ids[GH_MAILER_MARK_GROUP];
-    pthread_mutex_lock(&c->mu);
-    for (;;) {
-        while (c->n == 0 && !c->stop)
-            pthread_cond_wait(&c->work, &c->mu);
-        if (c->n == 0)
-            break;                /* stop, and nothing left to mark */
-        gather(c);
-        int k = c->n;
-        memcpy(ids, c->q, (size_t)k * sizeof ids[0]);
-        c->n = 0;
-        c->busy = 1;
-        pthread_cond_broadcast(&c->idle);      /* room in the queue again */
-        pthread_mutex_unlock(&c->mu);
-
-        int marked = 0;
-        enum gh_status s = gh_store_begin(c->st);
-        for (int i = 0; i < k && s == GH_OK; i++) {
-            s = gh_outbox_mark_sent(c->st, ids[i]);
-            if (s == GH_E_REFUSED) {
-                /* already sent or failed: another deliverer (a flush
-                 * beside the kiosk) got there first; ours was a duplicate */
-                gh_oplog(GH_LOG_INFO, "mail %lld: %s", (long long)ids[i],
-                         gh_store_errmsg(c->st));
-                s = GH_OK;
-                continue;
-            }
-            marked++;
-        }
-        if (s == GH_OK)
-            s = gh_store_commit(c->st);
-        else
-            gh_store_rollback(c->st);
-        char why[512] = "";
-        if (s != GH_OK) {
-            /* accepted but not marked: they will go again, same Message-IDs */
-            snprintf(why, sizeof why, "%s", gh_store_errmsg(c->st));
-            gh_oplog(GH_LOG_ERR, "%d mails accepted by the relay but not marked sent: %s", k,
-                     why);
-            marked = 0;
-        }
-
-        pthread_mutex_lock(&c->mu);
-        c->busy = 0;
-        c->marked += marked;
-        if (s != GH_OK && c->err == GH_OK) {
-            c->err = s;
-            snprintf(c->errmsg, sizeof c->errmsg, "%s", why);
-        }
-        pthread_cond_broadcast(&c->idle);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return NULL;
-}
-
-static void committer_free(void *obj)
-{
-    struct committer *c = obj;
-    if (!c)
-        return;
-    pthread_mutex_lock(&c->mu);
-    c->stop = 1;
-    pthread_cond_broadcast(&c->work);
-    pthread_mutex_unlock(&c->mu);
-    pthread_join(c->thread, NULL);
-    gh_store_close(c->st);
-    pthread_cond_destroy(&c->work);
-    pthread_cond_destroy(&c->idle);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
-}
-
-/* The committer for st's database, started on first use. NULL when it can't
- * be had (no file path, no second connection, no thread): the caller then
- * marks on st itself. */
-static struct committer *committer_for(struct gh_mailer *m, struct gh_store *st)
-{
-    const char *path = gh_store_path(st);
-    char err[256];
-    struct committer *have = gh_mailer_attached(m);
-    if (have && path && strcmp(have->path, path) == 0)
-        return have;
-    gh_mailer_attach(m, NULL, NULL);       /* frees the one for another database */
-    if (!path || !*path || strcmp(path, ":memory:") == 0 || strlen(path) >= 1024)
-        return NULL;
-    struct committer *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    snprintf(c->path, sizeof c->path, "%s", path);
-    if (gh_store_open(path, &c->st, err, sizeof err) != GH_OK) {
-        gh_oplog(GH_LOG_WARN, "mail: marking sent on the sending thread: %s", err);
-        free(c);
-        return NULL;
-    }
-    pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->work, NULL);
-    pthread_cond_init(&c->idle, NULL);
-    /* like the mail worker: no signal is ever delivered to this thread */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&c->thread, NULL, committer_main, c);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        gh_store_close(c->st);
-        pthread_cond_destroy(&c->work);
-        pthread_cond_destroy(&c->idle);
-        pthread_mutex_destroy(&c->mu);
-        free(c);
-        return NULL;
-    }
-    gh_mailer_attach(m, c, committer_free);
-    return c;
-}
-
-static void committer_add(struct committer *c, int64_t id)
-{
-    pthread_mutex_lock(&c->mu);
-    while (c->n == GH_MAILER_MARK_GROUP)
-        pthread_cond_wait(&c->idle, &c->mu);   /* the group is full: wait for a commit */
-    c->q[c->n++] = id;
-    /* the first starts the committer's gathering, a full group ends it;
-     * waking it for every message in between would only cost switches */
-    if (c->n == 1 || c->n == GH_MAILER_MARK_GROUP)
-        pthread_cond_signal(&c->work);
-    pthread_mutex_unlock(&c->mu);
-}
-
-/* Waits until everything handed over is committed; adds the count to out
- * and returns the first failure (its text set on st). */
-static enum gh_status committer_drain(struct committer *c, struct gh_store *st,
-                                      struct gh_mail_batch *out)
-{
-    pthread_mutex_lock(&c->mu);
-    c->draining = 1;
-    pthread_cond_signal(&c->work);                /* stop gathering: commit now */
-    while (c->n > 0 || c->busy)
-        pthread_cond_wait(&c->idle, &c->mu);
-    c->draining = 0;
-    out->sent += c->marked;
-    enum gh_status s = c->err;
-    char why[512];
-    snprintf(why, sizeof why, "%s", c->errmsg);
-    c->marked = 0;
-    c->err = GH_OK;
-    c->errmsg[0] = '\0';
-    pthread_mutex_unlock(&c->mu);
-    if (s != GH_OK)
-        return gh_store_fail(st, s, "%s", why);
-    return GH_OK;
 }
 
 /* Without a committer: marks one message on the caller's connection. */
@@ -417,6 +217,7 @@ static int deliverer_lock(struct gh_mailer *m, struct gh_store *st, enum gh_stat
  * once it was sent, deferred or failed. */
 struct claims {
     unsigned char *claimed, *used;
+    unsigned char *reached;       /* its lane came to it before the batch stopped */
 };
 
 /* Claims, in one write transaction and before anything is sent, every due
@@ -429,7 +230,7 @@ static enum gh_status claim_batch(struct gh_store *st, struct due_list *due,
 {
     enum gh_status s = GH_OK;
     char why[512];
-    c->claimed = calloc((size_t)due->n, 2);
+    c->claimed = calloc((size_t)due->n, 3);
     int64_t *ids = malloc((size_t)due->n * sizeof *ids);
     int *at = malloc((size_t)due->n * sizeof *at);
     unsigned char *got = malloc((size_t)due->n);
@@ -438,6 +239,7 @@ static enum gh_status claim_batch(struct gh_store *st, struct due_list *due,
         goto out;
     }
     c->used = c->claimed + due->n;
+    c->reached = c->used + due->n;
     int k = 0;
     for (int i = 0; i < due->n; i++)
         if (!held_back(wait, &due->v[i])) {
@@ -484,7 +286,7 @@ static void release_claims(struct gh_store *st, const struct due_list *due, stru
             gh_oplog(GH_LOG_WARN, "mail %lld: claim not given back (the next batch gives "
                      "it back): %s", (long long)due->v[i].id, gh_store_errmsg(st));
     free(c->claimed);
-    c->claimed = c->used = NULL;
+    c->claimed = c->used = c->reached = NULL;
 }
 
 /* The start of a batch, holding the delivery lock: a claim still in the
@@ -502,6 +304,15 @@ static enum gh_status take_over_claims(struct gh_store *st)
 
 /* ---- the batch ------------------------------------------------------------------ */
 
+/* A batch of enough messages goes over up to [mail] connections connections
+ * at once ("lanes"): a relay answers each command in turn, so one
+ * connection leaves it idle while the client reads, composes and hands the
+ * next message over, and a second one keeps it busy meanwhile. Every
+ * message to one recipient goes over the same lane, in order, so the order
+ * per recipient holds as on one connection. A small batch (the kiosk's
+ * usual one or two) uses one connection: a second costs a handshake. */
+#define GH_MAILER_LANE_MIN 16     /* messages per lane before another is worth it */
+
 struct batch {
     struct gh_mailer *m;
     struct gh_store *st;
@@ -509,8 +320,14 @@ struct batch {
     struct due_list due;
     struct wait_list wait;
     struct claims claims;
-    struct committer *com;
+    struct gh_mail_committer *com;
     char relay_down[512];         /* the relay did not answer: the rest is deferred */
+    /* the lanes: everything above is shared, under mu; the sends are not */
+    pthread_mutex_t mu;
+    unsigned char *lane_of;       /* lane of due.v[i] */
+    int lanes;
+    int stop;                     /* a relay configuration problem, a cancel, a store failure */
+    enum gh_status err;           /* the first store failure of any lane */
 };
 
 /* Reads what is due (oldest first) and, when more is queued than due, what
@@ -544,15 +361,15 @@ static enum gh_status on_sent(struct batch *b, const struct gh_mail *mail)
 {
     gh_oplog(GH_LOG_DEBUG, "mail %lld accepted for %s", (long long)mail->id, mail->to_addr);
     if (b->com) {
-        committer_add(b->com, mail->id);
+        gh_mail_committer_add(b->com, mail->id);
         return GH_OK;
     }
     return mark_here(b->st, mail->id, b->out);
 }
 
 /* Deferred; when the relay itself failed, the rest of the batch is too. */
-static enum gh_status on_transient(struct batch *b, const struct gh_mail *mail,
-                                   const struct gh_mail_result *r)
+static enum gh_status on_transient(struct batch *b, struct gh_mailer *lm,
+                                   const struct gh_mail *mail, const struct gh_mail_result *r)
 {
     gh_oplog(GH_LOG_WARN, "mail %lld deferred: %s", (long long)mail->id, r->detail);
     enum gh_status s = gh_outbox_mark_deferred(b->st, mail->id, r->detail);
@@ -566,35 +383,38 @@ static enum gh_status on_transient(struct batch *b, const struct gh_mail *mail,
         snprintf(b->out->problem, sizeof b->out->problem, "%s", r->detail);
         b->out->problem_code = (long)r->curl_code * 1000 + r->smtp_code;
         /* a connection that failed half-way is not worth keeping */
-        gh_mailer_disconnect(b->m);
+        gh_mailer_disconnect(lm);
     }
     return GH_OK;
 }
 
-/* A relay configuration problem or a cancel: message i and the rest stay
- * queued untouched (no attempt counted, their claims given back). */
-static void on_stop(struct batch *b, int i, const struct gh_mail_result *r)
+/* A relay configuration problem or a cancel: message i and every message
+ * no lane has come to stay queued untouched (no attempt counted, their
+ * claims given back; counted as held when the lanes are done). */
+static void on_stop(struct batch *b, struct gh_mailer *lm, int i, const struct gh_mail_result *r)
 {
     struct gh_mail_batch *out = b->out;
     b->claims.used[i] = 0;
-    out->held += b->due.n - i;
+    b->claims.reached[i] = 0;
     if (r->verdict == GH_MAILV_CANCELLED && strcmp(r->step, "compose") != 0)
         out->tried--;             /* a send cut short tells nothing about the relay */
     if (r->verdict == GH_MAILV_CONFIG) {
         out->relay = GH_MAILV_CONFIG;
         snprintf(out->problem, sizeof out->problem, "%s", r->detail);
         out->problem_code = (long)r->curl_code * 1000 + r->smtp_code;
-        gh_mailer_disconnect(b->m);
+        gh_mailer_disconnect(lm);
     }
     out->more = 0;
+    b->stop = 1;
 }
 
-/* Message i of the batch: skipped, deferred without a try, or sent and its
- * outcome recorded. *stop set when the rest of the batch must wait. */
-static enum gh_status deliver_one(struct batch *b, int i, int *stop)
+/* Before message i is sent, with b->mu held: skipped, or deferred without
+ * a try; *send set when it goes to the relay. */
+static enum gh_status before_send(struct batch *b, int i, int *send)
 {
     struct gh_mail *mail = &b->due.v[i];
-    struct gh_mail_result r;
+    *send = 0;
+    b->claims.reached[i] = 1;
     if (mail->state == GH_MAIL_CANCELLED)
         return GH_OK;
     if (held_back(&b->wait, mail)) {
@@ -614,28 +434,141 @@ static enum gh_status deliver_one(struct batch *b, int i, int *stop)
         }
         return s;
     }
-    gh_mailer_send(b->m, mail, &r);
-    if (strcmp(r.step, "compose") != 0)
+    *send = 1;
+    return GH_OK;
+}
+
+/* After message i was sent over lm, with b->mu held: its outcome recorded. */
+static enum gh_status after_send(struct batch *b, struct gh_mailer *lm, int i,
+                                 const struct gh_mail_result *r)
+{
+    struct gh_mail *mail = &b->due.v[i];
+    if (strcmp(r->step, "compose") != 0)
         b->out->tried++;          /* the relay was contacted (or tried) */
-    switch (r.verdict) {
+    switch (r->verdict) {
     case GH_MAILV_SENT:
         return on_sent(b, mail);
     case GH_MAILV_TRANSIENT:
-        return on_transient(b, mail, &r);
+        return on_transient(b, lm, mail, r);
     case GH_MAILV_PERMANENT: {
-        gh_oplog(GH_LOG_WARN, "mail %lld failed: %s", (long long)mail->id, r.detail);
-        enum gh_status s = gh_outbox_mark_failed(b->st, mail->id, r.detail);
+        gh_oplog(GH_LOG_WARN, "mail %lld failed: %s", (long long)mail->id, r->detail);
+        enum gh_status s = gh_outbox_mark_failed(b->st, mail->id, r->detail);
         if (s == GH_OK)
             b->out->failed++;
         return s;
     }
     case GH_MAILV_CONFIG:
     case GH_MAILV_CANCELLED:
-        on_stop(b, i, &r);
-        *stop = 1;
+        on_stop(b, lm, i, r);
         return GH_OK;
     }
     return GH_OK;
+}
+
+/* Message i over lane lm: everything but the send itself under b->mu. */
+static enum gh_status deliver_one(struct batch *b, struct gh_mailer *lm, int i)
+{
+    struct gh_mail_result r;
+    int send = 0;
+    pthread_mutex_lock(&b->mu);
+    enum gh_status s = b->stop ? GH_OK : before_send(b, i, &send);
+    pthread_mutex_unlock(&b->mu);
+    if (s != GH_OK || !send)
+        return s;
+    gh_mailer_send(lm, &b->due.v[i], &r);
+    pthread_mutex_lock(&b->mu);
+    s = after_send(b, lm, i, &r);
+    pthread_mutex_unlock(&b->mu);
+    return s;
+}
+
+struct lane {
+    struct batch *b;
+    struct gh_mailer *m;
+    int k;
+    pthread_t thread;
+    int started;
+};
+
+/* Lane k's messages, in order, until they are done or the batch stops. */
+static void *lane_main(void *arg)
+{
+    struct lane *l = arg;
+    struct batch *b = l->b;
+    for (int i = 0; i < b->due.n; i++) {
+        if (b->lane_of[i] != l->k)
+            continue;
+        enum gh_status s = deliver_one(b, l->m, i);
+        pthread_mutex_lock(&b->mu);
+        if (s != GH_OK && b->err == GH_OK) {
+            b->err = s;
+            b->stop = 1;
+        }
+        int stop = b->stop;
+        pthread_mutex_unlock(&b->mu);
+        if (stop)
+            break;
+    }
+    return NULL;
+}
+
+/* Each recipient to one lane (FNV-1a of the address, case ignored): how
+ * many lanes this batch uses, given what is claimed and the mailer's
+ * connections. */
+static int assign_lanes(struct batch *b)
+{
+    int claimed = 0;
+    for (int i = 0; i < b->due.n; i++)
+        claimed += b->claims.claimed[i];
+    int lanes = gh_mailer_connections(b->m);
+    if (lanes > claimed / GH_MAILER_LANE_MIN)
+        lanes = claimed / GH_MAILER_LANE_MIN;
+    if (lanes < 1)
+        lanes = 1;
+    b->lane_of = calloc((size_t)b->due.n, 1);
+    if (!b->lane_of)
+        return 0;
+    for (int i = 0; i < b->due.n; i++) {
+        uint32_t h = 2166136261u;
+        for (const char *c = b->due.v[i].to_addr; *c; c++)
+            h = (h ^ (unsigned char)tolower((unsigned char)*c)) * 16777619u;
+        b->lane_of[i] = (unsigned char)(h % (uint32_t)lanes);
+    }
+    return lanes;
+}
+
+/* Sends the claimed batch over its lanes: lane 0 on this thread, the others
+ * on threads of their own (no signal is delivered to them, like the mail
+ * worker's); a lane whose mailer or thread can't be had runs here after
+ * lane 0. Then counts what no lane came to as held. */
+static enum gh_status send_all(struct batch *b)
+{
+    struct lane lanes[GH_CONFIG_MAX_MAIL_CONNECTIONS];
+    int n = assign_lanes(b);
+    if (n == 0)
+        return gh_store_fail(b->st, GH_E_NOMEM, "out of memory sharing out the outbox batch");
+    sigset_t all, old;
+    sigfillset(&all);
+    for (int k = 0; k < n; k++) {
+        lanes[k] = (struct lane){ .b = b, .m = gh_mailer_lane(b->m, k), .k = k };
+        if (k == 0 || !lanes[k].m)
+            continue;
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        lanes[k].started = pthread_create(&lanes[k].thread, NULL, lane_main, &lanes[k]) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    lane_main(&lanes[0]);
+    for (int k = 1; k < n; k++) {
+        if (lanes[k].started) {
+            pthread_join(lanes[k].thread, NULL);
+        } else {
+            lanes[k].m = b->m;    /* after lane 0, over its connection */
+            lane_main(&lanes[k]);
+        }
+    }
+    for (int i = 0; i < b->due.n; i++)
+        b->out->held += !b->claims.reached[i];
+    return b->err;
 }
 
 /* Every mark in, claims not used given back, the lock let go, the bodies
@@ -644,7 +577,7 @@ static enum gh_status finish(struct batch *b, enum gh_status s, int lock)
 {
     if (b->com) {
         /* before anyone asks for due mail again, every mark is in */
-        enum gh_status ms = committer_drain(b->com, b->st, b->out);
+        enum gh_status ms = gh_mail_committer_drain(b->com, b->st, b->out);
         if (s == GH_OK)
             s = ms;
     }
@@ -657,6 +590,8 @@ static enum gh_status finish(struct batch *b, enum gh_status s, int lock)
     }
     free(b->due.v);
     free(b->wait.v);
+    free(b->lane_of);
+    pthread_mutex_destroy(&b->mu);
     return s;
 }
 
@@ -665,6 +600,7 @@ enum gh_status gh_mail_batch_deliver(struct gh_mailer *m, struct gh_store *st,
 {
     struct batch b = { .m = m, .st = st, .out = out };
     enum gh_status s = GH_OK;
+    pthread_mutex_init(&b.mu, NULL);
     memset(out, 0, sizeof *out);
     out->relay = GH_MAILV_SENT;
     if (limit <= 0)
@@ -678,9 +614,6 @@ enum gh_status gh_mail_batch_deliver(struct gh_mailer *m, struct gh_store *st,
     /* claimed before anything is sent: nothing sent that we could not mark */
     if ((s = claim_batch(st, &b.due, &b.wait, now, &b.claims, out)) != GH_OK)
         return finish(&b, s, lock);
-    b.com = committer_for(m, st);
-    int stop = 0;
-    for (int i = 0; i < b.due.n && s == GH_OK && !stop; i++)
-        s = deliver_one(&b, i, &stop);
-    return finish(&b, s, lock);
+    b.com = gh_mail_committer_for(m, st);
+    return finish(&b, send_all(&b), lock);
 }

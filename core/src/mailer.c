@@ -61,7 +61,18 @@ struct gh_mailer {
     int preloading;               /* preload not joined yet */
     void *attached;               /* the batch's committer; NULL until needed */
     void (*attached_free)(void *);
+    /* more connections to the relay ([mail] connections): a lane is a
+     * mailer of its own (handle, upload, step) made on first use, whose
+     * cancel is its parent's */
+    int connections;
+    struct gh_mailer *parent;
+    struct gh_mailer *lanes[GH_CONFIG_MAX_MAIL_CONNECTIONS - 1];
 };
+
+static int is_cancelled(struct gh_mailer *m)
+{
+    return atomic_load(&m->cancel) || (m->parent && atomic_load(&m->parent->cancel));
+}
 
 /* ---- the client ------------------------------------------------------------- */
 
@@ -94,7 +105,7 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *ud)
 static int xfer_cb(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
     struct gh_mailer *m = ud;
-    return atomic_load(&m->cancel) ? 1 : 0;
+    return is_cancelled(m);
 }
 
 /* Learns which step the relay is answering from the commands libcurl
@@ -302,6 +313,7 @@ enum gh_status gh_mailer_new(const struct gh_config *cfg, struct gh_mailer **out
     snprintf(m->from_cfg_name, sizeof m->from_cfg_name, "%s", from_name);
     snprintf(m->from_name, sizeof m->from_name, "%s", from_name[0] ? from_name : "Gatehouse");
     m->tls_required = smtps || cfg->mail_starttls;
+    m->connections = gh_config_mail_connections();
     start_preload(m);
     *out = m;
     return GH_OK;
@@ -313,6 +325,8 @@ void gh_mailer_free(struct gh_mailer *m)
         return;
     if (m->attached_free)
         m->attached_free(m->attached);
+    for (int k = 0; k < GH_CONFIG_MAX_MAIL_CONNECTIONS - 1; k++)
+        gh_mailer_free(m->lanes[k]);
     if (m->preloading)
         pthread_join(m->preload, NULL);
     if (m->curl)
@@ -324,6 +338,47 @@ void gh_mailer_free(struct gh_mailer *m)
 void gh_mailer_set_from_name(struct gh_mailer *m, const char *name)
 {
     snprintf(m->from_name, sizeof m->from_name, "%s", name ? name : "");
+    for (int k = 0; k < GH_CONFIG_MAX_MAIL_CONNECTIONS - 1; k++)
+        if (m->lanes[k])
+            snprintf(m->lanes[k]->from_name, sizeof m->from_name, "%s", m->from_name);
+}
+
+int gh_mailer_connections(const struct gh_mailer *m)
+{
+    return m->connections > 0 ? m->connections : 1;
+}
+
+/* Lane k: a copy of m's settings with a handle of its own, made at its
+ * first send (m's libcurl is loaded by then: lanes start after m's batch
+ * has claimed its mail, and make_handle joins m's preload). */
+struct gh_mailer *gh_mailer_lane(struct gh_mailer *m, int k)
+{
+    if (k == 0)
+        return m;
+    if (k < 0 || k >= gh_mailer_connections(m) || m->parent)
+        return NULL;
+    struct gh_mailer *l = m->lanes[k - 1];
+    if (l)
+        return l;
+    if (m->preloading) {
+        pthread_join(m->preload, NULL);
+        m->preloading = 0;
+    }
+    l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    atomic_init(&l->cancel, 0);
+    l->cfg = m->cfg;
+    l->smtps = m->smtps;
+    l->tls_required = m->tls_required;
+    l->connections = 1;
+    l->parent = m;
+    memcpy(l->url, m->url, sizeof l->url);
+    memcpy(l->from_addr, m->from_addr, sizeof l->from_addr);
+    memcpy(l->from_name, m->from_name, sizeof l->from_name);
+    memcpy(l->from_cfg_name, m->from_cfg_name, sizeof l->from_cfg_name);
+    m->lanes[k - 1] = l;
+    return l;
 }
 
 void gh_mailer_use_kiosk_name(struct gh_mailer *m, const char *kiosk)
@@ -334,7 +389,7 @@ void gh_mailer_use_kiosk_name(struct gh_mailer *m, const char *kiosk)
 
 void gh_mailer_cancel(struct gh_mailer *m) { atomic_store(&m->cancel, 1); }
 void gh_mailer_reset_cancel(struct gh_mailer *m) { atomic_store(&m->cancel, 0); }
-int gh_mailer_cancelled(struct gh_mailer *m) { return atomic_load(&m->cancel) != 0; }
+int gh_mailer_cancelled(struct gh_mailer *m) { return is_cancelled(m); }
 
 void gh_mailer_attach(struct gh_mailer *m, void *obj, void (*free_fn)(void *))
 {
@@ -407,7 +462,7 @@ static void classify(struct gh_mailer *m, CURLcode rc, long code, struct gh_mail
     if (rc == CURLE_OK) {
         r->verdict = GH_MAILV_SENT;
         detailf(r, "accepted: %s", m->reply);
-    } else if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&m->cancel)) {
+    } else if (rc == CURLE_ABORTED_BY_CALLBACK && is_cancelled(m)) {
         r->verdict = GH_MAILV_CANCELLED;
         detailf(r, "%s", _("delivery cancelled (shutting down)"));
     } else if (rc == CURLE_LOGIN_DENIED || rc == CURLE_AUTH_ERROR) {
@@ -465,7 +520,7 @@ enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *m
     memset(res, 0, sizeof *res);
     snprintf(res->step, sizeof res->step, "compose");
 
-    if (atomic_load(&m->cancel)) {
+    if (is_cancelled(m)) {
         res->verdict = GH_MAILV_CANCELLED;
         detailf(res, "%s", _("delivery cancelled (shutting down)"));
         return res->verdict;

@@ -239,7 +239,7 @@ enum gh_status gh_throttle_fail(struct gh_store *st, const char *kiosk, enum gh_
     return GH_OK;
 }
 
-enum gh_status gh_auth_kiosk_login(struct gh_store *st, const char *kiosk, const char *who,
+enum gh_status gh_throttle_kiosk_login(struct gh_store *st, const char *kiosk, const char *who,
                                    const char *pin, struct gh_account *out, int64_t *wait_ms)
 {
     int64_t wait;

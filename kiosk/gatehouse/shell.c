@@ -218,7 +218,7 @@ static void try_login(struct shell *s, struct gh_ui *ui)
         return;
     }
     /* Behind the kiosk-wide log-in throttle (throttle.h). */
-    enum gh_status rc = gh_auth_kiosk_login(st, s->kiosk_name, s->pin_who, s->pin, &a, NULL);
+    enum gh_status rc = gh_throttle_kiosk_login(st, s->kiosk_name, s->pin_who, s->pin, &a, NULL);
     explicit_bzero(s->pin, sizeof s->pin);
     switch (rc) {
     case GH_OK:

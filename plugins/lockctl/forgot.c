@@ -1,6 +1,6 @@
 /*
  * forgot.c: "Forgot your PIN?" at the kiosk (SPEC "Kiosk identity"; the rule
- * is the core's gh_auth_forgot_pin).
+ * is the core's gh_forgot_pin).
  *
  *   lockctl.forgot  the person types their email or phone and sends it (the
  *                   Send button, or Next on the keyboard). Whatever the core

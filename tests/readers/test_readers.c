@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -169,23 +171,11 @@ static void vendor_product_lists_parse_and_bad_ones_are_refused(void **state)
 
 #define T(name) cmocka_unit_test(name)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        T(reads_arrive_in_order_with_their_time),
-        T(a_backend_that_cannot_start_is_said_once_and_retried),
-        T(a_failing_reader_is_closed_and_opened_again),
-        T(vendor_product_lists_parse_and_bad_ones_are_refused),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_readers: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+    T(reads_arrive_in_order_with_their_time),
+    T(a_backend_that_cannot_start_is_said_once_and_retried),
+    T(a_failing_reader_is_closed_and_opened_again),
+    T(vendor_product_lists_parse_and_bad_ones_are_refused),
+};
+
+GH_TEST_MAIN(tests)

@@ -49,6 +49,12 @@ struct gh_site_config {
     char password_file[512];     /* a .pgpass file; "" = libpq's default (~/.pgpass) */
 };
 const struct gh_site_config *gh_config_site(void);
+/* [mail] connections = N (1-4, default 2): how many connections to the relay
+ * a batch of mail is sent over at once (mail_batch.h). Outside struct
+ * gh_config, whose layout is part of the plugin ABI. */
+#define GH_CONFIG_MAIL_CONNECTIONS 2
+#define GH_CONFIG_MAX_MAIL_CONNECTIONS 4
+int gh_config_mail_connections(void);
 /* [kiosk] languages and locale_dir. Kept outside struct gh_config, whose
  * layout plugins see (ABI 1): the last gh_config_load / gh_config_defaults
  * sets them, gh_config_langs() reads them. */

@@ -14,6 +14,6 @@ struct gh_store;
  * Every request is logged ("auth.forgot"). GH_OK in all those cases, so
  * the caller shows one sentence whatever happened; an error only when the
  * database failed. */
-enum gh_status gh_auth_forgot_pin(struct gh_store *st, const char *actor, const char *who);
+enum gh_status gh_forgot_pin(struct gh_store *st, const char *actor, const char *who);
 
 #endif

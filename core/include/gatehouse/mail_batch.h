@@ -6,8 +6,9 @@
  * A batch holds the delivery lock ("<db>.mail-lock"), gives back claims a
  * killed deliverer left, claims its messages and re-checks them against
  * the database in one write transaction (gh_outbox_claim,
- * gh_outbox_recheck), sends them oldest first keeping order per recipient,
- * and hands each accepted message to a committer thread that marks them
+ * gh_outbox_recheck), sends them oldest first keeping order per recipient
+ * (a large batch over up to [mail] connections connections at once, each
+ * recipient's mail on one of them), and hands each accepted message to a committer thread that marks them
  * sent in groups; it returns only when every mark is in.
  */
 #ifndef GATEHOUSE_MAIL_BATCH_H
@@ -18,8 +19,8 @@
 
 struct gh_store;
 
-/* Messages taken from the outbox per batch (one connection, one claim, one
- * wait for the marks at its end). */
+/* Messages taken from the outbox per batch (one claim, one wait for the
+ * marks at its end). */
 #define GH_MAILER_BATCH 500
 /* Accepted messages are marked sent by a committer thread on its own store
  * connection, whatever has gathered in one transaction, at most this many:
@@ -52,7 +53,8 @@ struct gh_mail_batch {
 };
 
 /* Delivers up to `limit` (<=0: GH_MAILER_BATCH) messages due at `now` (wall
- * ms), oldest first, over one connection, and marks each in st: sent,
+ * ms), oldest first, over the mailer's connections (gh_mailer_lane; one
+ * for fewer than 16 messages), and marks each in st: sent,
  * deferred or failed, writing "mail.sent" / "mail.failed" to the activity
  * log through the outbox functions. Keeps order per recipient: a message is
  * not sent while an earlier queued message to the same address waits for

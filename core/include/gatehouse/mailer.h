@@ -105,8 +105,17 @@ void gh_mailer_use_kiosk_name(struct gh_mailer *m, const char *kiosk);
  * attach of another object or by gh_mailer_free. */
 void gh_mailer_attach(struct gh_mailer *m, void *obj, void (*free_fn)(void *));
 void *gh_mailer_attached(const struct gh_mailer *m);
-/* Closes the connection (it is otherwise kept open between sends). */
+/* Closes m's connection (it is otherwise kept open between sends); not its
+ * lanes', which may be in use on other threads. */
 void gh_mailer_disconnect(struct gh_mailer *m);
+/* [mail] connections when m was made (1-4): how many connections to the
+ * relay a batch may use at once (mail_batch.h). */
+int gh_mailer_connections(const struct gh_mailer *m);
+/* Connection k of m (0: m itself; 1..gh_mailer_connections(m)-1: a mailer of
+ * its own, made on first use, freed and disconnected with m, cancelled by
+ * m's cancel). NULL when k is out of range or there is no memory. Each lane
+ * is used by one thread at a time. */
+struct gh_mailer *gh_mailer_lane(struct gh_mailer *m, int k);
 
 /* Sends one message and classifies the outcome; does not touch the store. */
 enum gh_mail_verdict gh_mailer_send(struct gh_mailer *m, const struct gh_mail *mail,

@@ -41,7 +41,7 @@ enum gh_status gh_throttle_fail(struct gh_store *st, const char *kiosk, enum gh_
  * GH_E_LOCKED with "Too many wrong log-ins. Try again in N seconds." and
  * *wait_ms set, and the PIN is not checked; a GH_E_DENIED counts one failure.
  * The actor of the log-in is "kiosk". wait_ms may be NULL. */
-enum gh_status gh_auth_kiosk_login(struct gh_store *st, const char *kiosk, const char *who,
+enum gh_status gh_throttle_kiosk_login(struct gh_store *st, const char *kiosk, const char *who,
                                    const char *pin, struct gh_account *out, int64_t *wait_ms);
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,7 +240,7 @@ static void forgot_pin_sends_a_new_code_at_most_3_a_day_and_the_pin_keeps_workin
     relay_up(f);
     drain(f);                                              /* the welcome */
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", "IVY@example.org"), GH_OK);
+        assert_int_equal(gh_forgot_pin(f->st, "kiosk", "IVY@example.org"), GH_OK);
         drain(f);
     }
     char code[7] = "";
@@ -252,7 +254,7 @@ static void forgot_pin_sends_a_new_code_at_most_3_a_day_and_the_pin_keeps_workin
     /* the newest code sets a new PIN; a day later the allowance is back */
     assert_int_equal(gh_auth_redeem(f->st, "kiosk", "ivy@example.org", code, "4713"), GH_OK);
     gh_clock_advance(25LL * 3600 * 1000);
-    assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", "ivy@example.org"), GH_OK);
+    assert_int_equal(gh_forgot_pin(f->st, "kiosk", "ivy@example.org"), GH_OK);
     drain(f);
     assert_int_equal(arrived_for(f, "ivy@example.org", NULL), 5);
 }
@@ -272,8 +274,8 @@ static void forgot_pin_sends_nothing_for_pending_inactive_blocked_unknown_or_an_
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", (long long)off);
     for (size_t i = 0; i < sizeof who / sizeof who[0]; i++)
-        assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", who[i]), GH_OK);
-    assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", idtext), GH_OK);
+        assert_int_equal(gh_forgot_pin(f->st, "kiosk", who[i]), GH_OK);
+    assert_int_equal(gh_forgot_pin(f->st, "kiosk", idtext), GH_OK);
     assert_int_equal(count_where(f, "SELECT count(*) FROM outbox"), before);
     assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = 'auth.forgot' "
                                     "AND outcome = 'refused'"), 8);
@@ -291,9 +293,9 @@ static void forgot_pin_finds_a_national_phone_number_never_an_id(void **state)
     assert_int_equal(gh_occupant_create(f->st, "staff", &in, &id), GH_OK);
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-    assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", idtext), GH_OK);
+    assert_int_equal(gh_forgot_pin(f->st, "kiosk", idtext), GH_OK);
     assert_int_equal(count_where(f, "SELECT count(*) FROM outbox WHERE kind = 'setup_code'"), 0);
-    assert_int_equal(gh_auth_forgot_pin(f->st, "kiosk", "07700 900777"), GH_OK);
+    assert_int_equal(gh_forgot_pin(f->st, "kiosk", "07700 900777"), GH_OK);
     assert_int_equal(count_where(f, "SELECT count(*) FROM outbox WHERE kind = 'setup_code' "
                                     "AND to_addr = 'uma@example.org'"), 1);
 }
@@ -325,28 +327,16 @@ static void mail_worker_queues_and_delivers_the_daily_digest_once(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        T(superseded_setup_code_mail_is_cancelled_and_only_the_newest_arrives),
-        T(welcome_to_someone_blocked_meanwhile_is_cancelled_not_delivered),
-        T(welcome_to_someone_switched_off_meanwhile_is_cancelled),
-        T(approver_notice_for_a_sign_up_already_handled_is_cancelled),
-        T(a_cancelled_message_is_never_sent_even_when_retried),
-        T(forgot_pin_sends_a_new_code_at_most_3_a_day_and_the_pin_keeps_working),
-        T(forgot_pin_sends_nothing_for_pending_inactive_blocked_unknown_or_an_id),
-        T(forgot_pin_finds_a_national_phone_number_never_an_id),
-        T(mail_worker_queues_and_delivers_the_daily_digest_once),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_mail_truth: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+    T(superseded_setup_code_mail_is_cancelled_and_only_the_newest_arrives),
+    T(welcome_to_someone_blocked_meanwhile_is_cancelled_not_delivered),
+    T(welcome_to_someone_switched_off_meanwhile_is_cancelled),
+    T(approver_notice_for_a_sign_up_already_handled_is_cancelled),
+    T(a_cancelled_message_is_never_sent_even_when_retried),
+    T(forgot_pin_sends_a_new_code_at_most_3_a_day_and_the_pin_keeps_working),
+    T(forgot_pin_sends_nothing_for_pending_inactive_blocked_unknown_or_an_id),
+    T(forgot_pin_finds_a_national_phone_number_never_an_id),
+    T(mail_worker_queues_and_delivers_the_daily_digest_once),
+};
+
+GH_TEST_MAIN(tests)

@@ -7,12 +7,13 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+
+#include "gh_test.h"
 #include "approvals.h"
 
 #define MIN 60000LL
@@ -59,22 +60,11 @@ static void test_date_in_local_time(void **st)
     assert_string_equal(buf, "1 Jan 1970, 01:00");
 }
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest all[] = {
-        cmocka_unit_test(test_relative_time_boundaries),
-        cmocka_unit_test(test_date_in_local_time),
-    };
-    if (argc > 1) {
-        /* A filter that names no test would pass by running nothing. */
-        size_t i = 0, n = sizeof all / sizeof all[0];
-        while (i < n && fnmatch(argv[1], all[i].name, 0) != 0)
-            i++;
-        if (i == n) {
-            fprintf(stderr, "no test named %s\n", argv[1]);
-            return 1;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(all, NULL, NULL);
-}
+#define T(fn) cmocka_unit_test(fn)
+
+static const struct CMUnitTest tests[] = {
+    T(test_relative_time_boundaries),
+    T(test_date_in_local_time),
+};
+
+GH_TEST_MAIN(tests)

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,23 +237,13 @@ static void test_wipe_zeroes_every_byte(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        T(test_name_with_cr_lf_refused_under_name_field),
-        T(test_core_refusal_goes_under_its_field_and_is_logged),
-        T(test_friendly_text_drops_field_name),
-        T(test_setup_pin_mistakes_spend_no_attempt),
-        T(test_setup_unknown_address_reads_like_wrong_code),
-        T(test_wipe_zeroes_every_byte),
-    };
-    size_t n = sizeof tests / sizeof tests[0];
-    if (argc > 1) {
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(tests[i].name, argv[1]) == 0)
-                return _cmocka_run_group_tests("signup_rules", &tests[i], 1, NULL, NULL);
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 1;
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+    T(test_name_with_cr_lf_refused_under_name_field),
+    T(test_core_refusal_goes_under_its_field_and_is_logged),
+    T(test_friendly_text_drops_field_name),
+    T(test_setup_pin_mistakes_spend_no_attempt),
+    T(test_setup_unknown_address_reads_like_wrong_code),
+    T(test_wipe_zeroes_every_byte),
+};
+
+GH_TEST_MAIN(tests)

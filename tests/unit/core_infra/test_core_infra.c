@@ -615,6 +615,7 @@ static void config_no_file_gives_defaults(void **state)
     assert_int_equal(c.height, 1920);
     assert_int_equal(c.mail_connect_timeout_s, 10);
     assert_int_equal(c.mail_timeout_s, 30);
+    assert_int_equal(gh_config_mail_connections(), 2);
     assert_true(c.scale == 1.0);
     assert_true(c.plugin_dir[0] != '\0');
     /* /dev/null: readable and empty, how scripts pin "no configuration" */
@@ -672,6 +673,7 @@ static void config_full_file_is_read(void **state)
                "[mail]\nrelay = smtps://relay.example.org:465\nfrom = Lobby <kiosk@example.org>\n"
                "username = kiosk@example.org\npassword = s3cret#x\nstarttls = yes\n"
                "cafile = /etc/ca.pem\nconnect_timeout_s = 5\ntimeout_s = 45\n"
+               "connections = 3\n"
                "[screen]\nwidth = 800\nheight = 1280\nrotation = 90\nfullscreen = on\n"
                "scale = 1.5\nfont = /usr/share/fonts/x.ttf\n");
     assert_int_equal(gh_config_load(path, &c, err, sizeof err), GH_OK);
@@ -688,6 +690,7 @@ static void config_full_file_is_read(void **state)
     assert_string_equal(c.mail_cafile, "/etc/ca.pem");
     assert_int_equal(c.mail_connect_timeout_s, 5);
     assert_int_equal(c.mail_timeout_s, 45);
+    assert_int_equal(gh_config_mail_connections(), 3);
     assert_int_equal(c.width, 800);
     assert_int_equal(c.height, 1280);
     assert_int_equal(c.rotation, 90);
@@ -744,6 +747,9 @@ static void config_bad_value_is_named(void **state)
         { "[screen]\nfullscreen = maybe\n", ":2: fullscreen: must be yes or no" },
         { "[mail]\nrelay = http://x\n", ":2: relay: must start with smtp:// or smtps://" },
         { "[mail]\ntimeout_s = 0\n", ":2: timeout_s: must be a whole number" },
+        { "[mail]\nconnections = 0\n", ":2: connections: must be a whole number from 1 to 4" },
+        { "[mail]\nconnections = 5\n", ":2: connections: must be a whole number from 1 to 4" },
+        { "[mail]\nconnections = two\n", ":2: connections: must be a whole number" },
         { "[screen]\nscale = 0\n", ":2: scale: must be a number" },
         { "[store]\npath = a\npath = b\n", ":3: path: set twice (first on line 2)" },
     };

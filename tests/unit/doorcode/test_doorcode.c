@@ -431,29 +431,29 @@ static void ten_wrong_log_ins_throttle_the_kiosk_log_in(void **state)
     char who[64];
     for (int i = 0; i < 9; i++) {
         snprintf(who, sizeof who, "nobody%d@example.com", i);
-        assert_int_equal(gh_auth_kiosk_login(f->st, "Lobby", who, "1357", &a, &wait),
+        assert_int_equal(gh_throttle_kiosk_login(f->st, "Lobby", who, "1357", &a, &wait),
                          GH_E_DENIED);
         assert_int_equal(wait, 0);
         assert_non_null(strstr(gh_store_errmsg(f->st), "not right"));
     }
     /* a right log-in neither counts nor clears */
-    OK(gh_auth_kiosk_login(f->st, "Lobby", "ana@example.com", "2580", &a, &wait));
+    OK(gh_throttle_kiosk_login(f->st, "Lobby", "ana@example.com", "2580", &a, &wait));
     assert_int_equal(a.id, id);
-    assert_int_equal(gh_auth_kiosk_login(f->st, "Lobby", "ana@example.com", "1357", &a, &wait),
+    assert_int_equal(gh_throttle_kiosk_login(f->st, "Lobby", "ana@example.com", "1357", &a, &wait),
                      GH_E_DENIED);
     assert_int_equal(wait, 30000);
-    assert_int_equal(gh_auth_kiosk_login(f->st, "Lobby", "ana@example.com", "2580", &a, &wait),
+    assert_int_equal(gh_throttle_kiosk_login(f->st, "Lobby", "ana@example.com", "2580", &a, &wait),
                      GH_E_LOCKED);
     assert_int_equal(wait, 30000);
     assert_string_equal(gh_store_errmsg(f->st), "Too many wrong log-ins. Try again in 30 seconds.");
     /* door codes at the same kiosk have their own count */
     assert_int_equal(gh_throttle_wait_ms(f->st, "Lobby", GH_THROTTLE_CODE), 0);
     gh_clock_advance(30000);
-    assert_int_equal(gh_auth_kiosk_login(f->st, "Lobby", "x@example.com", "1357", &a, &wait),
+    assert_int_equal(gh_throttle_kiosk_login(f->st, "Lobby", "x@example.com", "1357", &a, &wait),
                      GH_E_DENIED);
     assert_int_equal(wait, 60000);
     gh_clock_advance(60000);
-    OK(gh_auth_kiosk_login(f->st, "Lobby", "ana@example.com", "2580", &a, &wait));
+    OK(gh_throttle_kiosk_login(f->st, "Lobby", "ana@example.com", "2580", &a, &wait));
 }
 
 static int64_t security_mails(struct fx *f)
@@ -495,7 +495,7 @@ static void admins_get_one_security_email_an_hour_per_kiosk(void **state)
     /* log-ins at Front within the hour: none either */
     struct gh_account a;
     for (int i = 0; i < 10; i++)
-        gh_auth_kiosk_login(f->st, "Front", "nobody@example.com", "1357", &a, NULL);
+        gh_throttle_kiosk_login(f->st, "Front", "nobody@example.com", "1357", &a, NULL);
     assert_int_equal(gh_throttle_wait_ms(f->st, "Front", GH_THROTTLE_LOGIN), 30000);
     assert_int_equal(security_mails(f) - before, 4);
     /* an hour after the first: again */

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,21 +301,9 @@ static void overlocked_tenant_is_offered_the_gate_or_told_why_no_door_opens(void
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        T(sync_of_100k_tenants_changing_1pct_keeps_doors_opening_and_moves_out_the_absent),
-        T(overlocked_tenant_is_offered_the_gate_or_told_why_no_door_opens),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_import_sync: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+    T(sync_of_100k_tenants_changing_1pct_keeps_doors_opening_and_moves_out_the_absent),
+    T(overlocked_tenant_is_offered_the_gate_or_told_why_no_door_opens),
+};
+
+GH_TEST_MAIN(tests)

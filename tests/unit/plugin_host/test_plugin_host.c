@@ -17,6 +17,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "gh_test.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -378,7 +380,7 @@ static void refuses_a_plugin_or_folder_owned_by_another_user(void **state)
 {
     struct fx *f = *state;
     if (geteuid() != 0)
-        skip();                       /* only root can give a file away */
+        gh_skip("only root can give a file away");
     char path[400];
     copy_plugin(f, "ght_alpha");
     snprintf(path, sizeof path, "%s/ght_alpha.so", f->plugdir);
@@ -903,56 +905,43 @@ static void docs_example_plugin_loads_and_works(void **state)
     assert_int_equal(rc, 2);
 }
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-        T(good_plugin_loads_and_everything_it_registers_works),
-        T(store_events_reach_hooks_once_the_host_listens),
-        T(refuses_plugin_without_entry_point),
-        T(refuses_other_abi_major),
-        T(refuses_other_build_signature),
-        T(refuses_descriptor_smaller_than_abi_1_0),
-        T(refuses_descriptor_without_init),
-        T(refuses_descriptor_name_other_than_file),
-        T(refuses_world_writable_file),
-        T(refuses_a_world_writable_folder_without_sticky_bit),
-        T(refuses_group_writable_file),
-        T(refuses_a_symlink_to_the_plugin_or_its_folder),
-        T(refuses_a_group_writable_folder_and_a_world_writable_parent),
-        T(refuses_a_plugin_or_folder_owned_by_another_user),
-        T(a_scan_lists_declared_commands_and_runs_no_init),
-        T(a_command_missing_from_the_declared_list_is_refused),
-        T(refuses_a_file_that_is_not_a_shared_object),
-        T(refuses_plugin_calling_core_by_name),
-        T(refuses_a_second_plugin_of_the_same_name),
-        T(failed_init_is_rolled_back),
-        T(duplicate_screen_id_refuses_the_second_plugin_and_rolls_it_back),
-        T(newer_abi_minor_is_accepted),
-        T(configured_plugins_load_in_configured_order),
-        T(without_a_list_every_plugin_in_the_folder_loads_sorted),
-        T(a_missing_plugin_folder_loads_nothing),
-        T(static_descriptor_registers_like_a_file),
-        T(registration_copies_checks_and_closes_after_init),
-        T(pollers_run_when_due_and_idle_ones_after_an_event),
-        T(hooks_run_in_load_order),
-        T(shutdown_runs_once_last_loaded_first),
-        T(free_shuts_down_what_was_not),
-        T(command_line_host_writes_no_activity_entries),
-        T(docs_example_plugin_loads_and_works),
-        cmocka_unit_test(core_table_is_complete),
-#undef T
-    };
-    if (argc > 1) {
-        /* A filter that names no test would pass by running nothing. */
-        size_t i = 0, n = sizeof tests / sizeof tests[0];
-        while (i < n && strcmp(tests[i].name, argv[1]) != 0)
-            i++;
-        if (i == n) {
-            fprintf(stderr, "no test named %s\n", argv[1]);
-            return 1;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+
+static const struct CMUnitTest tests[] = {
+    T(good_plugin_loads_and_everything_it_registers_works),
+    T(store_events_reach_hooks_once_the_host_listens),
+    T(refuses_plugin_without_entry_point),
+    T(refuses_other_abi_major),
+    T(refuses_other_build_signature),
+    T(refuses_descriptor_smaller_than_abi_1_0),
+    T(refuses_descriptor_without_init),
+    T(refuses_descriptor_name_other_than_file),
+    T(refuses_world_writable_file),
+    T(refuses_a_world_writable_folder_without_sticky_bit),
+    T(refuses_group_writable_file),
+    T(refuses_a_symlink_to_the_plugin_or_its_folder),
+    T(refuses_a_group_writable_folder_and_a_world_writable_parent),
+    T(refuses_a_plugin_or_folder_owned_by_another_user),
+    T(a_scan_lists_declared_commands_and_runs_no_init),
+    T(a_command_missing_from_the_declared_list_is_refused),
+    T(refuses_a_file_that_is_not_a_shared_object),
+    T(refuses_plugin_calling_core_by_name),
+    T(refuses_a_second_plugin_of_the_same_name),
+    T(failed_init_is_rolled_back),
+    T(duplicate_screen_id_refuses_the_second_plugin_and_rolls_it_back),
+    T(newer_abi_minor_is_accepted),
+    T(configured_plugins_load_in_configured_order),
+    T(without_a_list_every_plugin_in_the_folder_loads_sorted),
+    T(a_missing_plugin_folder_loads_nothing),
+    T(static_descriptor_registers_like_a_file),
+    T(registration_copies_checks_and_closes_after_init),
+    T(pollers_run_when_due_and_idle_ones_after_an_event),
+    T(hooks_run_in_load_order),
+    T(shutdown_runs_once_last_loaded_first),
+    T(free_shuts_down_what_was_not),
+    T(command_line_host_writes_no_activity_entries),
+    T(docs_example_plugin_loads_and_works),
+    T(core_table_is_complete),
+};
+
+GH_TEST_MAIN(tests)
