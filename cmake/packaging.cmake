@@ -143,7 +143,7 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 # is Debian 12's, the oldest this package is built and tested against.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, fonts-dejavu-core, libcurl4 (>= 7.88)")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cage, xwayland, postgresql-client")   # client: site server admin (issue 20)
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cage, xwayland, postgresql-client, libpq5")   # site server (issue 20): psql for its admin; libpq5 is dlopen()ed only with [site] (core/src/site_pq.c)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${GH_PKG_OUT}/conffiles;${GH_PKG_OUT}/postinst;${GH_PKG_OUT}/prerm;${GH_PKG_OUT}/postrm")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

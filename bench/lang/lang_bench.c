@@ -7,6 +7,10 @@
  *                (gh_i18n_lookup_in), the kiosk's language unchanged: a frame
  *                that repaints exactly what a switch repaints;
  *   switch:      gh_i18n_use(other language), then the frame through _().
+ * Then larger text ("Aa", issue 19): the same screen alternates between the
+ * normal and the 1.3x text size (gh_ui_set_large_text, then the frame: the
+ * whole screen repaints); the first switch, which opens the larger faces,
+ * is measured apart.
  * Median and max of each, in microseconds.
  *
  *   lang_bench LOCALE_DIR [N]
@@ -121,6 +125,32 @@ int main(int argc, char **argv)
     }
     report("plain frame", plain, n);
     report("language switch + frame", sw, n);
+    double prep = now_us();
+    gh_ui_prepare_large_text(ui);
+    prep = now_us() - prep;
+    double first = now_us();
+    gh_ui_set_large_text(ui, 1);
+    gh_ui_update(ui);
+    first = now_us() - first;
+    gh_ui_set_large_text(ui, 0);
+    gh_ui_update(ui);
+    for (int i = 0; i < 10; i++) {           /* warm both sizes' text caches */
+        gh_ui_set_large_text(ui, i % 2 == 0);
+        gh_ui_update(ui);
+    }
+    for (int i = 0; i < n; i++) {
+        double t0 = now_us();
+        gh_ui_set_large_text(ui, i % 2 == 0);
+        gh_ui_update(ui);
+        sw[i] = now_us() - t0;
+    }
+    gh_ui_set_large_text(ui, 0);
+    gh_ui_update(ui);
+    report("text size switch + frame", sw, n);
+    printf("%-28s %8.0f us (after the first frame, at start)\n", "opening the larger faces", prep);
+    printf("%-28s %8.0f us (every word drawn the first time)\n", "first switch to larger text",
+           first);
+    printf("%-28s %8.0f us\n", "one frame at 60 Hz", 1e6 / 60);
     free(plain);
     free(sw);
     gh_ui_free(ui);

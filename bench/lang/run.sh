@@ -1,10 +1,10 @@
 #!/bin/sh
-# Issue 19: switching language costs no more than one frame; peak memory
+# Issue 19: switching language or text size costs no more than one frame; peak memory
 # (VmHWM) of the kiosk with three languages loaded against one.
 #   bench/lang/run.sh BUILD_DIR      (e.g. bench/lang/run.sh build)
 set -eu
 b=$(cd "$1" && pwd)
-echo "== switching language vs a plain frame (1080x1920, headless)"
+echo "== switching language or text size vs a plain frame (1080x1920, headless)"
 SDL_VIDEODRIVER=dummy "$b/bench/lang/lang_bench" "$b/locale" 100
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-langbench-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -21,6 +21,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/group.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/notices.h"
 #include "gatehouse/store.h"
 #include "account_internal.h"
@@ -163,14 +164,14 @@ enum gh_status gh_account_insert(struct gh_store *st, const struct gh_account_id
         st, _("saving the account"),
         "INSERT INTO accounts(kind, email, email_key, name, name_key, phone, phone_key, "
         "state, access, group_id, perms, req_org, req_unit, domain_group, created_at, "
-        "updated_at, signed_up_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, ?14, ?15, ?15, ?16)",
+        "updated_at, signed_up_at, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)",
         GH_TEXT(r->kind), GH_TEXT(v->email), GH_TEXT(v->email_key), GH_TEXT(v->name),
         GH_TEXT(v->name_key), GH_TEXT(has_phone ? v->phone : NULL),
         GH_TEXT(has_phone ? v->phone_key : NULL), GH_TEXT(r->state), GH_TEXT(r->access),
         GH_INT_OR_NULL(r->group_id), GH_INT(r->perms), GH_TEXT(r->req_org ? r->req_org : ""),
         GH_TEXT(r->req_unit ? r->req_unit : ""), GH_INT_OR_NULL(r->domain_group), GH_INT(now),
-        r->signed_up ? GH_INT(now) : GH_TEXT(NULL));
+        r->signed_up ? GH_INT(now) : GH_TEXT(NULL), GH_TEXT_OR_NULL(r->lang));
 
     if (s == GH_OK)
         *id_out = sqlite3_last_insert_rowid(gh_store_db(st));
@@ -246,7 +247,8 @@ static void describe_access(enum gh_access access, const char *group,
 /* ---- creation by staff ----------------------------------------------- */
 
 /* The checks of a new account that need no transaction; on GH_OK target
- * is the checked email. */
+ * is the checked email (for a refusal: nobody's account yet), or the
+ * account that already holds it ("occupant:12"). */
 static enum gh_status check_new(struct gh_store *st, const char *actor, const char *action,
                                 const struct gh_account_new *in, int staff, const char *pin,
                                 unsigned perms, struct gh_account_ident *v, char *target,
@@ -259,7 +261,7 @@ static enum gh_status check_new(struct gh_store *st, const char *actor, const ch
     if (gh_account_check_ident(st, in->email, in->name, in->phone, v, err, sizeof err,
                                &field) != 0)
         return gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", err);
-    snprintf(target, tlen, "%s", v->email);
+    gh_rules_email_ref(st, v->email, target, tlen);  /* a taken address: its account */
     if (!staff)
         return GH_OK;
     if (pin && *pin && gh_auth_pin_format_ok(pin, err, sizeof err) != 0)
@@ -301,7 +303,8 @@ static enum gh_status new_row(struct gh_store *st, const struct gh_account_new *
 
 static enum gh_status create_account(struct gh_store *st, const char *actor,
                                      const struct gh_account_new *in, int staff,
-                                     const char *pin, unsigned perms, int64_t *id_out)
+                                     const char *pin, unsigned perms, const char *lang,
+                                     int64_t *id_out)
 {
     const char *action = staff ? "staff.create" : "account.create";
     char target[320], access_text[600];
@@ -318,6 +321,8 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
         return gh_store_fail(st, GH_E_INVALID, "%s", _("email: an email address is required"));
     actor = gh_rules_actor(actor);
     s = check_new(st, actor, action, in, staff, pin, perms, &v, target, sizeof target);
+    if (s == GH_OK && gh_languages_check(lang, access_text, sizeof access_text) != 0)
+        s = gh_rules_refuse(st, 0, actor, action, target, GH_E_INVALID, "%s", access_text);
     if (s != GH_OK)
         return s;
     if (!staff && in->access == GH_ACCESS_SPECIFIC && in->n_locations > 0) {
@@ -345,6 +350,7 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
         s = gh_rules_refuse(st, 1, actor, action, target, s, "%s", gh_store_errmsg(st));
         goto out;
     }
+    r.lang = lang;
     if ((s = gh_account_insert(st, &v, &r, &id)) != GH_OK)
         goto fail;
     if (n && (s = store_locations(st, id, ids, n, 0)) != GH_OK)
@@ -354,7 +360,7 @@ static enum gh_status create_account(struct gh_store *st, const char *actor,
     /* Staff given a PIN need no setup code; everyone else gets the welcome
      * that carries one, unless an import asked for none. */
     welcome = !in->no_welcome && !(staff && pin && *pin);
-    snprintf(target, sizeof target, "%s:%lld:%s", r.kind, (long long)id, v.email);
+    snprintf(target, sizeof target, "%s:%lld", r.kind, (long long)id);
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "active, %s%s",
                          access_text, welcome ? ", welcome queued" : ", no welcome email");
     if (s != GH_OK)
@@ -377,14 +383,28 @@ fail:
 enum gh_status gh_occupant_create(struct gh_store *st, const char *actor,
                                   const struct gh_account_new *in, int64_t *id_out)
 {
-    return create_account(st, actor, in, 0, NULL, 0, id_out);
+    return create_account(st, actor, in, 0, NULL, 0, NULL, id_out);
+}
+
+enum gh_status gh_occupant_create_lang(struct gh_store *st, const char *actor,
+                                       const struct gh_account_new *in, const char *lang,
+                                       int64_t *id_out)
+{
+    return create_account(st, actor, in, 0, NULL, 0, lang, id_out);
 }
 
 enum gh_status gh_staff_create(struct gh_store *st, const char *actor,
                                const struct gh_account_new *in, const char *pin,
                                unsigned perms, int64_t *id_out)
 {
-    return create_account(st, actor, in, 1, pin, perms, id_out);
+    return create_account(st, actor, in, 1, pin, perms, NULL, id_out);
+}
+
+enum gh_status gh_staff_create_lang(struct gh_store *st, const char *actor,
+                                    const struct gh_account_new *in, const char *pin,
+                                    unsigned perms, const char *lang, int64_t *id_out)
+{
+    return create_account(st, actor, in, 1, pin, perms, lang, id_out);
 }
 
 /* ---- access, details, email, welcome --------------------------------- */
@@ -521,7 +541,7 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
                                     const char *email)
 {
     const char *action = "account.email";
-    char target[320], err[512], old[GH_EMAIL_MAX + 1];
+    char target[320], err[512];
     struct gh_account a;
     struct gh_account_ident v;
     const char *field;
@@ -545,9 +565,8 @@ enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int6
                      GH_INT(gh_clock_now_ms()));
     if (s != GH_OK)
         goto fail;
-    gh_store_copy(old, sizeof old, a.email);
-    s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "email %s -> %s", old,
-                         v.email);
+    /* By id only (issue 16): the old and new addresses are not logged. */
+    s = gh_audit_append(st, actor, action, target, GH_OUTCOME_OK, "email changed");
     if (s != GH_OK)
         goto fail;
     if ((s = gh_store_commit(st)) != GH_OK)

@@ -49,6 +49,7 @@ struct gh_account_row {
     unsigned perms;
     const char *req_org, *req_unit;
     int signed_up;
+    const char *lang;            /* of their emails; NULL/"": the kiosk's first */
 };
 enum gh_status gh_account_insert(struct gh_store *st, const struct gh_account_ident *v,
                                  const struct gh_account_row *r, int64_t *id_out);

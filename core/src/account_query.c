@@ -176,7 +176,7 @@ void gh_account_actor(const struct gh_account *a, char *buf, size_t len)
     if (!a)
         snprintf(buf, len, "unknown");
     else if (a->kind == GH_KIND_STAFF)
-        snprintf(buf, len, "staff:%lld:%s", (long long)a->id, a->email);
+        snprintf(buf, len, "staff:%lld", (long long)a->id);
     else
         snprintf(buf, len, "occupant:%lld", (long long)a->id);
 }

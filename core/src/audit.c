@@ -39,8 +39,20 @@
  * gh_audit_check_anchor (`log verify --anchor`) says whether the log still
  * holds that exact entry. Keeping the anchor in this database would not
  * help: whoever can edit the log can edit the anchor.
+ *
+ * A pruned log (log_retention_days, audit_retention.c) starts with a
+ * checkpoint: action "log.checkpoint", version 2, in the place (seq) of the
+ * last entry pruned. Its hash column is that entry's hash, which the next
+ * entry continues from; its prev_hash column is its seal, version 2's
+ * encoding of its own fields under "gatehouse-audit-checkpoint\n" with that
+ * hash in place of the previous one. gh_audit_verify checks the seal and
+ * goes on from the checkpoint; a checkpoint anywhere else does not follow
+ * the entry before it. An anchor older than it is GH_E_EXPIRED ("before the
+ * retention window"), not tampering. Entries name accounts by id only
+ * (issue 16); gh_audit_show (audit_show.c) names them at display time.
  */
 #include "store_internal.h"
+#include "audit_internal.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
@@ -171,13 +183,19 @@ static char type_tag(int type)
     return 'n';
 }
 
-static void entry_hash_v2(const char *prev_hex, const struct field f[NFIELDS], char out[65])
+/* Version 2's encoding under a domain: "gatehouse-audit-v2\n" for an entry,
+ * CHECKPOINT_DOMAIN for a checkpoint's seal (prev_hex then being the hash it
+ * continues from). */
+static const char V2_DOMAIN[] = "gatehouse-audit-v2\n";
+static const char CHECKPOINT_DOMAIN[] = "gatehouse-audit-checkpoint\n";
+
+static void entry_hash_in(const char *domain, const char *prev_hex, const struct field f[NFIELDS],
+                          char out[65])
 {
-    static const char domain[] = "gatehouse-audit-v2\n";
     crypto_hash_sha256_state h;
     unsigned char md[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_init(&h);
-    crypto_hash_sha256_update(&h, (const unsigned char *)domain, sizeof domain - 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)domain, strlen(domain));
     crypto_hash_sha256_update(&h, (const unsigned char *)prev_hex, strlen(prev_hex));
     crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
     for (int i = 0; i < NFIELDS; i++) {
@@ -190,6 +208,25 @@ static void entry_hash_v2(const char *prev_hex, const struct field f[NFIELDS], c
     }
     crypto_hash_sha256_final(&h, md);
     sodium_bin2hex(out, 65, md, sizeof md);
+}
+
+static void entry_hash_v2(const char *prev_hex, const struct field f[NFIELDS], char out[65])
+{
+    entry_hash_in(V2_DOMAIN, prev_hex, f, out);
+}
+
+void gh_audit_checkpoint_seal(const struct gh_audit_entry *e, const char *continues,
+                              char out[65])
+{
+    struct field f[NFIELDS];
+    field_int(&f[0], e->seq);
+    field_int(&f[1], e->at);
+    field_text(&f[2], e->actor);
+    field_text(&f[3], e->action);
+    field_text(&f[4], e->target);
+    field_text(&f[5], gh_outcome_name(e->outcome));
+    field_text(&f[6], e->reason);
+    entry_hash_in(CHECKPOINT_DOMAIN, continues, f, out);
 }
 
 enum gh_status gh_audit_append(struct gh_store *st, const char *actor, const char *action,
@@ -393,6 +430,50 @@ static enum gh_status check_row(struct gh_store *st, sqlite3_stmt *q, int64_t ex
     return GH_OK;
 }
 
+/* Is the row a checkpoint (audit_retention.c): action "log.checkpoint",
+ * sealed with version 2's encoding? Only the first row may be one. */
+static int is_checkpoint(sqlite3_stmt *q)
+{
+    return sqlite3_column_type(q, 3) == SQLITE_TEXT && sqlite3_column_type(q, 9) == SQLITE_INTEGER &&
+           sqlite3_column_int64(q, 9) == 2 &&
+           strcmp(gh_store_col_text(q, 3), GH_AUDIT_CHECKPOINT) == 0;
+}
+
+/* Is column col 64 lower-case hex digits? */
+static int col_is_hex64(sqlite3_stmt *q, int col)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    if (sqlite3_column_type(q, col) != SQLITE_TEXT || sqlite3_column_bytes(q, col) != 64 || !t)
+        return 0;
+    for (int i = 0; i < 64; i++)
+        if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* The first row as a checkpoint: its seal (prev_hash) must match its
+ * content and the hash it continues from (hash), which the next entry's
+ * prev_hash must then be. */
+static enum gh_status check_checkpoint(struct gh_store *st, sqlite3_stmt *q, char prev[65])
+{
+    int64_t seq = sqlite3_column_int64(q, 0);
+    char seal[65];
+    struct field f[NFIELDS];
+    if (sqlite3_column_type(q, 0) != SQLITE_INTEGER || seq < 1 || !col_is_hex64(q, 8))
+        return gh_store_fail(st, GH_E_TAMPERED, _("entry %lld: the checkpoint was changed"),
+                             (long long)seq);
+    for (int i = 0; i < NFIELDS; i++)
+        field_col(&f[i], q, i);
+    entry_hash_in(CHECKPOINT_DOMAIN, (const char *)sqlite3_column_text(q, 8), f, seal);
+    if (!col_is_hash(q, 7, seal))
+        return gh_store_fail(st, GH_E_TAMPERED,
+                             _("entry %lld: the checkpoint was changed (seal mismatch)"),
+                             (long long)seq);
+    memcpy(prev, sqlite3_column_text(q, 8), 64);
+    prev[64] = '\0';
+    return GH_OK;
+}
+
 /* An empty log is only right in a database nobody has used yet. */
 static enum gh_status check_empty(struct gh_store *st)
 {
@@ -413,7 +494,7 @@ static enum gh_status check_empty(struct gh_store *st)
 
 enum gh_status gh_audit_verify(struct gh_store *st, int64_t *bad_seq, int64_t *count)
 {
-    int64_t n = 0;
+    int64_t n = 0, expect = 1;
     char prev[65] = GENESIS;
     int seen_v2 = 0;
     enum gh_status s = GH_OK;
@@ -431,10 +512,17 @@ enum gh_status gh_audit_verify(struct gh_store *st, int64_t *bad_seq, int64_t *c
     }
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        s = check_row(st, q, n + 1, prev, &seen_v2);
+        /* A pruned log starts at its checkpoint; the chain goes on from it. */
+        if (n == 0 && is_checkpoint(q)) {
+            expect = sqlite3_column_int64(q, 0);
+            s = check_checkpoint(st, q, prev);
+        } else {
+            s = check_row(st, q, expect, prev, &seen_v2);
+        }
         if (s != GH_OK)
             break;
         n++;
+        expect++;
     }
     if (s == GH_OK && rc != SQLITE_DONE)
         s = gh_store_sqlfail(st, _("reading the activity log"));
@@ -445,7 +533,7 @@ done:
     if (own_tx)
         gh_store_exec(st, "COMMIT", "end of read");
     if (bad_seq)
-        *bad_seq = s == GH_E_TAMPERED ? n + 1 : 0;
+        *bad_seq = s == GH_E_TAMPERED ? expect : 0;
     if (count)
         *count = n;
     return s;
@@ -505,14 +593,42 @@ enum gh_status gh_audit_anchor_parse(const char *text, int64_t *seq, char hash[6
     return GH_OK;
 }
 
+enum gh_status gh_audit_checkpoint(struct gh_store *st, int64_t *seq, int64_t *at)
+{
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT seq, at, action FROM audit ORDER BY seq LIMIT 1");
+    if (!q)
+        return gh_store_sqlfail(st, _("reading the activity log"));
+    int rc = sqlite3_step(q);
+    *seq = 0;
+    if (at)
+        *at = 0;
+    if (rc == SQLITE_ROW && strcmp(gh_store_col_text(q, 2), GH_AUDIT_CHECKPOINT) == 0) {
+        *seq = sqlite3_column_int64(q, 0);
+        if (at)
+            *at = sqlite3_column_int64(q, 1);
+    }
+    gh_store_done(st, q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GH_OK
+                                                 : gh_store_sqlfail(st, _("reading the activity log"));
+}
+
 enum gh_status gh_audit_check_anchor(struct gh_store *st, int64_t seq, const char *hash)
 {
-    int64_t last = 0;
+    int64_t last = 0, cp = 0;
     if (seq == 0 && strcmp(hash, GENESIS) == 0)
         return GH_OK;
     enum gh_status s = gh_audit_head(st, &last, NULL);
+    if (s == GH_OK)
+        s = gh_audit_checkpoint(st, &cp, NULL);
     if (s != GH_OK)
         return s;
+    /* Pruned (log_retention_days): not tampering, just no longer there. */
+    if (seq < cp)
+        return gh_store_fail(st, GH_E_EXPIRED,
+                             _("anchor %lld:%s: entry %lld is before the retention window (the "
+                               "log was pruned up to entry %lld, log_retention_days), so it can't "
+                               "be checked any more"),
+                             (long long)seq, hash, (long long)seq, (long long)cp);
     sqlite3_stmt *q = gh_store_prepare(st, "SELECT hash FROM audit WHERE seq = ?1");
     if (!q)
         return gh_store_sqlfail(st, _("reading the activity log"));

@@ -22,6 +22,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@
  * from 5 to hi; else a string), but kept by its own module, not in struct
  * gh_config, whose layout plugins see (ABI 1): [mail] imap* (imap_config.c). */
 enum vtype { V_STR, V_INT, V_BOOL, V_DOUBLE, V_ENABLE, V_RELAY, V_ROTATION, V_USBIDS, V_BOOLCHECK,
-             V_ELSEWHERE, V_IMPORT, V_SITE, V_LANGS, V_MAILCONN };
+             V_ELSEWHERE, V_IMPORT, V_SITE, V_LANGS, V_MAILCONN, V_SCREEN };
 
 /* [import] columns: kept outside struct gh_config, whose layout plugins see
  * (ABI 1); the last configuration loaded in this process. */
@@ -116,6 +117,8 @@ static const struct key keys[] = {
       sizeof ((struct gh_site_config *)0)->password_file, 0, 0 },
     { "kiosk", "languages", V_LANGS, 0, 0, 0, 0 },
     { "kiosk", "locale_dir", V_LANGS, 1, 0, 0, 0 },
+    { "screen", "logo", V_SCREEN, 0, 0, 0, 0 },
+    { "screen", "accent", V_SCREEN, 1, 0, 0, 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -124,6 +127,31 @@ static struct gh_config_langs langs;
 const struct gh_config_langs *gh_config_langs(void)
 {
     return &langs;
+}
+
+static struct gh_config_screen screen_extra;
+
+const struct gh_config_screen *gh_config_screen(void)
+{
+    return &screen_extra;
+}
+
+static double channel(unsigned c)
+{
+    double v = c / 255.0;
+    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+static double luminance(unsigned rgb)
+{
+    return 0.2126 * channel((rgb >> 16) & 255) + 0.7152 * channel((rgb >> 8) & 255) +
+           0.0722 * channel(rgb & 255);
+}
+
+double gh_config_contrast(unsigned a, unsigned b)
+{
+    double la = luminance(a), lb = luminance(b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
 }
 
 struct parse {
@@ -165,6 +193,7 @@ void gh_config_defaults(struct gh_config *cfg)
     cfg->rotation = 0;
     cfg->fullscreen = 0;
     cfg->scale = 1.0;
+    memset(&screen_extra, 0, sizeof screen_extra);
     memset(&langs, 0, sizeof langs);
     snprintf(langs.languages[0], sizeof langs.languages[0], "en");
     langs.n_languages = 1;
@@ -401,6 +430,51 @@ static int store_langs(struct parse *p, const struct key *k, const char *name,
     return p->err_line == 0;
 }
 
+/* [screen] accent = #RRGGBB: the buttons' colour, refused unless a button
+ * stands out from the background (3:1) and its white label from it (4.5:1),
+ * the contrast rules every screen is tested against. */
+static int store_accent(struct parse *p, const char *name, const char *value)
+{
+    unsigned rgb = 0;
+    int ok = value[0] == '#' && strlen(value) == 7;
+    for (int i = 1; ok && i < 7; i++)
+        ok = isxdigit((unsigned char)value[i]);
+    if (!ok) {
+        fail_at(p, _("%s: \"%.20s\" is not a colour written #RRGGBB (like #1C5CBA)"), name,
+                value);
+        return 0;
+    }
+    rgb = (unsigned)strtoul(value + 1, NULL, 16);
+    double bg = gh_config_contrast(rgb, GH_THEME_BG);
+    double text = gh_config_contrast(rgb, GH_THEME_BUTTON_TEXT);
+    if (bg < 3.0) {
+        fail_at(p, _("%s: %s against the background #%06X is %.2f:1; a button needs at "
+                     "least 3:1 (choose a darker colour)"), name, value, GH_THEME_BG, bg);
+        return 0;
+    }
+    if (text < 4.5) {
+        fail_at(p, _("%s: white button text on %s is %.2f:1; it needs at least 4.5:1 "
+                     "(choose a darker colour)"), name, value, text);
+        return 0;
+    }
+    screen_extra.accent_set = 1;
+    screen_extra.accent[0] = (unsigned char)(rgb >> 16);
+    screen_extra.accent[1] = (unsigned char)(rgb >> 8);
+    screen_extra.accent[2] = (unsigned char)rgb;
+    return 1;
+}
+
+/* [screen] logo (k->off 0: a file, checked when the kiosk opens it) and
+ * accent (k->off 1). */
+static int store_screen(struct parse *p, const struct key *k, const char *name,
+                        const char *value)
+{
+    if (k->off == 1)
+        return store_accent(p, name, value);
+    struct key as_str = { "screen", "logo", V_STR, 0, sizeof screen_extra.logo, 0, 0 };
+    return store_string(p, &as_str, name, value, screen_extra.logo);
+}
+
 /* Stores one value of the key k into the configuration, checked against
  * its type. 1 on success; 0 after fail_at. */
 static int store_value(struct parse *p, const struct key *k, const char *name,
@@ -467,6 +541,8 @@ static int store_value(struct parse *p, const struct key *k, const char *name,
     }
     case V_LANGS:
         return store_langs(p, k, name, value);
+    case V_SCREEN:
+        return store_screen(p, k, name, value);
     case V_ENABLE:
         parse_enable(p, value);
         return p->err_line == 0;

@@ -10,9 +10,40 @@
  * against a newer header which members exist (GH_HAS).
  */
 #include "gatehouse/forgot.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/plugin_host.h"
 
 #include <string.h>
+
+/* People created at the kiosk (a self sign-up; staff adding someone there)
+ * get their emails in the language the kiosk shows at that moment: the one
+ * the person chose with the language button, or, for staff at the desk, the
+ * one they set for the person in front of them. gatehousectl stores a
+ * language only when given --lang. */
+static const char *shown(void)
+{
+    const char *lang = gh_i18n_current();
+    return gh_languages_usable(lang) ? lang : NULL;
+}
+
+static enum gh_status kiosk_signup(struct gh_store *st, const char *actor,
+                                   const struct gh_signup *in, struct gh_signup_result *out)
+{
+    return gh_occupant_signup_lang(st, actor, in, shown(), out);
+}
+
+static enum gh_status kiosk_occupant_create(struct gh_store *st, const char *actor,
+                                            const struct gh_account_new *in, int64_t *id_out)
+{
+    return gh_occupant_create_lang(st, actor, in, shown(), id_out);
+}
+
+static enum gh_status kiosk_staff_create(struct gh_store *st, const char *actor,
+                                         const struct gh_account_new *in, const char *pin,
+                                         unsigned perms, int64_t *id_out)
+{
+    return gh_staff_create_lang(st, actor, in, pin, perms, shown(), id_out);
+}
 
 /* settings_read (ABI 1.2): gh_settings_get's value copied into the
  * caller's buffer, so a plugin holds no pointer the next call overwrites. */
@@ -52,8 +83,8 @@ static const struct gh_core_api table = {
     .account_actor = gh_account_actor,
     .account_list = gh_account_list,
     .account_count = gh_account_count,
-    .occupant_create = gh_occupant_create,
-    .occupant_signup = gh_occupant_signup,
+    .occupant_create = kiosk_occupant_create,
+    .occupant_signup = kiosk_signup,
     .occupant_approve = gh_occupant_approve,
     .occupant_reject = gh_occupant_reject,
     .occupant_set_state = gh_occupant_set_state,
@@ -136,10 +167,18 @@ static const struct gh_core_api table = {
     .occupant_remove = gh_occupant_remove,
     .group_member_leave = gh_group_member_leave,
     /* ABI 1.3 (issue 16): staff accounts and lock-outs */
-    .staff_create = gh_staff_create,
+    .staff_create = kiosk_staff_create,
     .staff_set_perms = gh_staff_set_perms,
     .account_clear_lockout = gh_account_clear_lockout,
     .auth_desk_setup = gh_auth_desk_setup,
+    /* ABI 1.4 (issue 16): units at the kiosk */
+    .unit_search = gh_unit_search,
+    .unit_rent_occupant = gh_unit_rent_occupant,
+    .unit_rent_group = gh_unit_rent_group,
+    .unit_vacate = gh_unit_vacate,
+    .overlock_get = gh_overlock_get,
+    .overlock_set = gh_overlock_set,
+    .occupant_approve_rent = gh_occupant_approve_rent,
 };
 
 const struct gh_core_api *gh_core_api_table(void)

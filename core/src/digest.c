@@ -14,6 +14,7 @@
 #include "gatehouse/digest.h"
 #include "gatehouse/i18n.h"
 #include "gatehouse/outbox.h"
+#include "gatehouse/site.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,7 @@ static void local_date(int64_t ms, char *out, size_t n)
 /* The digest's numbers as template values, into a NULL-terminated list. */
 struct digest_vars {
     char num[14][24], relay[24], anchor[96], date[16], kiosk[256], opened[520], refused[520];
+    char site[1024];
     const char *v[48];
 };
 
@@ -168,10 +170,25 @@ static void fill_vars(struct digest_vars *dv, const struct gh_digest *d, const c
              d->refused_by_door);
     const char *rest[] = { "relay_problems", dv->relay, "anchor", dv->anchor, "date", dv->date,
                            "kiosk", dv->kiosk, "opened_by_door", dv->opened,
-                           "refused_by_door", dv->refused };
+                           "refused_by_door", dv->refused, "site_offline", dv->site };
     for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
         dv->v[k++] = rest[i];
     dv->v[k] = NULL;
+}
+
+/* Several kiosks, one site: how long each was offline since the previous
+ * digest, one line (mail values are single lines). Empty for a single kiosk. */
+static enum gh_status site_line(struct gh_store *st, struct digest_vars *dv)
+{
+    int64_t seq, at;
+    char kiosks[900];
+    enum gh_status s = last_digest(st, NULL, &seq, &at);
+    if (s == GH_OK)
+        s = gh_site_offline_summary(st, at, gh_clock_now_ms(), kiosks, sizeof kiosks);
+    if (s == GH_OK && kiosks[0])
+        snprintf(dv->site, sizeof dv->site, _("Time offline since the previous digest, "
+                                               "per kiosk: %s"), kiosks);
+    return s;
 }
 
 /* Queues one message per address of the comma list `to`. */
@@ -211,6 +228,8 @@ enum gh_status gh_digest_queue(struct gh_store *st, const char *actor, int daily
         goto fail;
     }
     fill_vars(dv, &d, kiosk);
+    if ((s = site_line(st, dv)) != GH_OK)
+        goto fail;
     s = queue_each(st, to, dv->v, queued);
     if (s != GH_OK)
         goto fail;

@@ -219,6 +219,17 @@ int gh_i18n_use(const char *lang)
     return 0;
 }
 
+void gh_i18n_push(const char *lang, struct gh_i18n_prev *prev)
+{
+    prev->cat = current;
+    gh_i18n_use(lang);
+}
+
+void gh_i18n_pop(const struct gh_i18n_prev *prev)
+{
+    current = prev->cat;
+}
+
 const char *gh_i18n_name(const char *lang)
 {
     const struct catalogue *c = find(lang);

@@ -83,3 +83,43 @@ int gh_languages_offered(const struct gh_config *cfg, const char *lang)
             return 1;
     return 0;
 }
+
+int gh_languages_usable(const char *lang)
+{
+    if (!lang || !*lang)
+        return 0;
+    return strcmp(lang, "en") == 0 || (gh_languages_offered(NULL, lang) && gh_i18n_has(lang));
+}
+
+const char *gh_languages_pick(const char *stored)
+{
+    return gh_languages_usable(stored) ? stored : gh_languages_default(NULL);
+}
+
+const char *gh_languages_list(char *buf, size_t len)
+{
+    const struct gh_config_langs *l = gh_config_langs();
+    size_t o = 0;
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!gh_languages_offered(NULL, "en"))
+        o = (size_t)snprintf(buf, len, "en");
+    for (int i = 0; i < l->n_languages && o < len; i++) {
+        if (!gh_languages_usable(l->languages[i]))
+            continue;
+        int w = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", l->languages[i]);
+        o = w < 0 ? len : o + (size_t)w;
+    }
+    return buf;
+}
+
+int gh_languages_check(const char *lang, char *err, size_t errlen)
+{
+    char list[160];
+    if (!lang || !*lang || gh_languages_usable(lang))
+        return 0;
+    snprintf(err, errlen, _("lang: \"%s\" is not a language of this kiosk (languages: %s)"),
+             lang, gh_languages_list(list, sizeof list));
+    return -1;
+}

@@ -185,8 +185,9 @@ enum gh_status gh_location_find(struct gh_store *st, const char *name_or_id,
     return s;
 }
 
+/* bind: ?1 when not 0; text: ?2 when not NULL. */
 static enum gh_status list_tree(struct gh_store *st, const char *sql, int64_t bind,
-                                gh_location_fn fn, void *ud)
+                                const char *text, gh_location_fn fn, void *ud)
 {
     sqlite3_stmt *q = gh_store_prepare(st, sql);
     struct gh_location l;
@@ -197,6 +198,8 @@ static enum gh_status list_tree(struct gh_store *st, const char *sql, int64_t bi
         return gh_store_sqlfail(st, _("listing locations"));
     if (bind)
         sqlite3_bind_int64(q, 1, bind);
+    if (text)
+        sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         row_to_location(st, q, &l);
         l.depth = sqlite3_column_int(q, 11);
@@ -214,7 +217,7 @@ enum gh_status gh_location_list(struct gh_store *st, gh_location_fn fn, void *ud
 {
     return list_tree(st, TREE_CTE "SELECT " LOC_COLS ", t.depth, t.path FROM t"
                          " JOIN locations l ON l.id = t.id" LOC_JOINS " ORDER BY t.sk",
-                     0, fn, ud);
+                     0, NULL, fn, ud);
 }
 
 enum gh_status gh_unit_list_for(struct gh_store *st, int64_t account_id, gh_location_fn fn,
@@ -228,7 +231,28 @@ enum gh_status gh_unit_list_for(struct gh_store *st, int64_t account_id, gh_loca
                          " OR l.tenant_group = (SELECT a.group_id FROM accounts a"
                          " JOIN groups g ON g.id = a.group_id AND g.archived = 0"
                          " WHERE a.id = ?1)) ORDER BY t.sk",
-                     account_id, fn, ud);
+                     account_id, NULL, fn, ud);
+}
+
+enum gh_status gh_unit_search(struct gh_store *st, const char *text, gh_location_fn fn,
+                              void *ud)
+{
+    char t[GH_NAME_BUF], key[GH_NAME_BUF];
+
+    /* The unit's name compares by its name_key (the case rule of location
+     * names); the tenant's name, email and group name by SQLite's lower(),
+     * which folds ASCII: enough for what staff type to find a tenant. */
+    if (gh_ident_trim(text ? text : "", t, sizeof t) != 0)
+        t[0] = '\0';
+    gh_rules_name_key(t, key, sizeof key);
+    return list_tree(st, TREE_CTE "SELECT " LOC_COLS ", t.depth, t.path FROM t"
+                         " JOIN locations l ON l.id = t.id" LOC_JOINS
+                         " WHERE l.door_kind = 'unit' AND (?2 = ''"
+                         " OR instr(l.name_key, ?2) > 0"
+                         " OR instr(lower(COALESCE(ta.name, '')), ?2) > 0"
+                         " OR instr(lower(COALESCE(ta.email, '')), ?2) > 0"
+                         " OR instr(lower(COALESCE(tg.name, '')), ?2) > 0) ORDER BY t.sk",
+                     0, key, fn, ud);
 }
 
 int gh_location_within(struct gh_store *st, int64_t loc, int64_t ancestor)
@@ -557,7 +581,7 @@ enum gh_status gh_unit_rent_group(struct gh_store *st, const char *actor, int64_
 enum gh_status gh_unit_vacate(struct gh_store *st, const char *actor, int64_t unit)
 {
     const char *action = "unit.vacate";
-    char target[600], reason[700];
+    char target[600], reason[700], tenant[320];
     struct gh_location l;
     enum gh_status s;
 
@@ -570,7 +594,9 @@ enum gh_status gh_unit_vacate(struct gh_store *st, const char *actor, int64_t un
         gh_store_rollback(st);
         return s;
     }
-    snprintf(reason, sizeof reason, "was rented to %s%s", l.tenant_name,
+    gh_rules_tenant_ref(st, l.tenant_account, l.tenant_group, l.tenant_name, tenant,
+                        sizeof tenant);
+    snprintf(reason, sizeof reason, "was rented to %s%s", tenant,
              l.shared ? "; sharing with management ended" : "");
     return finish(st, actor, action, target, reason);
 }

@@ -26,11 +26,14 @@
  * creation time, so it stays the same across retries and restarts.
  */
 #include "buf.h"
+#include "rules_internal.h"
 #include "store_internal.h"
 #include "gatehouse/account.h"
 #include "gatehouse/audit.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
+#include "mail_i18n.h"
 #include "gatehouse/outbox.h"
 
 #include <ctype.h>
@@ -202,19 +205,27 @@ static enum gh_status render_template(struct gh_store *st, const struct gh_embed
                                       const char *const *vars, char *subject, size_t slen,
                                       struct gh_buf *body)
 {
-    struct gh_buf subj = { 0 };
-    const char *text = _(t->text);
-    size_t tlen = strlen(text);
+    struct gh_buf subj = { 0 }, tr = { 0 };
+    gh_mail_translate(t->text, &tr);
+    if (tr.oom || !tr.p) {
+        free(tr.p);
+        return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
+    }
+    const char *text = tr.p;
+    size_t tlen = tr.len;
     const char *eol = memchr(text, '\n', tlen);
 
-    if (tlen < 9 || strncmp(text, "Subject: ", 9) != 0 || !eol)
+    if (tlen < 9 || strncmp(text, "Subject: ", 9) != 0 || !eol) {
+        free(tr.p);
         return gh_store_fail(st, GH_E_INTERNAL, "mail template %s: first line must be "
                              "\"Subject: ...\"", t->name);
+    }
     render(&subj, text + 9, (size_t)(eol - text - 9), vars, 0);
     const char *b0 = eol + 1;
     if (*b0 == '\n')
         b0++;
     render(body, b0, tlen - (size_t)(b0 - text), vars, 1);
+    free(tr.p);
     if (subj.oom || body->oom || !subj.p || !body->p) {
         free(subj.p);
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
@@ -250,7 +261,7 @@ static enum gh_status queue_row(struct gh_store *st, const char *kind, int64_t a
                                 const struct gh_buf *body, const char *secret, int64_t *id_out)
 {
     int64_t now = gh_clock_now_ms();
-    char msgid[128], target[32];
+    char msgid[128], target[32], to_ref[320];
     enum gh_status s;
     sqlite3_stmt *q;
 
@@ -281,8 +292,9 @@ static enum gh_status queue_row(struct gh_store *st, const char *kind, int64_t a
     gh_store_done(st, q);
     int64_t id = sqlite3_last_insert_rowid(st->db);
     mail_target(id, target, sizeof target);
+    gh_rules_email_ref(st, to_addr, to_ref, sizeof to_ref);
     s = gh_audit_appendf(st, "core", "mail.queued", target, GH_OUTCOME_OK, "%s email to %s",
-                         kind, to_addr);
+                         kind, to_ref);
     if (s != GH_OK)
         goto fail;
     struct gh_event ev = { GH_EVENT_MAIL_QUEUED, id, kind };
@@ -304,6 +316,14 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
                                  const char *to_addr, const char *to_name,
                                  const char *const *vars, int64_t *id_out)
 {
+    return gh_outbox_compose_in(st, NULL, kind, account_id, to_addr, to_name, vars, id_out);
+}
+
+enum gh_status gh_outbox_compose_in(struct gh_store *st, const char *lang, const char *kind,
+                                    int64_t account_id, const char *to_addr,
+                                    const char *to_name, const char *const *vars,
+                                    int64_t *id_out)
+{
     struct gh_buf body = { 0 };
     char subject[sizeof ((struct gh_mail *)0)->subject];
     const char *secret = var_get(vars, "code", 4);
@@ -317,7 +337,10 @@ enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t 
         return gh_store_fail(st, GH_E_NOTFOUND, _("mail: no template for \"%s\" emails"), kind);
     if ((s = check_compose(st, to_addr, to_name, vars, secret)) != GH_OK)
         return s;
+    struct gh_i18n_prev prev;
+    gh_i18n_push(gh_languages_pick(lang), &prev);   /* the mail's words only */
     s = render_template(st, t, vars, subject, sizeof subject, &body);
+    gh_i18n_pop(&prev);
     if (s == GH_OK)
         s = queue_row(st, kind, account_id, to_addr, to_name, subject, &body, secret, id_out);
     if (body.p)
@@ -474,7 +497,7 @@ struct facts {
     int attempts;
     int64_t first_fail_at;
     char kind[32];
-    char to_addr[256];
+    char to_addr[320];     /* as the log names it: "occupant:12" (gh_rules_email_ref) */
     int has_mark, has_secret;
 };
 
@@ -503,6 +526,11 @@ static enum gh_status load_facts(struct gh_store *st, int64_t id, struct facts *
         s = gh_store_sqlfail(st, _("reading the outbox"));
     }
     gh_store_done(st, q);
+    if (s == GH_OK) {
+        char addr[320];
+        gh_store_copy(addr, sizeof addr, f->to_addr);
+        gh_rules_email_ref(st, addr, f->to_addr, sizeof f->to_addr);
+    }
     return s;
 }
 

@@ -97,7 +97,7 @@ enum gh_status gh_overlock_set(struct gh_store *st, const char *actor, int64_t u
                                enum gh_overlock_source src, int *changed)
 {
     const char *action = "unit.overlock";
-    char target[600];
+    char target[600], tenant[320];
     struct gh_location l;
     int cur;
     enum gh_status s;
@@ -130,8 +130,10 @@ enum gh_status gh_overlock_set(struct gh_store *st, const char *actor, int64_t u
     }
     if ((s = write_row(st, &l, on, src)) != GH_OK)
         goto fail;
+    gh_rules_tenant_ref(st, l.tenant_account, l.tenant_group, l.tenant_name, tenant,
+                        sizeof tenant);
     s = gh_audit_appendf(st, actor, action, target, GH_OUTCOME_OK, "%s: %s%s",
-                         on ? "on" : "off", l.tenant_name,
+                         on ? "on" : "off", tenant,
                          src == GH_OVERLOCK_IMPORT ? " (import)" : "");
     if (s == GH_OK && (s = gh_store_commit(st)) == GH_OK && changed)
         *changed = 1;

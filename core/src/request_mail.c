@@ -19,7 +19,9 @@
  */
 #include "store_internal.h"
 #include "request_internal.h"
+#include "gatehouse/account.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/store.h"
 
@@ -66,9 +68,13 @@ static const char *state_words(enum gh_request_state s)
     return "?";
 }
 
+/* lang: the recipient's (the filer's own, or the kiosk's first for staff);
+ * the words among the values are picked in it too. */
 static enum gh_status send_one(struct gh_store *st, const struct notice *n, int64_t account,
-                               const char *to, const char *to_name)
+                               const char *to, const char *to_name, const char *lang)
 {
+    struct gh_i18n_prev prev;
+    gh_i18n_push(lang, &prev);
     const char *vars[] = {
         "id", n->id,
         "subject", n->r->subject,
@@ -82,7 +88,9 @@ static enum gh_status send_one(struct gh_store *st, const struct notice *n, int6
         NULL, NULL
     };
     int64_t mid = 0;
-    enum gh_status s = gh_outbox_compose(st, n->kind, account, to, to_name, vars, &mid);
+    enum gh_status s = gh_outbox_compose_in(st, lang, n->kind, account, to, to_name, vars,
+                                            &mid);
+    gh_i18n_pop(&prev);
     return s == GH_OK ? finish(st, mid, n->r->id, n->text) : s;
 }
 
@@ -102,7 +110,7 @@ enum gh_status gh_request_mail_staff(struct gh_store *st, const struct gh_reques
     prepare(st, r, &n);
     enum gh_status s = gh_staff_with_perms(st, GH_PERM_REQUESTS | GH_PERM_ADMIN, &to, &count);
     for (size_t i = 0; s == GH_OK && i < count; i++)
-        s = send_one(st, &n, to[i].id, to[i].email, to[i].name);
+        s = send_one(st, &n, to[i].id, to[i].email, to[i].name, gh_languages_pick(NULL));
     free(to);
     return s;
 }
@@ -114,5 +122,7 @@ enum gh_status gh_request_mail_filer(struct gh_store *st, const struct gh_reques
     prepare(st, r, &n);
     /* The stored name may be the email when there is no name: the greeting
      * then says the address, which is still right. */
-    return send_one(st, &n, r->account_id, r->filer_email, r->filer);
+    char lang[GH_I18N_LANG_MAX];
+    gh_account_mail_lang(st, r->account_id, lang, sizeof lang);
+    return send_one(st, &n, r->account_id, r->filer_email, r->filer, lang);
 }

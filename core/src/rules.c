@@ -80,22 +80,54 @@ void gh_rules_name_key(const char *name, char *out, size_t outlen)
     out[o] = '\0';
 }
 
+/* Issue 16: a log entry names an account by kind and id only ("occupant:12"):
+ * the hash chain covers what is stored, so a name or an email in it could
+ * never be erased when the person is removed. `log` shows who it is at
+ * display time (gh_audit_show). */
 void gh_rules_target_of(const struct gh_account *a, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s:%lld:%s", gh_kind_name(a->kind), (long long)a->id, a->email);
+    snprintf(buf, len, "%s:%lld", gh_kind_name(a->kind), (long long)a->id);
 }
 
 void gh_rules_account_target(struct gh_store *st, int64_t id, char *buf, size_t len)
 {
-    sqlite3_stmt *q = gh_store_prepare(st, "SELECT kind, email FROM accounts WHERE id = ?1");
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT kind FROM accounts WHERE id = ?1");
 
     snprintf(buf, len, "account:%lld", (long long)id);
     if (!q)
         return;
     sqlite3_bind_int64(q, 1, id);
     if (sqlite3_step(q) == SQLITE_ROW)
-        snprintf(buf, len, "%s:%lld:%s", gh_store_col_text(q, 0), (long long)id,
-                 gh_store_col_text(q, 1));
+        snprintf(buf, len, "%s:%lld", gh_store_col_text(q, 0), (long long)id);
+    gh_store_done(st, q);
+}
+
+void gh_rules_tenant_ref(struct gh_store *st, int64_t account, int64_t group,
+                         const char *group_name, char *buf, size_t len)
+{
+    if (account)
+        gh_rules_account_target(st, account, buf, len);
+    else if (group)
+        snprintf(buf, len, "group:%lld:%s", (long long)group, group_name ? group_name : "");
+    else
+        snprintf(buf, len, "nobody");
+}
+
+void gh_rules_email_ref(struct gh_store *st, const char *email, char *buf, size_t len)
+{
+    char key[320];
+    sqlite3_stmt *q = gh_store_prepare(st, "SELECT kind, id FROM accounts WHERE email_key = ?1");
+
+    snprintf(buf, len, "%s", email ? email : "");
+    if (!q || !email || !*email) {
+        gh_store_done(st, q);
+        return;
+    }
+    gh_ident_email_key(email, key, sizeof key);
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        snprintf(buf, len, "%s:%lld", gh_store_col_text(q, 0),
+                 (long long)sqlite3_column_int64(q, 1));
     gh_store_done(st, q);
 }
 

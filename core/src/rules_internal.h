@@ -42,12 +42,21 @@ enum gh_status gh_rules_location_id(struct gh_store *st, const char *name_or_id,
 enum gh_status gh_rules_location_ids(struct gh_store *st, const char *const *names, int n,
                                      int64_t *ids);
 
-/* "occupant:12:alice@example.com": the target of a log entry about an
- * account, from the account (gh_rules_target_of) or, when only its id is at
- * hand, read by id ("account:12" if there is none). */
+/* "occupant:12": the target of a log entry about an account, from the
+ * account (gh_rules_target_of) or, when only its id is at hand, read by id
+ * ("account:12" if there is none). By id only (issue 16): `log` shows the
+ * name and email at display time, so removing a person erases them. */
 struct gh_account;
 void gh_rules_target_of(const struct gh_account *a, char *buf, size_t len);
 void gh_rules_account_target(struct gh_store *st, int64_t id, char *buf, size_t len);
+/* A unit's tenant as a log entry names it: "occupant:12" (by id only) or
+ * "group:3:Acme" (a group's name is not personal data). */
+void gh_rules_tenant_ref(struct gh_store *st, int64_t account, int64_t group,
+                         const char *group_name, char *buf, size_t len);
+/* An email address as a log entry names it: the account holding it
+ * ("staff:3"), or the address itself when no account does (a relay's or a
+ * report's address, or what someone typed). */
+void gh_rules_email_ref(struct gh_store *st, const char *email, char *buf, size_t len);
 
 /* Prefix search (account_query.c). The exclusive
  * upper bound of a prefix range: "abc" -> "abd", so key >= lo AND key < hi

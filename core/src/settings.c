@@ -59,6 +59,8 @@ static const struct def defs[] = {
     /* Several kiosks, one site (site.h). */
     { GH_SETTING_SITE_STALE_AFTER_S, K_INT, "300", 10, 86400, NULL },
     { GH_SETTING_OFFLINE_DENY_AFTER_H, K_INT, "0", 0, 8760, NULL },
+    /* Issue 16: 0 keeps the whole log (audit_retention.c). */
+    { GH_SETTING_LOG_RETENTION_DAYS, K_INT, "0", 0, 36500, NULL },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 

@@ -13,6 +13,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/group.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/notices.h"
 #include "gatehouse/store.h"
 #include "account_internal.h"
@@ -39,6 +40,7 @@ struct signup {
     char org[GH_REQ_BUF], unit[GH_REQ_BUF];
     const char *state;           /* "pending" or "active" */
     int approval;
+    const char *lang;            /* of their emails: NULL keeps / stores none */
     char reason[1400];
     struct gh_signup_result *out;
 };
@@ -147,10 +149,10 @@ static enum gh_status reactivate(struct gh_store *st, struct signup *u,
         st, _("re-activating the account"),
         "UPDATE accounts SET state = ?2, name = ?3, name_key = ?4, phone = ?5, "
         "phone_key = ?6, req_org = ?7, req_unit = ?8, signed_up_at = ?9, "
-        "updated_at = ?9 WHERE id = ?1",
+        "updated_at = ?9, lang = coalesce(?10, lang) WHERE id = ?1",
         GH_INT(e->id), GH_TEXT(u->state), GH_TEXT(name), GH_TEXT(name_key),
         GH_TEXT_OR_NULL(phone_key), GH_TEXT_OR_NULL(phone_key), GH_TEXT(u->org),
-        GH_TEXT(u->unit), GH_INT(gh_clock_now_ms()));
+        GH_TEXT(u->unit), GH_INT(gh_clock_now_ms()), GH_TEXT_OR_NULL(u->lang));
     if (s != GH_OK)
         return s;
     u->out->outcome = u->approval ? GH_SIGNUP_REACTIVATED_PENDING : GH_SIGNUP_REACTIVATED_ACTIVE;
@@ -159,12 +161,22 @@ static enum gh_status reactivate(struct gh_store *st, struct signup *u,
     return GH_OK;
 }
 
+/* The language of the person's emails: one the kiosk can write mail in. */
+static enum gh_status check_lang(struct gh_store *st, struct signup *u)
+{
+    char err[300];
+    if (gh_languages_check(u->lang, err, sizeof err) == 0)
+        return GH_OK;
+    gh_store_copy(u->out->field, sizeof u->out->field, "lang");
+    return gh_rules_refuse(st, 0, u->actor, action, u->target, GH_E_INVALID, "%s", err);
+}
+
 /* A new account: in the group that lists the email's domain, else with
  * the signup_access setting's access. */
 static enum gh_status create_new(struct gh_store *st, struct signup *u)
 {
     struct gh_account_row r = { .kind = "occupant", .state = u->state, .req_org = u->org,
-                                .req_unit = u->unit, .signed_up = 1 };
+                                .req_unit = u->unit, .signed_up = 1, .lang = u->lang };
     char gname[GH_NAME_BUF] = "";
     const char *at = strrchr(u->v.email_key, '@');
     enum gh_status s = GH_OK;
@@ -211,9 +223,10 @@ static enum gh_status finish(struct gh_store *st, struct signup *u)
     if (*u->org || *u->unit) {
         size_t o = strlen(u->reason);
         snprintf(u->reason + o, sizeof u->reason - o,
-                 "; asks for organisation \"%s\", unit \"%s\"", u->org, u->unit);
+                 "; asks for %s%s%s (shown with the account)", *u->org ? "an organisation" : "",
+                 *u->org && *u->unit ? " and " : "", *u->unit ? "a unit" : "");
     }
-    snprintf(u->target, sizeof u->target, "occupant:%lld:%s", (long long)id, u->v.email);
+    snprintf(u->target, sizeof u->target, "occupant:%lld", (long long)id);
     s = gh_audit_append(st, u->actor, action, u->target, GH_OUTCOME_OK, u->reason);
     if (s != GH_OK)
         return s;
@@ -228,6 +241,13 @@ static enum gh_status finish(struct gh_store *st, struct signup *u)
 enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
                                   const struct gh_signup *in, struct gh_signup_result *out)
 {
+    return gh_occupant_signup_lang(st, actor, in, NULL, out);
+}
+
+enum gh_status gh_occupant_signup_lang(struct gh_store *st, const char *actor,
+                                       const struct gh_signup *in, const char *lang,
+                                       struct gh_signup_result *out)
+{
     struct gh_signup_result dummy;
     struct signup *u = calloc(1, sizeof *u);
     struct gh_account e;
@@ -240,12 +260,14 @@ enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
         return gh_store_fail(st, GH_E_NOMEM, "%s", _("out of memory"));
     u->out = out;
     u->actor = actor && *actor ? actor : "kiosk";
+    u->lang = lang && *lang ? lang : NULL;
     if (!in) {
         s = gh_store_fail(st, GH_E_INVALID, "%s", _("email: an email address is required"));
         goto out;
     }
     snprintf(u->target, sizeof u->target, "%.300s", in->email ? in->email : "");
-    if ((s = check_input(st, u, in)) != GH_OK || (s = gh_store_begin(st)) != GH_OK)
+    if ((s = check_input(st, u, in)) != GH_OK || (s = check_lang(st, u)) != GH_OK ||
+        (s = gh_store_begin(st)) != GH_OK)
         goto out;
     u->approval = gh_settings_get_bool(st, GH_SETTING_SIGNUP_APPROVAL);
     u->state = u->approval ? "pending" : "active";

@@ -128,10 +128,56 @@ static enum gh_status keep_block(struct gh_site *site, const char *gid, const ch
     return GH_OK;
 }
 
+/* A card belongs to one account: a card another kiosk registered first (the
+ * same keyed hash under another gid) is refused, and the loser's row is
+ * withdrawn by a server change as a sign-up is (*refused 1). */
+static enum gh_status card_taken(struct gh_site *site, int64_t *num, const char *change_id,
+                                 const char *gid, const char *json, int *refused)
+{
+    const char *p[2] = { gid, json };
+    *refused = 0;
+    PGresult *r = gh_site_pgquery(site, "SELECT gid FROM site_rows WHERE tbl = 'cards' AND "
+        "gid <> $1 AND data->>'card_hash' = $2::jsonb->>'card_hash' LIMIT 1", 2, p,
+        _("checking a card against the site"));
+    if (!r)
+        return site->err;
+    char winner[72];
+    gh_store_copy(winner, sizeof winner, PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+    PQclear(r);
+    if (!winner[0])
+        return GH_OK;
+    *refused = 1;
+    const char *c[5] = { change_id, site->kiosk, gid, winner, json };
+    r = gh_site_pgquery(site, "INSERT INTO site_conflicts (change_id, kiosk, tbl, gid, "
+        "winner_gid, reason, data) VALUES ($1, $2, 'cards', $3, $4, 'card already registered "
+        "at another kiosk', $5)", 5, c, _("recording a site conflict"));
+    if (!r)
+        return site->err;
+    PQclear(r);
+    r = gh_site_pgquery(site, "SELECT jsonb_build_object('withdrawn', true, 'what', 'card ...' "
+                        "|| ($1::jsonb->>'last4'), 'winner', $2::text, 'kiosk', $3::text)::text",
+                        3, (const char *[]){ json, winner, site->kiosk },
+                        _("recording a site conflict"));
+    if (!r)
+        return site->err;
+    char wid[64];
+    snprintf(wid, sizeof wid, "w-%s", change_id);
+    enum gh_status s = gh_site_record(site, num, wid, GH_SITE_SERVER, "cards", gid, "delete",
+                                      PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return s;
+}
+
 enum gh_status gh_site_decide(struct gh_site *site, int64_t *num, const char *change_id,
                               const char *tbl, const char *gid, const char *op,
                               const char *json, int64_t base_num)
 {
+    int refused = 0;
+    if (strcmp(tbl, "cards") == 0 && strcmp(op, "upsert") == 0) {
+        enum gh_status s = card_taken(site, num, change_id, gid, json, &refused);
+        if (s != GH_OK || refused)
+            return s;
+    }
     if (strcmp(tbl, "accounts") != 0 || strcmp(op, "upsert") != 0)
         return gh_site_record(site, num, change_id, site->kiosk, tbl, gid, op, json);
     char owner[72];

@@ -15,8 +15,55 @@
 #include "store_internal.h"
 #include "gatehouse/site.h"
 
+/* libpq is opened with dlopen (site_pq.c), not linked: every PQ* function
+ * the module calls is listed here and reached through gh_pq. A new one is
+ * a line in GH_PQ_FUNCS and a #define below (a missing one fails the link,
+ * since no program links libpq). */
+#define GH_PQ_FUNCS(X) \
+    X(PQconnectdbParams) X(PQstatus) X(PQfinish) X(PQerrorMessage) X(PQsocket) \
+    X(PQexec) X(PQexecParams) X(PQsendQueryParams) X(PQgetResult) X(PQresultStatus) \
+    X(PQresultErrorField) X(PQresultErrorMessage) X(PQmakeEmptyPGresult) X(PQclear) \
+    X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQgetisnull) X(PQgetlength) X(PQcmdTuples) \
+    X(PQconsumeInput) X(PQnotifies) X(PQfreemem) X(PQescapeLiteral) X(PQtransactionStatus)
+struct gh_pq_api {
+#define GH_PQ_MEMBER(f) __typeof__(f) *f;
+    GH_PQ_FUNCS(GH_PQ_MEMBER)
+#undef GH_PQ_MEMBER
+};
+extern struct gh_pq_api gh_pq;
+/* Opens libpq once; GH_E_UNAVAILABLE naming the package libpq5 without it. */
+enum gh_status gh_site_pq_load(struct gh_store *st);
+#ifndef GH_SITE_PQ_NO_REDIRECT
+#define PQconnectdbParams gh_pq.PQconnectdbParams
+#define PQstatus gh_pq.PQstatus
+#define PQfinish gh_pq.PQfinish
+#define PQerrorMessage gh_pq.PQerrorMessage
+#define PQsocket gh_pq.PQsocket
+#define PQexec gh_pq.PQexec
+#define PQexecParams gh_pq.PQexecParams
+#define PQsendQueryParams gh_pq.PQsendQueryParams
+#define PQgetResult gh_pq.PQgetResult
+#define PQresultStatus gh_pq.PQresultStatus
+#define PQresultErrorField gh_pq.PQresultErrorField
+#define PQresultErrorMessage gh_pq.PQresultErrorMessage
+#define PQmakeEmptyPGresult gh_pq.PQmakeEmptyPGresult
+#define PQclear gh_pq.PQclear
+#define PQntuples gh_pq.PQntuples
+#define PQnfields gh_pq.PQnfields
+#define PQgetvalue gh_pq.PQgetvalue
+#define PQgetisnull gh_pq.PQgetisnull
+#define PQgetlength gh_pq.PQgetlength
+#define PQcmdTuples gh_pq.PQcmdTuples
+#define PQconsumeInput gh_pq.PQconsumeInput
+#define PQnotifies gh_pq.PQnotifies
+#define PQfreemem gh_pq.PQfreemem
+#define PQescapeLiteral gh_pq.PQescapeLiteral
+#define PQtransactionStatus gh_pq.PQtransactionStatus
+#endif
+
 #define GH_SITE_MAX_FK 4
 #define GH_SITE_BATCH 1000
+#define GH_SITE_CONTACT_EVERY_MS 1000
 /* pg_advisory_xact_lock key for numbering changes and for schema changes. */
 #define GH_SITE_LOCK_NUM 0x67680014
 #define GH_SITE_LOCK_SCHEMA 0x67680015
@@ -47,7 +94,8 @@ struct gh_site {
     PGconn *pg;
     char kiosk[64];
     enum gh_status err;          /* of the last failed server call */
-    struct gh_site_sql sql[16];
+    int64_t contact_ms;          /* last good contact written (gh_site_contact) */
+    struct gh_site_sql sql[32];     /* one per gh_site_tables[] entry */
 };
 
 /* Builds site->sql[] from the database's columns (no-op when built). */
@@ -64,6 +112,8 @@ enum gh_status gh_site_row_apply(struct gh_site *site, int t, const char *gid,
 /* Server side helpers (site_server.c). */
 /* Fails the store with "WHAT: <server message>"; returns s. */
 enum gh_status gh_site_pgfail(struct gh_site *site, enum gh_status s, const char *what);
+/* r if it is a success, else NULL after gh_site_pgfail (r cleared). */
+PGresult *gh_site_pgcheck(struct gh_site *site, PGresult *r, const char *what);
 /* Runs a command without results; GH_OK or the failure. */
 enum gh_status gh_site_pgexec(struct gh_site *site, const char *sql, const char *what);
 /* A query with text parameters; NULL after gh_site_pgfail. PQclear it. */
@@ -88,6 +138,10 @@ enum gh_status gh_site_snapshot(struct gh_site *site, int64_t *rows);
  * cancelled and, if the row is still here, what refers to it is cleared so
  * the row can go. Inside the applying transaction. */
 enum gh_status gh_site_withdraw_local(struct gh_site *site, const char *gid, const char *json);
+/* The offline periods (site_offline.c): ok 0, a failed contact: logs
+ * "site.offline" when it is the first since a good one; ok 1, connected:
+ * ends a period (site_offline row, "site.online" with its length). */
+void gh_site_offline_note(struct gh_site *site, int ok);
 /* Records a successful (ok 1) or failed (ok 0) contact with the server. */
 void gh_site_contact(struct gh_site *site, int ok);
 

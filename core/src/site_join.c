@@ -49,7 +49,9 @@ static enum gh_status check_key(struct gh_site *site)
     PQclear(r);
     if (!same)
         return gh_store_fail(site->st, GH_E_REFUSED, _("this kiosk's site key (%s.key) is not "
-                             "the site's: copy the first kiosk's key file here before joining"),
+                             "the site's: copy the key file of a kiosk that joined (its "
+                             "database path and .key, e.g. /var/lib/gatehouse/gatehouse.db.key) "
+                             "here and run `gatehousectl site join --key FILE`"),
                              gh_store_path(site->st));
     return GH_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * site_pull.c: the server's changes into the kiosk's SQLite.
  *
- * Changes are read in number order, GH_SITE_BATCH at a time, and each batch
- * is applied in ONE SQLite transaction that also records the last number
+ * Changes are read in number order, GH_SITE_PULL_BATCH at a time, and each
+ * batch is applied in ONE SQLite transaction that also records the last number
  * applied, so a crash leaves either the whole batch or none of it. Inside
  * it site_state.applying is 1 (set first, cleared last): the capture
  * triggers see it and queue nothing, and no other connection ever sees it.
@@ -19,12 +19,19 @@
  */
 #define _GNU_SOURCE 1   /* qsort_r */
 #include "site_internal.h"
+#include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/oplog.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Changes read and applied per SQLite transaction. 10,000 changes of
+ * accounts are about 5 MB of answer; fewer, larger transactions are fewer
+ * fsyncs. */
+#define GH_SITE_PULL_BATCH 5000
 
 /* Where the columns are in a result: tbl, gid, op (-1: upsert), data,
  * kiosk (-1: none). */
@@ -50,7 +57,7 @@ static enum gh_status note_withdrawn(struct gh_site *site, const char *tbl, cons
     sqlite3_stmt *q = gh_store_prepare(site->st,
         "INSERT INTO site_withdrawn (at, tbl, gid, what) VALUES "
         "(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), ?1, ?2, "
-        "coalesce(json_extract(?3, '$.email'), ''))");
+        "coalesce(json_extract(?3, '$.email'), json_extract(?3, '$.what'), ''))");
     if (!q)
         return gh_store_sqlfail(site->st, _("recording a withdrawn sign-up"));
     sqlite3_bind_text(q, 1, tbl, -1, SQLITE_STATIC);
@@ -60,7 +67,7 @@ static enum gh_status note_withdrawn(struct gh_site *site, const char *tbl, cons
     gh_store_done(site->st, q);
     if (rc != SQLITE_DONE)
         return gh_store_sqlfail(site->st, _("recording a withdrawn sign-up"));
-    return gh_site_withdraw_local(site, gid, json);
+    return strcmp(tbl, "accounts") == 0 ? gh_site_withdraw_local(site, gid, json) : GH_OK;
 }
 
 /* 1 when a server withdrawal is of this kiosk's row. */
@@ -155,9 +162,13 @@ static enum gh_status apply_batch(struct gh_site *site, PGresult *r, int *order,
         s = set_applying(site, 0, last_num);
     if (s == GH_OK && enable)
         s = gh_store_exec(site->st, "UPDATE site_state SET enabled = 1", _("joining the site"));
+    if (s == GH_OK && (s = gh_store_commit(site->st)) == GH_OK)
+        gh_oplog(GH_LOG_DEBUG, "site sync: changes up to %" PRId64 " committed at %" PRId64
+                 " ms", last_num, gh_clock_now_ms());   /* bench/site reads it */
     if (s == GH_OK)
-        return gh_store_commit(site->st);
-    gh_store_rollback(site->st);
+        return s;
+    if (gh_store_in_tx(site->st))
+        gh_store_rollback(site->st);
     return s;
 }
 
@@ -171,42 +182,84 @@ static int64_t local_last_num(struct gh_site *site)
     return n;
 }
 
-/* Pulls one batch; *got = rows read (0: up to date). */
-static enum gh_status pull_batch(struct gh_site *site, int *got, int64_t *applied)
+/* Sends the query for the changes after number `after`, without waiting. */
+static enum gh_status ask(struct gh_site *site, int64_t after)
 {
-    char last[24];
-    int64_t have = local_last_num(site);
-    if (have < 0)
-        return gh_store_sqlfail(site->st, _("reading the site state"));
-    snprintf(last, sizeof last, "%" PRId64, have);
-    const char *p[2] = { last, "1000" };
-    PGresult *r = gh_site_pgquery(site, "SELECT num, tbl, gid, op, data::text, kiosk FROM "
-                                  "site_changes WHERE num > $1::bigint ORDER BY num "
-                                  "LIMIT $2::int", 2, p, _("pulling from the site server"));
+    char last[24], limit[16];
+    snprintf(last, sizeof last, "%" PRId64, after);
+    snprintf(limit, sizeof limit, "%d", GH_SITE_PULL_BATCH);
+    const char *p[2] = { last, limit };
+    if (PQsendQueryParams(site->pg, "SELECT num, tbl, gid, op, data::text, kiosk FROM "
+                          "site_changes WHERE num > $1::bigint ORDER BY num LIMIT $2::int",
+                          2, NULL, p, NULL, NULL, 0))
+        return GH_OK;
+    site->err = PQstatus(site->pg) == CONNECTION_OK ? GH_E_STORE : GH_E_UNAVAILABLE;
+    return gh_site_pgfail(site, site->err, _("pulling from the site server"));
+}
+
+/* The answer to ask(); NULL after a failure (site->err). */
+static PGresult *answer(struct gh_site *site)
+{
+    PGresult *r = PQgetResult(site->pg), *extra;
+    while ((extra = PQgetResult(site->pg)) != NULL)
+        PQclear(extra);
     if (!r)
-        return site->err;
-    int n = *got = PQntuples(r);
-    int *order = malloc(sizeof *order * (size_t)(n ? n : 1));
-    enum gh_status s = order ? GH_OK : gh_store_fail(site->st, GH_E_NOMEM, "%s",
-                                                     _("out of memory"));
-    for (int i = 0; s == GH_OK && i < n; i++)
+        r = PQmakeEmptyPGresult(site->pg, PGRES_FATAL_ERROR);
+    return gh_site_pgcheck(site, r, _("pulling from the site server"));
+}
+
+/* Applies the n rows of r (changes up to number last) in one transaction. */
+static enum gh_status apply_result(struct gh_site *site, PGresult *r, int n, int64_t last,
+                                   int64_t *applied)
+{
+    int *order = malloc(sizeof *order * (size_t)n);
+    if (!order)
+        return gh_store_fail(site->st, GH_E_NOMEM, "%s", _("out of memory"));
+    for (int i = 0; i < n; i++)
         order[i] = i;
     static const struct cols c = { 1, 2, 3, 4, 5 };
-    if (s == GH_OK && n > 0)
-        s = apply_batch(site, r, order, n, &c, strtoll(PQgetvalue(r, n - 1, 0), NULL, 10), 0,
-                        applied);
+    enum gh_status s = apply_batch(site, r, order, n, &c, last, 0, applied);
     free(order);
-    PQclear(r);
+    return s;
+}
+
+/* Batches until one comes back short (the kiosk is up to date): the query
+ * for the next batch is sent before this one is applied, so the server
+ * reads and sends it meanwhile. */
+static enum gh_status pull_all(struct gh_site *site, int64_t have, int64_t *applied)
+{
+    enum gh_status s = ask(site, have);
+    PGresult *r = s == GH_OK ? answer(site) : NULL;
+    if (s == GH_OK && !r)
+        s = site->err;
+    while (r) {
+        int n = PQntuples(r), more = n == GH_SITE_PULL_BATCH;
+        int64_t last = n ? strtoll(PQgetvalue(r, n - 1, 0), NULL, 10) : have;
+        if (more && (s = ask(site, last)) != GH_OK)
+            more = 0;
+        enum gh_status a = n > 0 ? apply_result(site, r, n, last, applied) : GH_OK;
+        PQclear(r);
+        r = more ? answer(site) : NULL;
+        if (more && !r && s == GH_OK)
+            s = site->err;
+        if (s == GH_OK && a != GH_OK)
+            s = a;
+        if (s != GH_OK) {
+            PQclear(r);
+            r = NULL;
+        }
+    }
     return s;
 }
 
 enum gh_status gh_site_pull(struct gh_site *site, int64_t *pulled)
 {
     enum gh_status s = gh_site_sql_build(site);
-    int64_t applied = 0;
-    int got = GH_SITE_BATCH;
-    while (s == GH_OK && got > 0)
-        s = pull_batch(site, &got, &applied);
+    int64_t applied = 0, have = s == GH_OK ? local_last_num(site) : 0;
+    if (s == GH_OK && have < 0)
+        s = gh_store_sqlfail(site->st, _("reading the site state"));
+    if (s == GH_OK)
+        s = pull_all(site, have, &applied);
     if (pulled)
         *pulled = applied;
     gh_site_contact(site, s == GH_OK || PQstatus(site->pg) == CONNECTION_OK);

@@ -17,7 +17,6 @@
 #include "gatehouse/i18n.h"
 
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,10 +145,6 @@ static enum gh_status push_batch(struct gh_site *site, int *n, int *more)
     }
     s = send_batch(site, rows, *n);
     free_rows(rows, *n);
-    /* Fault injection for tests/site/t_crash.sh: die like kill -9 at the
-     * worst moment, the server committed and the local queue not cleared. */
-    if (s == GH_OK && getenv("GH_SITE_TEST_KILL_AFTER_COMMIT"))
-        raise(SIGKILL);
     if (s == GH_OK)
         s = forget_batch(site, upto);
     return s;

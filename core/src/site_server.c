@@ -47,7 +47,12 @@ enum gh_status gh_site_pgfail(struct gh_site *site, enum gh_status s, const char
 PGresult *gh_site_pgquery(struct gh_site *site, const char *sql, int n,
                           const char *const *params, const char *what)
 {
-    PGresult *r = PQexecParams(site->pg, sql, n, NULL, params, NULL, NULL, 0);
+    return gh_site_pgcheck(site, PQexecParams(site->pg, sql, n, NULL, params, NULL, NULL, 0),
+                           what);
+}
+
+PGresult *gh_site_pgcheck(struct gh_site *site, PGresult *r, const char *what)
+{
     ExecStatusType rs = PQresultStatus(r);
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
         return r;
@@ -105,6 +110,8 @@ enum gh_status gh_site_connect(struct gh_store *st, const struct gh_config *cfg,
 {
     *out = NULL;
     enum gh_status s = check_config(st, cfg);
+    if (s == GH_OK)
+        s = gh_site_pq_load(st);
     if (s != GH_OK)
         return s;
     struct gh_site *site = calloc(1, sizeof *site);
@@ -120,6 +127,14 @@ enum gh_status gh_site_connect(struct gh_store *st, const struct gh_config *cfg,
         keys[2] = "application_name", vals[2] = "gatehouse";
         keys[3] = NULL;
     }
+    /* Applying a batch of changes: each upsert (ON CONFLICT, triggers) keeps
+     * a statement journal; in SQLite's default temp file in /var/tmp that was
+     * 28 page writes a change (measured), in memory it is none. */
+    s = gh_store_exec(st, "PRAGMA temp_store = MEMORY", _("connecting to the site server"));
+    if (s != GH_OK) {
+        free(site);
+        return s;
+    }
     site->pg = PQconnectdbParams(keys, vals, 1);
     if (!site->pg || PQstatus(site->pg) != CONNECTION_OK) {
         s = gh_site_pgfail(site, GH_E_UNAVAILABLE, _("connecting to the site server"));
@@ -127,6 +142,7 @@ enum gh_status gh_site_connect(struct gh_store *st, const struct gh_config *cfg,
         gh_site_close(site);
         return s;
     }
+    gh_site_offline_note(site, 1);
     *out = site;
     return GH_OK;
 }
@@ -222,12 +238,22 @@ enum gh_status gh_site_check_schema(struct gh_site *site)
 
 void gh_site_contact(struct gh_site *site, int ok)
 {
+    if (!ok)
+        gh_site_offline_note(site, 0);   /* logged once, when it starts */
+    /* A good contact is written at most once a second (the offline policy
+     * counts in minutes): the sync thread applying a stream of changes then
+     * commits once per change, not twice, beside the door decisions. */
+    int64_t now = gh_clock_now_ms();
+    if (ok && site->contact_ms && now - site->contact_ms >= 0 &&
+        now - site->contact_ms < GH_SITE_CONTACT_EVERY_MS)
+        return;
+    site->contact_ms = ok ? now : 0;
     sqlite3_stmt *q = gh_store_prepare(site->st, ok ?
         "UPDATE site_state SET last_contact_ms = ?1, offline_since_ms = 0" :
         "UPDATE site_state SET offline_since_ms = ?1 WHERE offline_since_ms = 0");
     if (!q)
         return;
-    sqlite3_bind_int64(q, 1, gh_clock_now_ms());
+    sqlite3_bind_int64(q, 1, now);
     sqlite3_step(q);
     gh_store_done(site->st, q);
 }

@@ -27,7 +27,14 @@ const struct gh_site_table gh_site_tables[] = {
     { "account_locations", { { "account_id", "accounts" }, { "location_id", "locations" } } },
     { "setup_codes", { { "account_id", "accounts" } } },
     { "door_codes", { { "account_id", "accounts" } } },
-    /* cards, requests, request_replies: one line each when they land. */
+    { "cards", { { "account_id", "accounts" } } },
+    { "requests", { { "account_id", "accounts" }, { "location_id", "locations" } } },
+    { "request_replies", { { "request_id", "requests" }, { "author_id", "accounts" } } },
+    { "import_tenants", { { "account_id", "accounts" } } },
+    { "import_units", { { "location_id", "locations" }, { "account_id", "accounts" } } },
+    { "unit_overlocks", { { "location_id", "locations" }, { "tenant_account", "accounts" },
+                          { "tenant_group", "groups" } } },
+    { "site_offline", { { NULL, NULL } } },
 };
 const int gh_site_n_tables = (int)(sizeof gh_site_tables / sizeof gh_site_tables[0]);
 
@@ -94,7 +101,9 @@ static void add_column(const struct gh_site_table *t, const char *c, int first,
     sb_add(&b[3], "%s%s", sep, c);
 }
 
-/* The columns that travel: all but the integer primary key and gid. */
+/* The columns that travel: all but gid and an integer primary key that is
+ * only a local id (one that is a foreign key, as unit_overlocks.location_id,
+ * travels as the referenced row's gid). */
 static enum gh_status build_one(struct gh_site *site, int ti)
 {
     const struct gh_site_table *t = &gh_site_tables[ti];
@@ -109,8 +118,8 @@ static enum gh_status build_one(struct gh_site *site, int ti)
     int n = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
         const char *c = gh_store_col_text(q, 0);
-        if (strcmp(c, "gid") == 0 ||
-            (sqlite3_column_int(q, 1) == 1 && strcmp(gh_store_col_text(q, 2), "INTEGER") == 0))
+        if (strcmp(c, "gid") == 0 || (sqlite3_column_int(q, 1) == 1 && !fk_ref(t, c) &&
+                                      strcmp(gh_store_col_text(q, 2), "INTEGER") == 0))
             continue;
         add_column(t, c, n++ == 0, b);
     }
@@ -144,6 +153,9 @@ enum gh_status gh_site_sql_build(struct gh_site *site)
 {
     if (site->sql[0].export_row)
         return GH_OK;
+    if (gh_site_n_tables > (int)(sizeof site->sql / sizeof site->sql[0]))
+        return gh_store_fail(site->st, GH_E_INVALID, "%s", "site: gh_site_tables[] outgrew "
+                             "struct gh_site's sql[]");
     for (int i = 0; i < gh_site_n_tables; i++) {
         enum gh_status s = build_one(site, i);
         if (s != GH_OK) {

@@ -118,7 +118,9 @@ static void session(struct gh_store *st, struct gh_site *site)
                 return;
             wait_for(-1, 1000);
         }
-        if (wait_for(PQsocket(site->pg), GH_SITE_TICK_MS) && drain(site))
+        /* A NOTIFY that arrived with a query's answer is already in libpq's
+         * queue, not on the socket: look there before sleeping on it. */
+        if (drain(site) || (wait_for(PQsocket(site->pg), GH_SITE_TICK_MS) && drain(site)))
             next_pull = 0;
     }
 }

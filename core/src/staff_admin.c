@@ -21,7 +21,8 @@
 #define ALL_PERMS (GH_PERM_APPROVE | GH_PERM_MANAGE | GH_PERM_OPEN_COMMON | \
                    GH_PERM_OPEN_VACANT | GH_PERM_OPEN_SHARED | GH_PERM_ADMIN)
 
-/* The staff account an actor "staff:<id>:<email>" (gh_account_actor) names,
+/* The staff account an actor "staff:<id>" (gh_account_actor; before issue 16
+ * "staff:<id>:<email>") names,
  * 0 for any other actor (the command line, the system). */
 static int64_t actor_staff_id(const char *actor)
 {
@@ -29,7 +30,7 @@ static int64_t actor_staff_id(const char *actor)
         return 0;
     char *end = NULL;
     long long id = strtoll(actor + 6, &end, 10);
-    return end && *end == ':' && id > 0 ? (int64_t)id : 0;
+    return end && (*end == ':' || !*end) && id > 0 ? (int64_t)id : 0;
 }
 
 /* How many active admins there are besides account `id`. */

@@ -25,6 +25,7 @@
 #include "gatehouse/auth.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/languages.h"
 #include "gatehouse/outbox.h"
 #include "gatehouse/throttle.h"
 
@@ -160,6 +161,8 @@ static enum gh_status mail_admins(struct gh_store *st, const char *kiosk, enum g
     gh_store_copy(site, sizeof site, gh_settings_get(st, GH_SETTING_KIOSK_NAME));
     snprintf(count, sizeof count, "%lld", (long long)limit);
     snprintf(wait, sizeof wait, "%lld", (long long)(GH_THROTTLE_FIRST_MS / 1000));
+    struct gh_i18n_prev prev;    /* staff read the kiosk's first language */
+    gh_i18n_push(gh_languages_pick(NULL), &prev);
     for (size_t i = 0; s == GH_OK && i < n; i++) {
         const char *vars[] = { "staff_name", to[i].name[0] ? to[i].name : _("there"),
                                "kiosk", kiosk, "what", kind_words(k), "count", count,
@@ -167,6 +170,7 @@ static enum gh_status mail_admins(struct gh_store *st, const char *kiosk, enum g
         s = gh_outbox_compose(st, "security_throttle", to[i].id, to[i].email, to[i].name,
                               vars, NULL);
     }
+    gh_i18n_pop(&prev);
     free(to);
     return s;
 }

@@ -128,11 +128,16 @@ static double since_ms(const struct timespec *t0)
 }
 
 /* The activity log's head to the journal after each hour with activity:
- * an anchor outside the database (audit.h). */
+ * an anchor outside the database (audit.h); and once a day, entries older
+ * than log_retention_days pruned behind a checkpoint (issue 16). */
 static struct gh_audit_anchor log_anchor;
+static struct gh_audit_retention log_retention;
 static int64_t anchor_tick(void *st, int64_t mono_now_ms)
 {
-    return gh_audit_anchor_tick(&log_anchor, st, mono_now_ms);
+    int64_t days = gh_settings_get_int(st, GH_SETTING_LOG_RETENTION_DAYS);
+    int64_t prune_in = gh_audit_retention_tick(&log_retention, st, days, mono_now_ms);
+    int64_t anchor_in = gh_audit_anchor_tick(&log_anchor, st, mono_now_ms);
+    return prune_in < anchor_in ? prune_in : anchor_in;
 }
 
 /* Headless service: pollers and mail, no SDL at all. */
@@ -228,6 +233,19 @@ static void catch_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* [screen] accent and logo (issue 19). A logo that can't be shown is a
+ * warning, and the home screen goes without it. */
+static void brand(struct gh_ui *ui)
+{
+    const struct gh_config_screen *c = gh_config_screen();
+    char err[300];
+    if (c->accent_set)
+        gh_ui_set_accent(ui, c->accent[0], c->accent[1], c->accent[2]);
+    if (c->logo[0] && gh_ui_set_logo(ui, c->logo, err, sizeof err) != GH_OK)
+        gh_oplog(GH_LOG_WARN, "[screen] logo %s %s: the home screen shows no logo", c->logo,
+                 err);
+}
+
 /* The config, the instance lock, the database and the screen. 0: all
  * open; else the exit code (1: the config; 3: the lock, exit 2 before
  * anything else opened; 2: what opened is closed). */
@@ -267,6 +285,7 @@ static int open_basics(struct kiosk *k)
             gh_oplog(GH_LOG_ERR, "screen: %s", err);
             return 2;
         }
+        brand(k->ui);
     }
     gh_oplog(GH_LOG_DEBUG, "start-up: screen open at %.1f ms", since_ms(&k->t_start));
     return 0;
@@ -336,6 +355,7 @@ static int run_screen(struct kiosk *k)
      * cost ~13 ms that the person at the screen should not wait for. */
     k->mail_on = k->mail_on && start_mail(&k->cfg, ui);
     start_site(&k->cfg);
+    gh_ui_prepare_large_text(ui);        /* "Aa" then opens nothing (~6 ms here) */
     if (k->o.script)
         return gh_ui_run_script(ui, k->o.script, k->o.shots, stderr);
     gh_notify_ready();

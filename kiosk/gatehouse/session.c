@@ -98,8 +98,13 @@ static const struct gh_account *staff(void *ud)
     return s->on ? &s->acct : NULL;
 }
 
+/* The person has gone: the first language and the normal text size. */
 static void back_to_first_lang(struct gh_session *s)
 {
+    if (s->ui && gh_ui_large_text(s->ui)) {
+        gh_ui_set_large_text(s->ui, 0);
+        gh_oplog(GH_LOG_DEBUG, "text size back to normal");
+    }
     if (strcmp(gh_i18n_current(), s->first_lang[0] ? s->first_lang : "en") == 0)
         return;
     gh_i18n_use(s->first_lang);
@@ -108,7 +113,8 @@ static void back_to_first_lang(struct gh_session *s)
         gh_ui_invalidate(s->ui);
 }
 
-/* A staff session that ends is a person leaving: their language goes too.
+/* A staff session that ends is a person leaving: their language and text
+ * size go too.
  * (Going home from a person's own screens, e.g. Cancel, keeps it.) */
 static void end(void *ud)
 {
@@ -123,7 +129,8 @@ static void end(void *ud)
 static int personal(void *ud)
 {
     struct gh_session *s = ud;
-    return strcmp(gh_i18n_current(), s->first_lang[0] ? s->first_lang : "en") != 0;
+    return strcmp(gh_i18n_current(), s->first_lang[0] ? s->first_lang : "en") != 0 ||
+           (s->ui && gh_ui_large_text(s->ui));
 }
 
 static void idle(void *ud)
@@ -138,6 +145,12 @@ void gh_session_set_lang(struct gh_session *s, const char *lang)
     gh_oplog(GH_LOG_DEBUG, "language %s chosen at the kiosk", gh_i18n_current());
     if (s->ui)
         gh_ui_invalidate(s->ui);
+}
+
+void gh_session_set_large_text(struct gh_session *s, int on)
+{
+    if (s->ui && gh_ui_set_large_text(s->ui, on) == GH_OK)
+        gh_oplog(GH_LOG_DEBUG, "text size %s chosen at the kiosk", on ? "larger" : "normal");
 }
 
 void gh_session_begin(struct gh_session *s, const struct gh_account *a)

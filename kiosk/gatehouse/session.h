@@ -37,6 +37,10 @@ void gh_session_reload_settings(struct gh_session *s);
 /* The person at the kiosk chose lang: the whole screen speaks it from the
  * next frame, until the idle time-out or the end of a staff session. */
 void gh_session_set_lang(struct gh_session *s, const char *lang);
+/* The person at the kiosk tapped "Aa": larger text (GH_UI_LARGE_TEXT) from
+ * the next frame, or normal again; like the language, until the idle
+ * time-out or the end of a staff session. */
+void gh_session_set_large_text(struct gh_session *s, int on);
 /* Staff member a logged in (copied). */
 void gh_session_begin(struct gh_session *s, const struct gh_account *a);
 

@@ -8,7 +8,9 @@
  *   staff.pin    the PIN on the numeric pad; gh_auth_login; a non-staff
  *                account gets a neutral refusal, a lock-out its message
  *   staff.menu   the GH_TILE_STAFF tiles this staff member's permissions
- *                allow, with badges, the mail relay's problem line, and Done
+ *                allow, with badges, the mail relay's problem line, the
+ *                site's (working offline since when, conflicts to look at),
+ *                and Done
  *
  * The staff session is the kiosk's (session.c; plugins see it as
  * ui->staff()); it ends on Done, on the idle time-out and whenever the
@@ -27,6 +29,9 @@
 #include "gatehouse/oplog.h"
 #include "gatehouse/mailer.h"
 #include "gatehouse/i18n.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/config.h"
+#include "gatehouse/site.h"
 
 struct shell {
     struct gh_ui *ui;
@@ -56,26 +61,39 @@ static void load_settings(struct shell *s)
 }
 
 /* ---- home ------------------------------------------------------------------ */
-/* The configured languages at the top of home, each in its own name (the
- * one in use looks selected), at most four to a row. A tap switches the
- * whole kiosk from the next frame, for the person at it (session.h). */
+/* The person's own choices, at most four to a row: the configured
+ * languages, each in its own name (the one in use looks selected; a tap
+ * switches the whole kiosk from the next frame), then "Aa", larger text
+ * (selected while on). Both last until the person goes (session.h). */
+static void choice_button(struct shell *s, struct gh_ui *ui, int i, int n_lang)
+{
+    const struct gh_ui_api *u = s->api;
+    if (i == n_lang) {
+        int on = gh_ui_large_text(ui);
+        if (u->button(ui, "home.textsize", "Aa", on ? GH_UI_PRIMARY : GH_UI_NORMAL))
+            gh_session_set_large_text(s->session, !on);
+        return;
+    }
+    const char *code = gh_config_langs()->languages[i];
+    char id[48];
+    snprintf(id, sizeof id, "home.lang.%s", code);
+    int on = strcmp(gh_i18n_current(), code) == 0;
+    if (u->button(ui, id, gh_i18n_name(code), on ? GH_UI_PRIMARY : GH_UI_NORMAL))
+        gh_session_set_lang(s->session, code);
+}
+
 static void lang_row(struct shell *s, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = s->api;
     const struct gh_config_langs *c = gh_config_langs();
-    if (c->n_languages < 2 || !s->session)
+    if (!s->session)
         return;
-    for (int i = 0; i < c->n_languages; i += 4) {
-        int cols = c->n_languages - i < 4 ? c->n_languages - i : 4;
-        u->row_begin(ui, cols);
-        for (int j = i; j < i + cols; j++) {
-            const char *code = c->languages[j];
-            char id[48];
-            snprintf(id, sizeof id, "home.lang.%s", code);
-            int on = strcmp(gh_i18n_current(), code) == 0;
-            if (u->button(ui, id, gh_i18n_name(code), on ? GH_UI_PRIMARY : GH_UI_NORMAL))
-                gh_session_set_lang(s->session, code);
-        }
+    int n_lang = c->n_languages < 2 ? 0 : c->n_languages, n = n_lang + 1;
+    for (int i = 0; i < n; i += 4) {
+        int cols = n - i < 4 ? n - i : 4;
+        u->row_begin(ui, n == 1 ? 4 : cols);   /* "Aa" alone: a quarter of the width */
+        for (int j = i; j < i + cols; j++)
+            choice_button(s, ui, j, n_lang);
         u->row_end(ui);
     }
     u->spacer(ui, 16);
@@ -93,6 +111,7 @@ static int door_home(struct shell *s, struct gh_ui *ui)
     if (!pad)
         return 0;
     lang_row(s, ui);
+    gh_ui_bottom(ui);                    /* the keypad and the tiles within reach */
     pad->screen->draw(pad->state, ui);
     u->spacer(ui, 48);
     const struct gh_reg_tile *shown[16];
@@ -122,10 +141,12 @@ static void home_draw(void *state, struct gh_ui *ui)
     const struct gh_ui_api *u = s->api;
     if (door_home(s, ui))
         return;
-    lang_row(s, ui);
+    gh_ui_logo(ui, "home.logo");         /* [screen] logo, above the site's name */
     u->heading(ui, s->kiosk_name);
     u->text(ui, "home.hint", _("Welcome. Tap what you would like to do."), GH_UI_MUTED);
     u->spacer(ui, 24);
+    gh_ui_bottom(ui);                    /* the choices and the tiles within reach */
+    lang_row(s, ui);
     int shown = 0;
     int n = gh_plugin_host_tile_count(s->host, GH_TILE_HOME);
     for (int i = 0; i < n; i++) {
@@ -223,8 +244,11 @@ static void try_login(struct shell *s, struct gh_ui *ui)
     switch (rc) {
     case GH_OK:
         if (a.kind != GH_KIND_STAFF) {
-            /* neutral: says nothing about the account that was found */
-            gh_audit_append(st, "kiosk", "staff.login", s->pin_who, GH_OUTCOME_REFUSED,
+            /* neutral: says nothing about the account that was found;
+             * logged by id (issue 16), not by what was typed */
+            char who[64];
+            gh_account_actor(&a, who, sizeof who);
+            gh_audit_append(st, "kiosk", "staff.login", who, GH_OUTCOME_REFUSED,
                             "not a staff account");
             snprintf(s->pin_err, sizeof s->pin_err, "%s", _("This log-in is for staff only."));
             explicit_bzero(&a, sizeof a);
@@ -272,6 +296,50 @@ static void pin_draw(void *state, struct gh_ui *ui)
 }
 
 /* ---- staff menu ------------------------------------------------------------------ */
+/* One line per site conflict not looked at yet (at most three, then how
+ * many more). */
+struct conflict_lines { struct shell *s; struct gh_ui *ui; int n; };
+
+static int conflict_line(void *ud, const struct gh_site_conflict *c)
+{
+    struct conflict_lines *cl = ud;
+    char id[48], line[512];
+    if (cl->n++ >= 3)
+        return 0;
+    snprintf(id, sizeof id, "staff.menu.conflict.%lld", (long long)c->id);
+    gh_site_conflict_text(c, line, sizeof line);
+    cl->s->api->text(cl->ui, id, line, GH_UI_ERROR);
+    return 0;
+}
+
+/* Several kiosks, one site: offline since when, and conflicts to look at
+ * (site_notice.c; read from this kiosk's database only). */
+static void site_lines(struct shell *s, struct gh_ui *ui, const struct gh_account *staff)
+{
+    const struct gh_ui_api *u = s->api;
+    struct gh_store *st = s->h ? s->h->store : NULL;
+    char line[512];
+    if (!st || !gh_config_site()->server[0])
+        return;
+    if (gh_site_offline_line(st, gh_clock_now_ms(), line, sizeof line))
+        u->text(ui, "staff.menu.site", line, GH_UI_ERROR);
+    struct conflict_lines cl = { s, ui, 0 };
+    if (gh_site_conflicts(st, 1, conflict_line, &cl) != GH_OK || cl.n == 0)
+        return;
+    if (cl.n > 3) {
+        snprintf(line, sizeof line, _("... and %d more conflict(s): `gatehousectl site status`"),
+                 cl.n - 3);
+        u->text(ui, "staff.menu.conflict.more", line, GH_UI_MUTED);
+    }
+    if (u->button(ui, "staff.menu.conflicts_seen", _("Conflicts looked at"), GH_UI_NORMAL)) {
+        int64_t marked = 0;
+        char who[GH_EMAIL_MAX + 64];
+        gh_account_actor(staff, who, sizeof who);
+        if (gh_site_conflicts_seen(st, who, &marked) != GH_OK)
+            gh_oplog(GH_LOG_ERR, "site conflicts: %s", gh_store_errmsg(st));
+    }
+}
+
 static void menu_draw(void *state, struct gh_ui *ui)
 {
     struct shell *s = state;
@@ -299,6 +367,7 @@ static void menu_draw(void *state, struct gh_ui *ui)
         u->text(ui, "staff.menu.mail", _("Mail is off: no mail relay is configured."),
                 GH_UI_MUTED);
     }
+    site_lines(s, ui, staff);
     u->spacer(ui, 16);
     int shown = 0;
     int n = gh_plugin_host_tile_count(s->host, GH_TILE_STAFF);

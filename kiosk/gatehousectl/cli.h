@@ -105,6 +105,15 @@ int gh_cli_find_who(struct gh_cmd_ctx *ctx, const char *who, struct gh_account *
 /* A location by name or id; 0, or 1 after printing "no location named 'x'". */
 int gh_cli_find_location(struct gh_cmd_ctx *ctx, const char *name, struct gh_location *out);
 
+/* ---- the language of a person's emails (cli_lang.c) ------------------------ */
+/* A command's --lang CODE (NULL: not given): 0 when the kiosk writes mail in
+ * it, else 2 after "--lang CODE: ... (languages: en, es, fr)" and the usage. */
+int gh_cli_check_lang(struct gh_cmd_ctx *ctx, const char *lang);
+/* Stores lang on account id (NULL: nothing to do); 0, or 1 after the error. */
+int gh_cli_store_lang(struct gh_cmd_ctx *ctx, int64_t id, const char *lang);
+/* "language:      es" for occupant show (JSON: ,"lang":...,"mail_lang":...). */
+void gh_cli_show_lang(struct gh_cmd_ctx *ctx, int64_t id);
+
 /* ---- output ------------------------------------------------------------------ */
 /* Writes s as a JSON string literal (quotes included): ", \ and control
  * characters escaped, other bytes (UTF-8) passed through; invalid UTF-8

@@ -42,14 +42,15 @@ static void describe(FILE *f, const struct gh_account *a)
 static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     const char *email = NULL, *name = NULL, *phone = NULL, *group = NULL, *locs = NULL;
+    const char *lang = NULL;
     int all = 0;
     const struct gh_cli_opt opts[] = {
         { "--email", &email, NULL }, { "--name", &name, NULL }, { "--phone", &phone, NULL },
         { "--all", NULL, &all }, { "--group", &group, NULL }, { "--locations", &locs, NULL },
-        { NULL, NULL, NULL }
+        { "--lang", &lang, NULL }, { NULL, NULL, NULL }
     };
     int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
-    if (rc)
+    if (rc || (rc = gh_cli_check_lang(ctx, lang)) != 0)
         return rc;
     if (!email)
         return gh_cli_usage_error(ctx, "%s", _("--email is required"));
@@ -59,7 +60,7 @@ static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         goto out;
     in.locations = (const char *const *)locv;
     int64_t id = 0;
-    enum gh_status s = gh_occupant_create(ctx->store, ctx->actor, &in, &id);
+    enum gh_status s = gh_occupant_create_lang(ctx->store, ctx->actor, &in, lang, &id);
     if (s != GH_OK) {
         rc = gh_cli_store_fail(ctx, s);
         goto out;
@@ -76,18 +77,20 @@ out:
 static int run_signup(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     const char *email = NULL, *name = NULL, *phone = NULL, *org = NULL, *unit = NULL;
+    const char *lang = NULL;
     const struct gh_cli_opt opts[] = {
         { "--email", &email, NULL }, { "--name", &name, NULL }, { "--phone", &phone, NULL },
-        { "--org", &org, NULL }, { "--unit", &unit, NULL }, { NULL, NULL, NULL }
+        { "--org", &org, NULL }, { "--unit", &unit, NULL }, { "--lang", &lang, NULL },
+        { NULL, NULL, NULL }
     };
     int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
-    if (rc)
+    if (rc || (rc = gh_cli_check_lang(ctx, lang)) != 0)
         return rc;
     if (!email)
         return gh_cli_usage_error(ctx, "%s", _("--email is required"));
     struct gh_signup in = { .email = email, .name = name, .phone = phone, .org = org, .unit = unit };
     struct gh_signup_result res = {0};
-    enum gh_status s = gh_occupant_signup(ctx->store, ctx->actor, &in, &res);
+    enum gh_status s = gh_occupant_signup_lang(ctx->store, ctx->actor, &in, lang, &res);
     if (s != GH_OK)
         return gh_cli_store_fail(ctx, s);
     static const char *const what[] = {
@@ -206,6 +209,7 @@ static int run_show(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         fputc('{', f);
         gh_cli_json_account_fields(f, &a);
         fprintf(f, ",\"door_code\":%s", gh_doorcode_has(ctx->store, a.id) ? "true" : "false");
+        gh_cli_show_lang(ctx, a.id);
         fputs(",\"units\":[", f);
         if (a.kind == GH_KIND_OCCUPANT)
             s = gh_unit_list_for(ctx->store, a.id, unit_name, &li);
@@ -243,6 +247,7 @@ static int run_show(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
             fputc('\n', f);
         }
     }
+    gh_cli_show_lang(ctx, a.id);
     fprintf(f, "%-14s %s\n", _("PIN set:"), a.has_pin ? _("yes") : _("no"));
     gh_cli_time(a.created_at, t, sizeof t);
     fprintf(f, "%-14s %s\n", _("created:"), t);
@@ -270,6 +275,20 @@ static int one_who(struct gh_cmd_ctx *ctx, int argc, char **argv, char **pos, in
     return gh_cli_find_who(ctx, pos[0], a);
 }
 
+/* WHO [--lang CODE]: the commands that queue mail to the person; a valid
+ * --lang is stored on the account before the mail is composed. */
+static int one_who_lang(struct gh_cmd_ctx *ctx, int argc, char **argv, struct gh_account *a)
+{
+    const char *lang = NULL;
+    const struct gh_cli_opt opts[] = { { "--lang", &lang, NULL }, { NULL, NULL, NULL } };
+    char *pos[1];
+    int rc = gh_cli_parse(ctx, opts, argc, argv, pos, 1, 1, NULL);
+    if (rc || (rc = gh_cli_check_lang(ctx, lang)) != 0 ||
+        (rc = gh_cli_find_who(ctx, pos[0], a)) != 0)
+        return rc;
+    return gh_cli_store_lang(ctx, a->id, lang);
+}
+
 static int report_state(struct gh_cmd_ctx *ctx, const char *verb, int64_t id)
 {
     struct gh_account a;
@@ -283,9 +302,8 @@ static int report_state(struct gh_cmd_ctx *ctx, const char *verb, int64_t id)
 
 static int run_approve(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    char *pos[1];
     struct gh_account a;
-    int rc = one_who(ctx, argc, argv, pos, 1, &a);
+    int rc = one_who_lang(ctx, argc, argv, &a);
     if (rc)
         return rc;
     enum gh_status s = gh_occupant_approve(ctx->store, ctx->actor, a.id);
@@ -379,9 +397,8 @@ out:
 
 static int run_resend(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
-    char *pos[1];
     struct gh_account a;
-    int rc = one_who(ctx, argc, argv, pos, 1, &a);
+    int rc = one_who_lang(ctx, argc, argv, &a);
     if (rc)
         return rc;
     enum gh_status s = gh_account_resend_welcome(ctx->store, ctx->actor, a.id);
@@ -390,6 +407,27 @@ static int run_resend(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv
     fprintf(ctx->out, "%s ", _("welcome email queued for"));
     describe(ctx->out, &a);
     fprintf(ctx->out, "; %s\n", _("the previous setup code no longer works"));
+    return 0;
+}
+
+static int run_set_lang(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
+{
+    char *pos[2];
+    struct gh_account a;
+    int rc = one_who(ctx, argc, argv, pos, 2, &a);
+    if (rc)
+        return rc;
+    const char *lang = strcmp(pos[1], "default") == 0 ? "" : pos[1];
+    if (*lang && (rc = gh_cli_check_lang(ctx, lang)) != 0)
+        return rc;
+    enum gh_status s = gh_account_set_lang(ctx->store, ctx->actor, a.id, lang);
+    if (s != GH_OK)
+        return gh_cli_store_fail(ctx, s);
+    fprintf(ctx->out, "%s ", _("emails in"));
+    fprintf(ctx->out, "%s ", *lang ? lang : _("the kiosk's first language"));
+    fprintf(ctx->out, "%s ", _("for"));
+    describe(ctx->out, &a);
+    fputc('\n', ctx->out);
     return 0;
 }
 
@@ -454,24 +492,31 @@ static int run_clear_lockout(void *state, struct gh_cmd_ctx *ctx, int argc, char
 const struct gh_command gh_cli_cmds_occupant[] = {
     CMD("occupant add",
         "occupant add --email E [--name N] [--phone P] [--all | --group G | --locations A,B]\n"
+        "             [--lang CODE]\n"
         "  --all            every location, including ones added later\n"
         "  --group G        whatever group G grants (the occupant joins G)\n"
         "  --locations A,B  these locations and everything inside them\n"
+        "  --lang CODE      the language of their emails, one of [kiosk] languages\n"
+        "                   (default: the kiosk's first language)\n"
         "Without an access option the occupant can open no door until given one\n"
         "(occupant access). The account is active at once and a welcome email with a\n"
         "setup code is queued.",
         N_("Add an occupant as staff: active at once, welcome email queued."), run_add),
     CMD("occupant signup",
         "occupant signup --email E [--name N] [--phone P] [--org TEXT] [--unit TEXT]\n"
+        "                [--lang CODE]\n"
         "Follows the kiosk's self sign-up rules (settings self_signup, signup_approval,\n"
         "signup_default_access, group email domains). --org and --unit are a request\n"
-        "shown to the approver, never access by themselves.",
+        "shown to the approver, never access by themselves. --lang CODE: the language\n"
+        "of their emails (as the kiosk stores the language the person used).",
         N_("Sign up as the kiosk's form does (pending while approval is on)."), run_signup),
     CMD("occupant list", "occupant list [--state active|pending|inactive|blocked]",
         N_("Show occupants (pending ones oldest first: the approval queue)."), run_list),
     CMD("occupant show", "occupant show WHO",
         N_("Show one account (occupant or staff) with its access and units."), run_show),
-    CMD("occupant approve", "occupant approve WHO",
+    CMD("occupant approve",
+        "occupant approve WHO [--lang CODE]\n"
+        "  --lang CODE  first store CODE as the language of their emails",
         N_("Approve a pending sign-up: active, welcome email queued."), run_approve),
     CMD("occupant reject", "occupant reject WHO",
         N_("Reject a pending sign-up: inactive."), run_reject),
@@ -487,9 +532,16 @@ const struct gh_command gh_cli_cmds_occupant[] = {
         N_("Remove a person: erase their personal details (not staff)."), run_remove),
     CMD("occupant access", "occupant access WHO (--all | --group G | --locations A,B)",
         N_("Set an occupant's location access."), run_access),
-    CMD("occupant resend-welcome", "occupant resend-welcome WHO",
+    CMD("occupant resend-welcome",
+        "occupant resend-welcome WHO [--lang CODE]\n"
+        "  --lang CODE  first store CODE as the language of their emails",
         N_("Queue the welcome email again with a new setup code (the old one stops working)."),
         run_resend),
+    CMD("occupant set-lang",
+        "occupant set-lang WHO CODE|default\n"
+        "The language their emails are written in from now on: one of [kiosk]\n"
+        "languages, or default for the kiosk's first language. occupant show shows it.",
+        N_("Set the language of a person's emails (occupant or staff)."), run_set_lang),
     CMD("occupant setup",
         "occupant setup WHO --code CODE --pin PIN\n"
         "  --code CODE  the 6-digit setup code from the welcome email\n"

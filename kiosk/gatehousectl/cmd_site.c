@@ -39,6 +39,19 @@ static int run_init(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
+/* --key FILE: the site key put in place first (site_keyfile.c). */
+static int install_key(struct gh_cmd_ctx *ctx, struct gh_site *site, const char *file,
+                       int force)
+{
+    int replaced = 0;
+    enum gh_status s = gh_site_key_install(site, file, force, &replaced);
+    if (s != GH_OK)
+        return gh_cli_store_fail(ctx, s);
+    if (replaced)
+        fprintf(ctx->out, "%s\n", _("site key: this kiosk now holds the site's key"));
+    return 0;
+}
+
 static int run_join(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     static const char *const said[] = {
@@ -46,14 +59,23 @@ static int run_join(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
         N_("joined: this kiosk's data is now the site's (first kiosk)"),
         N_("already joined: synced"),
     };
+    const char *key = NULL;
+    int force = 0;
+    const struct gh_cli_opt opts[] = { { "--key", &key, NULL }, { "--force", NULL, &force },
+                                       { NULL, NULL, NULL } };
     struct gh_site *site = NULL;
     enum gh_site_join_kind kind = GH_SITE_JOINED_AGAIN;
-    int rc = no_args(ctx, argc, argv);
+    int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
     (void)state;
+    if (!rc && force && !key)
+        rc = gh_cli_usage_error(ctx, "%s", _("--force: only with --key FILE"));
     if (rc || (rc = connect_site(ctx, &site)) != 0)
         return rc;
-    enum gh_status s = gh_site_join(site, &kind);
-    rc = s == GH_OK ? 0 : gh_cli_store_fail(ctx, s);
+    if (key)
+        rc = install_key(ctx, site, key, force);
+    enum gh_status s = rc ? GH_OK : gh_site_join(site, &kind);
+    if (!rc)
+        rc = s == GH_OK ? 0 : gh_cli_store_fail(ctx, s);
     if (!rc)
         fprintf(ctx->out, "%s\n", _(said[kind]));
     gh_site_close(site);
@@ -145,7 +167,14 @@ static int run_log_verify(void *state, struct gh_cmd_ctx *ctx, int argc, char **
 const struct gh_command gh_cli_cmds_site[] = {
     { sizeof(struct gh_command), "site init", "site init",
       N_("Create or upgrade the site server's schema ([site] server); idempotent."), run_init },
-    { sizeof(struct gh_command), "site join", "site join",
+    { sizeof(struct gh_command), "site join",
+      "site join [--key FILE [--force]]\n"
+      "  --key FILE  the site key: a copy of a joined kiosk's <database>.key file. Every\n"
+      "              kiosk of a site needs the same key (codes and cards are hashed with\n"
+      "              it); checked against the site's fingerprint, put in place (0600)\n"
+      "              before the data is loaded. The kiosk's own key is replaced only if\n"
+      "              nothing was made with it yet, or with --force; it is kept as\n"
+      "              <database>.key.old-SECONDS.",
       N_("Join this kiosk to the site: load the server's data into an empty database, or "
          "make this kiosk's data the site's on an empty server."), run_join },
     { sizeof(struct gh_command), "site sync", "site sync",

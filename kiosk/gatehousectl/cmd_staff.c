@@ -19,12 +19,14 @@
 static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
     const char *email = NULL, *pin = NULL, *perms = NULL, *name = NULL, *phone = NULL;
+    const char *lang = NULL;
     const struct gh_cli_opt opts[] = {
         { "--email", &email, NULL }, { "--pin", &pin, NULL }, { "--perms", &perms, NULL },
-        { "--name", &name, NULL }, { "--phone", &phone, NULL }, { NULL, NULL, NULL }
+        { "--name", &name, NULL }, { "--phone", &phone, NULL }, { "--lang", &lang, NULL },
+        { NULL, NULL, NULL }
     };
     int rc = gh_cli_parse(ctx, opts, argc, argv, NULL, 0, 0, NULL);
-    if (rc)
+    if (rc || (rc = gh_cli_check_lang(ctx, lang)) != 0)
         return rc;
     if (!email || !perms)
         return gh_cli_usage_error(ctx, "%s", _("--email and --perms are required"));
@@ -39,7 +41,7 @@ static int run_add(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
     }
     struct gh_account_new in = { .email = email, .name = name, .phone = phone };
     int64_t id = 0;
-    enum gh_status s = gh_staff_create(ctx->store, ctx->actor, &in, pin, bits, &id);
+    enum gh_status s = gh_staff_create_lang(ctx->store, ctx->actor, &in, pin, bits, lang, &id);
     sodium_memzero(pinbuf, sizeof pinbuf);
     if (s != GH_OK)
         return gh_cli_store_fail(ctx, s);
@@ -125,6 +127,7 @@ static void show_text(struct gh_cmd_ctx *ctx, const struct gh_account *a)
     gh_cli_text(f, a->phone[0] ? a->phone : "-");
     fprintf(f, "\n%-14s %s\n", _("state:"), gh_state_name(a->state));
     fprintf(f, "%-14s %s\n", _("permissions:"), pf[0] ? pf : "-");
+    gh_cli_show_lang(ctx, a->id);
     fprintf(f, "%-14s %s\n", _("PIN set:"), a->has_pin ? _("yes") : _("no"));
     gh_cli_time(a->created_at, t, sizeof t);
     fprintf(f, "%-14s %s\n", _("created:"), t);
@@ -174,10 +177,18 @@ static int run_set_perms(void *state, struct gh_cmd_ctx *ctx, int argc, char **a
 
 static int run_resend(void *state, struct gh_cmd_ctx *ctx, int argc, char **argv)
 {
+    const char *lang = NULL;
+    const struct gh_cli_opt opts[] = { { "--lang", &lang, NULL }, { NULL, NULL, NULL } };
     char *pos[1];
     struct gh_account a;
-    int rc = find_staff(ctx, argc, argv, pos, 1, &a);
-    if (rc)
+    int rc = gh_cli_parse(ctx, opts, argc, argv, pos, 1, 1, NULL);
+    if (rc || (rc = gh_cli_check_lang(ctx, lang)) != 0 ||
+        (rc = gh_cli_find_who(ctx, pos[0], &a)) != 0)
+        return rc;
+    if (a.kind != GH_KIND_STAFF)
+        return gh_cli_fail(ctx, _("%s is an occupant, not a staff account (see occupant show)"),
+                           a.email);
+    if ((rc = gh_cli_store_lang(ctx, a.id, lang)) != 0)
         return rc;
     enum gh_status s = gh_account_resend_welcome(ctx->store, ctx->actor, a.id);
     if (s != GH_OK)
@@ -206,13 +217,15 @@ static int run_clear_lockout(void *state, struct gh_cmd_ctx *ctx, int argc, char
 
 const struct gh_command gh_cli_cmds_staff[] = {
     { sizeof(struct gh_command), "staff add",
-      "staff add --email E --perms P1,P2 [--pin PIN] [--name N] [--phone P]\n"
+      "staff add --email E --perms P1,P2 [--pin PIN] [--name N] [--phone P] [--lang CODE]\n"
       "  --pin PIN     4 to 8 digits; '--pin -' reads it from standard input, which keeps\n"
       "                it out of ps(1) and the shell history (use that in scripts).\n"
       "                Without --pin a welcome email with a setup code is queued.\n"
       "  --perms LIST  approve, manage, open_common, open_vacant, open_shared, admin,\n"
       "                requests\n"
-      "                (admin implies all)",
+      "                (admin implies all)\n"
+      "  --lang CODE   the language of their emails, one of [kiosk] languages\n"
+      "                (default: the kiosk's first language)",
       N_("Add a staff account with a kiosk PIN and permissions."), run_add },
     { sizeof(struct gh_command), "staff list", "staff list",
       N_("Show every staff account."), run_list },
@@ -223,7 +236,9 @@ const struct gh_command gh_cli_cmds_staff[] = {
       "  The whole new list (approve, manage, open_common, open_vacant, open_shared,\n"
       "  admin). The last active admin keeps admin.",
       N_("Replace a staff account's permissions."), run_set_perms },
-    { sizeof(struct gh_command), "staff resend-welcome", "staff resend-welcome WHO",
+    { sizeof(struct gh_command), "staff resend-welcome",
+      "staff resend-welcome WHO [--lang CODE]\n"
+      "  --lang CODE  first store CODE as the language of their emails",
       N_("Queue the welcome email again with a new setup code (the old one stops working)."),
       run_resend },
     { sizeof(struct gh_command), "staff clear-lockout", "staff clear-lockout WHO",

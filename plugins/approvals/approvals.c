@@ -8,14 +8,16 @@
  *                       for, when (relative and the date), an email-domain
  *                       group match; a Select switch each and "Approve
  *                       selected (N)"; "Nothing waiting" when empty
- *     approvals.detail  one sign-up: Approve (optionally choosing the access
- *                       first: keep, a group, all locations, specific
- *                       locations), Reject and Block (each confirmed)
- *     approvals.access  the access chooser: keep as it is, a group, all
- *                       locations, or specific locations (a switch each)
+ *     approvals.detail  one sign-up: Approve (with the access shown, which
+ *                       starts from the sign-up's email-domain group, else
+ *                       the signup_default_access setting, as "New
+ *                       occupant" does), Reject and Block (each confirmed)
+ *     approvals.access  the one access picker (the UI's, as on the person
+ *                       page, New occupant and groups): all, a group,
+ *                       specific locations or none
  *
  * The rules live in the core: every change goes through host->core with the
- * logged-in staff member as the actor ("staff:<id>:<email>"), so the core
+ * logged-in staff member as the actor ("staff:<id>"), so the core
  * checks the state, writes the activity log and queues the welcome email.
  * This file only decides what to show and what to ask.
  *
@@ -31,8 +33,7 @@
 
 #define PAGE 10                       /* entries per page of the queue */
 #define MAX_SELECTED 64
-#define MAX_GROUPS 64
-#define MAX_LOCATIONS 100
+#define MAX_LOCATIONS 150
 #define REFRESH_MS 30000
 
 struct entry {
@@ -40,14 +41,7 @@ struct entry {
     char group[GH_NAME_BUF];          /* domain_group_id's name, "" none */
 };
 
-enum access_mode { AM_KEEP = 0, AM_GROUP, AM_ALL, AM_SPECIFIC };
 enum confirm { CF_NONE = 0, CF_REJECT, CF_BLOCK, CF_BULK };
-
-struct loc {
-    char name[GH_NAME_BUF];
-    int depth;
-    int on;
-};
 
 struct approvals {
     const struct gh_host *host;
@@ -71,15 +65,11 @@ struct approvals {
     int64_t id;
     struct entry d;
     int loaded;                       /* 0: the account could not be read */
-    enum access_mode mode;
-    int group_pick;                   /* index into groups, -1 none */
-    char groups[MAX_GROUPS][GH_NAME_BUF];
-    int ngroups;
-    struct loc locs[MAX_LOCATIONS];
-    int nlocs, more_locs;
-    enum access_mode saved_mode;      /* approvals.access: Cancel restores these */
-    int saved_pick;
-    unsigned char saved_on[MAX_LOCATIONS];
+    struct gh_picker *pick;           /* the access when approved (the UI's picker) */
+    int saved_access;                 /* approvals.access: Cancel restores these */
+    const char *saved_group;          /* (names point into pick) */
+    const char *saved_locs[MAX_LOCATIONS];
+    int saved_n;
     enum confirm confirm;
     char problem[512];                /* said above the buttons */
 };
@@ -243,6 +233,7 @@ static void queue_leave(void *state)
     s->bulk_confirm = 0;
     memset(s->page, 0, sizeof s->page);
     s->npage = 0;
+    approvals_after_clear();
 }
 
 static void bulk_approve(struct approvals *s, struct gh_ui *ui, const struct gh_account *staff)
@@ -450,6 +441,7 @@ static void queue_draw(void *state, struct gh_ui *ui)
             _("People who signed up at the kiosk wait here until a staff member approves "
               "them. Oldest first. Tap someone to see everything they gave, choose their "
               "access and approve, reject or block them."), GH_UI_MUTED);
+    approvals_after_draw(s->host, ui);
     if (s->total == 0) {
         queue_empty(s, ui);
         u->wake_in(ui, REFRESH_MS);
@@ -477,38 +469,31 @@ static void queue_draw(void *state, struct gh_ui *ui)
 }
 
 /* ---- approvals.detail ------------------------------------------------------- */
-static int add_group(void *ud, const struct gh_group *g)
-{
-    struct approvals *s = ud;
-    if (s->ngroups >= MAX_GROUPS || g->archived)
-        return s->ngroups >= MAX_GROUPS;
-    snprintf(s->groups[s->ngroups++], GH_NAME_BUF, "%s", g->name);
-    return 0;
-}
-
-static int add_loc(void *ud, const struct gh_location *l)
-{
-    struct approvals *s = ud;
-    if (s->nlocs >= MAX_LOCATIONS) {
-        s->more_locs = 1;
-        return 1;
-    }
-    struct loc *x = &s->locs[s->nlocs++];
-    snprintf(x->name, sizeof x->name, "%s", l->name);
-    x->depth = l->depth;
-    x->on = 0;
-    return 0;
-}
-
 static void detail_wipe(struct approvals *s)
 {
     memset(&s->d, 0, sizeof s->d);
     s->loaded = 0;
-    s->mode = AM_KEEP;
-    s->group_pick = -1;
-    s->ngroups = s->nlocs = s->more_locs = 0;
+    s->u->picker_free(s->pick);
+    s->pick = NULL;
     s->confirm = CF_NONE;
     s->problem[0] = 0;
+    approvals_rent_clear();
+}
+
+/* The picker's start: the group the sign-up's email domain gave it, else
+ * the signup_default_access setting (none|all), the same start as "New
+ * occupant". */
+static void pick_start(struct approvals *s)
+{
+    const struct gh_account *a = &s->d.a;
+    s->pick = s->u->picker_new(store(s), GH_PICK_GROUP | GH_PICK_NONE);
+    if (a->access == GH_ACCESS_GROUP && a->group_name[0]) {
+        s->u->picker_set(s->pick, GH_ACCESS_GROUP, a->group_name, NULL, 0);
+        return;
+    }
+    const char *d = s->core->settings_get(store(s), GH_SETTING_SIGNUP_ACCESS);
+    s->u->picker_set(s->pick, d && strcmp(d, "all") == 0 ? GH_ACCESS_ALL : GH_ACCESS_NONE,
+                     NULL, NULL, 0);
 }
 
 static void detail_enter(void *state, struct gh_ui *ui, const void *arg)
@@ -520,9 +505,9 @@ static void detail_enter(void *state, struct gh_ui *ui, const void *arg)
     if (s->core->account_get(store(s), s->id, &s->d.a) == GH_OK) {
         s->loaded = 1;
         fill_group(s, &s->d);
+        approvals_rent_load(s->host, &s->d.a);
     }
-    s->core->group_list(store(s), 0, add_group, s);
-    s->core->location_list(store(s), add_loc, s);
+    pick_start(s);
 }
 
 static void detail_leave(void *state)
@@ -532,66 +517,27 @@ static void detail_leave(void *state)
     ((struct approvals *)state)->dirty = 1;
 }
 
-/* What "keep as it is" means for this sign-up, in words. */
-static void keep_words(const struct approvals *s, char *buf, size_t len)
-{
-    const struct gh_account *a = &s->d.a;
-    switch (a->access) {
-    case GH_ACCESS_GROUP:
-        snprintf(buf, len, _("group %s"), a->group_name);
-        break;
-    case GH_ACCESS_ALL:
-        snprintf(buf, len, "%s", _("all locations"));
-        break;
-    case GH_ACCESS_SPECIFIC:
-        snprintf(buf, len, "%s", _("the locations it has"));
-        break;
-    case GH_ACCESS_NONE:
-    default:
-        snprintf(buf, len, "%s", _("no access yet"));
-        break;
-    }
-}
-
-/* Sets the chosen access (if any), then approves. 0 done, -1 with s->problem. */
+/* Sets the chosen access (when it differs from what the sign-up has), then
+ * approves. 0 done, -1 with s->problem. */
 static int approve_one(struct approvals *s, const char *actor)
 {
     enum gh_status rc = GH_OK;
-    const char *names[MAX_LOCATIONS];
-    int n = 0;
-
-    switch (s->mode) {
-    case AM_GROUP:
-        if (s->group_pick < 0 || s->group_pick >= s->ngroups) {
-            snprintf(s->problem, sizeof s->problem, "%s",
-                     _("Choose a group first, or another access."));
-            return -1;
-        }
-        rc = s->core->occupant_set_access(store(s), actor, s->d.a.id, GH_ACCESS_GROUP,
-                                          s->groups[s->group_pick], NULL, 0);
-        break;
-    case AM_ALL:
-        rc = s->core->occupant_set_access(store(s), actor, s->d.a.id, GH_ACCESS_ALL, NULL,
-                                          NULL, 0);
-        break;
-    case AM_SPECIFIC:
-        for (int i = 0; i < s->nlocs; i++)
-            if (s->locs[i].on)
-                names[n++] = s->locs[i].name;
-        if (n == 0) {
-            snprintf(s->problem, sizeof s->problem, "%s",
-                     _("Choose at least one location, or another access."));
-            return -1;
-        }
-        rc = s->core->occupant_set_access(store(s), actor, s->d.a.id, GH_ACCESS_SPECIFIC,
-                                          NULL, names, n);
-        break;
-    case AM_KEEP:
-    default:
-        break;
+    const char *names[MAX_LOCATIONS], *group;
+    const struct gh_account *a = &s->d.a;
+    int access;
+    int n = s->u->picker_get(s->pick, 1, &access, &group, names, MAX_LOCATIONS);
+    if (n < 0) {
+        snprintf(s->problem, sizeof s->problem, "%s",
+                 _("Choose access first: a group or at least one location."));
+        return -1;
     }
+    int same = access == (int)a->access && access != GH_ACCESS_SPECIFIC &&
+               (access != GH_ACCESS_GROUP || strcmp(group, a->group_name) == 0);
+    if (!same)
+        rc = s->core->occupant_set_access(store(s), actor, a->id, (enum gh_access)access, group,
+                                          names, n);
     if (rc == GH_OK)
-        rc = s->core->occupant_approve(store(s), actor, s->d.a.id);
+        rc = (enum gh_status)approvals_rent_approve(s->host, actor, s->d.a.id);
     if (rc != GH_OK) {
         snprintf(s->problem, sizeof s->problem, "%s", s->core->errmsg(store(s)));
         return -1;
@@ -615,6 +561,7 @@ static void act(struct approvals *s, struct gh_ui *ui, const struct gh_account *
         }
         snprintf(msg, sizeof msg, _("%s approved. A welcome email with a setup code is "
                                     "queued for them."), who(&s->d.a));
+        approvals_after_set(s->d.a.id, who(&s->d.a));
         break;
     case CF_REJECT:
         rc = s->core->occupant_reject(store(s), actor, s->d.a.id);
@@ -637,114 +584,33 @@ static void act(struct approvals *s, struct gh_ui *ui, const struct gh_account *
     s->u->pop(ui);
 }
 
-static void draw_access(struct approvals *s, struct gh_ui *ui)
-{
-    const struct gh_ui_api *u = s->u;
-    char keep[GH_NAME_BUF + 128], id[48];
-    static const char *const ids[4] = { "approvals.am.keep", "approvals.am.group",
-                                        "approvals.am.all", "approvals.am.specific" };
-    const char *labels[4] = { keep, _("A group"), _("All locations"),
-                              _("Specific locations") };
-
-    char now[GH_NAME_BUF + 64], full[GH_NAME_BUF + 128];
-    keep_words(s, now, sizeof now);
-    snprintf(full, sizeof full, _("Keep as it is: %s"), now);
-    shorten(full, 40, keep, sizeof keep);   /* a switch's label is one line */
-    for (int m = AM_KEEP; m <= AM_SPECIFIC; m++) {
-        int on = s->mode == (enum access_mode)m;
-        if (u->toggle(ui, ids[m], labels[m], &on)) {
-            s->mode = (enum access_mode)m;   /* one choice at a time */
-            s->problem[0] = 0;
-            u->invalidate(ui);
-        }
-        if (m == AM_GROUP && s->mode == AM_GROUP) {
-            if (s->ngroups == 0) {
-                u->text(ui, "approvals.groups.none", _("There are no groups yet."),
-                        GH_UI_MUTED);
-                continue;
-            }
-            u->text(ui, "approvals.groups.hint", _("Tap the group they belong to:"),
-                    GH_UI_MUTED);
-            int rows = s->ngroups < 4 ? s->ngroups : 4;
-            u->list_begin(ui, "approvals.groups", rows * 104);
-            for (int i = 0; i < s->ngroups; i++) {
-                snprintf(id, sizeof id, "approvals.group.%d", i);
-                char name[GH_NAME_BUF + 4];
-                shorten(s->groups[i], 44, name, sizeof name);
-                if (u->list_item(ui, id, name, NULL, s->group_pick == i)) {
-                    s->group_pick = i;
-                    s->problem[0] = 0;
-                    u->invalidate(ui);
-                }
-            }
-            u->list_end(ui);
-        }
-        if (m == AM_SPECIFIC && s->mode == AM_SPECIFIC) {
-            if (s->nlocs == 0)
-                u->text(ui, "approvals.locs.none", _("There are no locations yet."),
-                        GH_UI_MUTED);
-            else
-                u->text(ui, "approvals.locs.hint",
-                        _("Access to a location includes everything inside it."),
-                        GH_UI_MUTED);
-            for (int i = 0; i < s->nlocs; i++) {
-                char label[GH_NAME_BUF + 32], name[GH_NAME_BUF + 4];
-                int depth = s->locs[i].depth < 4 ? s->locs[i].depth : 4;
-                /* an indent per level shows the tree; one line, so shortened */
-                shorten(s->locs[i].name, (size_t)(38 - depth * 3), name, sizeof name);
-                snprintf(label, sizeof label, "%*s%s", depth * 4, "", name);
-                snprintf(id, sizeof id, "approvals.loc.%d", i);
-                if (u->toggle(ui, id, label, &s->locs[i].on)) {
-                    s->problem[0] = 0;
-                    u->invalidate(ui);
-                }
-            }
-            if (s->more_locs)
-                u->text(ui, "approvals.locs.more",
-                        _("Only the first 100 locations are listed here."), GH_UI_MUTED);
-        }
-    }
-}
-
 /* "Access when approved: ..." for the choice made so far. */
 static void access_words(const struct approvals *s, char *buf, size_t len)
 {
     char what[1000];
-    size_t n = 0;
-    switch (s->mode) {
-    case AM_GROUP:
-        snprintf(what, sizeof what, _("group %s"),
-                 s->group_pick >= 0 ? s->groups[s->group_pick] : "?");
+    const char *names[MAX_LOCATIONS], *group;
+    int access;
+    int n = s->u->picker_get(s->pick, 0, &access, &group, names, MAX_LOCATIONS);
+    switch (access) {
+    case GH_ACCESS_GROUP:
+        snprintf(what, sizeof what, _("group %s"), group ? group : "?");
         break;
-    case AM_ALL:
+    case GH_ACCESS_ALL:
         snprintf(what, sizeof what, "%s", _("all locations"));
         break;
-    case AM_SPECIFIC: {
+    case GH_ACCESS_SPECIFIC: {
         /* a few names, then a count: a summary, not the whole list */
-        int shown = 0, more = 0;
+        size_t o = 0;
         what[0] = 0;
-        for (int i = 0; i < s->nlocs; i++) {
-            if (!s->locs[i].on)
-                continue;
-            if (shown == 6 || n + 4 >= sizeof what) {
-                more++;
-                continue;
-            }
-            n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", n ? ", " : "",
-                                  s->locs[i].name);
-            shown++;
-        }
-        if (more && n + 4 < sizeof what)
-            snprintf(what + n, sizeof what - n, _(" and %d more"), more);
+        for (int i = 0; i < n && i < 6 && o + 4 < sizeof what; i++)
+            o += (size_t)snprintf(what + o, sizeof what - o, "%s%s", o ? ", " : "", names[i]);
+        if (n > 6 && o + 4 < sizeof what)
+            snprintf(what + o, sizeof what - o, _(" and %d more"), n - 6);
         break;
     }
-    case AM_KEEP:
-    default: {
-        char now[GH_NAME_BUF + 64];
-        keep_words(s, now, sizeof now);
-        snprintf(what, sizeof what, _("as it is now, %s"), now);
+    default:
+        snprintf(what, sizeof what, "%s", _("no access yet"));
         break;
-    }
     }
     snprintf(buf, len, _("Access when approved: %s"), what);
 }
@@ -827,6 +693,7 @@ static void detail_draw(void *state, struct gh_ui *ui)
     }
 
     detail_facts(s, ui);
+    approvals_rent_draw(s->host, ui);
     u->spacer(ui, 16);
     access_words(s, line, sizeof line);
     u->text(ui, "approvals.d.access", line, GH_UI_NORMAL);
@@ -864,10 +731,10 @@ static void access_enter(void *state, struct gh_ui *ui, const void *arg)
     struct approvals *s = state;
     (void)ui;
     (void)arg;
-    s->saved_mode = s->mode;
-    s->saved_pick = s->group_pick;
-    for (int i = 0; i < s->nlocs; i++)
-        s->saved_on[i] = (unsigned char)s->locs[i].on;
+    s->saved_n = s->u->picker_get(s->pick, 0, &s->saved_access, &s->saved_group, s->saved_locs,
+                                  MAX_LOCATIONS);
+    if (s->saved_n < 0)
+        s->saved_n = 0;
     s->problem[0] = 0;
 }
 
@@ -883,34 +750,20 @@ static void access_draw(void *state, struct gh_ui *ui)
     snprintf(line, sizeof line, _("Access for %s"), who(&s->d.a));
     u->heading(ui, line);
     u->text(ui, "approvals.access.hint",
-            _("Choose what they may open once approved. This is optional, and it can be "
-              "changed later too."), GH_UI_MUTED);
-    draw_access(s, ui);
-    if (s->problem[0])
-        u->text(ui, "approvals.access.problem", s->problem, GH_UI_ERROR);
+            _("Choose what they may open once approved. It can be changed later too."),
+            GH_UI_MUTED);
+    u->picker_draw(s->pick, ui, "approvals.access");
     u->row_begin(ui, 2);
     int cancel = u->button(ui, "approvals.access.cancel", _("Cancel"), GH_UI_NORMAL);
     int use = u->button(ui, "approvals.access.use", _("Use this access"), GH_UI_PRIMARY);
     u->row_end(ui);
     if (cancel) {
-        s->mode = s->saved_mode;
-        s->group_pick = s->saved_pick;
-        for (int i = 0; i < s->nlocs; i++)
-            s->locs[i].on = s->saved_on[i];
+        u->picker_set(s->pick, s->saved_access, s->saved_group, s->saved_locs, s->saved_n);
         s->problem[0] = 0;
         u->pop(ui);
     } else if (use) {
-        int n = 0;
-        for (int i = 0; i < s->nlocs; i++)
-            n += s->locs[i].on != 0;
-        if (s->mode == AM_GROUP && s->group_pick < 0)
-            snprintf(s->problem, sizeof s->problem, "%s",
-                     _("Choose a group first, or another access."));
-        else if (s->mode == AM_SPECIFIC && n == 0)
-            snprintf(s->problem, sizeof s->problem, "%s",
-                     _("Choose at least one location, or another access."));
-        else
-            u->pop(ui);
+        if (u->picker_get(s->pick, 1, NULL, NULL, NULL, 0) >= 0)
+            u->pop(ui);             /* else the picker says what is missing */
         u->invalidate(ui);
     }
 }
@@ -951,7 +804,6 @@ static enum gh_status approvals_init(const struct gh_host *host, void **state, c
     A.host = host;
     A.core = host->core;
     A.u = host->ui;
-    A.group_pick = -1;
     *state = &A;
     if (!host->is_kiosk)
         return GH_OK;                 /* no commands: gatehousectl has occupant approve */

@@ -2,7 +2,8 @@
  * card_screens.c: the staff screen "Cards" (lockctl.cards; issue 13).
  *
  * Staff with `manage` tap the Cards tile, type a person's email or phone
- * (or another screen pushes it with the account id as arg) and see that
+ * (or another screen, the person page, pushes it with struct
+ * gh_cards_open: the person, and "Add card" at once) and see that
  * person's cards: the last 4 hex digits and when each was added, each with
  * "Remove card"; "Add card" then says "Hold the card to the reader" and
  * attaches the next card read (the core's refusals are said here), or gives
@@ -126,6 +127,15 @@ static int draw_waiting(struct lockctl *lc, struct gh_ui *ui)
     return 1;
 }
 
+/* "Add card": the next card read goes to the person, for LC_ENROL_MS. */
+static void start_enrol(struct lockctl *lc)
+{
+    struct lc_cards *c = lc->cards;
+    c->enrol_account = c->person.id;
+    c->enrol_until = lc->host->mono_ms() + LC_ENROL_MS;
+    c->msg[0] = '\0';
+}
+
 static void draw_person(struct lockctl *lc, struct gh_ui *ui)
 {
     const struct gh_ui_api *u = lc->u;
@@ -136,9 +146,7 @@ static void draw_person(struct lockctl *lc, struct gh_ui *ui)
         return;
     draw_cards(lc, ui);
     if (u->button(ui, "lockctl.cards.add", _("Add card"), GH_UI_PRIMARY)) {
-        c->enrol_account = c->person.id;
-        c->enrol_until = lc->host->mono_ms() + LC_ENROL_MS;
-        c->msg[0] = '\0';
+        start_enrol(lc);
         u->invalidate(ui);
     }
 }
@@ -176,9 +184,14 @@ static void cards_enter(void *state, struct gh_ui *ui, const void *arg)
     c->have_person = 0;
     c->enrol_account = 0;
     c->msg[0] = '\0';
-    if (arg)
-        c->have_person = lc->core->account_get(lc->host->store, *(const int64_t *)arg,
+    /* from another screen (the person page): that person, maybe "Add card"
+     * at once (struct gh_cards_open, card.h) */
+    const struct gh_cards_open *o = arg;
+    if (o)
+        c->have_person = lc->core->account_get(lc->host->store, o->account_id,
                                                &c->person) == GH_OK;
+    if (o && o->add && c->have_person)
+        start_enrol(lc);
 }
 
 static void cards_leave(void *state)

@@ -173,8 +173,12 @@ static int cards_poll(void *state, int64_t now)
         }
         explicit_bzero(&ev, sizeof ev);
     }
+    /* the Cards screen shows the status: a change of the text (a reader
+     * plugged in, the thread's first look) redraws it, not only trouble */
+    char was[sizeof c->status];
+    memcpy(was, c->status, sizeof was);
     int trouble = lc_readers_status(c->readers, c->status, sizeof c->status);
-    if (trouble != c->trouble && ui)
+    if ((trouble != c->trouble || strcmp(was, c->status) != 0) && ui)
         lc->u->invalidate(ui);
     c->trouble = trouble;
     if (!trouble)

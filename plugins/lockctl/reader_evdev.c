@@ -198,6 +198,9 @@ static void *ev_open(const char *arg, int grab, char *err, size_t errlen)
     }
     h->grab = grab;
     scan(h);
+    /* said once an open, after the found notes: the operator (and a test)
+     * sees the reader thread is up and what it looks for */
+    note(h, LC_EV_NOTE, "keyboard readers: watching for %s (%d plugged in)", arg, h->ndev);
     h->next_scan_us = lc_reader_now_us() + SCAN_MS * 1000LL;
     return h;
 }

@@ -125,12 +125,20 @@ static void pause_retry(struct lc_readers *r)
     }
 }
 
-/* Waits on an open backend until it fails or the readers stop. */
+/* Waits on an open backend until it fails or the readers stop. The state
+ * is described before every wait, the first time right after the open: the
+ * staff screen says what the backend sees as soon as it knows. */
 static void run_open(struct slot *sl, void *h)
 {
     struct lc_reader_event ev;
     char err[LC_READ_TEXT_BUF], desc[1024];
     while (!stopping(sl->r)) {
+        sl->b->describe(h, desc, sizeof desc);
+        pthread_mutex_lock(&sl->r->mu);
+        snprintf(sl->status, sizeof sl->status, "%s", desc);
+        sl->trouble = 0;
+        sl->last_err[0] = '\0';
+        pthread_mutex_unlock(&sl->r->mu);
         memset(&ev, 0, sizeof ev);
         err[0] = '\0';
         int rc = sl->b->wait(h, WAIT_MS, &ev, err, sizeof err);
@@ -140,12 +148,6 @@ static void run_open(struct slot *sl, void *h)
         }
         if (rc > 0)
             push(sl->r, &ev);
-        sl->b->describe(h, desc, sizeof desc);
-        pthread_mutex_lock(&sl->r->mu);
-        snprintf(sl->status, sizeof sl->status, "%s", desc);
-        sl->trouble = 0;
-        sl->last_err[0] = '\0';
-        pthread_mutex_unlock(&sl->r->mu);
     }
 }
 

@@ -1,7 +1,9 @@
 /*
  * create.c: occupants.new, a new occupant made by the staff member at the
  * kiosk (seed 000 "Creating new occupants"): email (required), name, phone
- * and location access (all, a group, or specific locations). The core makes
+ * and location access (the one access picker: all, a group, specific
+ * locations or none, starting from the signup_default_access setting as an
+ * approval does). The core makes
  * the account active at once and queues the welcome email with its setup
  * code; the screen then says so, in place of the form.
  */
@@ -13,7 +15,7 @@ static struct {
     char email[GH_EMAIL_MAX + 1], name[GH_NAME_BUF], phone[GH_PHONE_BUF];
     char email_err[OCC_MSG], name_err[OCC_MSG], phone_err[OCC_MSG];
     char err[OCC_MSG];
-    struct occ_picker pick;
+    struct gh_picker *pick;             /* the one access picker (the UI's) */
     int64_t made_id;                    /* > 0: the result is shown */
     char made_email[GH_EMAIL_MAX + 1], made_name[GH_NAME_BUF];
 } C;
@@ -26,11 +28,22 @@ static void clear(void)
     C.email_err[0] = C.name_err[0] = C.phone_err[0] = C.err[0] = 0;
 }
 
+/* The picker, starting from the signup_default_access setting (none|all),
+ * as approving a sign-up does. */
+static void load_picker(void)
+{
+    occ.ui->picker_free(C.pick);
+    C.pick = occ.ui->picker_new(occ.st, GH_PICK_GROUP | GH_PICK_NONE);
+    const char *d = occ.core->settings_get(occ.st, GH_SETTING_SIGNUP_ACCESS);
+    occ.ui->picker_set(C.pick, d && strcmp(d, "all") == 0 ? GH_ACCESS_ALL : GH_ACCESS_NONE,
+                       NULL, NULL, 0);
+}
+
 static void new_enter(void *state, struct gh_ui *ui, const void *arg)
 {
     clear();
     C.made_id = 0;
-    occ_picker_load(&C.pick, 1, 0);
+    load_picker();
     occ.ui->focus(ui, "occupants.new.email");
 }
 
@@ -40,6 +53,8 @@ static void new_leave(void *state)
     explicit_bzero(C.made_email, sizeof C.made_email);
     explicit_bzero(C.made_name, sizeof C.made_name);
     C.made_id = 0;
+    occ.ui->picker_free(C.pick);
+    C.pick = NULL;
 }
 
 static void create(struct gh_ui *ui)
@@ -48,7 +63,8 @@ static void create(struct gh_ui *ui)
     char actor[GH_EMAIL_MAX + 64], err[OCC_MSG], norm[GH_PHONE_BUF];
     const char *names[OCC_MAX_LOCATIONS];
 
-    C.email_err[0] = C.name_err[0] = C.phone_err[0] = C.err[0] = C.pick.err[0] = 0;
+    C.email_err[0] = C.name_err[0] = C.phone_err[0] = C.err[0] = 0;
+    occ.ui->picker_error(C.pick, NULL);
     /* the core's trim, in place (each buffer holds its own trimmed text) */
     occ.core->trim(C.email, C.email, sizeof C.email);
     occ.core->trim(C.name, C.name, sizeof C.name);
@@ -62,20 +78,17 @@ static void create(struct gh_ui *ui)
         snprintf(C.name_err, sizeof C.name_err, "%s", err);
     if (C.phone[0] && occ.core->normalize_phone(C.phone, norm, sizeof norm, err, sizeof err) != 0)
         snprintf(C.phone_err, sizeof C.phone_err, "%s", err);
-    int n = occ_picker_locations(&C.pick, names, OCC_MAX_LOCATIONS);
-    const char *group = occ_picker_group(&C.pick);
-    if (C.pick.access == GH_ACCESS_GROUP && !group)
-        snprintf(C.pick.err, sizeof C.pick.err, "%s", _("Choose a group."));
-    if (C.pick.access == GH_ACCESS_SPECIFIC && !n)
-        snprintf(C.pick.err, sizeof C.pick.err, "%s", _("Choose at least one location."));
-    if (C.email_err[0] || C.name_err[0] || C.phone_err[0] || C.pick.err[0])
+    const char *group;
+    int access;
+    int n = occ.ui->picker_get(C.pick, 1, &access, &group, names, OCC_MAX_LOCATIONS);
+    if (C.email_err[0] || C.name_err[0] || C.phone_err[0] || n < 0)
         return;
     if (!occ_can(ui, GH_PERM_MANAGE))
         return;
 
     struct gh_account_new in = {
         .email = C.email, .name = C.name, .phone = C.phone[0] ? C.phone : NULL,
-        .access = C.pick.access, .group = group, .locations = names, .n_locations = n };
+        .access = (enum gh_access)access, .group = group, .locations = names, .n_locations = n };
     int64_t id = 0;
     occ_actor(ui, actor, sizeof actor);
     if (occ.core->occupant_create(occ.st, actor, &in, &id) != GH_OK) {
@@ -84,7 +97,7 @@ static void create(struct gh_ui *ui)
         case 0: snprintf(C.email_err, sizeof C.email_err, "%s", m); break;
         case 1: snprintf(C.name_err, sizeof C.name_err, "%s", m); break;
         case 2: snprintf(C.phone_err, sizeof C.phone_err, "%s", m); break;
-        case 3: case 4: snprintf(C.pick.err, sizeof C.pick.err, "%s", m); break;
+        case 3: case 4: occ.ui->picker_error(C.pick, m); break;
         default: snprintf(C.err, sizeof C.err, "%s", m); break;
         }
         return;
@@ -121,7 +134,7 @@ static void draw_result(struct gh_ui *ui)
     }
     if (u->button(ui, "occupants.new.another", _("Create another"), GH_UI_NORMAL)) {
         C.made_id = 0;
-        occ_picker_load(&C.pick, 1, 0);
+        load_picker();
         u->focus(ui, "occupants.new.email");
         u->invalidate(ui);
         return;
@@ -150,7 +163,7 @@ static void new_draw(void *state, struct gh_ui *ui)
     if (u->field(ui, "occupants.new.phone", _("Mobile phone"), C.phone, sizeof C.phone,
                  GH_KB_PHONE, C.phone_err[0] ? C.phone_err : NULL))
         C.phone_err[0] = 0;
-    occ_picker_draw(&C.pick, ui, "occupants.new.access");
+    occ.ui->picker_draw(C.pick, ui, "occupants.new.access");
     if (C.err[0])
         u->text(ui, "occupants.new.error", C.err, GH_UI_ERROR);
     u->row_begin(ui, 2);

@@ -1,6 +1,7 @@
 /*
  * desk.c: occupants.desk, "Let them set a PIN now" (issue 16). Right after
- * the staff member creates someone, they hand the kiosk over: the person
+ * the staff member creates someone (or approves a sign-up: the approvals
+ * plugin pushes occupants.desk.approved), they hand the kiosk over: the person
  * types a new PIN twice, sees their door code, and "Done" ends the staff
  * session (home). No way back into the staff screens from here: Cancel
  * also goes home. The core logs it with the staff member who handed over.
@@ -116,4 +117,13 @@ static void desk_draw(void *state, struct gh_ui *ui)
 const struct gh_screen occ_scr_desk = {
     .size = sizeof(struct gh_screen), .id = "occupants.desk",
     .staff_perm = GH_PERM_MANAGE, .enter = desk_enter, .draw = desk_draw,
+    .leave = desk_leave };
+
+/* The same screen after an approval: the approvals plugin pushes it by name
+ * with a pointer to the account id, for a staff member with `approve` (who
+ * may lack `manage`). One screen's code, two doors with their own
+ * permission. */
+const struct gh_screen occ_scr_desk_approved = {
+    .size = sizeof(struct gh_screen), .id = "occupants.desk.approved",
+    .staff_perm = GH_PERM_APPROVE, .enter = desk_enter, .draw = desk_draw,
     .leave = desk_leave };

@@ -117,7 +117,7 @@ static struct {
     int64_t losing;
     int confirm_remove;                 /* the "take out" panel is showing */
     struct person remove;
-    struct occ_picker leave_to;         /* their access after leaving */
+    struct gh_picker *leave_to;         /* their access after leaving (the UI's picker) */
 } G;
 
 static int join_name(void *ud, const char *name)
@@ -209,6 +209,8 @@ static void group_leave(void *state)
     explicit_bzero(G.found_p, sizeof G.found_p);
     G.nmembers = G.nfound = 0;
     G.confirm_archive = G.confirm_remove = 0;
+    occ.ui->picker_free(G.leave_to);
+    G.leave_to = NULL;
 }
 
 static void say(int style, const char *text)
@@ -260,13 +262,14 @@ static void member(struct gh_ui *ui, int64_t id, const char *who, int add)
     if (!occ_can(ui, GH_PERM_MANAGE))
         return;
     occ_actor(ui, actor, sizeof actor);
-    const char *names[OCC_MAX_LOCATIONS];
-    int n = add ? 0 : occ_picker_locations(&G.leave_to, names, OCC_MAX_LOCATIONS);
+    const char *names[OCC_MAX_LOCATIONS], *group = NULL;
+    int access = GH_ACCESS_NONE;
+    int n = add ? 0 : occ.ui->picker_get(G.leave_to, 0, &access, &group, names,
+                                         OCC_MAX_LOCATIONS);
     enum gh_status rc = add ? occ.core->group_member_add(occ.st, actor, G.g.name, id)
-                      : GH_HAS(occ.core, group_member_leave)
+                      : GH_HAS(occ.core, group_member_leave) && n >= 0
                           ? occ.core->group_member_leave(occ.st, actor, G.g.name, id,
-                                                         G.leave_to.access,
-                                                         occ_picker_group(&G.leave_to), names, n)
+                                                         (enum gh_access)access, group, names, n)
                           : GH_E_UNAVAILABLE;
     if (rc != GH_OK) {
         say(GH_UI_ERROR, occ_errmsg());
@@ -383,24 +386,20 @@ static int leave_panel(struct gh_ui *ui)
     const struct gh_ui_api *u = occ.ui;
     char title[GH_NAME_BUF * 2 + 64];
     const char *names[OCC_MAX_LOCATIONS];
+    int access;
     if (!G.confirm_remove)
         return 0;
     snprintf(title, sizeof title, _("Take %s out of %s"), G.remove.title, G.g.name);
     u->heading(ui, title);
     u->text(ui, "occupants.leave.ask", _("What access do they have after leaving the group?"),
             GH_UI_NORMAL);
-    occ_picker_draw(&G.leave_to, ui, "occupants.leave");
-    if (G.leave_to.err[0])
-        u->text(ui, "occupants.leave.err", G.leave_to.err, GH_UI_ERROR);
+    u->picker_draw(G.leave_to, ui, "occupants.leave");
     u->row_begin(ui, 2);
     int cancel = u->button(ui, "occupants.leave.cancel", _("Cancel"), GH_UI_NORMAL);
     int ok = u->button(ui, "occupants.leave.ok", _("Take out"), GH_UI_DANGER);
     u->row_end(ui);
-    if (ok && G.leave_to.access == GH_ACCESS_GROUP && !occ_picker_group(&G.leave_to)) {
-        snprintf(G.leave_to.err, sizeof G.leave_to.err, "%s", _("Choose a group."));
-    } else if (ok && G.leave_to.access == GH_ACCESS_SPECIFIC &&
-               !occ_picker_locations(&G.leave_to, names, OCC_MAX_LOCATIONS)) {
-        snprintf(G.leave_to.err, sizeof G.leave_to.err, "%s", _("Choose at least one location."));
+    if (ok && u->picker_get(G.leave_to, 1, &access, NULL, names, OCC_MAX_LOCATIONS) < 0) {
+        u->invalidate(ui);               /* the picker says what is missing */
     } else if (ok || cancel) {
         G.confirm_remove = 0;
         if (ok)
@@ -456,8 +455,9 @@ static void group_draw(void *state, struct gh_ui *ui)
         u->push(ui, "occupants.group_edit", NULL);
     } else if (remove_i >= 0) {
         G.remove = G.members[remove_i];
-        occ_picker_load(&G.leave_to, 1, 1);
-        G.leave_to.access = GH_ACCESS_NONE;
+        u->picker_free(G.leave_to);
+        G.leave_to = u->picker_new(occ.st, GH_PICK_GROUP | GH_PICK_NONE);
+        u->picker_set(G.leave_to, GH_ACCESS_NONE, NULL, NULL, 0);
         G.confirm_remove = 1;
         u->invalidate(ui);
     } else if (add_id) {
@@ -477,16 +477,23 @@ const struct gh_screen occ_scr_group = {
 static struct {
     char name[GH_NAME_BUF], domains[512];
     char name_err[OCC_MSG], domains_err[OCC_MSG], err[OCC_MSG];
-    struct occ_picker pick;
+    struct gh_picker *pick;             /* all or specific (the UI's picker) */
     int64_t made_id;
     char made_name[GH_NAME_BUF];
 } N;
 
 static void gnew_enter(void *state, struct gh_ui *ui, const void *arg)
 {
+    occ.ui->picker_free(N.pick);
     memset(&N, 0, sizeof N);
-    occ_picker_load(&N.pick, 0, 0);
+    N.pick = occ.ui->picker_new(occ.st, 0);
     occ.ui->focus(ui, "occupants.group_new.name");
+}
+
+static void gnew_leave(void *state)
+{
+    occ.ui->picker_free(N.pick);
+    N.pick = NULL;
 }
 
 /* "a.com, b.org" -> pointers into buf, each trimmed; returns n. Only a
@@ -515,17 +522,16 @@ static void gnew_create(struct gh_ui *ui)
     char actor[GH_EMAIL_MAX + 64], dbuf[sizeof N.domains];
     const char *locs[OCC_MAX_LOCATIONS], *doms[MAX_DOMAINS];
 
-    N.name_err[0] = N.domains_err[0] = N.err[0] = N.pick.err[0] = 0;
-    int nl = occ_picker_locations(&N.pick, locs, OCC_MAX_LOCATIONS);
-    if (N.pick.access == GH_ACCESS_SPECIFIC && !nl) {
-        snprintf(N.pick.err, sizeof N.pick.err, "%s", _("Choose at least one location."));
+    int access;
+    N.name_err[0] = N.domains_err[0] = N.err[0] = 0;
+    int nl = occ.ui->picker_get(N.pick, 1, &access, NULL, locs, OCC_MAX_LOCATIONS);
+    if (nl < 0)
         return;
-    }
     snprintf(dbuf, sizeof dbuf, "%s", N.domains);
     int nd = split_domains(dbuf, doms, MAX_DOMAINS);
     if (!occ_can(ui, GH_PERM_MANAGE))
         return;
-    struct gh_group_new in = { .name = N.name, .all_locations = N.pick.access == GH_ACCESS_ALL,
+    struct gh_group_new in = { .name = N.name, .all_locations = access == GH_ACCESS_ALL,
                                .locations = locs, .n_locations = nl,
                                .domains = doms, .n_domains = nd };
     int64_t id = 0;
@@ -535,7 +541,7 @@ static void gnew_create(struct gh_ui *ui)
         switch (occ_field_of(m, fields, 3)) {
         case 0: snprintf(N.name_err, sizeof N.name_err, "%s", m); break;
         case 1: snprintf(N.domains_err, sizeof N.domains_err, "%s", m); break;
-        case 2: snprintf(N.pick.err, sizeof N.pick.err, "%s", m); break;
+        case 2: occ.ui->picker_error(N.pick, m); break;
         default: snprintf(N.err, sizeof N.err, "%s", m); break;
         }
         return;
@@ -565,7 +571,7 @@ static void gnew_draw(void *state, struct gh_ui *ui)
     if (u->field(ui, "occupants.group_new.name", _("Group name"), N.name, sizeof N.name,
                  GH_KB_TEXT, N.name_err[0] ? N.name_err : NULL))
         N.name_err[0] = 0;
-    occ_picker_draw(&N.pick, ui, "occupants.group_new.access");
+    u->picker_draw(N.pick, ui, "occupants.group_new.access");
     if (u->field(ui, "occupants.group_new.domains",
                  _("Email domains for sign-up (optional, comma-separated)"), N.domains,
                  sizeof N.domains, GH_KB_EMAIL, N.domains_err[0] ? N.domains_err : NULL))
@@ -586,7 +592,8 @@ static void gnew_draw(void *state, struct gh_ui *ui)
 
 const struct gh_screen occ_scr_group_new = {
     .size = sizeof(struct gh_screen), .id = "occupants.group_new",
-    .staff_perm = GH_PERM_MANAGE, .enter = gnew_enter, .draw = gnew_draw };
+    .staff_perm = GH_PERM_MANAGE, .enter = gnew_enter, .draw = gnew_draw,
+    .leave = gnew_leave };
 
 /* ---- occupants.group_edit -------------------------------------------------- */
 /* The group on occupants.group (below it on the stack): its location access
@@ -597,7 +604,7 @@ const struct gh_screen occ_scr_group_new = {
 static struct {
     char domains[512];
     char domains_err[OCC_MSG], err[OCC_MSG];
-    struct occ_picker pick;
+    struct gh_picker *pick;             /* all or specific (the UI's picker) */
     char locs[MAX_GROUP_LOCS][GH_NAME_BUF];
     int nlocs;
 } E;
@@ -620,14 +627,21 @@ static int edit_add_domain(void *ud, const char *name)
 static void gedit_enter(void *state, struct gh_ui *ui, const void *arg)
 {
     const char *names[MAX_GROUP_LOCS];
+    occ.ui->picker_free(E.pick);
     memset(&E, 0, sizeof E);
-    occ_picker_load(&E.pick, 0, 0);
+    E.pick = occ.ui->picker_new(occ.st, 0);
     occ.core->group_locations(occ.st, G.id, edit_add_loc, NULL);
     occ.core->group_domains(occ.st, G.id, edit_add_domain, NULL);
     for (int i = 0; i < E.nlocs; i++)
         names[i] = E.locs[i];
-    occ_picker_set(&E.pick, G.g.all_locations ? GH_ACCESS_ALL : GH_ACCESS_SPECIFIC, NULL, names,
-                   E.nlocs);
+    occ.ui->picker_set(E.pick, G.g.all_locations ? GH_ACCESS_ALL : GH_ACCESS_SPECIFIC, NULL,
+                       names, E.nlocs);
+}
+
+static void gedit_leave(void *state)
+{
+    occ.ui->picker_free(E.pick);
+    E.pick = NULL;
 }
 
 static void gedit_save(struct gh_ui *ui)
@@ -635,12 +649,11 @@ static void gedit_save(struct gh_ui *ui)
     char actor[GH_EMAIL_MAX + 64], dbuf[sizeof E.domains];
     const char *locs[OCC_MAX_LOCATIONS], *doms[MAX_DOMAINS];
 
-    E.domains_err[0] = E.err[0] = E.pick.err[0] = 0;
-    int nl = occ_picker_locations(&E.pick, locs, OCC_MAX_LOCATIONS);
-    if (E.pick.access == GH_ACCESS_SPECIFIC && !nl) {
-        snprintf(E.pick.err, sizeof E.pick.err, "%s", _("Choose at least one location."));
+    int access;
+    E.domains_err[0] = E.err[0] = 0;
+    int nl = occ.ui->picker_get(E.pick, 1, &access, NULL, locs, OCC_MAX_LOCATIONS);
+    if (nl < 0)
         return;
-    }
     snprintf(dbuf, sizeof dbuf, "%s", E.domains);
     int nd = split_domains(dbuf, doms, MAX_DOMAINS);
     if (!occ_can(ui, GH_PERM_MANAGE))
@@ -652,9 +665,9 @@ static void gedit_save(struct gh_ui *ui)
         snprintf(E.domains_err, sizeof E.domains_err, "%s", occ_errmsg());
         return;
     }
-    if (occ.core->group_set_access(occ.st, actor, G.g.name, E.pick.access == GH_ACCESS_ALL, locs,
-                                   nl) != GH_OK) {
-        snprintf(E.pick.err, sizeof E.pick.err, "%s", occ_errmsg());
+    if (occ.core->group_set_access(occ.st, actor, G.g.name, access == GH_ACCESS_ALL, locs, nl) !=
+        GH_OK) {
+        occ.ui->picker_error(E.pick, occ_errmsg());
         occ_changed();                   /* the domains were saved */
         return;
     }
@@ -670,7 +683,7 @@ static void gedit_draw(void *state, struct gh_ui *ui)
 
     snprintf(title, sizeof title, _("Edit %s"), G.g.name);
     u->heading(ui, title);
-    occ_picker_draw(&E.pick, ui, "occupants.group_edit.access");
+    u->picker_draw(E.pick, ui, "occupants.group_edit.access");
     if (u->field(ui, "occupants.group_edit.domains",
                  _("Email domains for sign-up (optional, comma-separated)"), E.domains,
                  sizeof E.domains, GH_KB_EMAIL, E.domains_err[0] ? E.domains_err : NULL))
@@ -691,4 +704,5 @@ static void gedit_draw(void *state, struct gh_ui *ui)
 
 const struct gh_screen occ_scr_group_edit = {
     .size = sizeof(struct gh_screen), .id = "occupants.group_edit",
-    .staff_perm = GH_PERM_MANAGE, .enter = gedit_enter, .draw = gedit_draw };
+    .staff_perm = GH_PERM_MANAGE, .enter = gedit_enter, .draw = gedit_draw,
+    .leave = gedit_leave };

@@ -1,7 +1,8 @@
 /*
  * occupants.c: the occupants plugin's entry point, its registration (one
  * staff tile, "Occupants", for staff with the `manage` permission, one,
- * "Staff", for staff with `admin` (staff.c), and the
+ * "Units" (units.c) for them too, one, "Staff", for staff with `admin`
+ * (staff.c), and the
  * screens of occupants.h). The state and the small helpers every screen
  * shares are in common.c, so the screens never call back into this file.
  *
@@ -36,6 +37,10 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
                                           &occ_scr_new, &occ_scr_groups, &occ_scr_group,
                                           &occ_scr_group_new, &occ_scr_group_edit,
                                           &occ_scr_staff, &occ_scr_staffone, &occ_scr_desk };
+    static const struct gh_tile units_tile = {
+        .size = sizeof units_tile, .id = "occupants.units.tile", .label = "Units",
+        .screen = "occupants.units", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_MANAGE,
+        .order = 25 };
     static const struct gh_tile staff_tile = {
         .size = sizeof staff_tile, .id = "occupants.staff.tile", .label = N_("Staff"),
         .screen = "occupants.staff", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_ADMIN,
@@ -57,7 +62,14 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
     for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)
         if (host->register_screen(host->ctx, screens[i]) != 0)
             goto fail;
+    /* ABI 1.4: the Units screens and the desk set-up after an approval */
+    const struct gh_screen *units[] = { &occ_scr_units, &occ_scr_unit, &occ_scr_desk_approved };
+    for (size_t i = 0; GH_HAS(host->core, occupant_approve_rent) && i < 3; i++)
+        if (host->register_screen(host->ctx, units[i]) != 0)
+            goto fail;
     if (host->register_tile(host->ctx, &tile) != 0 ||
+        (GH_HAS(host->core, occupant_approve_rent) &&
+         host->register_tile(host->ctx, &units_tile) != 0) ||
         (GH_HAS(host->core, account_clear_lockout) &&
          host->register_tile(host->ctx, &staff_tile) != 0) ||
         host->register_hook(host->ctx, GH_EVENT_HOME, on_home) != 0 ||
@@ -77,7 +89,7 @@ GH_PLUGIN_EXPORT(occupants)
         .size = sizeof p, .abi_major = GH_PLUGIN_ABI_MAJOR,
         .abi_minor = GH_PLUGIN_ABI_MINOR, .signature = GH_PLUGIN_SIGNATURE,
         .name = "occupants", .version = "1.0",
-        .description = "staff: occupant search, quick actions, access, groups",
+        .description = "staff: occupant search, quick actions, access, groups, units",
         .init = occ_init, .commands = no_commands };
     return &p;
 }

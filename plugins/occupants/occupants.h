@@ -16,7 +16,12 @@
  *   create.c     occupants.new      a new occupant, active with a welcome
  *   groups.c     occupants.groups, occupants.group, occupants.group_new,
  *                occupants.group_edit
- *   picker.c     the access chooser shared by the forms
+ *   units.c      occupants.units, occupants.unit: units, renting, vacating,
+ *                sharing, the overlock (staff tile "Units")
+ *   desk.c       occupants.desk (after New occupant) and
+ *                occupants.desk.approved (pushed by name by the approvals
+ *                plugin after an approval): "Let them set a PIN now"
+ *   (the access chooser is the UI's one access picker, host->ui->picker_*)
  */
 #ifndef OCCUPANTS_H
 #define OCCUPANTS_H
@@ -41,7 +46,7 @@ extern struct occ occ;
 
 /* Does the logged-in staff member hold `perm` (admin implies all)? */
 int occ_can(struct gh_ui *ui, unsigned perm);
-/* The staff member as the log's actor ("staff:<id>:<email>"). */
+/* The staff member as the log's actor ("staff:<id>"). */
 void occ_actor(struct gh_ui *ui, char *buf, size_t len);
 /* "Active", "Pending"... translated. */
 const char *occ_state_label(enum gh_state s);
@@ -55,41 +60,10 @@ const char *occ_errmsg(void);
 /* Something changed: lists read the database again. */
 void occ_changed(void);
 
-/* ---- the access chooser (picker.c) ------------------------------------ */
-struct occ_loc {
-    int64_t id;
-    char name[GH_NAME_BUF];
-    int depth;
-    int on;
-};
-struct occ_group_item {
-    int64_t id;
-    char name[GH_NAME_BUF];
-};
-struct occ_picker {
-    enum gh_access access;
-    int allow_group, allow_none;
-    struct occ_loc locs[OCC_MAX_LOCATIONS];
-    int nlocs, more_locs;
-    struct occ_group_item groups[OCC_MAX_GROUPS];
-    int ngroups;
-    int group_sel;                    /* index into groups, -1 none */
-    char err[OCC_MSG];
-};
-/* Reads the locations and (when allow_group) the live groups. */
-void occ_picker_load(struct occ_picker *p, int allow_group, int allow_none);
-/* Selects what an occupant has now. */
-void occ_picker_set(struct occ_picker *p, enum gh_access a, const char *group_name,
-                    const char *const *locations, int n);
-void occ_picker_draw(struct occ_picker *p, struct gh_ui *ui, const char *id);
-/* Names of the chosen locations into names[] (pointers into p); returns n. */
-int occ_picker_locations(const struct occ_picker *p, const char **names, int max);
-const char *occ_picker_group(const struct occ_picker *p);
-
 /* ---- screens ------------------------------------------------------------ */
 extern const struct gh_screen occ_scr_search, occ_scr_person, occ_scr_access, occ_scr_new,
     occ_scr_groups, occ_scr_group, occ_scr_group_new, occ_scr_group_edit, occ_scr_staff,
-    occ_scr_staffone, occ_scr_desk;
+    occ_scr_staffone, occ_scr_desk, occ_scr_desk_approved, occ_scr_units, occ_scr_unit;
 /* "Let them set a PIN now": hands the kiosk to account id (desk.c). */
 void occ_open_desk(struct gh_ui *ui, int64_t id);
 /* Opens an occupant's page / a group's page. */

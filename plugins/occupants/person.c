@@ -39,8 +39,8 @@ static struct {
     char msg[OCC_MSG];
     int msg_style;
     enum act confirm;                   /* A_BLOCK or A_REMOVE: its dialog is open */
-    /* occupants.access */
-    struct occ_picker pick;
+    /* occupants.access: the one access picker (the UI's) */
+    struct gh_picker *pick;
 } P;
 
 static int add_unit(void *ud, const struct gh_location *l)
@@ -362,6 +362,73 @@ static void person_details(struct gh_ui *ui)
     detail(ui, "occupants.person.created", _("Account created"), line);
 }
 
+/* ---- cards (issue 13) --------------------------------------------------- */
+#define MAX_CARDS 20
+
+struct cards_shown {
+    struct gh_card v[MAX_CARDS];
+    int n;
+};
+
+static int keep_card(void *ud, const struct gh_card *c)
+{
+    struct cards_shown *sh = ud;
+    if (sh->n == MAX_CARDS)
+        return 1;
+    sh->v[sh->n++] = *c;
+    return 0;
+}
+
+static void remove_card(struct gh_ui *ui, int64_t card_id)
+{
+    char actor[GH_EMAIL_MAX + 64];
+    if (!occ_can(ui, GH_PERM_MANAGE))
+        return;
+    occ_actor(ui, actor, sizeof actor);
+    if (occ.core->card_remove_id(occ.st, actor, P.id, card_id) == GH_OK)
+        say(GH_UI_SUCCESS, "%s", _("Card removed."));
+    else
+        say(GH_UI_ERROR, "%s", occ_errmsg());
+    occ.ui->invalidate(ui);
+}
+
+/* The person's cards (last 4 hex digits), "Remove card" each, and "Add
+ * card", which opens the kiosk's Cards screen (the lock control plugin)
+ * holding for this person's card; offered only where that screen is. Read
+ * at each draw: the Cards screen changes them while this page is below it. */
+static void person_cards(struct gh_ui *ui)
+{
+    const struct gh_ui_api *u = occ.ui;
+    static struct gh_cards_open cards_arg;    /* push() keeps the pointer */
+    struct cards_shown sh;
+    char line[96], id[48];
+    if (!occ_can(ui, GH_PERM_MANAGE) || P.a.state == GH_STATE_REMOVED ||
+        !GH_HAS(occ.core, card_list))
+        return;
+    sh.n = 0;
+    occ.core->card_list(occ.st, P.id, keep_card, &sh);
+    u->spacer(ui, 12);
+    u->text(ui, NULL, _("Cards"), GH_UI_MUTED);
+    if (!sh.n)
+        u->text(ui, "occupants.person.cards.none", _("No cards yet."), GH_UI_NORMAL);
+    for (int i = 0; i < sh.n; i++) {
+        snprintf(line, sizeof line, _("Card ending %s"), sh.v[i].last4);
+        snprintf(id, sizeof id, "occupants.person.card.%d", i);
+        u->text(ui, id, line, GH_UI_NORMAL);
+        snprintf(id, sizeof id, "occupants.person.card.remove.%d", i);
+        if (u->button(ui, id, _("Remove card"), GH_UI_DANGER))
+            remove_card(ui, sh.v[i].id);
+    }
+    explicit_bzero(&sh, sizeof sh);
+    if (!GH_HAS(u, screen_exists) || !u->screen_exists(ui, "lockctl.cards"))
+        return;
+    if (u->button(ui, "occupants.person.addcard", _("Add card"), GH_UI_NORMAL)) {
+        cards_arg.account_id = P.id;
+        cards_arg.add = 1;
+        u->push(ui, "lockctl.cards", &cards_arg);
+    }
+}
+
 /* Name and phone, for staff who manage occupants. */
 static void person_edit(struct gh_ui *ui)
 {
@@ -481,6 +548,7 @@ static void person_draw(void *state, struct gh_ui *ui)
     if (P.msg[0])
         u->text(ui, "occupants.person.msg", P.msg, P.msg_style);
     person_details(ui);
+    person_cards(ui);
     person_edit(ui);
     person_act(ui, chosen);
     if (back)
@@ -504,11 +572,18 @@ void occ_open_access(struct gh_ui *ui, int64_t id)
 static void access_enter(void *state, struct gh_ui *ui, const void *arg)
 {
     const char *names[MAX_LOCS];
-    occ_picker_load(&P.pick, 1, 1);
+    occ.ui->picker_free(P.pick);
+    P.pick = occ.ui->picker_new(occ.st, GH_PICK_GROUP | GH_PICK_NONE);
     for (int i = 0; i < P.nlocs; i++)
         names[i] = P.locs[i];
-    occ_picker_set(&P.pick, P.a.access, P.a.access == GH_ACCESS_GROUP ? P.a.group_name : NULL,
-                   names, P.nlocs);
+    occ.ui->picker_set(P.pick, P.a.access,
+                       P.a.access == GH_ACCESS_GROUP ? P.a.group_name : NULL, names, P.nlocs);
+}
+
+static void access_leave(void *state)
+{
+    occ.ui->picker_free(P.pick);
+    P.pick = NULL;
 }
 
 static void access_draw(void *state, struct gh_ui *ui)
@@ -519,7 +594,7 @@ static void access_draw(void *state, struct gh_ui *ui)
     snprintf(title, sizeof title, _("Location access for %s"),
              P.a.name[0] ? P.a.name : P.a.email);
     u->heading(ui, title);
-    occ_picker_draw(&P.pick, ui, "occupants.access");
+    u->picker_draw(P.pick, ui, "occupants.access");
     u->row_begin(ui, 2);
     int cancel = u->button(ui, "occupants.access.cancel", _("Cancel"), GH_UI_NORMAL);
     int save = u->button(ui, "occupants.access.save", _("Save"), GH_UI_PRIMARY);
@@ -530,23 +605,15 @@ static void access_draw(void *state, struct gh_ui *ui)
     }
     if (!save)
         return;
-    const char *names[OCC_MAX_LOCATIONS];
-    int n = occ_picker_locations(&P.pick, names, OCC_MAX_LOCATIONS);
-    const char *group = occ_picker_group(&P.pick);
-    if (P.pick.access == GH_ACCESS_GROUP && !group) {
-        snprintf(P.pick.err, sizeof P.pick.err, "%s", _("Choose a group."));
-        return;
-    }
-    if (P.pick.access == GH_ACCESS_SPECIFIC && !n) {
-        snprintf(P.pick.err, sizeof P.pick.err, "%s", _("Choose at least one location."));
-        return;
-    }
-    if (!occ_can(ui, GH_PERM_MANAGE))
+    const char *names[OCC_MAX_LOCATIONS], *group;
+    int access;
+    int n = u->picker_get(P.pick, 1, &access, &group, names, OCC_MAX_LOCATIONS);
+    if (n < 0 || !occ_can(ui, GH_PERM_MANAGE))
         return;
     occ_actor(ui, actor, sizeof actor);
-    if (occ.core->occupant_set_access(occ.st, actor, P.id, P.pick.access, group, names, n) !=
-        GH_OK) {
-        snprintf(P.pick.err, sizeof P.pick.err, "%s", occ_errmsg());
+    if (occ.core->occupant_set_access(occ.st, actor, P.id, (enum gh_access)access, group,
+                                      names, n) != GH_OK) {
+        u->picker_error(P.pick, occ_errmsg());
         return;
     }
     occ_changed();
@@ -556,4 +623,5 @@ static void access_draw(void *state, struct gh_ui *ui)
 
 const struct gh_screen occ_scr_access = {
     .size = sizeof(struct gh_screen), .id = "occupants.access",
-    .staff_perm = GH_PERM_MANAGE, .enter = access_enter, .draw = access_draw };
+    .staff_perm = GH_PERM_MANAGE, .enter = access_enter, .draw = access_draw,
+    .leave = access_leave };

@@ -110,7 +110,8 @@ def scratch_site(tmp, src, ctl, plugins):
     with open(conf, "w", encoding="utf-8") as fh:
         fh.write(f"[store]\npath = {db}\n[plugins]\ndir = {plugins}\n"
                  "enable = signup, approvals, occupants, lockctl, requests\n"
-                 "[mail]\nrelay = smtp://127.0.0.1:9\nfrom = kiosk@example.org\n")
+                 "[mail]\nrelay = smtp://127.0.0.1:9\nfrom = kiosk@example.org\n"
+                 "[kiosk]\nlanguages = en, es, fr\n")
     bindir = os.path.join(tmp, "bin")
     os.makedirs(bindir)
     wrapper = os.path.join(bindir, "gatehousectl")

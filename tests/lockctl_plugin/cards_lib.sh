@@ -8,6 +8,18 @@
 READERS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../readers" && pwd)
 CARD_N=0 PLUGGED=
 readers_conf() { printf '[readers]\nkeyboard = 08ff:0009\n' >>"$T/k.conf"; }
+# readers_up: returns once the kiosk's keyboard-reader thread has opened
+# (its "watching for" note is in the kiosk's log). The thread runs in real
+# time and the kiosk on its virtual clock: without this a script that
+# reaches the Cards screen fast (or a thread slow under load) would see
+# "keyboard: starting" where it expects what the reader thread found.
+readers_up() {
+    local i=0
+    while ! grep -q "keyboard readers: watching for" "$T/kiosk.err"; do
+        step 'sleep 100' 'wait 20'; shot "_up$i"
+        i=$((i + 1)); [ $i -le 100 ] || fail "the keyboard-reader thread did not start in ~10 s"
+    done
+}
 # kiosk_entries: activity-log entries by the kiosk so far.
 kiosk_entries() {
     "$GHCTL" --config "$T/k.conf" log --limit 100000 >"$T/log.out" 2>&1 || fail "log"

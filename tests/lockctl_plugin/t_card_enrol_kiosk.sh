@@ -14,6 +14,7 @@ ok staff add --email max@example.com --pin 1357 --perms manage --name "Max Manag
 readers_conf
 
 kiosk_start enrol
+readers_up
 # Nothing opens here: both boards stay off (the manager's periodic read-backs
 # are transfers too, so the states are checked, and the log at the end).
 all_off() { [ "$(sim_state ABCDE)" = 0 ] && [ "$(sim_state FT0001)" = 0 ] || fail "$1 opened a door"; }

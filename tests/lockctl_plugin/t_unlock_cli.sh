@@ -26,7 +26,7 @@ CHECK="unlock Slow gate --as ann"; rc 0
 relay_is ABCDE 4 off
 out_has "granted: Slow gate open for 3000 ms"
 out_has "Slow gate locked again"
-log_has door.unlock "occupant:1: allowed"
+log_has door.unlock "ann@example.com): allowed"   # occupant:1, shown with her email (issue 16)
 
 # The pulse lasts the door's unlock time (300 ms), measured around the command.
 t0=$(date +%s%N)

@@ -79,7 +79,7 @@ log_has throttle.start "5 wrong door codes within 10 min"
 
 # Who opened what.
 ok log --door Gate
-grep -q 'door.unlock.*occupant:1: allowed' "$T/out" || fail "log --door Gate lacks ann's unlock"
+grep -q 'door.unlock.*occupant:1 (.*ann@example.com): allowed' "$T/out" || fail "log --door Gate lacks ann's unlock"
 ! grep -q 'doorcode.issue' "$T/out" || fail "log --door Gate shows another door's entries"
 ok --json log --account ann@example.com
 grep -q '"action":"door.unlock"' "$T/out" || fail "log --account ann lacks her unlock"

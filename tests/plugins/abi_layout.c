@@ -63,6 +63,8 @@ static void tables(void)
     OFF(gh_core_api, group_member_leave);  /* ABI 1.3: removing a person */
     OFF(gh_core_api, auth_desk_setup);     /* ABI 1.3: staff, the last of 1.3 */
     OFF(gh_ui_api, current);               /* ABI 1.3 */
+    OFF(gh_core_api, occupant_approve_rent); /* ABI 1.4: units, the last of 1.4 */
+    OFF(gh_ui_api, picker_error);          /* ABI 1.4: screen_exists, the picker */
 }
 
 int main(void)

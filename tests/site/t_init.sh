@@ -7,7 +7,7 @@ ok A init
 refused A site sync
 err_has "site join"
 ok A site init
-out_has "-> 1"
+out_has "0 -> 2"
 ok A site init
 out_has "up to date"
 ok A --json site status
@@ -17,7 +17,16 @@ refused A site init
 err_has "newer"
 refused A site join
 err_has "newer"
-psql_site "UPDATE site_schema SET version = 1"
+# A version 1 server (before cards and requests travelled) is upgraded.
+psql_site "UPDATE site_schema SET version = 1; DROP INDEX site_rows_card"
+refused A site join
+err_has "older"
+ok A site init
+out_has "1 -> 2"
+[ "$(psql_site "SELECT count(*) FROM pg_indexes WHERE indexname = 'site_rows_card'")" = 1 ] ||
+    fail "site init did not upgrade version 1"
+ok A site init
+out_has "up to date (version 2)"
 
 # No [site]: a single kiosk.
 printf '[store]\npath = %s\n' "$T/solo.db" >"$T/solo.conf"

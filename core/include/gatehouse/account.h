@@ -9,7 +9,10 @@
  * the rule; nothing in the database changes on a refusal except the log.
  *
  * Actors are short strings for the log: "cli", "kiosk", "import",
- * "staff:<id>:<email>" (gh_account_actor builds that), "occupant:<id>".
+ * "staff:<id>" (gh_account_actor builds that), "occupant:<id>": by id only,
+ * so removing a person leaves no name or email in the hash-chained log
+ * (issue 16; `log` looks them up when it shows the entry, gh_audit_show).
+ * Entries written before that change read "staff:<id>:<email>".
  */
 #ifndef GATEHOUSE_ACCOUNT_H
 #define GATEHOUSE_ACCOUNT_H
@@ -176,6 +179,18 @@ enum gh_status gh_staff_create(struct gh_store *st, const char *actor,
                                const struct gh_account_new *in, const char *pin,
                                unsigned perms, int64_t *id_out);
 
+/* The same with the language of the person's emails (migration 0015): a
+ * code of [kiosk] languages, or NULL/"" for the kiosk's first language.
+ * A language the kiosk can't write mail in is refused (GH_E_INVALID, "lang:
+ * ..." naming the languages). gh_occupant_create and gh_staff_create store
+ * none. */
+enum gh_status gh_occupant_create_lang(struct gh_store *st, const char *actor,
+                                       const struct gh_account_new *in, const char *lang,
+                                       int64_t *id_out);
+enum gh_status gh_staff_create_lang(struct gh_store *st, const char *actor,
+                                    const struct gh_account_new *in, const char *pin,
+                                    unsigned perms, const char *lang, int64_t *id_out);
+
 /* ---- self sign-up, signup.c (SPEC "Occupant states", "What a self sign-up may ask for") */
 struct gh_signup {
     const char *email, *name, *phone;
@@ -199,6 +214,12 @@ struct gh_signup_result {
 enum gh_status gh_occupant_signup(struct gh_store *st, const char *actor,
                                   const struct gh_signup *in,
                                   struct gh_signup_result *out);
+/* The same, storing lang (as gh_occupant_create_lang) as the language of
+ * the person's emails; a sign-up again replaces it. gh_occupant_signup
+ * stores none (or keeps the one an account coming back has). */
+enum gh_status gh_occupant_signup_lang(struct gh_store *st, const char *actor,
+                                       const struct gh_signup *in, const char *lang,
+                                       struct gh_signup_result *out);
 
 /* ---- state changes (account_state.c) ------------------------------------ */
 enum gh_status gh_occupant_approve(struct gh_store *st, const char *actor, int64_t id);
@@ -237,10 +258,22 @@ enum gh_status gh_account_resend_welcome(struct gh_store *st, const char *actor,
 enum gh_status gh_account_set_email(struct gh_store *st, const char *actor, int64_t id,
                                     const char *email);
 
+/* ---- the language of a person's emails (account_lang.c, migration 0015) */
+/* The stored code ("es"), "" when none (the kiosk's first language). */
+enum gh_status gh_account_lang(struct gh_store *st, int64_t id, char *buf, size_t len);
+/* The language their emails are composed in: the stored one if the kiosk
+ * still offers it, else the kiosk's first (also for id 0 or an error). */
+const char *gh_account_mail_lang(struct gh_store *st, int64_t id, char *buf, size_t len);
+/* Staff change it (account_lang_set.c); NULL or "" = the kiosk's first
+ * language. Refused (GH_E_INVALID, "lang: ...") for a language the kiosk
+ * can't write mail in. Logged with before and after. */
+enum gh_status gh_account_set_lang(struct gh_store *st, const char *actor, int64_t id,
+                                   const char *lang);
+
 /* ---- staff accounts and lock-outs (staff_admin.c) ----------------------- */
 /* New permissions for a staff account, logged with before and after.
  * Refused (GH_E_REFUSED, sentence on the handle, logged): an occupant;
- * the acting admin (actor "staff:<id>:...") removing their own admin; the
+ * the acting admin (actor "staff:<id>") removing their own admin; the
  * last active admin losing admin. The same guard refuses switching off
  * oneself or the last active admin (gh_occupant_set_state). */
 enum gh_status gh_staff_set_perms(struct gh_store *st, const char *actor, int64_t id,

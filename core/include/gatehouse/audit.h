@@ -8,6 +8,7 @@
  */
 #ifndef GATEHOUSE_AUDIT_H
 #define GATEHOUSE_AUDIT_H
+#include <stddef.h>
 #include <stdint.h>
 #include "gatehouse/status.h"
 
@@ -45,6 +46,16 @@ enum gh_status gh_audit_list(struct gh_store *st, int limit, gh_audit_fn fn, voi
 enum gh_status gh_audit_verify(struct gh_store *st, int64_t *bad_seq, int64_t *count);
 const char *gh_outcome_name(enum gh_outcome o);
 
+/* Issue 16: entries name accounts by kind and id only ("occupant:12",
+ * "staff:3", "account:7"), never by name or email, so removing a person
+ * erases them without touching the chain. gh_audit_show writes text (an
+ * entry's actor, target or reason) into out with each such reference
+ * followed by who it is now, "occupant:12 (Hana Z, hana@example.org)", or
+ * replaced by "removed occupant #12" once removed. References followed by
+ * ':' and a non-space (entries written before the change, "staff:3:sam@...")
+ * and unknown ids are shown as stored. Display only: what is stored is not changed. */
+void gh_audit_show(struct gh_store *st, const char *text, char *out, size_t len);
+
 /* The newest entry's seq (0: empty log) and hash (64 zeros when empty): an
  * anchor to keep outside the database, since deleting the newest entries
  * leaves a chain that still verifies. */
@@ -56,8 +67,40 @@ enum gh_status gh_audit_head(struct gh_store *st, int64_t *count, char hash_out[
 enum gh_status gh_audit_anchor_parse(const char *text, int64_t *seq, char hash[65]);
 /* GH_OK when entry seq is in the log with exactly this hash; GH_E_TAMPERED,
  * with errmsg naming the anchor, when it is missing (entries cut off the end)
- * or another (the log rewritten). */
+ * or another (the log rewritten); GH_E_EXPIRED, errmsg saying "before the
+ * retention window", when seq is older than the log's checkpoint (pruned by
+ * log_retention_days: not tampering). An anchor at the checkpoint's own seq
+ * still holds: the checkpoint keeps that entry's hash. */
 enum gh_status gh_audit_check_anchor(struct gh_store *st, int64_t seq, const char *hash);
+
+/* ---- retention (issue 16; audit_retention.c) ----------------------------
+ * log_retention_days (store.h, default 0: keep everything). Pruning deletes
+ * the entries older than that many days, in one transaction, and puts in
+ * their place one checkpoint entry: action GH_AUDIT_CHECKPOINT, the seq of
+ * the last entry pruned, its `hash` that entry's hash (so the entry after it
+ * still chains, and an anchor at that seq still holds) and its `prev_hash`
+ * a seal over its own content. gh_audit_verify verifies from the
+ * checkpoint on; only the first entry may be one. Entries the site server
+ * has not received yet are never pruned (site.h). */
+#define GH_AUDIT_CHECKPOINT "log.checkpoint"
+/* Prunes entries older than `days` days (days <= 0: nothing); *pruned is
+ * how many entries went (0 when none was old enough). The WAL is
+ * checkpointed afterwards so the pruned text leaves it too. */
+enum gh_status gh_audit_prune(struct gh_store *st, const char *actor, int64_t days,
+                              int64_t *pruned);
+/* The checkpoint's seq and time (0, 0 when the log was never pruned). */
+enum gh_status gh_audit_checkpoint(struct gh_store *st, int64_t *seq, int64_t *at);
+/* The kiosk prunes once a day: call from its loop with the monotonic clock
+ * and the setting's value; prunes at the first call and every 24 h after.
+ * Returns the milliseconds until it wants to be called again. Zero the
+ * struct first. */
+#define GH_AUDIT_PRUNE_EVERY_MS (24 * 3600 * 1000LL)
+struct gh_audit_retention {
+    int started;
+    int64_t next_ms;     /* monotonic ms of the next prune */
+};
+int64_t gh_audit_retention_tick(struct gh_audit_retention *r, struct gh_store *st,
+                                int64_t days, int64_t mono_now_ms);
 
 /* The kiosk's anchor in the journal: call from its loop with the monotonic
  * clock. An hour after the first call, and every hour after that, if the log

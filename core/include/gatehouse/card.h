@@ -40,6 +40,14 @@ struct gh_card {
 };
 typedef int (*gh_card_fn)(void *ud, const struct gh_card *c);
 
+/* What another screen hands the kiosk's Cards screen ("lockctl.cards",
+ * the lock control plugin) with the UI's push(): the person, and add = 1
+ * to start "Add card" ("Hold the card to the reader") at once. */
+struct gh_cards_open {
+    int64_t account_id;
+    int add;
+};
+
 /* A UID as typed or read, normalised: separators (':', '-', '.', space)
  * dropped, lower case, GH_CARD_UID_MIN..GH_CARD_UID_MAX hex digits. 0 and
  * out set, or -1 with a sentence naming the field in err. */

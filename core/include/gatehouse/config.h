@@ -66,6 +66,22 @@ struct gh_config_langs {
 };
 const struct gh_config_langs *gh_config_langs(void);
 
+/* [screen] logo and accent (issue 19). Kept outside struct gh_config, whose
+ * layout plugins see (ABI 1): the last gh_config_load / gh_config_defaults
+ * sets them. */
+struct gh_config_screen {
+    char logo[512];              /* a PNG shown on the home screen; "" = none */
+    int accent_set;              /* accent = #RRGGBB given */
+    unsigned char accent[3];     /* R, G, B of the buttons' colour */
+};
+const struct gh_config_screen *gh_config_screen(void);
+/* The background and button text the accent is checked against (the
+ * kiosk's theme, core/src/ui/ui.c), and the ratios it must reach. */
+#define GH_THEME_BG 0xF4F5F7u
+#define GH_THEME_BUTTON_TEXT 0xFFFFFFu
+/* WCAG 2.2 contrast ratio of two 0xRRGGBB colours (1 to 21). */
+double gh_config_contrast(unsigned rgb_a, unsigned rgb_b);
+
 void gh_config_defaults(struct gh_config *cfg);
 /* [import] columns ("email=Email Address, unit=Unit, ..."; "" = built-in) of
  * the configuration last loaded; outside struct gh_config, whose layout is

@@ -11,6 +11,7 @@
 #define GATEHOUSE_I18N_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define GH_I18N_LANG_MAX 16
 
@@ -31,6 +32,19 @@ int gh_i18n_has(const char *lang);
  * -1 if that language isn't loaded (the choice is then unchanged). */
 int gh_i18n_use(const char *lang);
 const char *gh_i18n_current(void);
+/* Composing something for one person in their language (a mail at queue
+ * time): gh_i18n_push switches this thread to lang (as gh_i18n_use; a
+ * language not loaded leaves the thread as it was) and saves the choice it
+ * had, which gh_i18n_pop puts back. The screen's language is untouched
+ * afterwards whatever lang was. */
+struct gh_i18n_prev { const void *cat; };
+void gh_i18n_push(const char *lang, struct gh_i18n_prev *prev);
+void gh_i18n_pop(const struct gh_i18n_prev *prev);
+/* A date in this thread's language and the kiosk's local time (i18n_date.c):
+ * "5 December 2026", "5 de diciembre de 2026", "5 décembre 2026"; with_time
+ * adds the 24-hour time ("5 December 2026 at 14:05"). Month names and the
+ * order of the parts come from the catalogue. Returns buf ("" if ms < 0). */
+const char *gh_i18n_date(int64_t ms, int with_time, char *buf, size_t len);
 /* The language's name in its own words ("Español"), for a language button. */
 const char *gh_i18n_name(const char *lang);
 /* 1 if lang's catalogue has a non-empty translation of msgid. */

@@ -26,5 +26,16 @@ enum gh_status gh_languages_load(const struct gh_config *cfg, char *err, size_t 
 const char *gh_languages_default(const struct gh_config *cfg);
 /* 1 if lang is one of the configured languages. */
 int gh_languages_offered(const struct gh_config *cfg, const char *lang);
+/* 1 if a person's emails can be written in lang: "en" (the message ids),
+ * or a configured language whose catalogue is loaded. */
+int gh_languages_usable(const char *lang);
+/* The language a person's emails are written in, from what their account
+ * stores: that language when usable, else the kiosk's first language. */
+const char *gh_languages_pick(const char *stored);
+/* "en, es, fr": the usable languages, for a message that lists them. */
+const char *gh_languages_list(char *buf, size_t len);
+/* 0 if lang is NULL, "" (the kiosk's first language) or usable; else -1
+ * with "lang: ... (languages: en, es, fr)" in err. */
+int gh_languages_check(const char *lang, char *err, size_t errlen);
 
 #endif

@@ -76,5 +76,16 @@ enum gh_status gh_unit_share(struct gh_store *st, const char *actor,
 /* Units rented to this occupant directly or through their group. */
 enum gh_status gh_unit_list_for(struct gh_store *st, int64_t account_id,
                                 gh_location_fn fn, void *ud);
+/* Every unit, in tree order, whose name, tenant's name or email, or tenant
+ * group's name contains text (case-insensitive; NULL or "" = every unit).
+ * tenant_name says who rents it; the Units screen's query (issue 16). */
+enum gh_status gh_unit_search(struct gh_store *st, const char *text, gh_location_fn fn,
+                              void *ud);
+/* Approves a pending sign-up and rents them a unit in one transaction
+ * (issue 16: "Rent UNIT to them" at approval). Either both happen or
+ * neither does; a refusal of either step is logged under that step's
+ * action ("account.approve" or "unit.rent") and its message says why. */
+enum gh_status gh_occupant_approve_rent(struct gh_store *st, const char *actor, int64_t id,
+                                        int64_t unit);
 
 #endif

@@ -37,10 +37,20 @@ const char *gh_mail_state_name(enum gh_mail_state s);
 /* Composes from template `kind` ("welcome.txt": first line "Subject: ...",
  * a blank line, then the body; {{name}}, {{code}}, {{kiosk}}, {{email}},
  * {{org}}, {{unit}} are replaced) and queues. vars: NULL-terminated
- * key,value,key,value,... */
+ * key,value,key,value,...
+ * The subject and each paragraph of the body go through the catalogue of
+ * language lang (gh_outbox_compose_in; NULL, "" or a language the kiosk
+ * does not offer: its first language), whatever language the calling
+ * thread shows. gh_outbox_compose writes in the kiosk's first language:
+ * mail to staff, the digest. Values are used as given: a caller with
+ * words among them picks them in the same language (gh_i18n_push). */
 enum gh_status gh_outbox_compose(struct gh_store *st, const char *kind, int64_t account_id,
                                  const char *to_addr, const char *to_name,
                                  const char *const *vars, int64_t *id_out);
+enum gh_status gh_outbox_compose_in(struct gh_store *st, const char *lang, const char *kind,
+                                    int64_t account_id, const char *to_addr,
+                                    const char *to_name, const char *const *vars,
+                                    int64_t *id_out);
 
 typedef int (*gh_mail_fn)(void *ud, const struct gh_mail *m);
 /* state -1: all. Newest first. */

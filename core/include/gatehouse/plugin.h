@@ -50,9 +50,10 @@
 #include "gatehouse/inbox.h"
 #include "gatehouse/ui.h"
 #include "gatehouse/oplog.h"
+#include "gatehouse/overlock.h"
 
 #define GH_PLUGIN_ABI_MAJOR 1
-#define GH_PLUGIN_ABI_MINOR 3
+#define GH_PLUGIN_ABI_MINOR 4
 
 #define GH_STR_(x) #x
 #define GH_STR(x) GH_STR_(x)
@@ -357,6 +358,19 @@ struct gh_core_api {
     enum gh_status (*account_clear_lockout)(struct gh_store *st, const char *actor, int64_t id);
     enum gh_status (*auth_desk_setup)(struct gh_store *st, const char *actor, int64_t id,
                                       const char *pin, char *code_out, size_t n);
+    /* ABI 1.4 (issue 16): units at the kiosk (location.h, overlock.h) */
+    enum gh_status (*unit_search)(struct gh_store *st, const char *text, gh_location_fn fn,
+                                  void *ud);
+    enum gh_status (*unit_rent_occupant)(struct gh_store *st, const char *actor, int64_t unit,
+                                         int64_t account_id);
+    enum gh_status (*unit_rent_group)(struct gh_store *st, const char *actor, int64_t unit,
+                                      int64_t group_id);
+    enum gh_status (*unit_vacate)(struct gh_store *st, const char *actor, int64_t unit);
+    enum gh_status (*overlock_get)(struct gh_store *st, int64_t unit, int *on);
+    enum gh_status (*overlock_set)(struct gh_store *st, const char *actor, int64_t unit, int on,
+                                   enum gh_overlock_source src, int *changed);
+    enum gh_status (*occupant_approve_rent)(struct gh_store *st, const char *actor, int64_t id,
+                                            int64_t unit);
     /* appended members go here; check size before using them */
 };
 

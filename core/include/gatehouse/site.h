@@ -56,6 +56,15 @@ enum gh_site_join_kind { GH_SITE_JOINED_SNAPSHOT, GH_SITE_JOINED_FIRST, GH_SITE_
  * key must be the site's (fingerprint checked; GH_E_REFUSED otherwise). */
 enum gh_status gh_site_join(struct gh_site *site, enum gh_site_join_kind *kind);
 
+/* `site join --key FILE` (site_keyfile.c): makes the site key in file this
+ * kiosk's, before gh_site_join. Refused (GH_E_REFUSED) when file's
+ * fingerprint is not the one the server recorded, or when this kiosk's own
+ * key already hashed codes or cards (or it joined) and force is 0. The old
+ * key is kept as "<db>.key.old-SECONDS". *replaced: 1 when the key changed,
+ * 0 when the kiosk held it already. */
+enum gh_status gh_site_key_install(struct gh_site *site, const char *file, int force,
+                                   int *replaced);
+
 /* What one sync did. */
 struct gh_site_sync_result {
     int64_t pushed;          /* local changes the server accepted */
@@ -99,6 +108,31 @@ int gh_site_stale(struct gh_store *st, const struct gh_site_status *s);
 /* 1 (and the sentence in why) when offline_deny_after_h > 0 and this kiosk
  * has not reached the server for that long: unlocks are refused. */
 int gh_site_offline_deny(struct gh_store *st, char *why, size_t n);
+/* The staff screen (site_notice.c). 1 and the sentence ("Working offline
+ * since HH:MM: ...", local time) in out when the kiosk joined a site and
+ * counts as offline (gh_site_stale); 0 and "" otherwise. */
+int gh_site_offline_line(struct gh_store *st, int64_t now_ms, char *out, size_t n);
+/* A local row the server withdrew (another kiosk's reached it first). */
+struct gh_site_conflict {
+    int64_t id, at;
+    char tbl[32];
+    char what[256];          /* the account's email */
+};
+typedef int (*gh_site_conflict_fn)(void *ud, const struct gh_site_conflict *c);
+/* Conflicts, oldest first (unseen_only: those no staff member marked seen);
+ * fn nonzero stops. */
+enum gh_status gh_site_conflicts(struct gh_store *st, int unseen_only, gh_site_conflict_fn fn,
+                                 void *ud);
+/* One conflict as the sentence a staff member reads. */
+void gh_site_conflict_text(const struct gh_site_conflict *c, char *out, size_t n);
+/* Marks every conflict seen, logged ("site.conflict" seen) when any. */
+enum gh_status gh_site_conflicts_seen(struct gh_store *st, const char *actor, int64_t *marked);
+/* The digest's line (site_offline.c): each kiosk of the site and how long it
+ * was offline between since_ms and now_ms ("A none; B 12 min (offline now,
+ * since ...)"), this kiosk's current period included; "" when this kiosk
+ * is not part of a site. */
+enum gh_status gh_site_offline_summary(struct gh_store *st, int64_t since_ms, int64_t now_ms,
+                                       char *out, size_t n);
 /* 1 when mail about account_id waits for the server to accept its sign-up. */
 int gh_site_mail_held(struct gh_store *st, int64_t account_id);
 /* Gives a claimed held message back, due again in a few seconds; *skipped = 1

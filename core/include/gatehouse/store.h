@@ -63,6 +63,9 @@ void gh_store_emit(struct gh_store *st, const struct gh_event *ev);
 #define GH_SETTING_OVERLOCK_GATES   "overlock_gates"
 /* issue 18: access of occupants an import creates: all|none|site|group:NAME */
 #define GH_SETTING_IMPORT_ACCESS    "import_default_access"
+/* issue 16: days of activity log kept, 0-36500, default 0 (keep everything);
+ * older entries are pruned daily behind a checkpoint (audit.h) */
+#define GH_SETTING_LOG_RETENTION_DAYS "log_retention_days"
 
 /* Current value as text (default if unset); NULL for an unknown key. The
  * pointer stays valid until the next settings call on this handle. */

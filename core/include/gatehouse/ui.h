@@ -20,6 +20,12 @@
 
 struct gh_ui;
 struct gh_account;
+struct gh_store;
+struct gh_picker;
+
+/* what picker_new offers besides "All" and "Specific" */
+#define GH_PICK_GROUP 0x1u
+#define GH_PICK_NONE  0x2u
 
 enum gh_kb {
     GH_KB_TEXT = 0,     /* full keyboard, for names and free text */
@@ -106,6 +112,36 @@ struct gh_ui_api {
      * something without being drawn (a card read at a lobby's home); NULL
      * before the screen is attached. Main thread only. */
     struct gh_ui *(*current)(void);
+    /* appended (ABI 1.4, issue 13): 1 when a screen with this id is
+     * registered (by any plugin), so a screen offers a button that opens
+     * another plugin's screen (push) only where it is there. */
+    int (*screen_exists)(struct gh_ui *ui, const char *screen_id);
+    /* appended (ABI 1.4, issue 16): the one access picker, used wherever
+     * staff choose what someone may open (approval, the person page, a new
+     * occupant, groups): a row of buttons for the kind of access (All,
+     * Group, Specific, None; GH_PICK_* says which besides All and Specific
+     * are offered), then the live groups as a list or a switch a location.
+     * It only collects the choice; the core checks it when it is saved.
+     * picker_new reads the locations and groups from st (NULL: out of
+     * memory); the choice starts at "All". Widget ids under `id`:
+     * id.all|group|specific|none, id.group.<group id>, id.loc.<location id>,
+     * id.error. */
+    struct gh_picker *(*picker_new)(struct gh_store *st, unsigned kinds);
+    void (*picker_free)(struct gh_picker *p);
+    /* Selects a choice (access: enum gh_access; group by name; locations by
+     * name), e.g. what someone has now or the signup_default_access. */
+    void (*picker_set)(struct gh_picker *p, int access, const char *group,
+                       const char *const *locations, int n);
+    void (*picker_draw)(struct gh_picker *p, struct gh_ui *ui, const char *id);
+    /* The choice: *access, *group (the group's name when access is a group
+     * and one is chosen, else NULL) and the chosen locations' names
+     * (pointers into p, valid until picker_free) into names[max] (names
+     * may be NULL with max 0); returns how many. With check, an incomplete choice (a group without a group,
+     * specific without a location) returns -1 and says so under the picker. */
+    int (*picker_get)(struct gh_picker *p, int check, int *access, const char **group,
+                      const char **names, int max);
+    /* Says msg (a core refusal) under the picker until the choice changes. */
+    void (*picker_error)(struct gh_picker *p, const char *msg);
     /* appended members go here; check size before using them */
 };
 

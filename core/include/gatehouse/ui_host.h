@@ -117,10 +117,33 @@ void gh_ui_replace(struct gh_ui *ui, const char *screen_id, const void *arg);
 /* A small button at the bottom right of the screen, outside the scrolled
  * content (still >= 64 px). Returns 1 when tapped. */
 int gh_ui_corner_button(struct gh_ui *ui, const char *id, const char *label);
+/* Reach: on a portrait screen whose content is shorter than the screen,
+ * what the screen draws after this call sits at the bottom of the screen
+ * (above the keyboard). Without it, a screen's first primary button or tile
+ * (its row) is where the bottom part starts. */
+void gh_ui_bottom(struct gh_ui *ui);
 /* A home tile: the label large and, below it, one line saying what it is
  * for (subtitle may be NULL). Returns 1 when tapped. */
 int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
                     const char *subtitle, int64_t badge);
+/* Larger text (the home screen's "Aa"): on makes every text and target
+ * GH_UI_LARGE_TEXT times the configured scale from the next frame; off
+ * returns to the configured scale. GH_E_UNAVAILABLE (logged) when the larger
+ * faces can't be opened: the screen stays as it was. */
+#define GH_UI_LARGE_TEXT 1.3
+enum gh_status gh_ui_set_large_text(struct gh_ui *ui, int on);
+int gh_ui_large_text(const struct gh_ui *ui);
+/* Opens the larger faces now (the kiosk does it after its first frame), so
+ * the first "Aa" costs no more than any other switch. */
+enum gh_status gh_ui_prepare_large_text(struct gh_ui *ui);
+/* Branding ([screen] accent and logo, issue 19): the colour of filled
+ * buttons and tiles (the config checked its contrast); the PNG the home
+ * screen shows above the site name (gh_ui_logo). set_logo: GH_E_IO and err
+ * saying why (unreadable, not a PNG, larger than 4096 px) — nothing shown. */
+void gh_ui_set_accent(struct gh_ui *ui, unsigned char r, unsigned char g, unsigned char b);
+enum gh_status gh_ui_set_logo(struct gh_ui *ui, const char *path, char *err, size_t errlen);
+/* The logo, centred, at most 180 px high (at the scale); nothing without one. */
+void gh_ui_logo(struct gh_ui *ui, const char *id);
 /* The id of the screen on top of the stack. */
 const char *gh_ui_screen_id(const struct gh_ui *ui);
 

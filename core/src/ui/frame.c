@@ -131,6 +131,10 @@ static void begin_frame(struct gh_ui *ui)
     ui->scrolls[0].hash = 0;
     ui->scrolls[0].view = ui->content_view;
     ui->focus_seen = 0;
+    ui->anchor_set = 0;
+    ui->fb_set = 0;
+    ui->primary_h = 0;
+    ui->corner.on = 0;
     ui->dlg.seen = 0;
     if (ui->next_focus == 2)
         ui->next_focus = 0;
@@ -168,16 +172,27 @@ static void settle_scroll(struct gh_ui *ui)
     if (max < 0)
         max = 0;
     settle_focus(ui);
-    if (ui->focus && ui->ensure_visible) {
+    if (ui->focus && ui->ensure_visible &&
+        ui->kb_h != ui_keyboard_height(ui, ui->focus_kb)) {
+        ui->need_frame = 1;              /* laid out with its keyboard first */
+    } else if (ui->focus && ui->ensure_visible) {
         /* scroll so the keyboard never covers the focused field */
         int top = ui->focus_rect_y - S(24);
         int bottom = ui->focus_rect_y + ui->focus_rect_h + S(24);
+        /* the screen's primary action above the keyboard too, where it fits
+         * with the field (its label at the top of the view at most) */
+        int view_h = ui->content_view.h;
+        int pbottom = ui->primary_y + ui->primary_h + S(24);
+        if (pbottom > ui->focus_rect_y + view_h)
+            pbottom = ui->primary_y + ui->primary_h;
+        if (ui->primary_h && pbottom > bottom && pbottom - ui->focus_rect_y <= view_h)
+            bottom = pbottom;
         if (bottom - cs->offset > ui->content_view.h)
             cs->offset = bottom - ui->content_view.h;
         if (top - cs->offset < 0)
             cs->offset = top;
         ui->focus_max = 0;
-        if (cs->offset > max && ui->kb_h == ui_keyboard_height(ui, ui->focus_kb))
+        if (cs->offset > max)
             max = ui->focus_max = cs->offset;
         ui->ensure_visible = 0;
         ui->need_frame = 1;
@@ -200,6 +215,48 @@ static void settle_scroll(struct gh_ui *ui)
         ui->need_frame = 1;
 }
 
+/* Reach (issue 19): on a portrait screen whose content is shorter than the
+ * view (the part above the keyboard), what was drawn from the anchor on
+ * (ui_internal.h; without one, the first button) moves down by the room
+ * left, so the screen's actions sit at the bottom, where a short or seated
+ * person reaches them. */
+static void anchor_bottom(struct gh_ui *ui)
+{
+    if (!ui->anchor_set && ui->fb_set) {
+        ui->anchor_set = 1;
+        ui->anchor_cmd = ui->fb_cmd;
+        ui->anchor_wid = ui->fb_wid;
+        ui->anchor_y = ui->fb_y;
+    }
+    int room = ui->content_view.h - (ui->y + S(48) - S(20));
+    if (!ui->anchor_set || ui->H <= ui->W || room <= 0 || ui->scrolls[0].offset != 0)
+        return;
+    SDL_Rect view = ui->content_view;
+    struct ui_cmdlist *l = ui->cur;
+    for (int i = ui->anchor_cmd; i < l->n; i++) {
+        struct ui_cmd *c = &l->cmds[i];
+        c->rect.y += room;
+        if (!SDL_RectEquals(&c->clip, &view))   /* a list's own view moves with it */
+            c->clip = ui_isect((SDL_Rect){ c->clip.x, c->clip.y + room, c->clip.w,
+                                           c->clip.h }, view);
+    }
+    for (int i = ui->anchor_wid; i < ui->nwidgets; i++) {
+        struct ui_widget *w = &ui->widgets[i];
+        w->rect.y += room;
+        if (!SDL_RectEquals(&w->clip, &view))
+            w->clip = ui_isect((SDL_Rect){ w->clip.x, w->clip.y + room, w->clip.w,
+                                           w->clip.h }, view);
+    }
+    for (int i = 1; i < UI_MAX_SCROLLS; i++)
+        if (ui->scrolls[i].used && ui->scrolls[i].view.y >= ui->anchor_y)
+            ui->scrolls[i].view.y += room;
+    if (ui->focus_rect_y >= ui->anchor_y)
+        ui->focus_rect_y += room;
+    if (ui->primary_y >= ui->anchor_y)
+        ui->primary_y += room;
+    ui->y += room;
+}
+
 void ui_build_frame(struct gh_ui *ui)
 {
     begin_frame(ui);
@@ -207,7 +264,10 @@ void ui_build_frame(struct gh_ui *ui)
     ui_row_end(ui);
     if (ui->in_list >= 0)
         ui_list_end(ui);
+    anchor_bottom(ui);
     settle_scroll(ui);
+    if (ui->corner.on)
+        ui_draw_corner(ui);
     if (ui->focus && ui->kb_h)
         ui_keyboard_layout(ui);
     if (!ui->dlg.seen)

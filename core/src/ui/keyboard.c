@@ -90,13 +90,25 @@ static struct layout layout_of(const struct gh_ui *ui, enum gh_kb kb, int sym)
     return (struct layout){ letters, N(letters), 4, 0 };
 }
 
-static int key_h(const struct gh_ui *ui) { int h = ui_px(ui, 118); return h < 80 ? 80 : h; }
 static int gap(const struct gh_ui *ui) { return ui_px(ui, 10); }
+/* 118 px at scale 1 (80 at least), but the keyboard takes 55% of the
+ * screen's height at most (a landscape screen with larger text), keys never
+ * under the smallest touch target. */
+static int key_h(const struct gh_ui *ui, int rows)
+{
+    int h = ui_px(ui, 118);
+    if (h < 80)
+        h = 80;
+    int most = (ui->H * 55 / 100 - (rows + 1) * gap(ui)) / rows;
+    if (h > most)
+        h = most;
+    return h < UI_MIN_TARGET ? UI_MIN_TARGET : h;
+}
 
 int ui_keyboard_height(struct gh_ui *ui, enum gh_kb kb)
 {
     struct layout L = layout_of(ui, kb, 0);
-    return L.rows * key_h(ui) + (L.rows + 1) * gap(ui);
+    return L.rows * key_h(ui, L.rows) + (L.rows + 1) * gap(ui);
 }
 
 /* Key index <-> widget: which layout and which key. */
@@ -121,7 +133,7 @@ static int layout_no(const struct layout *L)
 static SDL_Rect key_rect(const struct gh_ui *ui, const struct layout *L, int i, int top)
 {
     const struct kdef *k = &L->keys[i];
-    int g = gap(ui), kh = key_h(ui);
+    int g = gap(ui), kh = key_h(ui, L->rows);
     int y = top + g + k->row * (kh + g);
     if (L->pad) {
         int cw = (ui->W - 4 * g) / 3;
@@ -181,9 +193,9 @@ void ui_keyboard_layout(struct gh_ui *ui)
         int special = k->action != KA_CHAR && k->action != KA_STRING;
         SDL_Color bg = pressed ? UI_BTN_PRESSED : special ? UI_KEY_SPECIAL : UI_KEY;
         if (k->action == KA_SHIFT && ui->kb_shift)
-            bg = UI_PRIMARY_C;
+            bg = ui->accent;
         if (k->action == KA_NEXT)
-            bg = pressed ? UI_BTN_PRESSED : UI_PRIMARY_C;
+            bg = pressed ? UI_BTN_PRESSED : ui->accent;
         ui_cmd_rect(ui, r, bg);
         char buf[8];
         const char *label = shown_label(ui, k, buf, sizeof buf);

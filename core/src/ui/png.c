@@ -1,8 +1,9 @@
 /*
  * png.c: screenshots as PNG files a person can open (SDL2 itself writes
- * only BMP). Uses Debian's libpng; the surface is converted to packed RGB
+ * only BMP), and the home screen's logo read from one. Uses Debian's libpng; the surface is converted to packed RGB
  * first so the rows can be handed to libpng as they are.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <png.h>
@@ -56,4 +57,45 @@ fail:
     if (rgb)
         SDL_FreeSurface(rgb);
     return -1;
+}
+
+/* A PNG file as a surface (ARGB8888), for the home screen's logo: libpng's
+ * simplified reader, which refuses anything that is not a PNG. NULL and err
+ * saying why (unreadable, not a PNG, too large). */
+SDL_Surface *ui_png_read(const char *path, int max_side, char *err, size_t errlen)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "can't be read: %s", strerror(errno));
+        return NULL;
+    }
+    if (!png_image_begin_read_from_stdio(&img, f)) {
+        snprintf(err, errlen, "is not a PNG image (%s)", img.message);
+        fclose(f);
+        return NULL;
+    }
+    if (img.width == 0 || img.height == 0 || img.width > (png_uint_32)max_side ||
+        img.height > (png_uint_32)max_side) {
+        snprintf(err, errlen, "is %ux%u px; at most %dx%d", (unsigned)img.width,
+                 (unsigned)img.height, max_side, max_side);
+        png_image_free(&img);
+        fclose(f);
+        return NULL;
+    }
+    img.format = PNG_FORMAT_BGRA;        /* ARGB8888 in memory on little-endian */
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, (int)img.width, (int)img.height, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (!s || !png_image_finish_read(&img, NULL, s->pixels, s->pitch, NULL)) {
+        snprintf(err, errlen, "could not be decoded (%s)", s ? img.message : "out of memory");
+        if (s)
+            SDL_FreeSurface(s);
+        png_image_free(&img);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    return s;
 }

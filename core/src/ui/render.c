@@ -47,6 +47,10 @@ static struct ui_cmd *push(struct gh_ui *ui, int type, SDL_Rect r, SDL_Color c)
 
 void ui_cmd_rect(struct gh_ui *ui, SDL_Rect r, SDL_Color c) { push(ui, CMD_RECT, r, c); }
 void ui_cmd_circle(struct gh_ui *ui, SDL_Rect r, SDL_Color c) { push(ui, CMD_CIRCLE, r, c); }
+void ui_cmd_logo(struct gh_ui *ui, SDL_Rect r)
+{
+    push(ui, CMD_LOGO, r, (SDL_Color){ 255, 255, 255, 255 });
+}
 
 void ui_cmd_frame(struct gh_ui *ui, SDL_Rect r, SDL_Color c, int thick)
 {
@@ -156,6 +160,10 @@ static void draw_cmd(struct gh_ui *ui, const struct ui_cmdlist *l, const struct 
     }
     case CMD_CIRCLE:
         draw_circle(ren, c->rect);
+        break;
+    case CMD_LOGO:
+        if (ui->logo)
+            SDL_RenderCopy(ren, ui->logo, NULL, &c->rect);
         break;
     case CMD_TEXT: {
         struct ui_textent *e = ui_text_get(ui, c->font, l->text + c->text_off,

@@ -183,6 +183,13 @@ void ui_api_push(struct gh_ui *ui, const char *screen_id, const void *arg)
     ui->need_frame = 1;
 }
 
+int ui_api_screen_exists(struct gh_ui *ui, const char *screen_id)
+{
+    struct gh_ui_screen reg = { 0 };
+    return ui && screen_id && ui->hooks.screen &&
+           ui->hooks.screen(ui->hooks.ud, screen_id, &reg) && reg.screen;
+}
+
 void ui_api_pop(struct gh_ui *ui) { ui->nav.op = NAV_POP; ui->need_frame = 1; }
 void ui_api_home(struct gh_ui *ui) { ui->nav.op = NAV_HOME; ui->need_frame = 1; }
 

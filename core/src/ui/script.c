@@ -26,15 +26,23 @@
  *   shot NAME                    NAME.png into --shots DIR
  *   drag #ID DX DY               press on #ID, move by DX,DY, release
  *   down X Y | down #ID, move X Y, up X Y   raw pointer events
- *   keyboard-covers-focus no     the keyboard does not hide the focused field
+ *   keyboard-covers-focus no     the keyboard hides neither the focused field nor
+ *                                a primary action that fits above it with it
  *   no-redraw MS                 waiting MS draws no frame (event-driven)
  *   min-target PX                every interactive widget is >= PX both ways
  *   redraw-check                 the dirty-rectangle canvas equals a full repaint
  *   contrast                     text and control edges, measured (contrast.c)
  *   english-none                 no visible widget shows an English message id
  *                                that the current language translates
- *   text-fits                    every text drawn fits its box, in the smaller
- *                                face at worst: nothing is clipped
+ *   fits                         nothing is cut off or off the screen (fits.c)
+ *   reach                        primary actions in the lower part of a portrait
+ *                                screen, never under the keyboard (fits.c)
+ *   text-size large|normal       the text size in use (the home screen's "Aa")
+ *   pixel #ID #RRGGBB            the rendered pixel an eighth of the way into the
+ *                                widget from its left, half way down (clear of
+ *                                a centred label)
+ *   show #ID                     scroll the content, as a drag would, until the
+ *                                widget is wholly in view (below the fold)
  */
 #include <string.h>
 #include <stdio.h>
@@ -505,7 +513,7 @@ static int c_covers(struct script *s, const char *cmd, const char *p)
     if (w->rect.y < 0 || w->rect.y + w->rect.h > kb_top)
         return fail(s, "keyboard covers field %s (field %d..%d, keyboard from %d)",
                     ui->focus_id, w->rect.y, w->rect.y + w->rect.h, kb_top);
-    return 0;
+    return ui_reach_keyboard_check(ui, s->msg, sizeof s->msg);   /* and the form's button */
 }
 
 /* The dirty-rectangle canvas must equal a full repaint, pixel for pixel. */
@@ -589,26 +597,81 @@ static int c_english_none(struct script *s, const char *cmd, const char *p)
     return 0;
 }
 
-/* A label too long for its button or field (even in the smaller face the
- * widget falls back to) is clipped: a translation must be reworded instead
- * (issue 19). Wrapped text is one command a line, so it always fits. */
-static int c_text_fits(struct script *s, const char *cmd, const char *p)
+static int c_fits(struct script *s, const char *cmd, const char *p)
+{
+    (void)p;
+    return !strcmp(cmd, "fits") ? ui_fits_check(s->ui, s->msg, sizeof s->msg)
+                                : ui_reach_check(s->ui, s->msg, sizeof s->msg);
+}
+
+static int c_text_size(struct script *s, const char *cmd, const char *p)
+{
+    char a[32];
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0 || (strcmp(a, "large") && strcmp(a, "normal")))
+        return fail(s, "text-size: needs large or normal");
+    int large = gh_ui_large_text(s->ui);
+    if (large != !strcmp(a, "large"))
+        return fail(s, "text-size: expected %s, the text is %s", a, large ? "large" : "normal");
+    return 0;
+}
+
+/* The content scrolled (as dragging it would) so widget #ID is in view. */
+static int c_show(struct script *s, const char *cmd, const char *p)
 {
     struct gh_ui *ui = s->ui;
-    const struct ui_cmdlist *l = ui->prev;
+    char a[512];
     (void)cmd;
-    (void)p;
-    for (int i = 0; i < l->n; i++) {
-        const struct ui_cmd *k = &l->cmds[i];
-        if (k->type != CMD_TEXT || k->text_len == 0)
-            continue;
-        const char *t = l->text + k->text_off;
-        int w = ui_text_width(ui, k->font, t, (int)k->text_len);
-        if (w > k->rect.w)
-            return fail(s, "text-fits: \"%.*s\" on screen %s is %d px wide in a box of %d px "
-                        "at (%d,%d)", (int)k->text_len, t, ui_top_id(ui), w, k->rect.w,
-                        k->rect.x, k->rect.y);
-    }
+    if (parse_arg(&p, a, sizeof a) != 0 || a[0] != '#')
+        return fail(s, "show: needs #ID");
+    const struct ui_widget *w = NULL;
+    for (int i = 0; i < ui->nlast && !w; i++)
+        if (!strcmp(ui->last_widgets[i].id, a + 1))
+            w = &ui->last_widgets[i];
+    if (!w)
+        return fail(s, "show: screen %s has no widget %s", ui_top_id(ui), a + 1);
+    if (w->scroll != 0)
+        return 0;                        /* it does not scroll with the content */
+    struct ui_scroll *cs = &ui->scrolls[0];
+    int view = ui->content_view.h, off = cs->offset;
+    if (w->rect.y < 0 || w->rect.h + S(48) > view)
+        off += w->rect.y - S(24);        /* its top, when it is taller than the view */
+    else if (w->rect.y + w->rect.h > view)
+        off += w->rect.y + w->rect.h + S(24) - view;
+    cs->offset = off < 0 ? 0 : off;
+    ui->need_frame = 1;
+    settle(ui);
+    if (!find_target(ui, a + 1, 1))
+        return fail(s, "show: %s is still not visible on screen %s", a + 1, ui_top_id(ui));
+    return 0;
+}
+
+/* The rendered colour inside a widget (the logo, an accent). */
+static int c_pixel(struct script *s, const char *cmd, const char *p)
+{
+    struct gh_ui *ui = s->ui;
+    char a[512], b[32];
+    int x, y;
+    (void)cmd;
+    if (parse_arg(&p, a, sizeof a) != 0 || parse_arg(&p, b, sizeof b) != 0 || b[0] != '#' ||
+        strlen(b) != 7)
+        return fail(s, "pixel: needs #ID #RRGGBB");
+    if (!ui->surface)
+        return fail(s, "pixel: needs --headless");
+    const struct ui_widget *w = a[0] == '#' ? find_target(ui, a + 1, 1) : NULL;
+    if (!w)
+        return fail(s, "pixel: no visible widget with id \"%s\" on screen %s", a + (a[0] == '#'),
+                    ui_top_id(ui));
+    SDL_Rect v;
+    ui_widget_visible(w, &v);
+    x = v.x + v.w / 8;
+    y = v.y + v.h / 2;
+    SDL_RenderFlush(ui->ren);
+    uint32_t got = ((const uint32_t *)((const uint8_t *)ui->surface->pixels +
+                                       (size_t)y * (size_t)ui->surface->pitch))[x] & 0xFFFFFFu;
+    uint32_t want = (uint32_t)strtoul(b + 1, NULL, 16);
+    if (got != want)
+        return fail(s, "pixel %s: #%06X at (%d, %d), expected %s", a, (unsigned)got, x, y, b);
     return 0;
 }
 
@@ -642,7 +705,11 @@ static const struct script_cmd {
     { "min-target", "PX", c_min_target },
     { "contrast", "", c_contrast },
     { "english-none", "", c_english_none },
-    { "text-fits", "", c_text_fits },
+    { "fits", "", c_fits },
+    { "reach", "", c_fits },
+    { "text-size", "large | normal", c_text_size },
+    { "show", "#ID", c_show },
+    { "pixel", "#ID #RRGGBB", c_pixel },
 };
 
 static int run_line(struct script *s, const char *line)
@@ -708,7 +775,7 @@ static const char *kind_name(int k)
 {
     static const char *const names[] = { "text", "heading", "button", "field", "toggle",
                                          "list", "list_item", "key", "dialog", "tile",
-                                         "toast", "busy" };
+                                         "toast", "busy", "image" };
     return k >= 0 && k < (int)(sizeof names / sizeof names[0]) ? names[k] : "?";
 }
 

@@ -81,6 +81,44 @@ static int bold_beside(const char *regular, char *out, size_t len)
     return access(out, R_OK) == 0 ? 0 : -1;
 }
 
+static int have_bold_face;
+static char reg_path[600], bold_path[600];
+
+/* Opens every face of font set `set` at `scale` (sizes at scale 1 are for a
+ * 1080-px-wide portrait panel). */
+static int open_set(struct gh_ui *ui, int set, double scale, char *err, size_t errlen)
+{
+    static const int base[F_COUNT] = { 30, 38, 38, 54, 48, 44 };
+    static const int is_bold[F_COUNT] = { 0, 0, 1, 1, 1, 0 };
+    for (int i = 0; i < F_COUNT; i++) {
+        int pt = (int)(base[i] * scale + 0.5);
+        if (pt < 8)
+            pt = 8;
+        int f = is_bold[i] && have_bold_face;
+        SDL_RWops *rw = SDL_RWFromConstMem(face_data[f], (int)face_size[f]);
+        TTF_Font *font = rw ? TTF_OpenFontRW(rw, 1, pt) : NULL;
+        if (!font) {
+            snprintf(err, errlen, "font %s: %s", f ? bold_path : reg_path, TTF_GetError());
+            return -1;
+        }
+        if (is_bold[i] && !have_bold_face)
+            TTF_SetFontStyle(font, TTF_STYLE_BOLD);
+        TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+        ui->fonts[set][i] = font;
+        ui->line_at[set][i] = TTF_FontLineSkip(font);
+    }
+    return 0;
+}
+
+static void use_set(struct gh_ui *ui, int set)
+{
+    ui->font_set = set;
+    for (int i = 0; i < F_COUNT; i++) {
+        ui->font[i] = ui->fonts[set][i];
+        ui->line_h[i] = ui->line_at[set][i];
+    }
+}
+
 int ui_text_open(struct gh_ui *ui, char *err, size_t errlen)
 {
     char reg[600], bold[600];
@@ -111,26 +149,24 @@ int ui_text_open(struct gh_ui *ui, char *err, size_t errlen)
     }
     if (!face_data[1])
         have_bold = 0;
-    /* sizes at scale 1, for a 1080-px-wide portrait panel */
-    static const int base[F_COUNT] = { 30, 38, 38, 54, 48, 44 };
-    static const int is_bold[F_COUNT] = { 0, 0, 1, 1, 1, 0 };
-    for (int i = 0; i < F_COUNT; i++) {
-        int pt = (int)(base[i] * ui->scale + 0.5);
-        if (pt < 8)
-            pt = 8;
-        const char *path = is_bold[i] && have_bold ? bold : reg;
-        int f = is_bold[i] && have_bold;
-        SDL_RWops *rw = SDL_RWFromConstMem(face_data[f], (int)face_size[f]);
-        ui->font[i] = rw ? TTF_OpenFontRW(rw, 1, pt) : NULL;
-        if (!ui->font[i]) {
-            snprintf(err, errlen, "font %s: %s", path, TTF_GetError());
-            return -1;
-        }
-        if (is_bold[i] && !have_bold)
-            TTF_SetFontStyle(ui->font[i], TTF_STYLE_BOLD);
-        TTF_SetFontHinting(ui->font[i], TTF_HINTING_LIGHT);
-        ui->line_h[i] = TTF_FontLineSkip(ui->font[i]);
-    }
+    have_bold_face = have_bold;
+    snprintf(reg_path, sizeof reg_path, "%s", reg);
+    snprintf(bold_path, sizeof bold_path, "%s", have_bold ? bold : reg);
+    if (open_set(ui, 0, ui->scale, err, errlen) != 0)
+        return -1;
+    use_set(ui, 0);
+    return 0;
+}
+
+/* Switches to font set `set` (0: the configured scale; 1: larger text),
+ * opening its faces at `scale` the first time from the mapped files. */
+int ui_text_use(struct gh_ui *ui, int set, double scale, char *err, size_t errlen)
+{
+    if (set < 0 || set >= UI_FONT_SETS)
+        return -1;
+    if (!ui->fonts[set][0] && open_set(ui, set, scale, err, errlen) != 0)
+        return -1;
+    use_set(ui, set);
     return 0;
 }
 
@@ -143,11 +179,14 @@ void ui_text_close(struct gh_ui *ui)
     }
     memset(wraps, 0, sizeof wraps);
     cache_bytes = 0;
-    for (int i = 0; i < F_COUNT; i++) {
-        if (ui->font[i])
-            TTF_CloseFont(ui->font[i]);
+    for (int set = 0; set < UI_FONT_SETS; set++)
+        for (int i = 0; i < F_COUNT; i++) {
+            if (ui->fonts[set][i])
+                TTF_CloseFont(ui->fonts[set][i]);
+            ui->fonts[set][i] = NULL;
+        }
+    for (int i = 0; i < F_COUNT; i++)
         ui->font[i] = NULL;
-    }
     for (int i = 0; i < 2; i++) {        /* after the fonts that read them */
         if (face_data[i])
             munmap(face_data[i], face_size[i]);
@@ -189,18 +228,24 @@ static struct ui_textent *slot_for(uint32_t h, int font, int *found)
     return victim;
 }
 
+/* A face of the set in use: the caches keep each set's sizes apart. */
+static int face_id(const struct gh_ui *ui, int font)
+{
+    return ui->font_set * F_COUNT + font;
+}
+
 static struct ui_textent *lookup(struct gh_ui *ui, int font, const char *s, int len)
 {
-    uint32_t h = key_of(font, s, len);
+    uint32_t h = key_of(face_id(ui, font), s, len);
     int found;
-    struct ui_textent *e = slot_for(h, font, &found);
+    struct ui_textent *e = slot_for(h, face_id(ui, font), &found);
     if (!found) {
         char buf[1024];
         int n = len < (int)sizeof buf - 1 ? len : (int)sizeof buf - 1;
         memcpy(buf, s, (size_t)n);
         buf[n] = 0;
         e->hash = h;
-        e->font = (uint8_t)font;
+        e->font = (uint8_t)face_id(ui, font);
         e->used = 1;
         if (n == 0 || TTF_SizeUTF8(ui->font[font], buf, &e->w, &e->h) != 0) {
             e->w = 0;
@@ -264,12 +309,13 @@ struct ui_textent *ui_text_get(struct gh_ui *ui, int font, const char *s, int le
 /* Greedy word wrap; a word longer than the width is broken where it must. */
 const struct ui_wrap *ui_text_wrap(struct gh_ui *ui, int font, const char *s, int width)
 {
-    uint32_t h = key_of(font, s, (int)strlen(s));
+    uint32_t h = key_of(face_id(ui, font), s, (int)strlen(s));
     h = ui_hash(&width, sizeof width, h);
+    const int fid = face_id(ui, font);
     struct ui_wrap *w = NULL, *victim = NULL;
     for (int i = 0; i < 4; i++) {
         struct ui_wrap *e = &wraps[(h + (uint32_t)i) % UI_WRAP_SLOTS];
-        if (e->used && e->hash == h && e->width == width && e->font == font) {
+        if (e->used && e->hash == h && e->width == width && e->font == fid) {
             e->last = ++tick;
             return e;
         }
@@ -283,7 +329,7 @@ const struct ui_wrap *ui_text_wrap(struct gh_ui *ui, int font, const char *s, in
     memset(w, 0, sizeof *w);
     w->hash = h;
     w->width = width;
-    w->font = (uint8_t)font;
+    w->font = (uint8_t)fid;
     w->used = 1;
     w->last = ++tick;
     int len = (int)strlen(s), pos = 0;

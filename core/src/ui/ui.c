@@ -178,7 +178,7 @@ static enum gh_status init_fields(struct gh_ui *ui, const struct gh_ui_opts *o, 
         snprintf(err, errlen, "screen size %dx%d is larger than 4096", ui->W, ui->H);
         return GH_E_CONFIG;
     }
-    ui->scale = o->scale > 0.1 ? o->scale : 1.0;
+    ui->scale = ui->base_scale = o->scale > 0.1 ? o->scale : 1.0;
     ui->headless = o->headless;
     ui->cur = &ui->lists[0];
     ui->prev = &ui->lists[1];
@@ -189,6 +189,8 @@ static enum gh_status init_fields(struct gh_ui *ui, const struct gh_ui_opts *o, 
     ui->wake_at = ui->poll_at = ui->busy_next = -1;
     ui->idle_timeout_ms = 60000;
     ui->need_frame = 1;
+    ui->accent = UI_PRIMARY_C;
+    ui->accent_pressed = (SDL_Color){ 18, 62, 128, 255 };
     snprintf(ui->home_id, sizeof ui->home_id, "home");
     return GH_OK;
 }
@@ -324,6 +326,8 @@ void gh_ui_free(struct gh_ui *ui)
     if (the_ui == ui)
         the_ui = NULL;
     ui_text_close(ui);
+    if (ui->logo)
+        SDL_DestroyTexture(ui->logo);
     if (ui->canvas)
         SDL_DestroyTexture(ui->canvas);
     if (ui->ren)
@@ -341,6 +345,77 @@ void gh_ui_free(struct gh_ui *ui)
 }
 
 int gh_ui_frames(const struct gh_ui *ui) { return (int)ui->frame_no; }
+
+/* Larger text (issue 19): every size the toolkit derives from the scale
+ * (faces, targets, gaps, the keyboard) grows by GH_UI_LARGE_TEXT from the
+ * next frame, which repaints the whole screen. The larger faces are opened
+ * the first time, from the fonts already in memory. */
+enum gh_status gh_ui_set_large_text(struct gh_ui *ui, int on)
+{
+    char err[256];
+    on = !!on;
+    if (on == ui->font_set)
+        return GH_OK;
+    double scale = ui->base_scale * (on ? GH_UI_LARGE_TEXT : 1.0);
+    if (ui_text_use(ui, on, scale, err, sizeof err) != 0) {
+        gh_oplog(GH_LOG_WARN, "larger text not available: %s", err);
+        return GH_E_UNAVAILABLE;
+    }
+    ui->scale = scale;
+    if (ui->focus)
+        ui->ensure_visible = 1;          /* the focused field stays clear of the keyboard */
+    ui_render_reset(ui);
+    ui->need_frame = 1;
+    return GH_OK;
+}
+
+int gh_ui_large_text(const struct gh_ui *ui) { return ui->font_set == 1; }
+
+/* [screen] accent: filled buttons, tiles and the keyboard's Next key (the
+ * config refused a colour that fails the contrast rules); pressed, 65%. */
+void gh_ui_set_accent(struct gh_ui *ui, unsigned char r, unsigned char g, unsigned char b)
+{
+    ui->accent = (SDL_Color){ r, g, b, 255 };
+    ui->accent_pressed = (SDL_Color){ (Uint8)(r * 65 / 100), (Uint8)(g * 65 / 100),
+                                      (Uint8)(b * 65 / 100), 255 };
+    ui_render_reset(ui);
+    ui->need_frame = 1;
+}
+
+enum gh_status gh_ui_set_logo(struct gh_ui *ui, const char *path, char *err, size_t errlen)
+{
+    SDL_Surface *s = ui_png_read(path, 4096, err, errlen);
+    if (!s)
+        return GH_E_IO;
+    SDL_Texture *t = SDL_CreateTextureFromSurface(ui->ren, s);
+    if (!t) {
+        snprintf(err, errlen, "could not be shown: %s", SDL_GetError());
+        SDL_FreeSurface(s);
+        return GH_E_NOMEM;
+    }
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    if (ui->logo)
+        SDL_DestroyTexture(ui->logo);
+    ui->logo = t;
+    ui->logo_w = s->w;
+    ui->logo_h = s->h;
+    SDL_FreeSurface(s);
+    ui->need_frame = 1;
+    return GH_OK;
+}
+
+enum gh_status gh_ui_prepare_large_text(struct gh_ui *ui)
+{
+    char err[256];
+    int set = ui->font_set;
+    if (ui_text_use(ui, 1, ui->base_scale * GH_UI_LARGE_TEXT, err, sizeof err) != 0) {
+        gh_oplog(GH_LOG_WARN, "larger text not available: %s", err);
+        return GH_E_UNAVAILABLE;
+    }
+    char none[8];
+    ui_text_use(ui, set, ui->scale, none, sizeof none);   /* opened already: back */
+    return GH_OK;
+}
 
 enum gh_status gh_ui_screenshot(struct gh_ui *ui, const char *path, char *err, size_t errlen)
 {

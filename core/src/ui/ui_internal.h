@@ -11,6 +11,7 @@
  *   frame.c                  building a frame, the overlays
  *   input.c                  SDL events: touch, mouse, keys
  *   loop.c                   the program's loop: timers, idle time-out, wait
+ *   contrast.c, fits.c       the harness's contrast, fit and reach checks
  *   script.c                 the test harness, --dump-ui, --bench-typing
  *
  * The toolkit knows neither plugins nor accounts: the program gives it
@@ -50,9 +51,10 @@
 
 /* fonts */
 enum { F_SMALL, F_NORMAL, F_BOLD, F_HEAD, F_BIG, F_KEY, F_COUNT };
+#define UI_FONT_SETS     2           /* the configured scale, and larger text */
 
 /* drawing commands */
-enum { CMD_RECT = 1, CMD_FRAME = 2, CMD_TEXT = 3, CMD_CIRCLE = 4 };
+enum { CMD_RECT = 1, CMD_FRAME = 2, CMD_TEXT = 3, CMD_CIRCLE = 4, CMD_LOGO = 5 };
 enum { AL_LEFT = 0, AL_CENTER = 1, AL_RIGHT = 2 };
 
 struct ui_cmd {
@@ -75,7 +77,7 @@ struct ui_cmdlist {
 /* widget kinds (what --dump-ui prints) */
 enum ui_kind {
     K_TEXT = 0, K_HEADING, K_BUTTON, K_FIELD, K_TOGGLE, K_LIST, K_ITEM,
-    K_KEY, K_DIALOG, K_TILE, K_TOAST, K_BUSY
+    K_KEY, K_DIALOG, K_TILE, K_TOAST, K_BUSY, K_IMAGE
 };
 
 /* where a widget sits, for hit-testing next frame and for the harness */
@@ -83,6 +85,7 @@ struct ui_widget {
     uint32_t hash;
     char id[UI_ID_MAX];
     uint8_t kind, layer, enabled, interactive;
+    uint8_t primary;              /* a filled button or tile: a screen's main action */
     int key_action;               /* K_KEY: what the key does */
     SDL_Rect rect;                /* canvas coordinates, after scrolling */
     SDL_Rect clip;                /* the visible region it is drawn in */
@@ -143,9 +146,13 @@ struct gh_ui {
     SDL_Texture *canvas;          /* windowed canvas (render target) */
     int headless, have_sdl;
     int native_wait;              /* the video driver can sleep until input */
-    TTF_Font *font[F_COUNT];
+    TTF_Font *font[F_COUNT];      /* the font set in use */
     int line_h[F_COUNT];
-    double scale;
+    double scale;                 /* in use: base_scale, times 1.3 for larger text */
+    double base_scale;            /* [screen] scale */
+    TTF_Font *fonts[UI_FONT_SETS][F_COUNT];   /* 0: base_scale; 1: larger text */
+    int line_at[UI_FONT_SETS][F_COUNT];
+    int font_set;
 
     /* frames */
     struct ui_cmdlist lists[2];   /* this frame's and the last rendered one */
@@ -167,6 +174,15 @@ struct gh_ui {
     int x0, cw;                   /* content left and width */
     int y;                        /* next widget's top, in content (unscrolled) */
     int row_cols, row_i, row_h, row_y;
+    int row_cmd0, row_wid0;       /* the row's first command and widget */
+    /* Reach (issue 19): on a portrait screen whose content is shorter than
+     * the view, everything from the anchor on moves down to the bottom of the
+     * view (above the keyboard). The anchor is gh_ui_bottom(), or else the
+     * first primary button or tile (its row's start). */
+    int anchor_set, anchor_cmd, anchor_wid, anchor_y;   /* set 2: by gh_ui_bottom() */
+    int fb_set, fb_cmd, fb_wid, fb_y;   /* no anchor: the first button (a keypad) */
+    int primary_y, primary_h;     /* the last primary action drawn, content px (h 0: none) */
+    struct { int on; char id[UI_ID_MAX]; char label[128]; } corner;   /* drawn last */
     int in_list; int list_scroll; int list_h; SDL_Rect list_view;
     int list_item_y;
     SDL_Rect content_view;        /* the content viewport (above the keyboard) */
@@ -219,6 +235,11 @@ struct gh_ui {
     int64_t ticker_at;            /* next ticker call, -1 none */
     int quit;
 
+    /* branding ([screen] logo and accent, issue 19) */
+    SDL_Texture *logo;
+    int logo_w, logo_h;
+    SDL_Color accent, accent_pressed;   /* filled buttons and tiles */
+
     /* harness */
     int scripted;
 };
@@ -226,6 +247,8 @@ struct gh_ui {
 /* text.c */
 int ui_text_open(struct gh_ui *ui, char *err, size_t errlen);
 void ui_text_close(struct gh_ui *ui);
+/* Font set `set` (opened at `scale` the first time) becomes the one in use. */
+int ui_text_use(struct gh_ui *ui, int set, double scale, char *err, size_t errlen);
 int ui_text_width(struct gh_ui *ui, int font, const char *s, int len);
 struct ui_textent *ui_text_get(struct gh_ui *ui, int font, const char *s, int len);
 const struct ui_wrap *ui_text_wrap(struct gh_ui *ui, int font, const char *s, int width);
@@ -236,6 +259,7 @@ uint32_t ui_hash(const void *p, size_t n, uint32_t h);
 void ui_cmd_rect(struct gh_ui *ui, SDL_Rect r, SDL_Color c);
 void ui_cmd_frame(struct gh_ui *ui, SDL_Rect r, SDL_Color c, int thick);
 void ui_cmd_circle(struct gh_ui *ui, SDL_Rect r, SDL_Color c);
+void ui_cmd_logo(struct gh_ui *ui, SDL_Rect r);   /* ui->logo, scaled into r */
 void ui_cmd_text(struct gh_ui *ui, SDL_Rect r, int font, int align, SDL_Color c,
                  const char *s, int len);
 void ui_set_clip(struct gh_ui *ui, SDL_Rect clip);
@@ -245,6 +269,7 @@ void ui_render_reset(struct gh_ui *ui);    /* next render is a full one */
 
 /* png.c */
 int ui_png_write(const char *path, SDL_Surface *s, char *err, size_t errlen);
+SDL_Surface *ui_png_read(const char *path, int max_side, char *err, size_t errlen);
 
 /* keyboard.c */
 void ui_keyboard_layout(struct gh_ui *ui);  /* draws it, sets ui->kb_h */
@@ -284,6 +309,7 @@ void ui_go_home(struct gh_ui *ui, int emit);
 void ui_screens_push_now(struct gh_ui *ui, const char *id);
 int ui_idle_applies(const struct gh_ui *ui);
 void ui_api_push(struct gh_ui *ui, const char *screen_id, const void *arg);
+int ui_api_screen_exists(struct gh_ui *ui, const char *screen_id);
 void ui_api_pop(struct gh_ui *ui);
 void ui_api_home(struct gh_ui *ui);
 void ui_api_focus(struct gh_ui *ui, const char *field_id);
@@ -293,6 +319,7 @@ const struct gh_account *ui_api_staff(struct gh_ui *ui);
 
 /* widgets.c */
 void ui_row_end(struct gh_ui *ui);
+void ui_draw_corner(struct gh_ui *ui);     /* the corner button asked for this frame */
 void ui_list_end(struct gh_ui *ui);
 void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
                     int pressed, int font, int64_t badge);
@@ -305,9 +332,25 @@ void ui_build_frame(struct gh_ui *ui);
 double ui_contrast_ratio(uint32_t argb_a, uint32_t argb_b);
 int ui_contrast_check(struct gh_ui *ui, char *msg, size_t len);
 
+/* fits.c: the harness's layout checks on the last frame; 0, or -1 with the
+ * first failure (naming the widget and the screen) in msg */
+int ui_fits_check(struct gh_ui *ui, char *msg, size_t len);
+int ui_reach_check(struct gh_ui *ui, char *msg, size_t len);
+int ui_reach_keyboard_check(struct gh_ui *ui, char *msg, size_t len);
+
 /* input.c */
 void ui_inject_tap(struct gh_ui *ui, int x, int y);
 void ui_inject(struct gh_ui *ui, int type, int x, int y);
 void ui_pump(struct gh_ui *ui);
+
+/* picker.c: the one access picker (ui.h picker_*) */
+struct gh_picker *ui_picker_new(struct gh_store *st, unsigned kinds);
+void ui_picker_free(struct gh_picker *p);
+void ui_picker_set(struct gh_picker *p, int access, const char *group,
+                   const char *const *locations, int n);
+void ui_picker_draw(struct gh_picker *p, struct gh_ui *ui, const char *id);
+int ui_picker_get(struct gh_picker *p, int check, int *access, const char **group,
+                  const char **names, int max);
+void ui_picker_error(struct gh_picker *p, const char *msg);
 
 #endif

@@ -10,8 +10,7 @@
 #include "gatehouse/clock.h"
 #include "gatehouse/i18n.h"
 
-static const SDL_Color PRIMARY_PRESSED = { 18, 62, 128, 255 },
-    DANGER_PRESSED = { 120, 20, 20, 255 }, SELECTED = { 214, 228, 248, 255 };
+static const SDL_Color DANGER_PRESSED = { 120, 20, 20, 255 }, SELECTED = { 214, 228, 248, 255 };
 
 /* ---- layout ------------------------------------------------------------ */
 static int scroll_slot(struct gh_ui *ui, uint32_t hash)
@@ -63,6 +62,59 @@ static void row_begin(struct gh_ui *ui, int columns)
     ui->row_i = 0;
     ui->row_y = ui->y;
     ui->row_h = 0;
+    ui->row_cmd0 = ui->cur->n;
+    ui->row_wid0 = ui->nwidgets;
+}
+
+/* Everything drawn from here on sits at the bottom of a portrait screen
+ * (frame.c), unless an anchor is set already. */
+static void anchor_here(struct gh_ui *ui)
+{
+    if (ui->anchor_set || ui->in_list >= 0 || ui->cur_scroll != 0)
+        return;
+    int in_row = ui->row_cols > 0 && ui->row_i > 0;
+    ui->anchor_set = 1;
+    ui->anchor_cmd = in_row ? ui->row_cmd0 : ui->cur->n;
+    ui->anchor_wid = in_row ? ui->row_wid0 : ui->nwidgets;
+    ui->anchor_y = in_row ? ui->row_y : (ui->row_cols > 0 ? ui->row_y : ui->y);
+}
+
+/* A screen without a primary action (a keypad): its first button is where
+ * the bottom part starts (frame.c uses it when no anchor is set). */
+static void fallback_here(struct gh_ui *ui)
+{
+    if (ui->fb_set || ui->anchor_set || ui->in_list >= 0 || ui->cur_scroll != 0)
+        return;
+    int anchor = ui->anchor_set;
+    anchor_here(ui);
+    ui->fb_set = 1;
+    ui->fb_cmd = ui->anchor_cmd;
+    ui->fb_wid = ui->anchor_wid;
+    ui->fb_y = ui->anchor_y;
+    ui->anchor_set = anchor;
+}
+
+/* The screen says where: that overrides a primary button drawn above it
+ * (a selected language). */
+void gh_ui_bottom(struct gh_ui *ui)
+{
+    if (ui->anchor_set == 2)
+        return;
+    ui->anchor_set = 0;
+    anchor_here(ui);
+    if (ui->anchor_set)
+        ui->anchor_set = 2;
+}
+
+/* A primary action: the anchor if none is set yet, and remembered (the
+ * keyboard scrolls it into view with the focused field: frame.c). */
+static void primary_action(struct gh_ui *ui, struct ui_widget *w)
+{
+    if (ui->in_list >= 0 || ui->cur_scroll != 0)
+        return;
+    w->primary = 1;
+    ui->primary_y = w->rect.y + ui->scrolls[0].offset;
+    ui->primary_h = w->rect.h;
 }
 
 void ui_row_end(struct gh_ui *ui)
@@ -118,11 +170,12 @@ static void w_text(struct gh_ui *ui, const char *id, const char *text, int style
 }
 
 /* ---- buttons --------------------------------------------------------------- */
-static void button_colors(int style, int pressed, SDL_Color *bg, SDL_Color *fg)
+static void button_colors(const struct gh_ui *ui, int style, int pressed, SDL_Color *bg,
+                          SDL_Color *fg)
 {
     switch (style) {
-    case GH_UI_PRIMARY: case GH_UI_BIG: case GH_UI_SUCCESS:
-        *bg = pressed ? PRIMARY_PRESSED : UI_PRIMARY_C; *fg = UI_WHITE; break;
+    case GH_UI_PRIMARY: case GH_UI_BIG: case GH_UI_SUCCESS:   /* [screen] accent */
+        *bg = pressed ? ui->accent_pressed : ui->accent; *fg = UI_WHITE; break;
     case GH_UI_DANGER: case GH_UI_ERROR:
         *bg = pressed ? DANGER_PRESSED : UI_DANGER_C; *fg = UI_WHITE; break;
     case GH_UI_MUTED:
@@ -142,11 +195,43 @@ static int fit_font(struct gh_ui *ui, int font, const char *label, int width)
     return F_SMALL;
 }
 
+/* A button's label: on one line in the first face that fits it, else
+ * wrapped on two lines or more in the bold face, then the smaller one (a
+ * narrow column with larger text). */
+static void label_text(struct gh_ui *ui, SDL_Rect t, int font, SDL_Color fg, const char *label)
+{
+    int f = fit_font(ui, font, label, t.w);
+    if (ui_text_width(ui, f, label, -1) <= t.w) {
+        ui_cmd_text(ui, t, f, AL_CENTER, fg, label, -1);
+        return;
+    }
+    SDL_Rect wide = { t.x - S(16), t.y, t.w + S(32), t.h };   /* most of the padding */
+    if (ui_text_width(ui, F_SMALL, label, -1) <= wide.w) {
+        ui_cmd_text(ui, wide, F_SMALL, AL_CENTER, fg, label, -1);
+        return;
+    }
+    f = F_BOLD;
+    const struct ui_wrap *w = ui_text_wrap(ui, f, label, t.w);
+    if (w->n * ui->line_h[f] > t.h) {
+        f = F_SMALL;
+        w = ui_text_wrap(ui, f, label, t.w);
+    }
+    if (w->n * ui->line_h[f] > t.h) {    /* it can't fit: clipped (the harness's `fits`) */
+        ui_cmd_text(ui, t, F_SMALL, AL_CENTER, fg, label, -1);
+        return;
+    }
+    const struct ui_wrap wc = *w;        /* a copy: drawing may reuse its slot */
+    int lh = ui->line_h[f], top = t.y + (t.h - wc.n * lh) / 2;
+    for (int i = 0; i < wc.n; i++)
+        ui_cmd_text(ui, (SDL_Rect){ t.x, top + i * lh, t.w, lh }, f, AL_CENTER, fg,
+                    label + wc.start[i], wc.len[i]);
+}
+
 void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
                     int pressed, int font, int64_t badge)
 {
     SDL_Color bg, fg;
-    button_colors(style, pressed, &bg, &fg);
+    button_colors(ui, style, pressed, &bg, &fg);
     ui_cmd_rect(ui, r, bg);
     if (style == GH_UI_MUTED || style == GH_UI_NORMAL)
         ui_cmd_frame(ui, r, UI_BORDER, S(2));
@@ -160,12 +245,7 @@ void ui_draw_button(struct gh_ui *ui, SDL_Rect r, const char *label, int style,
             bw = S(64);
     }
     SDL_Rect t = { r.x + pad, r.y, r.w - 2 * pad - (bw ? bw + S(12) : 0), r.h };
-    int f = fit_font(ui, font, label, t.w);
-    if (ui_text_width(ui, f, label, -1) > t.w) {   /* too wide even so: use the padding */
-        t.x -= pad - S(8);
-        t.w += 2 * (pad - S(8));
-    }
-    ui_cmd_text(ui, t, f, AL_CENTER, fg, label, -1);
+    label_text(ui, t, font, fg, label);
     if (badge > 0) {
         SDL_Rect b = { r.x + r.w - pad - bw, r.y + (r.h - S(64)) / 2, bw, S(64) };
         SDL_Rect l = { b.x + S(32), b.y, b.w - S(64), b.h };
@@ -181,58 +261,102 @@ static int w_button(struct gh_ui *ui, const char *id, const char *label, int sty
 {
     uint32_t h = ui_id_hash(id);
     int big = style == GH_UI_BIG;
+    int primary = big || style == GH_UI_PRIMARY || style == GH_UI_SUCCESS;
+    if (primary)
+        anchor_here(ui);
+    else
+        fallback_here(ui);
     SDL_Rect r = place(ui, ui_target(ui, big ? 200 : 112));
     ui_draw_button(ui, r, label, style, ui_is_pressed(ui, h), big ? F_BIG : F_BOLD, 0);
-    ui_widget_add(ui, id, K_BUTTON, r, 1, label);
+    struct ui_widget *w = ui_widget_add(ui, id, K_BUTTON, r, 1, label);
+    if (primary)
+        primary_action(ui, w);
     return ui_take_click(ui, h);
 }
 
 static int w_tile(struct gh_ui *ui, const char *id, const char *label, int64_t badge)
 {
     uint32_t h = ui_id_hash(id);
+    anchor_here(ui);
     SDL_Rect r = place(ui, ui_target(ui, 200));
     ui_draw_button(ui, r, label, GH_UI_PRIMARY, ui_is_pressed(ui, h), F_BIG, badge);
     struct ui_widget *w = ui_widget_add(ui, id, K_TILE, r, 1, label);
+    primary_action(ui, w);
     if (badge > 0)
         snprintf(w->value, sizeof w->value, "%lld", (long long)badge);
     return ui_take_click(ui, h);
 }
 
-/* A home tile: the label in the large face and one line under it saying
- * what the tile is for, in the normal face (the smaller one if it does not
- * fit), both white on the primary colour. */
+/* A home tile: the label in the large face and, under it, what the tile
+ * is for in the normal face, or wrapped in the smaller one when it does
+ * not fit on a line (the tile grows to hold it: larger text); both white on
+ * the primary colour. */
 int gh_ui_home_tile(struct gh_ui *ui, const char *id, const char *label,
                     const char *subtitle, int64_t badge)
 {
     if (!subtitle || !subtitle[0])
         return w_tile(ui, id, label, badge);
     uint32_t h = ui_id_hash(id);
-    SDL_Rect r = place(ui, ui_target(ui, 200));
+    anchor_here(ui);
     int pad = S(24) + (badge > 0 ? S(100) : 0);   /* room for the badge, both sides */
-    int tw = r.w - 2 * pad;
+    int tw = (ui->row_cols > 0 ? (ui->cw - S(20) * (ui->row_cols - 1)) / ui->row_cols
+                               : ui->cw) - 2 * pad;
     int lf = fit_font(ui, F_BIG, label, tw);
     int sf = ui_text_width(ui, F_NORMAL, subtitle, -1) <= tw ? F_NORMAL : F_SMALL;
-    int lb = ui->line_h[lf], ls = ui->line_h[sf], gap = S(8);
-    int top = r.y + (r.h - lb - ls - gap) / 2;
+    const struct ui_wrap sw = *ui_text_wrap(ui, sf, subtitle, tw);
+    int lb = ui->line_h[lf], ls = ui->line_h[sf], gap = S(8), n = sw.n ? sw.n : 1;
+    int need = lb + gap + n * ls + 2 * S(20);
+    SDL_Rect r = place(ui, need > ui_target(ui, 200) ? need : ui_target(ui, 200));
+    int top = r.y + (r.h - lb - n * ls - gap) / 2;
     ui_draw_button(ui, r, "", GH_UI_PRIMARY, ui_is_pressed(ui, h), F_BIG, badge);
     ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top, tw, lb }, lf, AL_CENTER, UI_WHITE, label, -1);
-    ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top + lb + gap, tw, ls }, sf, AL_CENTER, UI_WHITE,
-                subtitle, -1);
+    for (int i = 0; i < sw.n; i++)
+        ui_cmd_text(ui, (SDL_Rect){ r.x + pad, top + lb + gap + i * ls, tw, ls }, sf, AL_CENTER,
+                    UI_WHITE, subtitle + sw.start[i], sw.len[i]);
     struct ui_widget *w = ui_widget_add(ui, id, K_TILE, r, 1, label);
+    primary_action(ui, w);
     snprintf(w->value, sizeof w->value, "%s", subtitle);
     return ui_take_click(ui, h);
 }
 
+/* The logo ([screen] logo), centred, as large as fits 180 px high (at the
+ * scale) and the content's width, never larger than the image itself at the
+ * scale. Nothing when there is none. */
+void gh_ui_logo(struct gh_ui *ui, const char *id)
+{
+    if (!ui->logo)
+        return;
+    double k = ui->scale;
+    if (ui->logo_h * k > S(180))
+        k = (double)S(180) / ui->logo_h;
+    if (ui->logo_w * k > ui->cw)
+        k = (double)ui->cw / ui->logo_w;
+    int w = (int)(ui->logo_w * k), h = (int)(ui->logo_h * k);
+    SDL_Rect box = place(ui, h < 1 ? 1 : h);
+    SDL_Rect r = { box.x + (box.w - w) / 2, box.y, w < 1 ? 1 : w, box.h };
+    ui_cmd_logo(ui, r);
+    ui_widget_add(ui, id, K_IMAGE, r, 0, NULL);
+}
+
+/* The corner button is drawn after the screen (frame.c): outside the
+ * scrolled content, and not moved with what sits at the bottom. */
 int gh_ui_corner_button(struct gh_ui *ui, const char *id, const char *label)
 {
+    ui->corner.on = 1;
+    snprintf(ui->corner.id, sizeof ui->corner.id, "%s", id);
+    snprintf(ui->corner.label, sizeof ui->corner.label, "%s", label);
+    return ui_take_click(ui, ui_id_hash(id));
+}
+
+void ui_draw_corner(struct gh_ui *ui)
+{
+    const char *id = ui->corner.id, *label = ui->corner.label;
     uint32_t h = ui_id_hash(id);
     int hgt = ui_target(ui, 88);
     int w = ui_text_width(ui, F_SMALL, label, -1) + S(64);
     if (w < hgt)
         w = hgt;
     SDL_Rect r = { ui->W - S(24) - w, ui->content_view.h - S(24) - hgt, w, hgt };
-    SDL_Rect old = ui_get_clip(ui);
-    int old_scroll = ui->cur_scroll;
     ui_set_clip(ui, ui->content_view);
     ui->cur_scroll = -1;
     int pressed = ui_is_pressed(ui, h);
@@ -240,9 +364,6 @@ int gh_ui_corner_button(struct gh_ui *ui, const char *id, const char *label)
     ui_cmd_frame(ui, r, UI_BORDER, S(2));
     ui_cmd_text(ui, r, F_SMALL, AL_CENTER, UI_MUTED_C, label, -1);
     ui_widget_add(ui, id, K_BUTTON, r, 1, label);
-    ui_set_clip(ui, old);
-    ui->cur_scroll = old_scroll;
-    return ui_take_click(ui, h);
 }
 
 /* ---- text fields ------------------------------------------------------------ */
@@ -574,6 +695,13 @@ static const struct gh_ui_api api = {
     .tile = w_tile,
     .entered = w_entered,
     .current = ui_api_current,
+    .screen_exists = ui_api_screen_exists,
+    .picker_new = ui_picker_new,
+    .picker_free = ui_picker_free,
+    .picker_set = ui_picker_set,
+    .picker_draw = ui_picker_draw,
+    .picker_get = ui_picker_get,
+    .picker_error = ui_picker_error,
 };
 
 const struct gh_ui_api *gh_ui_api_table(void) { return &api; }

@@ -13,6 +13,7 @@ screenshot of every step into --shots, and then checks the database through
 `gatehousectl --json` (occupant show, outbox list, log). Exit 0 pass, 1 fail.
 """
 import os
+import re
 import sys
 import time
 
@@ -38,6 +39,14 @@ class Site(Env):
         Env.__init__(self, a, plugin, case)
         self.ctl("settings", "set", "signup_approval", "on")
 
+    def enable(self, plugins):
+        """The kiosk loads these plugins (one [plugins] enable line)."""
+        with open(self.conf) as f:
+            text = f.read()
+        text = re.sub(r"(?m)^enable = .*$", "enable = " + plugins, text)
+        with open(self.conf, "w") as f:
+            f.write(text)
+
     def staff(self, email="sam@example.com", pin="2580", perms="approve", name="Sam Staff"):
         self.ctl("staff", "add", "--email", email, "--pin", pin, "--perms", perms,
                  "--name", name)
@@ -57,8 +66,9 @@ class Site(Env):
 
 
 def actor_of(staff):
-    """The actor string the core builds for a staff member (gh_account_actor)."""
-    return "staff:%d:%s" % (staff["id"], staff["email"])
+    """The actor string the core builds for a staff member (gh_account_actor):
+    by id only (issue 16)."""
+    return "staff:%d" % staff["id"]
 
 
 def approved_by(env, who, staff):
@@ -164,6 +174,24 @@ def approve_with_specific_locations_sets_those(env):
 
 
 @case
+def approval_starts_from_signup_default_access(env):
+    """Issue 16: approval and "New occupant" start from the same default,
+    the signup_default_access setting. Ana signed up while it was none (her
+    account has no access); it is all when Sam approves her without
+    touching the picker: she gets all locations, set by Sam."""
+    sam = env.staff()
+    env.ctl("location", "add", "Lobby", "--door", "common")
+    a = env.signup("ana@example.com", name="Ana Lima")
+    check(a["access"] == "none", "sign-up access: %r" % a)
+    env.ctl("settings", "set", "signup_default_access", "all")
+    env.kiosk("approval_starts_from_signup_default_access", ANA=a["id"])
+    a = approved_by(env, "ana@example.com", sam)
+    check(a["access"] == "all", "access is not all: %r" % a)
+    check(env.log_entries("account.access", "ok", actor=actor_of(sam), target="ana@example.com"),
+          "the access change was not logged with the staff actor")
+
+
+@case
 def reject_asks_first_then_makes_inactive(env):
     sam = env.staff()
     a = env.signup("ana@example.com", name="Ana Lima")
@@ -251,6 +279,77 @@ def queue_oldest_first_with_request_time_and_domain_match(env):
     env.kiosk("queue_oldest_first_with_request_time_and_domain_match",
               ANA=ana["id"], LEE=lee["id"], ANA_DATE=kiosk_date(ana["signed_up_at"]),
               LEE_DATE=kiosk_date(lee["signed_up_at"]))
+
+
+# ---- issue 16: renting the unit asked for, setting a PIN at the desk ---------
+def unit_site(env):
+    """Staff Sam, group Acme (all locations, domain acme.example), units B201
+    (rented to Olive) and B202 (vacant), Hana asking for B202 and Lee for
+    B201."""
+    sam = env.staff()
+    env.ctl("group", "add", "Acme", "--all", "--domains", "acme.example")
+    env.ctl("location", "add", "B201", "--door", "unit")
+    env.ctl("location", "add", "B202", "--door", "unit")
+    env.ctl("occupant", "add", "--email", "olive@example.com", "--all")
+    env.ctl("unit", "rent", "B201", "--occupant", "olive@example.com")
+    hana = env.signup("hana@acme.example", name="Hana Ito", unit="B202")
+    lee = env.signup("lee@example.com", name="Lee Park", unit="B201")
+    return sam, hana, lee
+
+
+def tenant_of(env, unit):
+    return [l for l in env.ctl("location", "list", js=True) if l["name"] == unit][0]
+
+
+@case
+def approve_with_rent_unit_rents_it_in_one_change_and_her_door_opens(env):
+    sam, hana, lee = unit_site(env)
+    env.kiosk("approve_with_rent_unit_rents_it_in_one_change_and_her_door_opens",
+              HANA=hana["id"], LEE=lee["id"])
+    a = approved_by(env, "hana@acme.example", sam)
+    b202 = tenant_of(env, "B202")
+    check(b202["tenant_account"] == a["id"], "B202 not rented to Hana: %r" % b202)
+    check(env.log_entries("unit.rent", "ok", actor=actor_of(sam), target="B202"),
+          "the rent was not logged with the staff actor")
+    rc, out, err = env.run([env.a.ctl, "--config", env.conf, "door", "check", "B202", "--as",
+                            "hana@acme.example"])
+    check(rc == 0, "Hana's door B202 does not open for her: %s%s" % (out, err))
+    check(env.account("lee@example.com")["state"] == "pending", "Lee changed")
+
+
+@case
+def approve_with_rent_refused_when_unit_taken_meanwhile_changes_nothing(env):
+    sam, hana, lee = unit_site(env)
+    env.kiosk_meanwhile("approve_with_rent_refused_when_unit_taken_meanwhile_changes_nothing",
+                        lambda: env.ctl("unit", "rent", "B202", "--occupant",
+                                        "olive@example.com"), HANA=hana["id"])
+    a = env.account("hana@acme.example")
+    check(a["state"] == "pending", "Hana was approved without her unit: %r" % a)
+    check(not env.welcomes_to("hana@acme.example"), "a welcome email was queued")
+    check(not env.log_entries("account.approve", "ok"), "an approval was logged")
+    check(env.log_entries("unit.rent", "refused", actor=actor_of(sam)),
+          "the refused rent was not logged")
+    check(tenant_of(env, "B202")["tenant"] == "olive@example.com",
+          "B202's tenant changed: %r" % tenant_of(env, "B202"))
+
+
+@case
+def approve_then_let_them_set_a_pin_at_the_desk(env):
+    sam = env.staff()
+    env.ctl("group", "add", "Acme", "--all", "--domains", "example.com")
+    env.ctl("location", "add", "Gate", "--door", "common")
+    a = env.signup("ana@example.com", name="Ana Lima")
+    env.enable("approvals, occupants")
+    env.kiosk("approve_then_let_them_set_a_pin_at_the_desk", ANA=a["id"])
+    approved_by(env, "ana@example.com", sam)
+    ana = env.ctl("occupant", "show", "ana@example.com", js=True)
+    check(ana.get("door_code") is True, "no door code: %r" % ana)
+    e = env.log_entries("auth.desk_setup", "ok", actor=actor_of(sam), target="ana@example.com")
+    check(len(e) == 1 and "door code issued" in e[0]["reason"],
+          "the desk set-up was not logged with the staff member who handed over: %r" % e)
+    rc, out, err = env.run([env.a.ctl, "--config", env.conf, "door", "check", "Gate", "--as",
+                            "ana@example.com"])
+    check(rc == 0, "Ana may not open the Gate: %s%s" % (out, err))
 
 
 # ---- the staff session ------------------------------------------------------

@@ -46,7 +46,8 @@ def run(argv, env=None, timeout=60):
 
 def matching(entries, action, outcome=None, actor=None, target=None, reason=None):
     """The activity-log entries of `action` that match every filter given
-    (target and reason: a part of it)."""
+    (target and reason: a part of it, as `log` shows it: accounts are stored
+    by id and shown with their current name and email, issue 16)."""
     out = []
     for e in entries:
         if e["action"] != action:
@@ -55,9 +56,9 @@ def matching(entries, action, outcome=None, actor=None, target=None, reason=None
             continue
         if actor and e["actor"] != actor:
             continue
-        if target and target not in e["target"]:
+        if target and target not in e.get("target_shown", e["target"]):
             continue
-        if reason and reason not in e["reason"]:
+        if reason and reason not in e.get("reason_shown", e["reason"]):
             continue
         out.append(e)
     return out

@@ -2,7 +2,8 @@
 # Runs one occupants test: a fresh database made by setup.sh through
 # gatehousectl (plus BULK generated occupants imported with --no-welcome),
 # the kiosk headless on a virtual clock with only the occupants plugin, the
-# script, then the script's NAME.check.py (if any), which reads the outcome
+# script (after its NAME.setup.sh, if any, added to the site), then the
+# script's NAME.check.py (if any), which reads the outcome
 # back through `gatehousectl --json`.
 #   run.sh GATEHOUSE GATEHOUSECTL PLUGIN_DIR SCRIPT SHOTS_DIR [BULK]
 set -eu
@@ -13,6 +14,11 @@ base=${TMPDIR:-/tmp}
 tmp=$(mktemp -d "$base/gh-occ-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 "$here/setup.sh" "$ctl" "$tmp/k.db"
+# a script's own additions to the site, if any: NAME.setup.sh GATEHOUSECTL DB
+extra=${script%.script}.setup.sh
+if [ -f "$extra" ]; then
+  /bin/sh "$extra" "$ctl" "$tmp/k.db"
+fi
 if [ "$bulk" -gt 0 ]; then
   t0=$(date +%s)
   /usr/bin/python3 "$here/bulk_csv.py" "$bulk" > "$tmp/bulk.csv"

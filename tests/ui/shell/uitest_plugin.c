@@ -127,6 +127,8 @@ static void dialog_draw(void *state, struct gh_ui *ui)
         s->h->core->settings_set(s->h->store, "test", "idle_timeout_s", "10");
     if (u->button(ui, "d.back", "Back", GH_UI_NORMAL))
         u->pop(ui);
+    if (u->button(ui, "d.bad", "Bad layout", GH_UI_NORMAL))
+        u->push(ui, "uitest.bad", NULL);
     if (asking) {
         int r = u->dialog(ui, "d.confirm", "Delete this?",
                           "The test record will be removed. This can't be undone.",
@@ -139,6 +141,26 @@ static void dialog_draw(void *state, struct gh_ui *ui)
             asking = 0;
         }
     }
+}
+
+/* What the harness's `fits` and `reach` must catch: the primary action at
+ * the top of a screen taller than the view, a label that can't fit. */
+static void bad_draw(void *state, struct gh_ui *ui)
+{
+    struct st *s = state;
+    const struct gh_ui_api *u = s->h->ui;
+    u->heading(ui, "Bad layout");
+    if (u->button(ui, "bad.go", "Go", GH_UI_PRIMARY))
+        u->pop(ui);
+    u->row_begin(ui, 4);
+    u->button(ui, "bad.long", "Supercalifragilisticexpialidocious-and-then-some-more",
+              GH_UI_NORMAL);
+    u->button(ui, "bad.b", "B", GH_UI_NORMAL);
+    u->button(ui, "bad.c", "C", GH_UI_NORMAL);
+    u->button(ui, "bad.d", "D", GH_UI_NORMAL);
+    u->row_end(ui);
+    u->list_begin(ui, "bad.list", 2000);
+    u->list_end(ui);
 }
 
 static void staffonly_draw(void *state, struct gh_ui *ui)
@@ -173,6 +195,7 @@ static const struct gh_screen screens[] = {
     { .size = sizeof(struct gh_screen), .id = "uitest.list", .draw = list_draw },
     { .size = sizeof(struct gh_screen), .id = "uitest.dialog", .enter = dialog_enter,
       .draw = dialog_draw },
+    { .size = sizeof(struct gh_screen), .id = "uitest.bad", .draw = bad_draw },
     { .size = sizeof(struct gh_screen), .id = "uitest.staffonly", .draw = staffonly_draw,
       .staff_perm = GH_PERM_APPROVE },
 };

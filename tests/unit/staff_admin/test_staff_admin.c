@@ -1,6 +1,6 @@
 /*
  * test_staff_admin.c: the staff-account rules with a staff actor (as the
- * kiosk acts: "staff:<id>:<email>", gh_account_actor), which the command
+ * kiosk acts: "staff:<id>", gh_account_actor), which the command
  * line can't be: self-demotion and switching oneself off are refused,
  * logged, and change nothing.
  */

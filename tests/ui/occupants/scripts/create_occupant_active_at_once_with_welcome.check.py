@@ -16,5 +16,6 @@ expect(len([a for a in ctl("occupant", "list") if a["email"].lower() == "olive@e
        "olive once")
 q = occupant("quinn@solo.example")
 expect(q["state"] == "active" and q["name"] == "" and q["phone"] is None, "quinn: %r" % q)
-expect(q["access"] == "all", "quinn's access: %s" % q["access"])
+# the picker's start: signup_default_access (none by default)
+expect(q["access"] == "none", "quinn's access: %s" % q["access"])
 expect(len(welcomes("quinn@solo.example")) == 1, "one welcome email for quinn")

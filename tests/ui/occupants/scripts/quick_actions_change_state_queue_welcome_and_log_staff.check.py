@@ -13,7 +13,7 @@ for action in ("account.welcome", "account.deactivate", "account.activate", "acc
                "account.unblock"):
     logged(action, "olive@example.com")
 # the cancelled block left no second block entry
-blocks = [e for e in log() if e["action"] == "account.block" and "olive" in e["target"]]
+blocks = [e for e in log() if e["action"] == "account.block" and "olive" in e["target_shown"]]
 expect(len(blocks) == 1, "one block, not %d" % len(blocks))
 p = occupant("peter@pending.example")
 expect(p["state"] == "active", "peter approved: %s" % p["state"])
