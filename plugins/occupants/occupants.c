@@ -38,7 +38,7 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
                                           &occ_scr_group_new, &occ_scr_group_edit,
                                           &occ_scr_staff, &occ_scr_staffone, &occ_scr_desk };
     static const struct gh_tile units_tile = {
-        .size = sizeof units_tile, .id = "occupants.units.tile", .label = "Units",
+        .size = sizeof units_tile, .id = "occupants.units.tile", .label = N_("Units"),
         .screen = "occupants.units", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_MANAGE,
         .order = 25 };
     static const struct gh_tile staff_tile = {
