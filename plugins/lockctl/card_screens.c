@@ -217,7 +217,7 @@ int lc_card_screens_register(struct lockctl *lc)
         .size = sizeof scr, .id = "lockctl.cards", .staff_perm = GH_PERM_MANAGE,
         .enter = cards_enter, .draw = cards_draw, .leave = cards_leave };
     static const struct gh_tile tile = {
-        .size = sizeof tile, .id = "lockctl.cards.tile", .label = "Cards",
+        .size = sizeof tile, .id = "lockctl.cards.tile", .label = N_("Cards"),
         .screen = "lockctl.cards", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_MANAGE,
         .order = 40, .badge = cards_badge };
     const struct gh_host *h = lc->host;

@@ -541,7 +541,7 @@ int lc_screens_register(struct lockctl *lc)
         .size = sizeof doors, .id = "lockctl.doors", .enter = doors_enter,
         .draw = doors_draw, .leave = doors_leave };
     static const struct gh_tile tile = {
-        .size = sizeof tile, .id = "lockctl.tile", .label = "Unlock",
+        .size = sizeof tile, .id = "lockctl.tile", .label = N_("Unlock"),
         .screen = "lockctl.code", .area = GH_TILE_HOME, .order = 5,
         .visible = tile_visible, .subtitle = N_("Open a door") };
     const struct gh_host *h = lc->host;

@@ -30,7 +30,7 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
                                size_t errlen)
 {
     static const struct gh_tile tile = {
-        .size = sizeof tile, .id = "occupants.tile", .label = "Occupants",
+        .size = sizeof tile, .id = "occupants.tile", .label = N_("Occupants"),
         .screen = "occupants.search", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_MANAGE,
         .order = 20 };
     const struct gh_screen *screens[] = { &occ_scr_search, &occ_scr_person, &occ_scr_access,
@@ -38,11 +38,11 @@ static enum gh_status occ_init(const struct gh_host *host, void **state, char *e
                                           &occ_scr_group_new, &occ_scr_group_edit,
                                           &occ_scr_staff, &occ_scr_staffone, &occ_scr_desk };
     static const struct gh_tile units_tile = {
-        .size = sizeof units_tile, .id = "occupants.units.tile", .label = "Units",
+        .size = sizeof units_tile, .id = "occupants.units.tile", .label = N_("Units"),
         .screen = "occupants.units", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_MANAGE,
         .order = 25 };
     static const struct gh_tile staff_tile = {
-        .size = sizeof staff_tile, .id = "occupants.staff.tile", .label = "Staff",
+        .size = sizeof staff_tile, .id = "occupants.staff.tile", .label = N_("Staff"),
         .screen = "occupants.staff", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_ADMIN,
         .order = 60 };
 

@@ -203,7 +203,7 @@ int rq_home_register(struct requests *rq)
     static const struct gh_screen home = {
         .size = sizeof home, .id = "requests.home", .enter = home_enter, .draw = home_draw };
     static const struct gh_tile tile = {
-        .size = sizeof tile, .id = "requests.tile", .label = "Requests",
+        .size = sizeof tile, .id = "requests.tile", .label = N_("Requests"),
         .screen = "requests.home", .area = GH_TILE_HOME, .order = 20 };
     const struct gh_host *h = rq->host;
     return h->register_screen(h->ctx, &home) != 0 || h->register_tile(h->ctx, &tile) != 0

@@ -138,7 +138,7 @@ int rq_queue_register(struct requests *rq)
         .size = sizeof s, .id = "requests.queue", .staff_perm = GH_PERM_REQUESTS,
         .enter = queue_enter, .draw = queue_draw };
     static const struct gh_tile t = {
-        .size = sizeof t, .id = "requests.staff", .label = "Requests",
+        .size = sizeof t, .id = "requests.staff", .label = N_("Requests"),
         .screen = "requests.queue", .area = GH_TILE_STAFF, .staff_perm = GH_PERM_REQUESTS,
         .order = 30, .badge = queue_badge };
     const struct gh_host *h = rq->host;

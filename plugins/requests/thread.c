@@ -41,12 +41,21 @@ void rq_open(struct requests *rq, struct gh_ui *ui, int64_t id)
         rq->u->push(ui, "requests.thread", NULL);
 }
 
+/* "05 Dec 18:02" in the kiosk's language: month names through _() (as the
+ * approvals queue does), not strftime's %b, which follows the C locale. */
 static void when(int64_t ms, char *buf, size_t len)
 {
+    static const char *const months[12] = {
+        N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+        N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec") };
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(buf, len, "%d %b %H:%M", &tm);
+    if (!localtime_r(&t, &tm)) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    snprintf(buf, len, "%02d %s %02d:%02d", tm.tm_mday, _(months[tm.tm_mon]), tm.tm_hour,
+             tm.tm_min);
 }
 
 static void act(struct requests *rq, int what)
