@@ -18,25 +18,13 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <math.h>
 #include "ui_internal.h"
+#include "gatehouse/config.h"
 
-static double channel(int c)
-{
-    double v = c / 255.0;
-    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
-}
-
-static double luminance(uint32_t argb)
-{
-    return 0.2126 * channel((argb >> 16) & 255) + 0.7152 * channel((argb >> 8) & 255) +
-           0.0722 * channel(argb & 255);
-}
-
+/* WCAG 2.2's contrast ratio: the core's, which also checks [screen] accent. */
 double ui_contrast_ratio(uint32_t a, uint32_t b)
 {
-    double la = luminance(a), lb = luminance(b);
-    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+    return gh_config_contrast(a & 0xFFFFFFu, b & 0xFFFFFFu);
 }
 
 static uint32_t pixel(SDL_Surface *c, int x, int y)
@@ -91,17 +79,6 @@ static void box_colours(SDL_Surface *c, SDL_Rect r, uint32_t *bg, uint32_t *ink)
         }
 }
 
-/* The widget a command at (x, y) belongs to: the last one drawn there. */
-static const struct ui_widget *owner(const struct gh_ui *ui, int x, int y)
-{
-    for (int i = ui->nlast - 1; i >= 0; i--) {
-        SDL_Rect v;
-        if (ui_widget_visible(&ui->last_widgets[i], &v) && ui_inside(v, x, y))
-            return &ui->last_widgets[i];
-    }
-    return NULL;
-}
-
 /* Index of the first command not under a full-screen dimming veil. */
 static int first_undimmed(const struct ui_cmdlist *l, int W, int H)
 {
@@ -124,7 +101,7 @@ static int check_text(struct gh_ui *ui, SDL_Surface *c, char *msg, size_t len)
         SDL_Rect r = ui_isect(ui_isect(k->rect, k->clip), (SDL_Rect){ 0, 0, ui->W, ui->H });
         if (r.w < 4 || r.h < k->rect.h)
             continue;                    /* partly scrolled or clipped out of view */
-        const struct ui_widget *w = owner(ui, r.x + r.w / 2, r.y + r.h / 2);
+        const struct ui_widget *w = ui_widget_at(ui, r.x + r.w / 2, r.y + r.h / 2);
         if (w && (w->kind == K_KEY))
             continue;
         uint32_t bg, ink;

@@ -19,17 +19,6 @@
 #include <string.h>
 #include "ui_internal.h"
 
-/* The widget a command at (x, y) belongs to: the last one drawn there. */
-static const struct ui_widget *owner(const struct gh_ui *ui, int x, int y)
-{
-    for (int i = ui->nlast - 1; i >= 0; i--) {
-        SDL_Rect v;
-        if (ui_widget_visible(&ui->last_widgets[i], &v) && ui_inside(v, x, y))
-            return &ui->last_widgets[i];
-    }
-    return NULL;
-}
-
 static int check_text(struct gh_ui *ui, char *msg, size_t len)
 {
     const struct ui_cmdlist *l = ui->prev;
@@ -41,7 +30,7 @@ static int check_text(struct gh_ui *ui, char *msg, size_t len)
         if (v.w <= 0 || v.h <= 0)
             continue;                    /* scrolled out of view */
         const char *t = l->text + k->text_off;
-        const struct ui_widget *w = owner(ui, v.x + v.w / 2, v.y + v.h / 2);
+        const struct ui_widget *w = ui_widget_at(ui, v.x + v.w / 2, v.y + v.h / 2);
         if (w && w->kind == K_FIELD)
             continue;
         int tw = ui_text_width(ui, k->font, t, (int)k->text_len);

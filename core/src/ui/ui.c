@@ -63,6 +63,18 @@ int ui_widget_visible(const struct ui_widget *w, SDL_Rect *vis)
     return v.w > 0 && v.h > 0;
 }
 
+/* The widget a command at (x, y) of the last frame belongs to: the last
+ * one drawn there (the contrast and fits checks). */
+const struct ui_widget *ui_widget_at(const struct gh_ui *ui, int x, int y)
+{
+    for (int i = ui->nlast - 1; i >= 0; i--) {
+        SDL_Rect v;
+        if (ui_widget_visible(&ui->last_widgets[i], &v) && ui_inside(v, x, y))
+            return &ui->last_widgets[i];
+    }
+    return NULL;
+}
+
 struct ui_widget *ui_widget_add(struct gh_ui *ui, const char *id, enum ui_kind kind,
                                 SDL_Rect r, int interactive, const char *label)
 {

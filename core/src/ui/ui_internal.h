@@ -291,6 +291,7 @@ uint32_t ui_id_hash(const char *id);
 struct ui_widget *ui_widget_add(struct gh_ui *ui, const char *id, enum ui_kind kind,
                                 SDL_Rect r, int interactive, const char *label);
 int ui_widget_visible(const struct ui_widget *w, SDL_Rect *vis);
+const struct ui_widget *ui_widget_at(const struct gh_ui *ui, int x, int y);
 const struct ui_widget *ui_last_by_hash(const struct gh_ui *ui, uint32_t h);
 int ui_is_pressed(const struct gh_ui *ui, uint32_t hash);
 int ui_take_click(struct gh_ui *ui, uint32_t hash);
