@@ -4,8 +4,8 @@
  * folder, with the real activity log and outbox underneath. The clock is
  * virtual, so the throttle's 30 s .. 10 min steps are exact.
  *
- * One ctest entry per rule (argv[1] is the test's name); a name that matches
- * no test is an error.
+ * One ctest entry per rule (tests/lib: each name is written once, in the
+ * table at the end); a name that matches no test is an error.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "gh_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,23 +39,17 @@
 #define OK(expr) assert_int_equal((expr), GH_OK)
 
 struct fx {
-    char dir[64], path[128];
+    char dir[512], path[600];
     struct gh_store *st;
 };
 
+/* The common fixture (tests/lib): a fresh folder and its database. */
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char err[256];
+    assert_non_null(f);
     gh_clock_set_virtual(1);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gh-card-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/gatehouse.db", f->dir);
-    if (gh_store_open(f->path, &f->st, err, sizeof err) != GH_OK) {
-        fprintf(stderr, "open: %s\n", err);
-        return -1;
-    }
+    gh_test_store_open(f->dir, sizeof f->dir, f->path, sizeof f->path, "card", &f->st);
     *state = f;
     return 0;
 }
@@ -61,12 +57,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
-    if (f->st)
-        gh_store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    gh_test_store_close(f->dir, f->st);
     free(f);
     return 0;
 }
@@ -351,29 +342,17 @@ static void readers_config_ids_are_checked_and_named_by_line(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-int main(int argc, char **argv)
-{
-    const struct CMUnitTest tests[] = {
-        T(uids_are_hex_with_case_and_separators_ignored),
-        T(an_account_holds_several_cards_stored_only_as_keyed_hashes),
-        T(a_card_held_by_anyone_is_refused_already_registered),
-        T(add_is_refused_for_pending_inactive_and_blocked_accounts),
-        T(a_card_finds_its_holder_and_an_unknown_one_is_not_registered),
-        T(removing_access_stops_the_card_at_once),
-        T(the_lookup_is_one_indexed_search),
-        T(unknown_and_refused_cards_share_the_door_code_throttle),
-        T(list_shows_owner_when_and_last_four_and_remove_by_id_checks_holder),
-        T(readers_config_ids_are_checked_and_named_by_line),
-    };
-    if (argc > 1) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-            found |= strcmp(tests[i].name, argv[1]) == 0;
-        if (!found) {
-            fprintf(stderr, "test_card: no test named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+    T(uids_are_hex_with_case_and_separators_ignored),
+    T(an_account_holds_several_cards_stored_only_as_keyed_hashes),
+    T(a_card_held_by_anyone_is_refused_already_registered),
+    T(add_is_refused_for_pending_inactive_and_blocked_accounts),
+    T(a_card_finds_its_holder_and_an_unknown_one_is_not_registered),
+    T(removing_access_stops_the_card_at_once),
+    T(the_lookup_is_one_indexed_search),
+    T(unknown_and_refused_cards_share_the_door_code_throttle),
+    T(list_shows_owner_when_and_last_four_and_remove_by_id_checks_holder),
+    T(readers_config_ids_are_checked_and_named_by_line),
+};
+
+GH_TEST_MAIN(tests)
